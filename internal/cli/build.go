@@ -1,0 +1,124 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"sigs.k8s.io/yaml"
+
+	"github.com/d1lint/d1lint/internal/model"
+)
+
+// Annotations `build --provenance` adds to every object.
+const (
+	AnnotationOrigin    = "d1lint.io/origin"
+	AnnotationAppliedBy = "d1lint.io/applied-by"
+)
+
+type buildFlags struct {
+	fleetFlags
+	format     string
+	provenance bool
+}
+
+func newBuildCommand(s Streams) *cobra.Command {
+	f := &buildFlags{}
+	cmd := &cobra.Command{
+		Use:   "build",
+		Short: "Print the full desired state of clusters, objects in apply order",
+		Long: `Renders the selected clusters and prints every object Flux would apply, in
+apply order. --format json prints the cluster model that rules read (see
+docs/model.md). Problems go to standard error; the exit status is 1 when
+part of a render could not be built.`,
+		Example: `  d1lint build --cluster prod-eu
+  d1lint build --cluster staging --provenance
+  d1lint build --format json > model.json`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if f.format != "yaml" && f.format != "json" {
+				return fmt.Errorf("%w: --format must be yaml or json", ErrUsage)
+			}
+			fl, err := f.renderFleet(cmd.Context(), s.Getenv)
+			if err != nil {
+				return err
+			}
+			if f.format == "json" {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(fl); err != nil {
+					return err
+				}
+			} else if err := writeYAML(cmd.OutOrStdout(), fl, f.provenance); err != nil {
+				return err
+			}
+			return reportProblems(cmd.ErrOrStderr(), fl)
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&f.format, "format", "yaml", "output format: yaml (the objects) or json (the cluster model)")
+	cmd.Flags().BoolVar(&f.provenance, "provenance", false, "annotate each object with the file and line that define it and the Kustomizations that apply it")
+	return cmd
+}
+
+// writeYAML prints the objects of every cluster as a YAML stream.
+func writeYAML(w io.Writer, fl *model.Fleet, provenance bool) error {
+	for _, c := range fl.Clusters {
+		if len(fl.Clusters) > 1 {
+			if _, err := fmt.Fprintf(w, "# cluster: %s\n", c.Name); err != nil {
+				return err
+			}
+		}
+		for _, o := range c.Objects {
+			obj := o.Object
+			if provenance {
+				obj = withProvenance(o)
+			}
+			b, err := yaml.Marshal(obj)
+			if err != nil {
+				return fmt.Errorf("%s %s/%s: %w", o.Kind, o.Namespace, o.Name, err)
+			}
+			if _, err := fmt.Fprintf(w, "---\n%s", b); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func withProvenance(o *model.Object) map[string]any {
+	obj := make(map[string]any, len(o.Object))
+	for k, v := range o.Object {
+		obj[k] = v
+	}
+	md := map[string]any{}
+	if m, ok := o.Object["metadata"].(map[string]any); ok {
+		for k, v := range m {
+			md[k] = v
+		}
+	}
+	anns := map[string]any{}
+	if a, ok := md["annotations"].(map[string]any); ok {
+		for k, v := range a {
+			anns[k] = v
+		}
+	}
+	l := o.Location
+	origin := l.Repo
+	if l.Branch != "" {
+		origin += "@" + l.Branch
+	}
+	origin += ":" + l.Path
+	if l.Line > 0 {
+		origin += fmt.Sprintf(":%d", l.Line)
+	}
+	anns[AnnotationOrigin] = origin
+	anns[AnnotationAppliedBy] = strings.Join(o.Chain, " > ")
+	md["annotations"] = anns
+	obj["metadata"] = md
+	return obj
+}

@@ -1,0 +1,129 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/d1lint/d1lint/internal/model"
+)
+
+type clustersFlags struct {
+	fleetFlags
+	format string
+}
+
+func newClustersCommand(s Streams) *cobra.Command {
+	f := &clustersFlags{}
+	cmd := &cobra.Command{
+		Use:   "clusters",
+		Short: "List the fleet's clusters with the branch of each source they follow",
+		Example: `  d1lint clusters --fleet ../d1-fleet \
+      --source https://github.com/acme/d1-infra.git=../d1-infra \
+      --source https://github.com/acme/d1-apps.git=../d1-apps`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if f.format != "table" && f.format != "json" {
+				return fmt.Errorf("%w: --format must be table or json", ErrUsage)
+			}
+			fl, err := f.renderFleet(cmd.Context(), s.Getenv)
+			if err != nil {
+				return err
+			}
+			if f.format == "json" {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				return enc.Encode(summaries(fl))
+			}
+			return writeTable(cmd, fl)
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&f.format, "format", "table", "output format: table or json")
+	return cmd
+}
+
+// summary is one row of `d1lint clusters`.
+type summary struct {
+	Name           string            `json:"name"`
+	Era            string            `json:"era"`
+	Environment    string            `json:"environment"`
+	Sources        map[string]string `json:"sources"`
+	Objects        int               `json:"objects"`
+	Kustomizations int               `json:"kustomizations"`
+	Problems       int               `json:"problems"`
+	Warnings       int               `json:"warnings"`
+}
+
+func summaries(fl *model.Fleet) []summary {
+	out := []summary{}
+	for _, c := range fl.Clusters {
+		s := summary{Name: c.Name, Era: c.Era, Environment: c.Environment, Sources: map[string]string{},
+			Objects: len(c.Objects), Kustomizations: len(c.Kustomizations)}
+		for _, src := range c.Sources {
+			key := repoName(src.URL)
+			if src.Resolved {
+				s.Sources[key] = src.Branch
+			} else if _, ok := s.Sources[key]; !ok {
+				s.Sources[key] = "unresolved"
+			}
+		}
+		for _, p := range c.Problems {
+			if p.Warning {
+				s.Warnings++
+			} else {
+				s.Problems++
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func repoName(url string) string {
+	u := strings.TrimSuffix(strings.TrimSuffix(url, "/"), ".git")
+	if i := strings.LastIndexAny(u, "/:"); i >= 0 {
+		return u[i+1:]
+	}
+	return u
+}
+
+func writeTable(cmd *cobra.Command, fl *model.Fleet) error {
+	w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "CLUSTER\tERA\tENVIRONMENT\tSOURCES\tKUSTOMIZATIONS\tOBJECTS\tPROBLEMS")
+	for _, s := range summaries(fl) {
+		var src []string
+		for k, v := range s.Sources {
+			src = append(src, k+"@"+v)
+		}
+		sort.Strings(src)
+		probs := fmt.Sprint(s.Problems)
+		if s.Warnings > 0 {
+			probs += fmt.Sprintf(" (+%d warnings)", s.Warnings)
+		}
+		env := s.Environment
+		if env == "" {
+			env = "-"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", s.Name, s.Era, env, strings.Join(src, " "), s.Kustomizations, s.Objects, probs)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	for _, c := range fl.Clusters {
+		for _, p := range c.Problems {
+			sev := "error"
+			if p.Warning {
+				sev = "warning"
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "%s: cluster %s: %s%s\n", sev, c.Name, where(p.Location), p.Reason)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,214 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+// Package cli builds d1lint's cobra commands. Every command is made by a
+// constructor with its own flag struct (no package globals), so tests run
+// commands in-process side by side. Nothing here exits the process: errors
+// are returned, typed, and cmd/d1lint maps them to exit statuses.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/d1lint/d1lint/internal/config"
+	"github.com/d1lint/d1lint/internal/guard"
+	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/render"
+	"github.com/d1lint/d1lint/internal/source"
+)
+
+// Errors that decide the exit status (see cmd/d1lint).
+var (
+	// ErrUsage: the command line or configuration is wrong (exit 2).
+	ErrUsage = errors.New("usage error")
+	// ErrIncomplete: the render is incomplete; problems were reported (exit 1).
+	ErrIncomplete = errors.New("render incomplete")
+)
+
+// Streams are where a command reads and writes.
+type Streams struct {
+	Out, Err io.Writer
+	// Getenv reads the environment (os.Getenv when nil).
+	Getenv func(string) string
+}
+
+// NewRootCommand returns the d1lint command with all its subcommands.
+func NewRootCommand(s Streams) *cobra.Command {
+	if s.Getenv == nil {
+		s.Getenv = os.Getenv
+	}
+	root := &cobra.Command{
+		Use:   "d1lint",
+		Short: "Lint Flux CD fleets laid out like the d1 reference architecture",
+		Long: `d1lint renders, offline, the desired state of every cluster of a Flux fleet
+exactly as Flux would (following every Flux Kustomization across the fleet,
+infra and apps repositories, each at the branch the cluster follows), and
+checks it before the merge.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(s.Out)
+	root.SetErr(s.Err)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return fmt.Errorf("%w: %w", ErrUsage, err) })
+	// A bare word that is no subcommand is a usage error, not an internal one.
+	root.Args = func(_ *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return fmt.Errorf("%w: unknown command %q (see d1lint --help)", ErrUsage, args[0])
+		}
+		return nil
+	}
+	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+	root.AddCommand(newClustersCommand(s), newBuildCommand(s), newGraphCommand(s), newVersionCommand(s))
+	return root
+}
+
+// fleetFlags are the flags every rendering command shares.
+type fleetFlags struct {
+	config      string
+	fleet       string
+	fleetBranch string
+	sources     []string
+	clusters    []string
+}
+
+func (f *fleetFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.config, "config", "", "configuration file (default: .d1lint.yaml in the fleet folder or the current folder)")
+	fl.StringVar(&f.fleet, "fleet", "", "fleet repository folder (default: the configuration's, or the current folder)")
+	fl.StringVar(&f.fleetBranch, "fleet-branch", "", "branch the fleet's working tree stands for (default: the branch the clusters sync)")
+	fl.StringArrayVar(&f.sources, "source", nil, "map a repository URL to a local path: URL=PATH, URL@BRANCH=PATH or URL=PATH@BRANCH (repeatable)")
+	fl.StringSliceVar(&f.clusters, "cluster", nil, "render only these clusters (repeatable, comma-separated)")
+}
+
+// options turns the flags and the configuration file into render options.
+func (f *fleetFlags) options(getenv func(string) string) (render.Options, error) {
+	cfgPath := f.config
+	if cfgPath == "" {
+		dir := f.fleet
+		if dir == "" {
+			dir = "."
+		}
+		cfgPath = config.Find(dir)
+	}
+	var cfg *config.Config
+	if cfgPath != "" {
+		c, err := config.Load(cfgPath)
+		if err != nil {
+			return render.Options{}, fmt.Errorf("%w: %w", ErrUsage, err)
+		}
+		cfg = c
+	}
+	opts := render.Options{Clusters: f.clusters, Getenv: getenv, FleetBranch: f.fleetBranch}
+	switch {
+	case f.fleet != "":
+		opts.FleetPath = f.fleet
+	case cfg != nil:
+		opts.FleetPath = cfg.FleetPath()
+	default:
+		opts.FleetPath = "."
+	}
+	if cfg != nil {
+		if opts.FleetBranch == "" {
+			opts.FleetBranch = cfg.FleetBranch
+		}
+		for _, s := range cfg.Sources {
+			opts.Sources = append(opts.Sources, source.Mapping{URL: s.URL, Path: cfg.Resolve(s.Path), Branch: s.Branch})
+		}
+	}
+	for _, s := range f.sources {
+		m, err := source.ParseMapping(s)
+		if err != nil {
+			return render.Options{}, fmt.Errorf("%w: --source %q: %w", ErrUsage, s, err)
+		}
+		opts.Sources = append(opts.Sources, m)
+	}
+	opts.OutOfBand = cfg.OutOfBandObjects()
+	return opts, nil
+}
+
+// renderFleet renders the selected clusters with the network locked away.
+func (f *fleetFlags) renderFleet(ctx context.Context, getenv func(string) string) (*model.Fleet, error) {
+	opts, err := f.options(getenv)
+	if err != nil {
+		return nil, err
+	}
+	defer guard.Lockdown()()
+	r, err := render.New(opts)
+	if err != nil {
+		return nil, usage(err)
+	}
+	defer r.Close()
+	fl, err := r.Render(ctx)
+	if err != nil {
+		return nil, usage(err)
+	}
+	return fl, nil
+}
+
+// noArgs refuses positional arguments as a usage error.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("%w: %s takes no arguments, got %q", ErrUsage, cmd.CommandPath(), args)
+	}
+	return nil
+}
+
+func usage(err error) error {
+	if errors.Is(err, render.ErrUsage) || errors.Is(err, config.ErrInvalid) {
+		return fmt.Errorf("%w: %w", ErrUsage, err)
+	}
+	return err
+}
+
+// reportProblems writes every problem of the fleet to w and returns
+// ErrIncomplete when any of them stopped part of a render.
+func reportProblems(w io.Writer, fl *model.Fleet) error {
+	n := 0
+	for _, c := range fl.Clusters {
+		for _, p := range c.Problems {
+			sev := "error"
+			if p.Warning {
+				sev = "warning"
+			} else {
+				n++
+			}
+			fmt.Fprintf(w, "%s: cluster %s: %s%s\n", sev, c.Name, where(p.Location), p.Reason)
+		}
+	}
+	if n > 0 {
+		return fmt.Errorf("%w: %d problem(s)", ErrIncomplete, n)
+	}
+	return nil
+}
+
+func where(l *model.Location) string {
+	if l == nil || l.Path == "" {
+		return ""
+	}
+	s := l.Repo + "/" + l.Path
+	if l.Branch != "" {
+		s = l.Repo + "@" + l.Branch + ":" + l.Path
+	}
+	if l.Line > 0 {
+		s += fmt.Sprintf(":%d", l.Line)
+	}
+	return s + ": "
+}
+
+func oneCluster(fl *model.Fleet, flags *fleetFlags) (*model.Cluster, error) {
+	if len(fl.Clusters) != 1 {
+		var names []string
+		for _, c := range fl.Clusters {
+			names = append(names, c.Name)
+		}
+		return nil, fmt.Errorf("%w: pick one cluster with --cluster (have: %s)", ErrUsage, strings.Join(names, ", "))
+	}
+	_ = flags
+	return fl.Clusters[0], nil
+}

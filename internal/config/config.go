@@ -1,0 +1,134 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+// Package config loads .d1lint.yaml, the per-fleet configuration: where the
+// repositories a fleet refers to are checked out, and which objects exist on
+// the clusters without being in git.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"sigs.k8s.io/yaml"
+)
+
+// FileName is the configuration file d1lint looks for at the fleet root.
+const FileName = ".d1lint.yaml"
+
+// ErrInvalid marks a configuration that cannot be used (exit status 2).
+var ErrInvalid = errors.New("invalid configuration")
+
+// Config is the content of .d1lint.yaml.
+type Config struct {
+	// Fleet is the fleet repository's path, relative to the file ("." by default).
+	Fleet string `json:"fleet,omitempty"`
+	// FleetBranch is the branch the fleet's working tree stands for
+	// (default: the branch the clusters' root syncs follow).
+	FleetBranch string `json:"fleetBranch,omitempty"`
+	// Sources map repository URLs to local paths.
+	Sources []Source `json:"sources,omitempty"`
+	// OutOfBand are objects that exist on every cluster without being in
+	// git, such as the secrets created at bootstrap. When the key is absent
+	// the d1 defaults apply (DefaultOutOfBand); an empty list means none.
+	OutOfBand *[]Object `json:"outOfBand,omitempty"`
+
+	// dir is the folder holding the file; relative paths resolve against it.
+	dir string
+}
+
+// Source maps a repository URL to a local path.
+type Source struct {
+	// URL is the repository URL as GitRepository objects spell it.
+	URL string `json:"url"`
+	// Path is a git repository or a plain folder, relative to the file.
+	Path string `json:"path"`
+	// Branch, when set, is the branch the files at Path stand for.
+	Branch string `json:"branch,omitempty"`
+}
+
+// Object declares an object that exists on the clusters but not in git.
+type Object struct {
+	APIVersion string            `json:"apiVersion,omitempty"`
+	Kind       string            `json:"kind"`
+	Namespace  string            `json:"namespace"`
+	Name       string            `json:"name"`
+	Labels     map[string]string `json:"labels,omitempty"`
+	// Keys are the data keys it holds; they count as defined variables.
+	Keys []string `json:"keys,omitempty"`
+	// Clusters limits the declaration to these clusters (all when empty).
+	Clusters []string `json:"clusters,omitempty"`
+}
+
+// DefaultOutOfBand are d1's secrets created outside git: the fleet's git
+// credentials made at bootstrap, and the apps tenant's git credentials made
+// with `flux create secret git ... --label toolkit.fluxcd.io/tenant=apps`.
+func DefaultOutOfBand() []Object {
+	return []Object{
+		{APIVersion: "v1", Kind: "Secret", Namespace: "flux-system", Name: "flux-system"},
+		{APIVersion: "v1", Kind: "Secret", Namespace: "flux-system", Name: "flux-apps",
+			Labels: map[string]string{"toolkit.fluxcd.io/tenant": "apps"}},
+	}
+}
+
+// Load reads a configuration file. Unknown fields are errors, so that a
+// typo never silently disables a mapping.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	var c Config
+	if err := yaml.UnmarshalStrict(data, &c); err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrInvalid, path, err)
+	}
+	abs, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrInvalid, path, err)
+	}
+	c.dir = abs
+	for i, s := range c.Sources {
+		if s.URL == "" || s.Path == "" {
+			return nil, fmt.Errorf("%w: %s: sources[%d] needs both url and path", ErrInvalid, path, i)
+		}
+	}
+	return &c, nil
+}
+
+// Find returns the configuration file in dir, or "" when there is none.
+func Find(dir string) string {
+	p := filepath.Join(dir, FileName)
+	if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+		return p
+	}
+	return ""
+}
+
+// Resolve turns a path from the file into a path usable by the process.
+func (c *Config) Resolve(p string) string {
+	if p == "" || filepath.IsAbs(p) || c.dir == "" {
+		return p
+	}
+	return filepath.Join(c.dir, p)
+}
+
+// Dir is the folder the file was loaded from.
+func (c *Config) Dir() string { return c.dir }
+
+// FleetPath is the fleet repository's path.
+func (c *Config) FleetPath() string {
+	if c.Fleet == "" {
+		return c.dir
+	}
+	return c.Resolve(c.Fleet)
+}
+
+// OutOfBandObjects returns the declared out-of-band objects, or the d1
+// defaults when the file does not say.
+func (c *Config) OutOfBandObjects() []Object {
+	if c == nil || c.OutOfBand == nil {
+		return DefaultOutOfBand()
+	}
+	return *c.OutOfBand
+}

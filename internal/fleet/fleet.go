@@ -1,0 +1,232 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+// Package fleet discovers the clusters of a d1-style fleet repository:
+// every folder under clusters/, in the Flux Operator era (a FluxInstance
+// whose spec.sync makes Flux create the flux-system GitRepository and
+// Kustomization) or the bootstrap era (gotk-sync.yaml declaring them).
+package fleet
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/d1lint/d1lint/internal/source"
+)
+
+// Eras of a cluster's Flux installation.
+const (
+	EraOperator  = "operator"
+	EraBootstrap = "bootstrap"
+)
+
+// maxFileSize caps the files discovery reads; the renderer applies the same
+// kind of limit to everything it builds.
+const maxFileSize = 8 << 20
+
+// Doc is one YAML document of a file with the line it starts on.
+type Doc struct {
+	Object map[string]any
+	Line   int
+}
+
+// Cluster is a discovered cluster folder.
+type Cluster struct {
+	// Name is the folder name.
+	Name string
+	// Path is clusters/<name>, slash-separated, relative to the fleet root.
+	Path string
+	// Era is EraOperator or EraBootstrap ("" when neither was found).
+	Era string
+	// Instance is the FluxInstance (operator era).
+	Instance map[string]any
+	// InstanceFile and InstanceLine locate it.
+	InstanceFile string
+	InstanceLine int
+	// SyncDir is the folder holding gotk-sync.yaml (bootstrap era).
+	SyncDir string
+	// Sync is the flux-system Kustomization as written in gotk-sync.yaml,
+	// before the patches of the folder's kustomization.yaml (bootstrap era).
+	Sync map[string]any
+	// SyncFile and SyncLine locate the flux-system Kustomization (bootstrap era).
+	SyncFile string
+	SyncLine int
+	// ComponentsFile is gotk-components.yaml, when present (bootstrap era).
+	ComponentsFile string
+	// URL, Ref and SyncPath are what the cluster's root syncs.
+	URL      string
+	Ref      source.Ref
+	SyncPath string
+	// Problem says why the cluster cannot be rendered ("" when it can).
+	Problem string
+}
+
+// Discover lists the clusters under root/clusters, sorted by name. When only
+// is not empty, the other clusters are left out; naming a cluster that does
+// not exist is an error.
+func Discover(root string, only []string) ([]*Cluster, error) {
+	base := filepath.Join(root, "clusters")
+	entries, err := os.ReadDir(base)
+	if err != nil {
+		return nil, fmt.Errorf("reading clusters of fleet %s: %w", root, err)
+	}
+	want := map[string]bool{}
+	for _, o := range only {
+		want[o] = true
+	}
+	var out []*Cluster
+	for _, e := range entries {
+		// Flux drops symlinks from artifacts: a symlinked cluster folder does not exist for it.
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		if len(want) > 0 && !want[e.Name()] {
+			continue
+		}
+		delete(want, e.Name())
+		out = append(out, discoverOne(root, e.Name()))
+	}
+	if len(want) > 0 {
+		var missing []string
+		for w := range want {
+			missing = append(missing, w)
+		}
+		sort.Strings(missing)
+		return nil, fmt.Errorf("no cluster %s in %s", strings.Join(missing, ", "), base)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+func discoverOne(root, name string) *Cluster {
+	c := &Cluster{Name: name, Path: "clusters/" + name}
+	dir := filepath.Join(root, "clusters", name)
+	var files []string
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			return nil
+		}
+		if !d.IsDir() && (strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) {
+			files = append(files, p)
+		}
+		return nil
+	})
+	sort.Strings(files)
+	for _, f := range files {
+		rel, _ := filepath.Rel(root, f)
+		rel = filepath.ToSlash(rel)
+		data, err := readCapped(f)
+		if err != nil {
+			continue
+		}
+		// Cheap test first: gotk-components.yaml is half a megabyte.
+		if !bytes.Contains(data, []byte("FluxInstance")) && !bytes.Contains(data, []byte("flux-system")) {
+			continue
+		}
+		if filepath.Base(f) == "gotk-components.yaml" {
+			c.ComponentsFile = rel
+			continue
+		}
+		docs, err := Decode(data)
+		if err != nil {
+			continue
+		}
+		for _, d := range docs {
+			kind, _ := d.Object["kind"].(string)
+			md, _ := d.Object["metadata"].(map[string]any)
+			n, _ := md["name"].(string)
+			ns, _ := md["namespace"].(string)
+			switch {
+			case kind == "FluxInstance" && c.Instance == nil:
+				c.Instance, c.InstanceFile, c.InstanceLine = d.Object, rel, d.Line
+			case kind == "Kustomization" && n == "flux-system" && ns == "flux-system" &&
+				strings.HasPrefix(apiVersion(d.Object), "kustomize.toolkit.fluxcd.io/"):
+				c.Sync, c.SyncFile, c.SyncLine, c.SyncDir = d.Object, rel, d.Line, filepath.ToSlash(filepath.Dir(rel))
+				c.SyncPath = nestedString(d.Object, "spec", "path")
+			case kind == "GitRepository" && n == "flux-system" && ns == "flux-system" && c.URL == "":
+				c.URL = nestedString(d.Object, "spec", "url")
+				c.Ref = refOf(d.Object)
+			}
+		}
+	}
+	switch {
+	case c.Instance != nil:
+		c.Era = EraOperator
+		c.URL = nestedString(c.Instance, "spec", "sync", "url")
+		c.SyncPath = nestedString(c.Instance, "spec", "sync", "path")
+		c.Ref = RefFromSync(nestedString(c.Instance, "spec", "sync", "ref"))
+		if kind := nestedString(c.Instance, "spec", "sync", "kind"); kind != "" && kind != "GitRepository" {
+			c.Problem = fmt.Sprintf("%s: FluxInstance syncs from a %s; d1lint renders git sources only", c.InstanceFile, kind)
+		} else if c.URL == "" {
+			c.Problem = fmt.Sprintf("%s: FluxInstance has no spec.sync.url", c.InstanceFile)
+		}
+	case c.SyncFile != "":
+		c.Era = EraBootstrap
+		if c.URL == "" {
+			c.Problem = fmt.Sprintf("%s: no GitRepository flux-system next to the flux-system Kustomization", c.SyncFile)
+		}
+	default:
+		c.Problem = fmt.Sprintf("%s: neither a FluxInstance nor a flux-system Kustomization (gotk-sync.yaml) was found", c.Path)
+	}
+	return c
+}
+
+// RefFromSync turns a FluxInstance spec.sync.ref ("refs/heads/main",
+// "refs/tags/v1", a plain branch name) into a source ref.
+func RefFromSync(ref string) source.Ref {
+	switch {
+	case strings.HasPrefix(ref, "refs/heads/"):
+		return source.Ref{Branch: strings.TrimPrefix(ref, "refs/heads/")}
+	case strings.HasPrefix(ref, "refs/tags/"):
+		return source.Ref{Tag: strings.TrimPrefix(ref, "refs/tags/")}
+	case strings.HasPrefix(ref, "refs/"):
+		return source.Ref{Name: ref}
+	case ref == "":
+		return source.Ref{Branch: "main"}
+	default:
+		return source.Ref{Branch: ref}
+	}
+}
+
+func refOf(obj map[string]any) source.Ref {
+	return source.Ref{
+		Branch: nestedString(obj, "spec", "ref", "branch"),
+		Tag:    nestedString(obj, "spec", "ref", "tag"),
+		SemVer: nestedString(obj, "spec", "ref", "semver"),
+		Name:   nestedString(obj, "spec", "ref", "name"),
+		Commit: nestedString(obj, "spec", "ref", "commit"),
+	}
+}
+
+func readCapped(p string) ([]byte, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() > maxFileSize {
+		return nil, fmt.Errorf("%s: file too large", p)
+	}
+	return os.ReadFile(p)
+}
+
+func apiVersion(obj map[string]any) string { s, _ := obj["apiVersion"].(string); return s }
+
+func nestedString(obj map[string]any, fields ...string) string {
+	var cur any = obj
+	for _, f := range fields {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return ""
+		}
+		cur = m[f]
+	}
+	s, _ := cur.(string)
+	return s
+}

@@ -1,0 +1,303 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+// Package model defines the cluster model: the complete desired state of one
+// cluster as Flux would apply it, with the provenance of every object. It is
+// what the rules read, serialised as JSON; docs/model.md documents it.
+package model
+
+// Version is the version of the cluster model's JSON shape. Rules written
+// against one version keep working until it changes.
+const Version = "v1alpha1"
+
+// Fleet is every cluster of a fleet.
+type Fleet struct {
+	// Version is the model version (Version).
+	Version string `json:"version"`
+	// Clusters are sorted by name.
+	Clusters []*Cluster `json:"clusters"`
+}
+
+// Cluster is the rendered desired state of one cluster.
+type Cluster struct {
+	// Name is the folder name under clusters/.
+	Name string `json:"name"`
+	// Path is the cluster folder in the fleet repository (clusters/<name>).
+	Path string `json:"path"`
+	// Era is "operator" (FluxInstance) or "bootstrap" (gotk-sync.yaml).
+	Era string `json:"era"`
+	// Environment is runtime-info's ENVIRONMENT.
+	Environment string `json:"environment,omitempty"`
+	// RuntimeInfo is the data of the flux-system/flux-runtime-info ConfigMap.
+	RuntimeInfo map[string]string `json:"runtimeInfo,omitempty"`
+	// RuntimeInfoLocation is where runtime-info is defined.
+	RuntimeInfoLocation *Location `json:"runtimeInfoLocation,omitempty"`
+	// Flux describes the Flux installation.
+	Flux Flux `json:"flux"`
+	// Root is the key of the cluster's root Kustomization (flux-system/flux-system).
+	Root string `json:"root"`
+	// Sources are the Flux sources of the cluster and how each was resolved, sorted by key.
+	Sources []*Source `json:"sources"`
+	// Kustomizations are the Flux Kustomizations, in apply order.
+	Kustomizations []*Kustomization `json:"kustomizations"`
+	// Objects are all rendered objects, in apply order.
+	Objects []*Object `json:"objects"`
+	// Generated are objects that exist only because a Kyverno generate policy
+	// in the render clones them (used for substituteFrom look-ups).
+	Generated []*Object `json:"generated,omitempty"`
+	// Variables are the postBuild variable references found in the render.
+	Variables []*VarRef `json:"variables"`
+	// HelmReleases are the HelmReleases of the render (charts are not rendered).
+	HelmReleases []*HelmRelease `json:"helmReleases"`
+	// Problems are what stopped part of the render.
+	Problems []*Problem `json:"problems"`
+}
+
+// Flux describes the Flux installation of a cluster.
+type Flux struct {
+	// Version is FluxInstance distribution.version (e.g. "2.7.x") or the
+	// bootstrap era's "Flux Version" (e.g. "v2.7.5").
+	Version string `json:"version,omitempty"`
+	// Components are the installed controllers.
+	Components []string `json:"components,omitempty"`
+	// Multitenant is true when multi-tenancy lockdown is on (FluxInstance
+	// cluster.multitenant, or --no-cross-namespace-refs=true on the controllers).
+	Multitenant bool `json:"multitenant"`
+	// NoCrossNamespaceRefs is the controllers' flag (bootstrap era) or implied by Multitenant.
+	NoCrossNamespaceRefs bool `json:"noCrossNamespaceRefs"`
+	// DefaultServiceAccount is the tenant default service account.
+	DefaultServiceAccount string `json:"defaultServiceAccount,omitempty"`
+	// ControllerFlags are the args of each controller Deployment (bootstrap era).
+	ControllerFlags map[string][]string `json:"controllerFlags,omitempty"`
+	// Location is the FluxInstance or gotk-components.yaml.
+	Location *Location `json:"location,omitempty"`
+}
+
+// Location is where something is defined.
+type Location struct {
+	// Repo is the normalised repository URL (github.com/org/repo).
+	Repo string `json:"repo"`
+	// Branch is the branch the repository was read at.
+	Branch string `json:"branch,omitempty"`
+	// Commit is the commit it was read at (empty for a plain folder).
+	Commit string `json:"commit,omitempty"`
+	// Path is relative to the repository root, slash-separated.
+	Path string `json:"path"`
+	// Line is 1-based; 0 when unknown.
+	Line int `json:"line,omitempty"`
+}
+
+// ObjectID identifies a Kubernetes object.
+type ObjectID struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace,omitempty"`
+	Name       string `json:"name"`
+}
+
+// Object is one rendered object with its provenance.
+type Object struct {
+	ObjectID
+	// Location is the file and line that define it.
+	Location Location `json:"location"`
+	// AppliedBy is the key of the Flux Kustomization that applies it.
+	AppliedBy string `json:"appliedBy"`
+	// Chain is the Kustomization keys from the root to AppliedBy.
+	Chain []string `json:"chain"`
+	// Object is the full object after postBuild substitution.
+	Object map[string]any `json:"object"`
+}
+
+// Ref names an object by kind, namespace and name.
+type Ref struct {
+	APIVersion string `json:"apiVersion,omitempty"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace,omitempty"`
+	Name       string `json:"name"`
+}
+
+// Kustomization status values.
+const (
+	StatusRendered = "rendered"
+	StatusFailed   = "failed"
+	StatusSkipped  = "skipped"
+)
+
+// Kustomization is a node of the Flux Kustomization graph.
+type Kustomization struct {
+	// Key is "<namespace>/<name>".
+	Key       string `json:"key"`
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+	// Parent is the key of the Kustomization that applies it; empty for the root.
+	Parent string `json:"parent,omitempty"`
+	// Children are the keys of the Kustomizations it applies, sorted.
+	Children []string `json:"children,omitempty"`
+	// Chain is the keys from the root to this Kustomization, itself included.
+	Chain []string `json:"chain"`
+	// Path is spec.path after the parent's substitution.
+	Path string `json:"path"`
+	// SourceRef is spec.sourceRef with the namespace defaulted.
+	SourceRef Ref `json:"sourceRef"`
+	// Source is the key of the resolved source ("<Kind>/<namespace>/<name>").
+	Source string `json:"source,omitempty"`
+	// DependsOn are spec.dependsOn with namespaces defaulted.
+	DependsOn []Ref `json:"dependsOn,omitempty"`
+	// Wait is spec.wait.
+	Wait bool `json:"wait"`
+	// HealthChecks are spec.healthChecks.
+	HealthChecks []Ref `json:"healthChecks,omitempty"`
+	// ServiceAccountName is spec.serviceAccountName ("" when unset).
+	ServiceAccountName string `json:"serviceAccountName,omitempty"`
+	// TargetNamespace is spec.targetNamespace.
+	TargetNamespace string `json:"targetNamespace,omitempty"`
+	// Prune is spec.prune.
+	Prune bool `json:"prune"`
+	// Suspend is spec.suspend.
+	Suspend bool `json:"suspend,omitempty"`
+	// PostBuild is spec.postBuild; nil when absent (no substitution runs).
+	PostBuild *PostBuild `json:"postBuild,omitempty"`
+	// Status is rendered, failed or skipped.
+	Status string `json:"status"`
+	// Reason says why it failed or was skipped.
+	Reason string `json:"reason,omitempty"`
+	// Objects is how many objects it applies.
+	Objects int `json:"objects"`
+	// Revision is the repository, branch and commit it was built from.
+	Revision *Location `json:"revision,omitempty"`
+	// Location is where the Kustomization itself is defined (nil for a
+	// root that Flux Operator creates from the FluxInstance).
+	Location *Location `json:"location,omitempty"`
+	// Spec is the full spec as applied.
+	Spec map[string]any `json:"spec"`
+}
+
+// PostBuild is a Kustomization's spec.postBuild.
+type PostBuild struct {
+	Substitute     map[string]string `json:"substitute,omitempty"`
+	SubstituteFrom []SubstituteRef   `json:"substituteFrom,omitempty"`
+}
+
+// SubstituteRef is one spec.postBuild.substituteFrom entry.
+type SubstituteRef struct {
+	Kind     string `json:"kind"`
+	Name     string `json:"name"`
+	Optional bool   `json:"optional,omitempty"`
+	// Found is whether the ConfigMap or Secret exists in the render, as a
+	// Kyverno-generated copy, or as a declared out-of-band object.
+	Found bool `json:"found"`
+	// From says where it was found: "render", "generated", "out-of-band".
+	From string `json:"from,omitempty"`
+}
+
+// Source is a Flux source (GitRepository, OCIRepository, Bucket) and how it was resolved.
+type Source struct {
+	// Key is "<Kind>/<namespace>/<name>".
+	Key       string `json:"key"`
+	Kind      string `json:"kind"`
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+	// URL is spec.url.
+	URL string `json:"url"`
+	// Ref is spec.ref.
+	Ref map[string]string `json:"ref,omitempty"`
+	// Resolved is true when a local copy was found.
+	Resolved bool `json:"resolved"`
+	// Reason says why it could not be resolved.
+	Reason string `json:"reason,omitempty"`
+	// Mode is git, worktree or folder.
+	Mode string `json:"mode,omitempty"`
+	// LocalPath is the local path it was read from.
+	LocalPath string `json:"localPath,omitempty"`
+	// Branch and Commit are what was read.
+	Branch string `json:"branch,omitempty"`
+	Commit string `json:"commit,omitempty"`
+	// Note says how it was resolved.
+	Note string `json:"note,omitempty"`
+	// Location is where the source object is defined (nil for a root
+	// GitRepository that Flux Operator creates).
+	Location *Location `json:"location,omitempty"`
+}
+
+// Variable reference status values.
+const (
+	VarResolved       = "resolved"
+	VarDefaulted      = "defaulted"
+	VarUndefined      = "undefined"
+	VarNotSubstituted = "not-substituted"
+)
+
+// VarRef is one ${VAR} reference in a rendered object, as found before substitution.
+type VarRef struct {
+	// Name is the variable name.
+	Name string `json:"name"`
+	// Expression is the whole reference, e.g. "${REPLICAS:=2}".
+	Expression string `json:"expression"`
+	// Kustomization is the key of the Kustomization that applies the object.
+	Kustomization string `json:"kustomization"`
+	// Object is the object holding the reference.
+	Object ObjectID `json:"object"`
+	// Field is the field path, e.g. "spec.values.host".
+	Field string `json:"field"`
+	// Status is resolved, defaulted, undefined or not-substituted.
+	Status string `json:"status"`
+	// Substituted is whether postBuild substitution ran on the object.
+	Substituted bool `json:"substituted"`
+	// HasDefault is whether the expression supplies a fallback.
+	HasDefault bool `json:"hasDefault,omitempty"`
+	// Location is where the object is defined.
+	Location Location `json:"location"`
+}
+
+// HelmRelease summarises a HelmRelease (charts are not rendered).
+type HelmRelease struct {
+	ObjectID
+	// Chart is spec.chart.spec.chart, or the chartRef's name.
+	Chart string `json:"chart"`
+	// Version is spec.chart.spec.version.
+	Version string `json:"version,omitempty"`
+	// Source is the chart's source ("<Kind>/<namespace>/<name>").
+	Source string `json:"source"`
+	// ServiceAccountName is spec.serviceAccountName.
+	ServiceAccountName string `json:"serviceAccountName,omitempty"`
+	// TargetNamespace and StorageNamespace are the spec fields.
+	TargetNamespace  string `json:"targetNamespace,omitempty"`
+	StorageNamespace string `json:"storageNamespace,omitempty"`
+	// AppliedBy is the Kustomization that applies it.
+	AppliedBy string `json:"appliedBy"`
+	// Location is where it is defined.
+	Location Location `json:"location"`
+}
+
+// Problem kinds.
+const (
+	ProblemInvalidYAML      = "invalid-yaml"
+	ProblemMissingPath      = "missing-path"
+	ProblemPathEscape       = "path-escape"
+	ProblemAbsolutePath     = "absolute-path"
+	ProblemRemoteBase       = "remote-base"
+	ProblemBuild            = "build-error"
+	ProblemCycle            = "cycle"
+	ProblemDuplicate        = "duplicate-kustomization"
+	ProblemUnresolvedSource = "unresolved-source"
+	ProblemMissingSource    = "missing-source"
+	ProblemSubstitution     = "substitution-error"
+	ProblemFileDropped      = "file-dropped"
+	ProblemFileRefused      = "file-refused"
+	ProblemInvalidObject    = "invalid-object"
+	ProblemCluster          = "cluster-error"
+	ProblemLimit            = "limit"
+)
+
+// Problem is a structured record of something that stopped part of a render.
+type Problem struct {
+	// Kind is one of the Problem* constants.
+	Kind string `json:"kind"`
+	// Kustomization is the key of the Kustomization concerned, if any.
+	Kustomization string `json:"kustomization,omitempty"`
+	// Location is the file concerned (Line 0 when unknown).
+	Location *Location `json:"location,omitempty"`
+	// Reason says what went wrong, naming the file.
+	Reason string `json:"reason"`
+	// Warning is true for problems that do not stop the render (a dropped symlink).
+	Warning bool `json:"warning,omitempty"`
+}

@@ -1,0 +1,415 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package render
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/fluxcd/pkg/kustomize"
+	"github.com/fluxcd/pkg/ssa/utils"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/d1lint/d1lint/internal/fleet"
+	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/source"
+)
+
+// Where an object used for look-ups comes from.
+const (
+	fromRender    = "render"
+	fromGenerated = "generated"
+	fromOutOfBand = "out-of-band"
+	fromInstance  = "flux-instance"
+)
+
+// stored is an object the render can look up (substituteFrom, sourceRef).
+type stored struct {
+	obj  map[string]any
+	from string
+	keys []string
+	loc  *model.Location
+}
+
+func (s *stored) labels() map[string]string { return stringMap(nestedMap(s.obj, "metadata")["labels"]) }
+func (s *stored) name() string              { n, _ := nestedMap(s.obj, "metadata")["name"].(string); return n }
+
+// node is one Flux Kustomization of the graph being rendered.
+type node struct {
+	ks      *unstructured.Unstructured
+	m       *model.Kustomization
+	objects []*model.Object
+	waiting string // why it could not be rendered yet
+}
+
+// clusterRender renders one cluster. It is used by one goroutine.
+type clusterRender struct {
+	r     *Renderer
+	spec  *fleet.Cluster
+	out   *model.Cluster
+	store map[string]*stored
+	nodes map[string]*node
+	order []*node
+	snaps map[string]*sourceResult
+	gen   []*model.Object
+}
+
+type sourceResult struct {
+	snap *source.Snapshot
+	err  error
+	m    *model.Source
+}
+
+func storeKey(kind, ns, name string) string { return kind + "\x00" + ns + "\x00" + name }
+
+func (c *clusterRender) lookup(kind, ns, name string) *stored {
+	return c.store[storeKey(kind, ns, name)]
+}
+
+func (c *clusterRender) list(kind, ns string) []*stored {
+	var out []*stored
+	prefix := kind + "\x00" + ns + "\x00"
+	for k, s := range c.store {
+		if strings.HasPrefix(k, prefix) && s.from != fromGenerated {
+			out = append(out, s)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name() < out[j].name() })
+	return out
+}
+
+func (c *clusterRender) put(kind, ns, name string, s *stored) {
+	if prev := c.store[storeKey(kind, ns, name)]; prev != nil && prev.from == fromRender && s.from != fromRender {
+		return
+	}
+	c.store[storeKey(kind, ns, name)] = s
+}
+
+func (c *clusterRender) problem(p *model.Problem) { c.out.Problems = append(c.out.Problems, p) }
+
+// render walks the graph from the root until no Kustomization can make
+// progress. Flux reconciles Kustomizations independently and retries the
+// ones whose source or substituteFrom objects do not exist yet; the walk
+// does the same in rounds, so the order of files never changes the result.
+func (c *clusterRender) render(ctx context.Context, root *node) {
+	c.addNode(root)
+	queue := []*node{root}
+	for {
+		var pending []*node
+		progress := false
+		for len(queue) > 0 {
+			if ctx.Err() != nil {
+				c.problem(&model.Problem{Kind: model.ProblemLimit, Reason: "render cancelled: " + ctx.Err().Error()})
+				return
+			}
+			n := queue[0]
+			queue = queue[1:]
+			children, ok := c.process(ctx, n)
+			if !ok {
+				pending = append(pending, n)
+				continue
+			}
+			progress = true
+			queue = append(queue, children...)
+		}
+		if c.refreshGenerated() {
+			progress = true
+		}
+		if len(pending) == 0 || !progress {
+			for _, n := range pending {
+				n.m.Status, n.m.Reason = model.StatusSkipped, n.waiting
+				c.problem(&model.Problem{Kind: model.ProblemMissingSource, Kustomization: n.m.Key, Location: n.m.Location, Reason: n.m.Key + ": " + n.waiting})
+			}
+			return
+		}
+		queue = pending
+	}
+}
+
+// refreshGenerated recomputes Kyverno clones; it reports whether new ones appeared.
+func (c *clusterRender) refreshGenerated() bool {
+	var all []*model.Object
+	for _, n := range c.order {
+		all = append(all, n.objects...)
+	}
+	clones := kyvernoClones(all, c.lookup, c.list)
+	if len(clones) == len(c.gen) {
+		return false
+	}
+	c.gen = clones
+	for _, o := range clones {
+		l := o.Location
+		c.put(o.Kind, o.Namespace, o.Name, &stored{obj: o.Object, from: fromGenerated, loc: &l})
+	}
+	return true
+}
+
+func (c *clusterRender) addNode(n *node) {
+	c.nodes[n.m.Key] = n
+	c.order = append(c.order, n)
+}
+
+// newNode reads the fields of a Flux Kustomization into the model.
+func newNode(obj map[string]any, parent *model.Kustomization, loc *model.Location) *node {
+	u := &unstructured.Unstructured{Object: obj}
+	ns := u.GetNamespace()
+	if ns == "" {
+		ns = "default"
+	}
+	key := ns + "/" + u.GetName()
+	spec, _, _ := unstructured.NestedMap(obj, "spec")
+	m := &model.Kustomization{Key: key, Namespace: ns, Name: u.GetName(), Location: loc, Spec: spec, Status: model.StatusSkipped}
+	m.Path, _, _ = unstructured.NestedString(obj, "spec", "path")
+	m.Wait, _, _ = unstructured.NestedBool(obj, "spec", "wait")
+	m.Prune, _, _ = unstructured.NestedBool(obj, "spec", "prune")
+	m.Suspend, _, _ = unstructured.NestedBool(obj, "spec", "suspend")
+	m.ServiceAccountName, _, _ = unstructured.NestedString(obj, "spec", "serviceAccountName")
+	m.TargetNamespace, _, _ = unstructured.NestedString(obj, "spec", "targetNamespace")
+	sr, _, _ := unstructured.NestedStringMap(obj, "spec", "sourceRef")
+	m.SourceRef = model.Ref{APIVersion: sr["apiVersion"], Kind: sr["kind"], Namespace: sr["namespace"], Name: sr["name"]}
+	if m.SourceRef.Namespace == "" {
+		m.SourceRef.Namespace = ns
+	}
+	for _, d := range maps(spec["dependsOn"]) {
+		r := model.Ref{Kind: "Kustomization", Name: str(d["name"]), Namespace: str(d["namespace"])}
+		if r.Namespace == "" {
+			r.Namespace = ns
+		}
+		m.DependsOn = append(m.DependsOn, r)
+	}
+	for _, h := range maps(spec["healthChecks"]) {
+		m.HealthChecks = append(m.HealthChecks, model.Ref{APIVersion: str(h["apiVersion"]), Kind: str(h["kind"]), Namespace: str(h["namespace"]), Name: str(h["name"])})
+	}
+	if pb, ok := spec["postBuild"].(map[string]any); ok {
+		m.PostBuild = &model.PostBuild{Substitute: stringMap(pb["substitute"])}
+		if len(m.PostBuild.Substitute) == 0 {
+			m.PostBuild.Substitute = nil
+		}
+		for _, s := range maps(pb["substituteFrom"]) {
+			opt, _ := s["optional"].(bool)
+			m.PostBuild.SubstituteFrom = append(m.PostBuild.SubstituteFrom, model.SubstituteRef{Kind: str(s["kind"]), Name: str(s["name"]), Optional: opt})
+		}
+	}
+	if parent != nil {
+		m.Parent = parent.Key
+		m.Chain = append(append([]string{}, parent.Chain...), key)
+	} else {
+		m.Chain = []string{key}
+	}
+	return &node{ks: u, m: m}
+}
+
+func str(v any) string { s, _ := v.(string); return s }
+
+// resolveSource finds the Flux source a Kustomization reads and materialises it.
+func (c *clusterRender) resolveSource(n *node) (*sourceResult, string) {
+	ref := n.m.SourceRef
+	kind := ref.Kind
+	if kind == "" {
+		kind = "GitRepository"
+	}
+	key := kind + "/" + ref.Namespace + "/" + ref.Name
+	n.m.Source = key
+	if r, ok := c.snaps[key]; ok {
+		return r, ""
+	}
+	s := c.lookup(kind, ref.Namespace, ref.Name)
+	if s == nil {
+		return nil, fmt.Sprintf("source %s not found in the render", key)
+	}
+	url, _, _ := unstructured.NestedString(s.obj, "spec", "url")
+	ms := &model.Source{Key: key, Kind: kind, Namespace: ref.Namespace, Name: ref.Name, URL: url, Location: s.loc}
+	ms.Ref, _, _ = unstructured.NestedStringMap(s.obj, "spec", "ref")
+	res := &sourceResult{m: ms}
+	switch kind {
+	case "GitRepository":
+		ignore, _, _ := unstructured.NestedString(s.obj, "spec", "ignore")
+		res.snap, res.err = c.r.resolver.Resolve(url, gitRef(ms.Ref), ignore)
+	default:
+		res.err = fmt.Errorf("%s %s (%s) is not a git source; d1lint renders git sources only and never fetches artifacts", kind, key, url)
+	}
+	if res.err != nil {
+		ms.Reason = res.err.Error()
+	} else {
+		ms.Resolved, ms.Mode, ms.LocalPath, ms.Branch, ms.Commit, ms.Note =
+			true, res.snap.Mode, res.snap.LocalPath, res.snap.Branch, res.snap.Commit, res.snap.Note
+		for _, fp := range res.snap.Problems {
+			kind := model.ProblemFileDropped
+			if fp.Refused {
+				kind = model.ProblemFileRefused
+			}
+			c.problem(&model.Problem{Kind: kind, Location: &model.Location{Repo: res.snap.URL, Branch: res.snap.Branch, Commit: res.snap.Commit, Path: fp.Path},
+				Reason: fp.Path + ": " + fp.Reason, Warning: !fp.Refused})
+		}
+	}
+	c.snaps[key] = res
+	c.out.Sources = append(c.out.Sources, ms)
+	return res, ""
+}
+
+// gitRef reads a GitRepository spec.ref. A ref name "refs/heads/x" (what Flux
+// Operator writes for spec.sync.ref) is the branch x.
+func gitRef(m map[string]string) source.Ref {
+	r := source.Ref{Branch: m["branch"], Tag: m["tag"], SemVer: m["semver"], Name: m["name"], Commit: m["commit"]}
+	if strings.HasPrefix(r.Name, "refs/heads/") && r.Branch == "" {
+		r.Branch, r.Name = strings.TrimPrefix(r.Name, "refs/heads/"), ""
+	}
+	if strings.HasPrefix(r.Name, "refs/tags/") && r.Tag == "" {
+		r.Tag, r.Name = strings.TrimPrefix(r.Name, "refs/tags/"), ""
+	}
+	return r
+}
+
+// missingSubstituteFrom returns the first required substituteFrom object
+// that does not exist yet; kustomize-controller fails the Kustomization
+// until it does.
+func (c *clusterRender) missingSubstituteFrom(n *node) string {
+	if n.m.PostBuild == nil {
+		return ""
+	}
+	for i := range n.m.PostBuild.SubstituteFrom {
+		ref := &n.m.PostBuild.SubstituteFrom[i]
+		s := c.lookup(ref.Kind, n.m.Namespace, ref.Name)
+		ref.Found = s != nil
+		if s != nil {
+			ref.From = s.from
+		} else if !ref.Optional {
+			return fmt.Sprintf("substituteFrom %s %s/%s not found (not in the render, not cloned by a Kyverno policy, not declared out-of-band)", ref.Kind, n.m.Namespace, ref.Name)
+		}
+	}
+	return ""
+}
+
+// process renders one Kustomization. It returns false when it must wait.
+func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
+	src, waiting := c.resolveSource(n)
+	if src == nil {
+		n.waiting = waiting
+		return nil, false
+	}
+	if src.err != nil {
+		n.m.Status, n.m.Reason = model.StatusSkipped, "source not resolved: "+src.err.Error()
+		c.problem(&model.Problem{Kind: model.ProblemUnresolvedSource, Kustomization: n.m.Key, Location: src.m.Location, Reason: n.m.Key + ": " + n.m.Reason})
+		return nil, true
+	}
+	if w := c.missingSubstituteFrom(n); w != "" {
+		n.waiting = w
+		return nil, false
+	}
+	snap := src.snap
+	n.m.Revision = &model.Location{Repo: snap.URL, Branch: snap.Branch, Commit: snap.Commit, Path: n.m.Path}
+
+	b := c.r.builder.build(snap, n.ks, n.m.Key)
+	for _, p := range b.problems {
+		cp := *p
+		cp.Kustomization = n.m.Key
+		c.problem(&cp)
+	}
+	if len(b.problems) > 0 {
+		n.m.Status, n.m.Reason = model.StatusFailed, b.problems[0].Reason
+		return nil, true
+	}
+
+	var vars map[string]string
+	client := storeClient{lookup: c.lookup}
+	if n.m.PostBuild != nil {
+		var err error
+		vars, err = kustomize.LoadVariables(ctx, client, *n.ks)
+		if err != nil {
+			return c.fail(n, model.ProblemSubstitution, fmt.Sprintf("%s: loading postBuild variables: %v", n.m.Key, err)), true
+		}
+		for k, v := range n.m.PostBuild.Substitute {
+			vars[k] = strings.ReplaceAll(v, "\n", "")
+		}
+	}
+
+	var objects []*model.Object
+	var refs []*model.VarRef
+	var unstructs []*unstructured.Unstructured
+	for i, shared := range b.resources {
+		res := shared.DeepCopy()
+		loc := b.locations[i]
+		before := asMap(res)
+		if res.GetKind() == "" || res.GetApiVersion() == "" || res.GetName() == "" {
+			c.problem(&model.Problem{Kind: model.ProblemInvalidObject, Kustomization: n.m.Key, Location: &loc,
+				Reason: fmt.Sprintf("%s: object without apiVersion, kind or name (kustomize-controller refuses it)", loc.Path)})
+			continue
+		}
+		uses, perr := findVars(before)
+		substituted := false
+		if n.m.PostBuild != nil {
+			if perr != nil {
+				return c.fail(n, model.ProblemSubstitution, fmt.Sprintf("%s: %s %s: %v", loc.Path, res.GetKind(), res.GetName(), perr)), true
+			}
+			// Flux skips objects labelled or annotated substitute: disabled,
+			// and runs nothing when no variable is defined at all.
+			out, err := kustomize.SubstituteVariables(ctx, client, *n.ks, res)
+			if err != nil {
+				return c.fail(n, model.ProblemSubstitution, fmt.Sprintf("%s: %s %s: %v", loc.Path, res.GetKind(), res.GetName(), err)), true
+			}
+			substituted = out != nil && len(vars) > 0
+		}
+		obj := asMap(res)
+		u := &unstructured.Unstructured{Object: obj}
+		id := model.ObjectID{APIVersion: u.GetAPIVersion(), Kind: u.GetKind(), Namespace: u.GetNamespace(), Name: u.GetName()}
+		for _, v := range uses {
+			refs = append(refs, &model.VarRef{Name: v.name, Expression: v.expr, Kustomization: n.m.Key, Object: id, Field: v.field,
+				Status: varStatus(v, vars, substituted), Substituted: substituted, HasDefault: v.hasDefault, Location: loc})
+		}
+		unstructs = append(unstructs, u)
+		objects = append(objects, &model.Object{ObjectID: id, Location: loc, AppliedBy: n.m.Key, Chain: n.m.Chain, Object: obj})
+	}
+	// kustomize-controller stamps spec.commonMetadata on every object after
+	// substitution, with fluxcd/pkg/ssa.
+	if cm, ok := n.m.Spec["commonMetadata"].(map[string]any); ok {
+		utils.SetCommonMetadata(unstructs, stringMap(cm["labels"]), stringMap(cm["annotations"]))
+	}
+
+	n.m.Status = model.StatusRendered
+	n.m.Objects = len(objects)
+	n.objects = objects
+	c.out.Variables = append(c.out.Variables, refs...)
+
+	var children []*node
+	for _, o := range objects {
+		l := o.Location
+		c.put(o.Kind, nsOrDefault(o.Namespace), o.Name, &stored{obj: o.Object, from: fromRender, loc: &l})
+		if o.Kind != "Kustomization" || !strings.HasPrefix(o.APIVersion, "kustomize.toolkit.fluxcd.io/") {
+			continue
+		}
+		child := newNode(o.Object, n.m, &l)
+		switch {
+		case child.m.Key == n.m.Key:
+			// The bootstrap pattern: flux-system applies its own definition.
+			continue
+		case contains(n.m.Chain, child.m.Key):
+			c.problem(&model.Problem{Kind: model.ProblemCycle, Kustomization: n.m.Key, Location: &l,
+				Reason: fmt.Sprintf("Kustomization %s applies itself through %s", child.m.Key, strings.Join(append(n.m.Chain, child.m.Key), " -> "))})
+			continue
+		case c.nodes[child.m.Key] != nil:
+			c.problem(&model.Problem{Kind: model.ProblemDuplicate, Kustomization: n.m.Key, Location: &l,
+				Reason: fmt.Sprintf("Kustomization %s is applied by both %s and %s", child.m.Key, c.nodes[child.m.Key].m.Parent, n.m.Key)})
+			continue
+		}
+		n.m.Children = append(n.m.Children, child.m.Key)
+		c.addNode(child)
+		children = append(children, child)
+	}
+	sort.Strings(n.m.Children)
+	return children, true
+}
+
+func (c *clusterRender) fail(n *node, kind, reason string) []*node {
+	n.m.Status, n.m.Reason = model.StatusFailed, reason
+	c.problem(&model.Problem{Kind: kind, Kustomization: n.m.Key, Location: n.m.Location, Reason: reason})
+	return nil
+}
+
+func nsOrDefault(ns string) string {
+	if ns == "" {
+		return "default"
+	}
+	return ns
+}

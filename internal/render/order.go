@@ -1,0 +1,98 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package render
+
+import (
+	"sort"
+
+	"github.com/fluxcd/pkg/ssa"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/source"
+)
+
+// applyOrder sorts Kustomizations the way Flux reconciles them: a parent
+// before what it applies, a dependsOn target before its dependents, ties by
+// key. Edges that form a cycle are ignored for ordering (the cycle itself is
+// a finding of its own).
+func applyOrder(nodes []*node) []*node {
+	byKey := map[string]*node{}
+	for _, n := range nodes {
+		byKey[n.m.Key] = n
+	}
+	after := map[string][]string{} // key -> keys that must come first
+	for _, n := range nodes {
+		if n.m.Parent != "" {
+			after[n.m.Key] = append(after[n.m.Key], n.m.Parent)
+		}
+		for _, d := range n.m.DependsOn {
+			k := d.Namespace + "/" + d.Name
+			if byKey[k] != nil && k != n.m.Key {
+				after[n.m.Key] = append(after[n.m.Key], k)
+			}
+		}
+	}
+	keys := make([]string, 0, len(nodes))
+	for k := range byKey {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	state := map[string]int{} // 0 new, 1 visiting, 2 done
+	var out []*node
+	var visit func(k string)
+	visit = func(k string) {
+		if state[k] != 0 {
+			return
+		}
+		state[k] = 1
+		deps := append([]string{}, after[k]...)
+		sort.Strings(deps)
+		for _, d := range deps {
+			if state[d] == 0 {
+				visit(d)
+			}
+		}
+		state[k] = 2
+		out = append(out, byKey[k])
+	}
+	// Start from the root so that it always comes first.
+	for _, n := range nodes {
+		if n.m.Parent == "" {
+			visit(n.m.Key)
+		}
+	}
+	for _, k := range keys {
+		visit(k)
+	}
+	return out
+}
+
+// sortObjects orders one Kustomization's objects as kustomize-controller
+// applies them (fluxcd/pkg/ssa: CRDs and Namespaces first, webhooks last).
+func sortObjects(objs []*model.Object) []*model.Object {
+	us := make([]*unstructured.Unstructured, len(objs))
+	idx := make(map[*unstructured.Unstructured]*model.Object, len(objs))
+	for i, o := range objs {
+		u := &unstructured.Unstructured{Object: o.Object}
+		us[i] = u
+		idx[u] = o
+	}
+	sort.Stable(ssa.SortableUnstructureds(us))
+	out := make([]*model.Object, len(us))
+	for i, u := range us {
+		out[i] = idx[u]
+	}
+	return out
+}
+
+func urlKey(u string) string { return source.NormalizeURL(u) }
+
+// asMap returns a resource's content; kustomize resources always marshal.
+func asMap(res interface{ Map() (map[string]any, error) }) map[string]any {
+	m, err := res.Map()
+	if err != nil || m == nil {
+		return map[string]any{}
+	}
+	return m
+}

@@ -1,0 +1,272 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package render
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/d1lint/d1lint/internal/config"
+	"github.com/d1lint/d1lint/internal/fleet"
+	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/source"
+)
+
+// ErrUsage marks errors in what the user asked for (a missing fleet path,
+// an unknown cluster): exit status 2.
+var ErrUsage = errors.New("usage error")
+
+// Options say what to render.
+type Options struct {
+	// FleetPath is the fleet repository's local path.
+	FleetPath string
+	// FleetBranch is the branch the fleet's working tree stands for
+	// (default: the branch most clusters' root syncs follow).
+	FleetBranch string
+	// Sources map the other repositories' URLs to local paths.
+	Sources []source.Mapping
+	// OutOfBand are objects that exist on the clusters without being in git.
+	OutOfBand []config.Object
+	// Clusters limits the render to these clusters.
+	Clusters []string
+	// Concurrency is how many clusters render at once (default GOMAXPROCS).
+	Concurrency int
+	// BuildTimeout bounds one kustomize build (default 60s).
+	BuildTimeout time.Duration
+	// TempDir is where source snapshots are written (default os.TempDir()).
+	TempDir string
+	// Getenv reads the environment (default os.Getenv); GITHUB_BASE_REF is read.
+	Getenv func(string) string
+}
+
+// Renderer renders the clusters of a fleet. Builds are shared by every
+// cluster that needs the same source revision, path and spec.
+type Renderer struct {
+	opts     Options
+	resolver *source.Resolver
+	builder  *builder
+}
+
+// New prepares a renderer; Close removes its snapshots.
+func New(opts Options) (*Renderer, error) {
+	if opts.BuildTimeout == 0 {
+		opts.BuildTimeout = 60 * time.Second
+	}
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = runtime.GOMAXPROCS(0)
+	}
+	st, err := os.Stat(opts.FleetPath)
+	if err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("%w: fleet path %q is not a folder", ErrUsage, opts.FleetPath)
+	}
+	res, err := source.NewResolver(opts.Sources, source.Options{TempDir: opts.TempDir, Getenv: opts.Getenv})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUsage, err)
+	}
+	return &Renderer{opts: opts, resolver: res, builder: newBuilder(opts.BuildTimeout)}, nil
+}
+
+// Close removes the source snapshots.
+func (r *Renderer) Close() error { return r.resolver.Close() }
+
+// Builds reports how many kustomize builds ran (shared builds count once).
+func (r *Renderer) Builds() int64 { return r.builder.count.Load() }
+
+// Render renders every selected cluster. A cluster that cannot be rendered
+// is still returned, with its problems: one broken cluster never hides the
+// others.
+func (r *Renderer) Render(ctx context.Context) (*model.Fleet, error) {
+	warmSchema()
+	specs, err := fleet.Discover(r.opts.FleetPath, r.opts.Clusters)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUsage, err)
+	}
+	if err := r.mapFleet(specs); err != nil {
+		return nil, err
+	}
+	out := &model.Fleet{Version: model.Version, Clusters: make([]*model.Cluster, len(specs))}
+	sem := make(chan struct{}, r.opts.Concurrency)
+	var wg sync.WaitGroup
+	for i, spec := range specs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			out.Clusters[i] = r.renderCluster(ctx, spec)
+		}()
+	}
+	wg.Wait()
+	return out, nil
+}
+
+// mapFleet maps the fleet's own URL to its working tree, which stands for
+// the branch the clusters' roots sync (d1: always main).
+func (r *Renderer) mapFleet(specs []*fleet.Cluster) error {
+	counts := map[string]map[string]int{}
+	for _, s := range specs {
+		if s.URL == "" {
+			continue
+		}
+		u := source.NormalizeURL(s.URL)
+		if counts[u] == nil {
+			counts[u] = map[string]int{}
+		}
+		counts[u][s.Ref.Branch]++
+	}
+	urls := make([]string, 0, len(counts))
+	for u := range counts {
+		urls = append(urls, u)
+	}
+	sort.Strings(urls)
+	for _, u := range urls {
+		branch := r.opts.FleetBranch
+		if branch == "" {
+			best := -1
+			for b, n := range counts[u] {
+				if n > best || n == best && b < branch {
+					branch, best = b, n
+				}
+			}
+		}
+		if err := r.resolver.AddMapping(source.Mapping{URL: u, Path: r.opts.FleetPath, Branch: branch}); err != nil {
+			return fmt.Errorf("%w: mapping the fleet repository: %w", ErrUsage, err)
+		}
+	}
+	return nil
+}
+
+func (r *Renderer) renderCluster(ctx context.Context, spec *fleet.Cluster) (out *model.Cluster) {
+	out = &model.Cluster{Name: spec.Name, Path: spec.Path, Era: spec.Era, Root: "flux-system/flux-system",
+		Sources: []*model.Source{}, Kustomizations: []*model.Kustomization{}, Objects: []*model.Object{},
+		Variables: []*model.VarRef{}, HelmReleases: []*model.HelmRelease{}, Problems: []*model.Problem{}}
+	c := &clusterRender{r: r, spec: spec, out: out, store: map[string]*stored{}, nodes: map[string]*node{}, snaps: map[string]*sourceResult{}}
+	defer func() {
+		// A bug must cost one cluster, not the run.
+		if p := recover(); p != nil {
+			out.Problems = append(out.Problems, &model.Problem{Kind: model.ProblemCluster,
+				Reason: fmt.Sprintf("internal error rendering cluster %s: %v\n%s", spec.Name, p, debug.Stack())})
+		}
+		c.finish()
+	}()
+	if spec.Problem != "" {
+		c.problem(&model.Problem{Kind: model.ProblemCluster, Location: &model.Location{Path: spec.Path}, Reason: spec.Problem})
+		return out
+	}
+	for _, o := range r.opts.OutOfBand {
+		if len(o.Clusters) > 0 && !contains(o.Clusters, spec.Name) {
+			continue
+		}
+		obj := map[string]any{"apiVersion": o.APIVersion, "kind": o.Kind,
+			"metadata": map[string]any{"name": o.Name, "namespace": o.Namespace, "labels": toAny(o.Labels)}}
+		c.put(o.Kind, o.Namespace, o.Name, &stored{obj: obj, from: fromOutOfBand, keys: o.Keys})
+	}
+	root, err := c.root()
+	if err != nil {
+		c.problem(&model.Problem{Kind: model.ProblemCluster, Location: &model.Location{Path: spec.Path}, Reason: err.Error()})
+		return out
+	}
+	c.render(ctx, root)
+	return out
+}
+
+func toAny(m map[string]string) map[string]any {
+	out := map[string]any{}
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// finish orders the model and derives the per-cluster facts.
+func (c *clusterRender) finish() {
+	out := c.out
+	ordered := applyOrder(c.order)
+	for _, n := range ordered {
+		out.Kustomizations = append(out.Kustomizations, n.m)
+		out.Objects = append(out.Objects, sortObjects(n.objects)...)
+	}
+	out.Generated = c.gen
+	sort.Slice(out.Sources, func(i, j int) bool { return out.Sources[i].Key < out.Sources[j].Key })
+	sort.SliceStable(out.Variables, func(i, j int) bool {
+		a, b := out.Variables[i], out.Variables[j]
+		if a.Kustomization != b.Kustomization {
+			return a.Kustomization < b.Kustomization
+		}
+		if ka, kb := objKey(a.Object), objKey(b.Object); ka != kb {
+			return ka < kb
+		}
+		if a.Field != b.Field {
+			return a.Field < b.Field
+		}
+		return a.Name < b.Name
+	})
+	sort.SliceStable(out.Problems, func(i, j int) bool { return problemKey(out.Problems[i]) < problemKey(out.Problems[j]) })
+	for _, o := range out.Objects {
+		switch {
+		case o.Kind == "ConfigMap" && o.Namespace == "flux-system" && o.Name == "flux-runtime-info":
+			out.RuntimeInfo = stringMap(o.Object["data"])
+			l := o.Location
+			out.RuntimeInfoLocation = &l
+			out.Environment = out.RuntimeInfo["ENVIRONMENT"]
+		case o.Kind == "HelmRelease" && strings.HasPrefix(o.APIVersion, "helm.toolkit.fluxcd.io/"):
+			out.HelmReleases = append(out.HelmReleases, helmRelease(o))
+		}
+	}
+	if c.spec.Era == fleet.EraOperator {
+		c.operatorFlux()
+	}
+}
+
+func objKey(id model.ObjectID) string { return id.Kind + "/" + id.Namespace + "/" + id.Name }
+
+func problemKey(p *model.Problem) string {
+	loc := ""
+	if p.Location != nil {
+		loc = fmt.Sprintf("%s/%s:%08d", p.Location.Repo, p.Location.Path, p.Location.Line)
+	}
+	return p.Kustomization + "\x00" + loc + "\x00" + p.Kind + "\x00" + p.Reason
+}
+
+func helmRelease(o *model.Object) *model.HelmRelease {
+	hr := &model.HelmRelease{ObjectID: o.ObjectID, AppliedBy: o.AppliedBy, Location: o.Location}
+	spec := nestedMap(o.Object, "spec")
+	hr.ServiceAccountName = str(spec["serviceAccountName"])
+	hr.TargetNamespace = str(spec["targetNamespace"])
+	hr.StorageNamespace = str(spec["storageNamespace"])
+	ns := nsOrDefault(o.Namespace)
+	if cs := nestedMap(nestedMap(spec, "chart"), "spec"); cs != nil {
+		hr.Chart, hr.Version = str(cs["chart"]), str(cs["version"])
+		sr := nestedMap(cs, "sourceRef")
+		srcNS := str(sr["namespace"])
+		if srcNS == "" {
+			srcNS = ns
+		}
+		hr.Source = str(sr["kind"]) + "/" + srcNS + "/" + str(sr["name"])
+	} else if cr := nestedMap(spec, "chartRef"); cr != nil {
+		srcNS := str(cr["namespace"])
+		if srcNS == "" {
+			srcNS = ns
+		}
+		hr.Chart = str(cr["name"])
+		hr.Source = str(cr["kind"]) + "/" + srcNS + "/" + str(cr["name"])
+	}
+	return hr
+}
+
+// sourceRoot returns the snapshot of the fleet repository for a cluster.
+func (c *clusterRender) fleetSnapshot() (*source.Snapshot, error) {
+	return c.r.resolver.Resolve(c.spec.URL, c.spec.Ref, "")
+}
+
+// relPath turns a path inside the fleet into a slash path.
+func relPath(p string) string { return filepath.ToSlash(filepath.Clean(p)) }

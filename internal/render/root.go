@@ -1,0 +1,207 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package render
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+	"sigs.k8s.io/yaml"
+
+	"github.com/d1lint/d1lint/internal/fleet"
+	"github.com/d1lint/d1lint/internal/model"
+)
+
+// root builds the cluster's root Kustomization, flux-system/flux-system,
+// and registers the GitRepository it reads.
+func (c *clusterRender) root() (*node, error) {
+	if c.spec.Era == fleet.EraOperator {
+		return c.operatorRoot()
+	}
+	return c.bootstrapRoot()
+}
+
+// operatorRoot reproduces what Flux Operator creates from FluxInstance
+// spec.sync: a GitRepository and a Kustomization both named after the
+// namespace (flux-system), with spec.kustomize.patches applied to them as
+// the operator applies them to everything it generates.
+func (c *clusterRender) operatorRoot() (*node, error) {
+	inst := c.spec.Instance
+	sync := nestedMap(nestedMap(inst, "spec"), "sync")
+	ns := "flux-system"
+	if md := nestedMap(inst, "metadata"); str(md["namespace"]) != "" {
+		ns = str(md["namespace"])
+	}
+	name := str(sync["name"])
+	if name == "" {
+		name = ns
+	}
+	interval := str(sync["interval"])
+	if interval == "" {
+		interval = "1m"
+	}
+	repo := map[string]any{
+		"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
+		"metadata": map[string]any{"name": name, "namespace": ns},
+		"spec": map[string]any{"interval": interval, "url": str(sync["url"]),
+			"ref": map[string]any{"name": str(sync["ref"])}},
+	}
+	if ps := str(sync["pullSecret"]); ps != "" {
+		repo["spec"].(map[string]any)["secretRef"] = map[string]any{"name": ps}
+	}
+	ks := map[string]any{
+		"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization",
+		"metadata": map[string]any{"name": name, "namespace": ns},
+		"spec": map[string]any{"interval": interval, "path": str(sync["path"]), "prune": true,
+			"sourceRef": map[string]any{"kind": "GitRepository", "name": name}},
+	}
+	patches, _ := nestedMap(nestedMap(inst, "spec"), "kustomize")["patches"].([]any)
+	if len(patches) > 0 {
+		var err error
+		repo, ks, err = applyPatches(repo, ks, patches)
+		if err != nil {
+			return nil, fmt.Errorf("%s: applying FluxInstance spec.kustomize.patches: %w", c.spec.InstanceFile, err)
+		}
+	}
+	loc := &model.Location{Repo: urlKey(c.spec.URL), Path: c.spec.InstanceFile, Line: c.spec.InstanceLine}
+	c.put("GitRepository", ns, name, &stored{obj: repo, from: fromInstance, loc: loc})
+	n := newNode(ks, nil, nil)
+	n.m.Location = loc
+	return n, nil
+}
+
+// applyPatches runs kustomize over the two generated objects with the
+// FluxInstance patches, in memory.
+func applyPatches(repo, ks map[string]any, patches []any) (map[string]any, map[string]any, error) {
+	fs := filesys.MakeFsInMemory()
+	r, _ := yaml.Marshal(repo)
+	k, _ := yaml.Marshal(ks)
+	kus, err := yaml.Marshal(map[string]any{"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization",
+		"resources": []string{"objects.yaml"}, "patches": patches})
+	if err != nil {
+		return nil, nil, err
+	}
+	_ = fs.MkdirAll("/instance")
+	_ = fs.WriteFile("/instance/objects.yaml", append(append(r, []byte("---\n")...), k...))
+	_ = fs.WriteFile("/instance/kustomization.yaml", kus)
+	m, err := kustomizeBuild(fs, "/instance", false)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, res := range m.Resources() {
+		switch res.GetKind() {
+		case "GitRepository":
+			repo = asMap(res)
+		case "Kustomization":
+			ks = asMap(res)
+		}
+	}
+	return repo, ks, nil
+}
+
+// bootstrapRoot builds the cluster folder with the flux-system
+// Kustomization as gotk-sync.yaml writes it, and takes from that build the
+// flux-system Kustomization and GitRepository as the folder's
+// kustomization.yaml patches them (the definition Flux actually applies),
+// and the controller Deployments for the lockdown flags. The patched root's
+// own build is then the same build (patches to fields such as
+// serviceAccountName do not change what kustomize builds), so the half
+// megabyte of gotk-components.yaml is built once per cluster.
+func (c *clusterRender) bootstrapRoot() (*node, error) {
+	snap, err := c.fleetSnapshot()
+	if err != nil {
+		return nil, fmt.Errorf("reading the fleet for %s: %w", c.spec.Path, err)
+	}
+	raw := &unstructured.Unstructured{Object: deepCopyMap(c.spec.Sync)}
+	b := c.r.builder.build(snap, raw, "flux-system/flux-system")
+	if len(b.problems) > 0 {
+		return nil, fmt.Errorf("building the root of %s: %s", c.spec.Path, b.problems[0].Reason)
+	}
+	var ks, repo map[string]any
+	var ksLoc, repoLoc model.Location
+	flags := map[string][]string{}
+	for i, res := range b.resources {
+		switch {
+		case res.GetKind() == "Kustomization" && res.GetName() == "flux-system" && res.GetNamespace() == "flux-system":
+			ks, ksLoc = asMap(res), b.locations[i]
+		case res.GetKind() == "GitRepository" && res.GetName() == "flux-system" && res.GetNamespace() == "flux-system":
+			repo, repoLoc = asMap(res), b.locations[i]
+		case res.GetKind() == "Deployment" && res.GetNamespace() == "flux-system":
+			flags[res.GetName()] = managerArgs(asMap(res))
+		}
+	}
+	if ks == nil || repo == nil {
+		return nil, fmt.Errorf("%s: the render of %s does not contain the flux-system Kustomization and GitRepository", c.spec.SyncFile, c.spec.SyncPath)
+	}
+	c.put("GitRepository", "flux-system", "flux-system", &stored{obj: repo, from: fromRender, loc: &repoLoc})
+	c.bootstrapFlux(snap.Dir, flags)
+	return newNode(ks, nil, &ksLoc), nil
+}
+
+func managerArgs(dep map[string]any) []string {
+	spec := nestedMap(nestedMap(nestedMap(dep, "spec"), "template"), "spec")
+	for _, ctr := range maps(spec["containers"]) {
+		if str(ctr["name"]) == "manager" {
+			return strings_(ctr["args"])
+		}
+	}
+	return nil
+}
+
+// bootstrapFlux reads the Flux version and components from the header
+// that `flux bootstrap` writes into gotk-components.yaml, and the lockdown
+// settings from the controller flags.
+func (c *clusterRender) bootstrapFlux(fleetDir string, flags map[string][]string) {
+	f := &c.out.Flux
+	f.ControllerFlags = flags
+	if c.spec.ComponentsFile != "" {
+		f.Location = &model.Location{Repo: urlKey(c.spec.URL), Path: c.spec.ComponentsFile, Line: 1}
+		if data, err := os.ReadFile(filepath.Join(fleetDir, filepath.FromSlash(c.spec.ComponentsFile))); err == nil {
+			sc := bufio.NewScanner(bytes.NewReader(data[:min(len(data), 4096)]))
+			for sc.Scan() {
+				line := sc.Text()
+				if v, ok := strings.CutPrefix(line, "# Flux Version: "); ok {
+					f.Version = strings.TrimSpace(v)
+				}
+				if v, ok := strings.CutPrefix(line, "# Components: "); ok {
+					f.Components = strings.Split(strings.TrimSpace(v), ",")
+				}
+			}
+		}
+	}
+	if len(f.Components) == 0 {
+		for name := range flags {
+			f.Components = append(f.Components, name)
+		}
+		sort.Strings(f.Components)
+	}
+	for _, a := range flags["kustomize-controller"] {
+		if a == "--no-cross-namespace-refs=true" || a == "--no-cross-namespace-refs" {
+			f.NoCrossNamespaceRefs = true
+		}
+		if v, ok := strings.CutPrefix(a, "--default-service-account="); ok {
+			f.DefaultServiceAccount = v
+		}
+	}
+	f.Multitenant = f.NoCrossNamespaceRefs && f.DefaultServiceAccount != ""
+}
+
+// operatorFlux reads the Flux installation from the FluxInstance.
+func (c *clusterRender) operatorFlux() {
+	spec := nestedMap(c.spec.Instance, "spec")
+	f := &c.out.Flux
+	f.Version = str(nestedMap(spec, "distribution")["version"])
+	f.Components = strings_(spec["components"])
+	cl := nestedMap(spec, "cluster")
+	f.Multitenant, _ = cl["multitenant"].(bool)
+	f.NoCrossNamespaceRefs = f.Multitenant
+	f.DefaultServiceAccount = str(cl["tenantDefaultServiceAccount"])
+	f.Location = &model.Location{Repo: urlKey(c.spec.URL), Path: c.spec.InstanceFile, Line: c.spec.InstanceLine}
+}

@@ -1,0 +1,18 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+// Package source maps Git URLs to local checkouts and materialises a source
+// revision as a safe on-disk snapshot, the way Flux's source-controller turns
+// a GitRepository into an artifact, but offline.
+//
+// A [Resolver] holds the URL-to-path [Mapping]s given on the command line.
+// [Resolver.Resolve] picks, for a GitRepository URL and [Ref], either the
+// working tree of a mapped checkout (uncommitted changes included), a
+// revision read straight from the objects in its .git directory (nothing is
+// checked out and the git binary is never run), or a plain folder standing
+// for any ref. The chosen files are copied into a private temporary
+// directory as regular files only: symlinks are dropped as Flux drops them,
+// Flux's ignore rules (.sourceignore, spec.ignore and the default
+// exclusions) are applied, and hazardous files (oversized files, YAML alias
+// bombs) are refused and reported in [Snapshot.Problems] instead of being
+// written. Nothing in this package touches the network.
+package source

@@ -1,0 +1,675 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package source
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Snapshot modes.
+const (
+	// ModeGit means the files were read from git objects (a commit's tree).
+	ModeGit = "git"
+	// ModeWorktree means the files are those of a git working tree,
+	// uncommitted changes included.
+	ModeWorktree = "worktree"
+	// ModeFolder means the files are those of a plain folder.
+	ModeFolder = "folder"
+)
+
+// Defaults applied to zero Options fields.
+const (
+	DefaultMaxFileSize  int64 = 8 << 20
+	DefaultMaxTotalSize int64 = 512 << 20
+)
+
+// ErrUnmapped is wrapped by Resolve and Worktree errors for a URL that no
+// mapping covers.
+var ErrUnmapped = errors.New("no local path mapped")
+
+// ErrRefNotFound is wrapped by Resolve errors for a ref (branch, tag,
+// commit, name or semver range) that none of the mapped paths provides.
+var ErrRefNotFound = errors.New("ref not found")
+
+// resolveError carries a full message and the sentinel it stands for.
+type resolveError struct {
+	msg  string
+	kind error
+}
+
+func (e *resolveError) Error() string { return e.msg }
+func (e *resolveError) Unwrap() error { return e.kind }
+
+func errorf(kind error, format string, args ...any) error {
+	return &resolveError{msg: fmt.Sprintf(format, args...), kind: kind}
+}
+
+// Ref is what a GitRepository spec.ref asks for. Flux's precedence applies:
+// Commit, then Name, then SemVer, then Tag, then Branch. A Commit given with
+// a Branch is checked out as the commit; the branch only labels it. An empty
+// Ref means branch "master" when some mapping provides it, else "main".
+type Ref struct {
+	Branch string
+	Tag    string
+	SemVer string
+	Name   string
+	Commit string
+}
+
+// String describes the ref as Flux would resolve it, e.g. "branch main",
+// "tag v1.2.0", "commit abc123".
+func (r Ref) String() string {
+	switch {
+	case r.Commit != "" && r.Branch != "":
+		return "commit " + r.Commit + " on branch " + r.Branch
+	case r.Commit != "":
+		return "commit " + r.Commit
+	case r.Name != "":
+		return "name " + r.Name
+	case r.SemVer != "":
+		return "semver " + r.SemVer
+	case r.Tag != "":
+		return "tag " + r.Tag
+	case r.Branch != "":
+		return "branch " + r.Branch
+	}
+	return "default branch"
+}
+
+// Snapshot is one revision of one repository materialised on disk as
+// regular files only. Snapshots are owned by the Resolver that made them:
+// treat them as read-only and do not use them after Resolver.Close.
+type Snapshot struct {
+	// ID is a stable key of the content: derived from the normalised URL,
+	// the mode, the commit (or, for working trees and folders, the local
+	// path) and the ignore rules; the same across runs for the same input.
+	ID string
+	// Dir is the absolute root of the materialised files.
+	Dir string
+	// URL is the normalised URL.
+	URL string
+	// LocalPath is the absolute mapped local path the files were read from.
+	LocalPath string
+	// Mode is ModeGit, ModeWorktree or ModeFolder.
+	Mode string
+	// Branch is the branch the snapshot stands for, when known.
+	Branch string
+	// Commit is the full commit hash: the commit read in ModeGit, the HEAD
+	// commit of the working tree in ModeWorktree, empty in ModeFolder.
+	Commit string
+	// Note says how the revision was resolved, for humans.
+	Note string
+	// Problems lists files dropped or refused while materialising, sorted
+	// by Path.
+	Problems []FileProblem
+}
+
+// FileProblem is a file in the source that was dropped or refused.
+type FileProblem struct {
+	// Path is slash-separated and relative to the repository root.
+	Path string
+	// Reason says why the file is missing from the snapshot.
+	Reason string
+	// Refused is true for a file refused as hazardous (too large, a YAML
+	// alias bomb, an unsafe path) and false for a file dropped as Flux
+	// would drop it (a symlink).
+	Refused bool
+}
+
+// Options tune a Resolver; zero values mean the defaults.
+type Options struct {
+	// TempDir is where snapshots are written (default os.TempDir()); each
+	// Resolver makes its own subdirectory.
+	TempDir string
+	// MaxFileSize is the largest file written (default 8 MiB); larger
+	// files are refused.
+	MaxFileSize int64
+	// MaxTotalSize is the most bytes one snapshot may hold (default
+	// 512 MiB); beyond it Resolve fails.
+	MaxTotalSize int64
+	// MaxYAMLNodes is the most nodes a YAML or JSON file may expand to
+	// after alias expansion (default DefaultMaxYAMLNodes).
+	MaxYAMLNodes int
+	// Getenv reads environment variables (default os.Getenv); it is used
+	// for GITHUB_BASE_REF.
+	Getenv func(string) string
+}
+
+func (o Options) withDefaults() Options {
+	if o.TempDir == "" {
+		o.TempDir = os.TempDir()
+	}
+	if o.MaxFileSize <= 0 {
+		o.MaxFileSize = DefaultMaxFileSize
+	}
+	if o.MaxTotalSize <= 0 {
+		o.MaxTotalSize = DefaultMaxTotalSize
+	}
+	if o.MaxYAMLNodes <= 0 {
+		o.MaxYAMLNodes = DefaultMaxYAMLNodes
+	}
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
+	return o
+}
+
+// mapping is a Mapping with its derived facts.
+type mapping struct {
+	Mapping        // Path is absolute
+	norm    string // NormalizeURL(URL)
+	display string // Path as given
+	git     bool   // Path holds a .git directory or file
+}
+
+// plan is a resolved revision, ready to be materialised.
+type plan struct {
+	m      mapping
+	mode   string
+	commit string
+	branch string
+	note   string
+}
+
+// contentEntry is one materialised directory; done is closed once dir,
+// problems and err are set.
+type contentEntry struct {
+	done     chan struct{}
+	dir      string
+	problems []FileProblem
+	err      error
+}
+
+type snapKey struct{ id, branch, note, local string }
+
+// Resolver maps URLs to local paths and materialises snapshots. It is safe
+// for concurrent use; call Close when done to remove the snapshots.
+type Resolver struct {
+	opts Options
+	root string
+
+	mu       sync.Mutex
+	closed   bool
+	maps     []mapping
+	repos    map[string]*repoEntry
+	contents map[string]*contentEntry
+	snaps    map[snapKey]*Snapshot
+}
+
+// NewResolver returns a Resolver for mappings. Each mapping's Path must be
+// an existing directory; a relative Path is taken relative to the current
+// directory and stored absolute. It creates the Resolver's temporary
+// directory under opts.TempDir.
+func NewResolver(mappings []Mapping, opts Options) (*Resolver, error) {
+	r := &Resolver{
+		opts:     opts.withDefaults(),
+		repos:    map[string]*repoEntry{},
+		contents: map[string]*contentEntry{},
+		snaps:    map[snapKey]*Snapshot{},
+	}
+	for _, m := range mappings {
+		if err := r.AddMapping(m); err != nil {
+			return nil, err
+		}
+	}
+	root, err := os.MkdirTemp(r.opts.TempDir, "d1lint-")
+	if err != nil {
+		return nil, fmt.Errorf("creating snapshot directory: %w", err)
+	}
+	r.root = root
+	return r, nil
+}
+
+// AddMapping adds a mapping after construction (the fleet repository is
+// recognised late). Adding a mapping equal to an existing one is a no-op;
+// mapping the same URL and branch to two different paths is an error.
+func (r *Resolver) AddMapping(m Mapping) error {
+	m.URL = strings.TrimSpace(m.URL)
+	norm := NormalizeURL(m.URL)
+	if norm == "" {
+		return fmt.Errorf("source mapping %s: empty URL", m)
+	}
+	if m.Path == "" {
+		return fmt.Errorf("source mapping %s: empty path", m)
+	}
+	if err := checkBranchName(m.Branch); err != nil {
+		return fmt.Errorf("source mapping %s: %w", m, err)
+	}
+	abs, err := filepath.Abs(m.Path)
+	if err != nil {
+		return fmt.Errorf("source mapping %s: path %s: %w", m, m.Path, err)
+	}
+	st, err := os.Stat(abs)
+	if err != nil {
+		return fmt.Errorf("source mapping %s: path %s does not exist or cannot be read: %w", m, m.Path, err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("source mapping %s: path %s is not a directory", m, m.Path)
+	}
+	_, gitErr := os.Lstat(filepath.Join(abs, ".git"))
+	nm := mapping{Mapping: Mapping{URL: m.URL, Path: abs, Branch: m.Branch}, norm: norm, display: m.Path, git: gitErr == nil}
+
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, o := range r.maps {
+		if o.norm != norm || o.Branch != m.Branch {
+			continue
+		}
+		if o.Path == abs {
+			return nil
+		}
+		if m.Branch != "" {
+			return fmt.Errorf("source mapping %s: branch %s of %s is already mapped to %s", m, m.Branch, norm, o.display)
+		}
+	}
+	r.maps = append(r.maps, nm)
+	sort.SliceStable(r.maps, func(i, j int) bool {
+		a, b := r.maps[i], r.maps[j]
+		if a.norm != b.norm {
+			return a.norm < b.norm
+		}
+		if a.Branch != b.Branch {
+			return a.Branch < b.Branch
+		}
+		return a.Path < b.Path
+	})
+	return nil
+}
+
+// Mappings returns a copy of the mappings, with absolute paths, sorted by
+// URL, then Branch, then Path.
+func (r *Resolver) Mappings() []Mapping {
+	r.mu.Lock()
+	out := make([]Mapping, 0, len(r.maps))
+	for _, m := range r.maps {
+		out = append(out, m.Mapping)
+	}
+	r.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.URL != b.URL {
+			return a.URL < b.URL
+		}
+		if a.Branch != b.Branch {
+			return a.Branch < b.Branch
+		}
+		return a.Path < b.Path
+	})
+	return out
+}
+
+// Close removes every snapshot directory. Snapshots must not be used
+// afterwards, and Resolve and Worktree fail.
+func (r *Resolver) Close() error {
+	r.mu.Lock()
+	r.closed = true
+	root := r.root
+	r.mu.Unlock()
+	if root == "" {
+		return nil
+	}
+	if err := os.RemoveAll(root); err != nil {
+		return fmt.Errorf("removing snapshots in %s: %w", root, err)
+	}
+	return nil
+}
+
+// candidates returns the mappings for url, in a deterministic order.
+func (r *Resolver) candidates(url string) ([]mapping, error) {
+	norm := NormalizeURL(url)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return nil, errors.New("source resolver is closed")
+	}
+	var out []mapping
+	for _, m := range r.maps {
+		if m.norm == norm && norm != "" {
+			out = append(out, m)
+		}
+	}
+	if len(out) == 0 {
+		return nil, errorf(ErrUnmapped, "no local path mapped for %s (add --source %s=PATH)", url, url)
+	}
+	return out, nil
+}
+
+// Resolve materialises url at ref, applying the GitRepository spec.ignore
+// text ignore ("" for none). The same URL, resolved revision and ignore
+// text are materialised once, and the same *Snapshot is returned for the
+// same resolution. Errors wrap ErrUnmapped or ErrRefNotFound where they
+// apply.
+//
+// For a branch B the mappings of url are tried in this order: a mapping
+// whose Branch is B (its working tree); a git mapping with no Branch whose
+// checked-out branch is B (on a detached HEAD, GITHUB_BASE_REF names it);
+// B read from the git objects of any git mapping (refs/heads/B, then
+// refs/remotes/origin/B, then refs/remotes/<remote>/B); a plain folder with
+// no Branch, which stands for any ref. Tags, commits, ref names and semver
+// ranges are read from git objects, else from a plain folder with no Branch.
+func (r *Resolver) Resolve(url string, ref Ref, ignore string) (*Snapshot, error) {
+	ms, err := r.candidates(url)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.plan(ms, ref)
+	if err != nil {
+		return nil, err
+	}
+	return r.materialise(p, ignore)
+}
+
+// Worktree materialises the working tree (or plain folder) mapped for url,
+// regardless of which branch is checked out: the fleet repository's working
+// tree stands for the branch the clusters sync. A mapping whose Branch is
+// branch is preferred, then a git mapping with no Branch that has branch
+// checked out, then any mapping with no Branch, then the first mapping.
+// The snapshot's Branch is branch, or the checked-out branch when branch
+// is empty.
+func (r *Resolver) Worktree(url string, branch string) (*Snapshot, error) {
+	ms, err := r.candidates(url)
+	if err != nil {
+		return nil, err
+	}
+	var chosen *mapping
+	if branch != "" {
+		for i := range ms {
+			if ms[i].Branch == branch {
+				return r.materialise(r.worktreePlan(ms[i], branch, "", "mapped to branch "+branch), "")
+			}
+		}
+	}
+	for i := range ms {
+		if ms[i].Branch != "" {
+			continue
+		}
+		if chosen == nil {
+			chosen = &ms[i]
+		}
+		if ms[i].git && branch != "" {
+			co, how, head, err := r.checkedOut(ms[i])
+			if err != nil {
+				return nil, err
+			}
+			if co == branch {
+				return r.materialise(r.worktreePlan(ms[i], branch, head, how), "")
+			}
+		}
+	}
+	if chosen == nil {
+		chosen = &ms[0]
+	}
+	label, how, head := chosen.Branch, "mapped to branch "+chosen.Branch, ""
+	if chosen.git && chosen.Branch == "" {
+		co, h, hd, err := r.checkedOut(*chosen)
+		if err != nil {
+			return nil, err
+		}
+		label, how, head = co, h, hd
+	}
+	if branch != "" && branch != label {
+		how += "; standing for " + branch
+		label = branch
+	}
+	return r.materialise(r.worktreePlan(*chosen, label, head, how), "")
+}
+
+// plan resolves ref against the mappings ms.
+func (r *Resolver) plan(ms []mapping, ref Ref) (plan, error) {
+	switch {
+	case ref.Commit != "":
+		c := strings.ToLower(strings.TrimSpace(ref.Commit))
+		if !isHex(c) || len(c) < 7 || len(c) > 64 {
+			return plan{}, errorf(ErrRefNotFound, "commit %q is not a hexadecimal commit hash of at least 7 digits", ref.Commit)
+		}
+		return r.planGit(ms, ref, ref.Branch, func(g *gitRepo) (string, string, error) { return g.findCommit(c) })
+	case ref.Name != "":
+		if b, ok := strings.CutPrefix(ref.Name, "refs/heads/"); ok && b != "" {
+			return r.planBranch(ms, b, true)
+		}
+		return r.planGit(ms, ref, "", func(g *gitRepo) (string, string, error) { return g.findRef(ref.Name) })
+	case ref.SemVer != "":
+		return r.planGit(ms, ref, "", func(g *gitRepo) (string, string, error) { return g.findSemVer(ref.SemVer) })
+	case ref.Tag != "":
+		return r.planGit(ms, ref, "", func(g *gitRepo) (string, string, error) { return g.findRef("refs/tags/" + ref.Tag) })
+	case ref.Branch != "":
+		return r.planBranch(ms, ref.Branch, true)
+	}
+	p, err := r.planBranch(ms, "master", false)
+	if err == nil {
+		p.note += " (spec.ref empty: default branch master)"
+		return p, nil
+	}
+	if !errors.Is(err, ErrRefNotFound) {
+		return plan{}, err
+	}
+	p, err = r.planBranch(ms, "main", true)
+	if err != nil {
+		return plan{}, err
+	}
+	p.note += " (spec.ref empty: no branch master, using main)"
+	return p, nil
+}
+
+// planBranch applies the branch rules 1 to 5 (rule 4, the plain folder
+// standing for any ref, only when anyFolder is set).
+func (r *Resolver) planBranch(ms []mapping, b string, anyFolder bool) (plan, error) {
+	for _, m := range ms {
+		if m.Branch == b {
+			return r.worktreePlan(m, b, "", "mapped to branch "+b), nil
+		}
+	}
+	for _, m := range ms {
+		if !m.git || m.Branch != "" {
+			continue
+		}
+		co, how, head, err := r.checkedOut(m)
+		if err != nil {
+			return plan{}, err
+		}
+		if co == b {
+			return r.worktreePlan(m, b, head, how), nil
+		}
+	}
+	for _, m := range ms {
+		if !m.git {
+			continue
+		}
+		g, err := r.repo(m.Path)
+		if err != nil {
+			return plan{}, err
+		}
+		commit, how, err := g.findBranch(b)
+		if err != nil {
+			return plan{}, fmt.Errorf("looking up branch %q in %s: %w", b, m.display, err)
+		}
+		if commit != "" {
+			return gitPlan(m, commit, b, how), nil
+		}
+	}
+	if anyFolder {
+		if p, ok := folderPlan(ms, "branch "+b, b); ok {
+			return p, nil
+		}
+	}
+	return plan{}, errorf(ErrRefNotFound, "branch %q not found in %s (looked for refs/heads/%s, refs/remotes/*/%s%s)",
+		b, displayPaths(ms), b, b, mappedBranches(ms))
+}
+
+// planGit resolves a tag, commit, name or semver range with find, trying
+// every git mapping in turn, then a plain folder with no Branch.
+func (r *Resolver) planGit(ms []mapping, ref Ref, label string, find func(*gitRepo) (string, string, error)) (plan, error) {
+	for _, m := range ms {
+		if !m.git {
+			continue
+		}
+		g, err := r.repo(m.Path)
+		if err != nil {
+			return plan{}, err
+		}
+		commit, how, err := find(g)
+		if err != nil {
+			return plan{}, fmt.Errorf("resolving %s in %s: %w", ref, m.display, err)
+		}
+		if commit != "" {
+			return gitPlan(m, commit, label, how), nil
+		}
+	}
+	if p, ok := folderPlan(ms, ref.String(), label); ok {
+		return p, nil
+	}
+	return plan{}, errorf(ErrRefNotFound, "%s not found in %s%s", ref, displayPaths(ms), mappedBranches(ms))
+}
+
+func gitPlan(m mapping, commit, label, how string) plan {
+	return plan{m: m, mode: ModeGit, commit: commit, branch: label,
+		note: fmt.Sprintf("%s at %s in %s", how, short(commit), m.display)}
+}
+
+// folderPlan picks the first plain folder with no Branch, which stands for
+// any ref.
+func folderPlan(ms []mapping, asked, label string) (plan, bool) {
+	for _, m := range ms {
+		if !m.git && m.Branch == "" {
+			return plan{m: m, mode: ModeFolder, branch: label,
+				note: fmt.Sprintf("plain folder %s standing for any ref (asked for %s)", m.display, asked)}, true
+		}
+	}
+	return plan{}, false
+}
+
+// worktreePlan materialises the files at m.Path as they are.
+func (r *Resolver) worktreePlan(m mapping, label, head, how string) plan {
+	if !m.git {
+		return plan{m: m, mode: ModeFolder, branch: label, note: fmt.Sprintf("plain folder %s (%s)", m.display, how)}
+	}
+	if head == "" {
+		_, _, head, _ = r.checkedOut(m)
+	}
+	return plan{m: m, mode: ModeWorktree, commit: head, branch: label,
+		note: fmt.Sprintf("working tree of %s (%s)", m.display, how)}
+}
+
+// checkedOut returns the branch checked out in the git mapping m, a
+// description of how it was found, and the HEAD commit. On a detached
+// HEAD, GITHUB_BASE_REF names the branch when set.
+func (r *Resolver) checkedOut(m mapping) (branch, how, head string, err error) {
+	g, err := r.repo(m.Path)
+	if err != nil {
+		return "", "", "", err
+	}
+	branch, head, err = g.head()
+	if err != nil {
+		return "", "", "", fmt.Errorf("reading HEAD of %s: %w", m.display, err)
+	}
+	if branch != "" {
+		return branch, "checked out: " + branch, head, nil
+	}
+	if base := r.opts.Getenv("GITHUB_BASE_REF"); base != "" {
+		return base, fmt.Sprintf("detached HEAD at %s, standing for %s (GITHUB_BASE_REF)", short(head), base), head, nil
+	}
+	return "", fmt.Sprintf("detached HEAD at %s", short(head)), head, nil
+}
+
+// materialise returns the snapshot for p, writing its files once.
+func (r *Resolver) materialise(p plan, ignore string) (*Snapshot, error) {
+	rev := p.commit
+	if p.mode != ModeGit {
+		rev = p.m.Path
+	}
+	id := contentID(p.m.norm, p.mode, rev, ignore)
+
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return nil, errors.New("source resolver is closed")
+	}
+	ce, ok := r.contents[id]
+	if !ok {
+		ce = &contentEntry{done: make(chan struct{})}
+		r.contents[id] = ce
+	}
+	r.mu.Unlock()
+	if ok {
+		<-ce.done
+	} else {
+		ce.dir = filepath.Join(r.root, id)
+		ce.problems, ce.err = r.build(ce.dir, p, ignore)
+		close(ce.done)
+	}
+	if ce.err != nil {
+		return nil, ce.err
+	}
+
+	key := snapKey{id: id, branch: p.branch, note: p.note, local: p.m.Path}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if s := r.snaps[key]; s != nil {
+		return s, nil
+	}
+	s := &Snapshot{
+		ID:        id,
+		Dir:       ce.dir,
+		URL:       p.m.norm,
+		LocalPath: p.m.Path,
+		Mode:      p.mode,
+		Branch:    p.branch,
+		Commit:    p.commit,
+		Note:      p.note,
+		Problems:  append([]FileProblem(nil), ce.problems...),
+	}
+	r.snaps[key] = s
+	return s, nil
+}
+
+// contentID is the stable key of a materialised directory.
+func contentID(norm, mode, rev, ignore string) string {
+	h := sha256.Sum256([]byte(norm + "\x00" + mode + "\x00" + rev + "\x00" + ignore))
+	return hex.EncodeToString(h[:])[:16]
+}
+
+func displayPaths(ms []mapping) string {
+	var ps []string
+	for _, m := range ms {
+		ps = append(ps, m.display)
+	}
+	return strings.Join(ps, ", ")
+}
+
+// mappedBranches lists the branches mappings are pinned to, as a hint.
+func mappedBranches(ms []mapping) string {
+	var bs []string
+	for _, m := range ms {
+		if m.Branch != "" {
+			bs = append(bs, m.Branch+" ("+m.display+")")
+		}
+	}
+	if len(bs) == 0 {
+		return ""
+	}
+	return "; mapped branches: " + strings.Join(bs, ", ")
+}
+
+func short(h string) string {
+	if len(h) > 7 {
+		return h[:7]
+	}
+	return h
+}
+
+func isHex(s string) bool {
+	for _, c := range s {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return s != ""
+}
