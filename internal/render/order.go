@@ -89,7 +89,9 @@ func sortObjects(objs []*model.Object) []*model.Object {
 func urlKey(u string) string { return source.NormalizeURL(u) }
 
 // asMap returns a resource's content; kustomize resources always marshal.
-func asMap(res interface{ Map() (map[string]any, error) }) map[string]any {
+func asMap(res interface {
+	Map() (map[string]any, error)
+}) map[string]any {
 	m, err := res.Map()
 	if err != nil || m == nil {
 		return map[string]any{}
