@@ -34,7 +34,7 @@ type Config struct {
 	// the d1 defaults apply (DefaultOutOfBand); an empty list means none.
 	OutOfBand *[]Object `json:"outOfBand,omitempty"`
 
-	// dir is the folder holding the file; relative paths resolve against it.
+	// dir is the folder holding the file, as given; relative paths resolve against it.
 	dir string
 }
 
@@ -83,11 +83,9 @@ func Load(path string) (*Config, error) {
 	if err := yaml.UnmarshalStrict(data, &c); err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrInvalid, path, err)
 	}
-	abs, err := filepath.Abs(filepath.Dir(path))
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrInvalid, path, err)
-	}
-	c.dir = abs
+	// Paths stay relative to the working directory when given so: messages
+	// and output then name them as the user does, on any machine.
+	c.dir = filepath.Dir(path)
 	for i, s := range c.Sources {
 		if s.URL == "" || s.Path == "" {
 			return nil, fmt.Errorf("%w: %s: sources[%d] needs both url and path", ErrInvalid, path, i)

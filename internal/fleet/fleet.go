@@ -78,6 +78,7 @@ func Discover(root string, only []string) ([]*Cluster, error) {
 	for _, o := range only {
 		want[o] = true
 	}
+	found := map[string]bool{}
 	var out []*Cluster
 	for _, e := range entries {
 		// Flux drops symlinks from artifacts: a symlinked cluster folder does not exist for it.
@@ -87,14 +88,16 @@ func Discover(root string, only []string) ([]*Cluster, error) {
 		if len(want) > 0 && !want[e.Name()] {
 			continue
 		}
-		delete(want, e.Name())
+		found[e.Name()] = true
 		out = append(out, discoverOne(root, e.Name()))
 	}
-	if len(want) > 0 {
-		var missing []string
-		for w := range want {
+	var missing []string
+	for w := range want {
+		if !found[w] {
 			missing = append(missing, w)
 		}
+	}
+	if len(missing) > 0 {
 		sort.Strings(missing)
 		return nil, fmt.Errorf("no cluster %s in %s", strings.Join(missing, ", "), base)
 	}

@@ -129,17 +129,34 @@ func (b *builder) run(snap *source.Snapshot, ks *unstructured.Unstructured, ksKe
 		return fail(model.ProblemMissingPath, rel, fmt.Sprintf("kustomization path not found: %s in %s (%s)", specPath, snap.URL, describe(snap)))
 	}
 
-	hazards, customSchema := precheck(snap.Dir, dir)
+	// Files the snapshot dropped (symlinks: a warning, as Flux drops them
+	// silently) or refused (hazards: the build stops) matter to the builds
+	// that would read them: those under the path or named by an entry.
+	refused := map[string]string{}
+	for _, fp := range snap.Problems {
+		if fp.Refused {
+			refused[fp.Path] = fp.Reason
+		}
+	}
+	hazards, customSchema := precheck(snap.Dir, dir, refused)
+	for _, fp := range snap.Problems {
+		if rel != "." && !strings.HasPrefix(fp.Path, rel+"/") {
+			continue
+		}
+		if fp.Refused {
+			fail(model.ProblemFileRefused, fp.Path, fmt.Sprintf("%s refused: %s", fp.Path, fp.Reason))
+		} else {
+			out.problems = append(out.problems, &model.Problem{Kind: model.ProblemFileDropped, Kustomization: ksKey,
+				Location: b.loc(snap, fp.Path), Reason: fmt.Sprintf("%s: %s", fp.Path, fp.Reason), Warning: true})
+		}
+	}
 	for _, h := range hazards {
 		fail(h.kind, h.file, h.reason)
 	}
-	for _, fp := range snap.Problems {
-		if fp.Refused && (rel == "." || strings.HasPrefix(fp.Path, rel+"/")) {
-			fail(model.ProblemFileRefused, fp.Path, fmt.Sprintf("%s refused: %s", fp.Path, fp.Reason))
+	for _, p := range out.problems {
+		if !p.Warning {
+			return out
 		}
-	}
-	if len(out.problems) > 0 {
-		return out
 	}
 
 	if s, _ := b.stuck.Load().(string); s != "" {

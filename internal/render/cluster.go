@@ -235,14 +235,6 @@ func (c *clusterRender) resolveSource(n *node) (*sourceResult, string) {
 	} else {
 		ms.Resolved, ms.Mode, ms.LocalPath, ms.Branch, ms.Commit, ms.Note =
 			true, res.snap.Mode, res.snap.LocalPath, res.snap.Branch, res.snap.Commit, res.snap.Note
-		for _, fp := range res.snap.Problems {
-			kind := model.ProblemFileDropped
-			if fp.Refused {
-				kind = model.ProblemFileRefused
-			}
-			c.problem(&model.Problem{Kind: kind, Location: &model.Location{Repo: res.snap.URL, Branch: res.snap.Branch, Commit: res.snap.Commit, Path: fp.Path},
-				Reason: fp.Path + ": " + fp.Reason, Warning: !fp.Refused})
-		}
 	}
 	c.snaps[key] = res
 	c.out.Sources = append(c.out.Sources, ms)
@@ -302,12 +294,17 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 	n.m.Revision = &model.Location{Repo: snap.URL, Branch: snap.Branch, Commit: snap.Commit, Path: n.m.Path}
 
 	b := c.r.builder.build(snap, n.ks, n.m.Key)
+	failed := false
 	for _, p := range b.problems {
 		cp := *p
 		cp.Kustomization = n.m.Key
+		if cp.Location == nil {
+			cp.Location = n.m.Location
+		}
 		c.problem(&cp)
+		failed = failed || !p.Warning
 	}
-	if len(b.problems) > 0 {
+	if failed {
 		n.m.Status, n.m.Reason = model.StatusFailed, b.problems[0].Reason
 		return nil, true
 	}
@@ -329,29 +326,34 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 	var refs []*model.VarRef
 	var unstructs []*unstructured.Unstructured
 	for i, shared := range b.resources {
-		res := shared.DeepCopy()
 		loc := b.locations[i]
-		before := asMap(res)
-		if res.GetKind() == "" || res.GetApiVersion() == "" || res.GetName() == "" {
+		if shared.GetKind() == "" || shared.GetApiVersion() == "" || shared.GetName() == "" {
 			c.problem(&model.Problem{Kind: model.ProblemInvalidObject, Kustomization: n.m.Key, Location: &loc,
 				Reason: fmt.Sprintf("%s: object without apiVersion, kind or name (kustomize-controller refuses it)", loc.Path)})
 			continue
 		}
-		uses, perr := findVars(before)
+		// Map returns a fresh copy; the shared build is never modified.
+		obj := asMap(shared)
+		uses, dollar, perr := findVars(obj)
 		substituted := false
-		if n.m.PostBuild != nil {
+		if n.m.PostBuild != nil && dollar {
 			if perr != nil {
-				return c.fail(n, model.ProblemSubstitution, fmt.Sprintf("%s: %s %s: %v", loc.Path, res.GetKind(), res.GetName(), perr)), true
+				return c.fail(n, model.ProblemSubstitution, fmt.Sprintf("%s: %s %s: %v", loc.Path, shared.GetKind(), shared.GetName(), perr)), true
 			}
 			// Flux skips objects labelled or annotated substitute: disabled,
-			// and runs nothing when no variable is defined at all.
+			// and runs nothing when no variable is defined at all. An object
+			// without a '$' anywhere comes out of Flux's substitution
+			// unchanged, so only objects with one pay for the round trip.
+			res := shared.DeepCopy()
 			out, err := kustomize.SubstituteVariables(ctx, client, *n.ks, res)
 			if err != nil {
-				return c.fail(n, model.ProblemSubstitution, fmt.Sprintf("%s: %s %s: %v", loc.Path, res.GetKind(), res.GetName(), err)), true
+				return c.fail(n, model.ProblemSubstitution, fmt.Sprintf("%s: %s %s: %v", loc.Path, shared.GetKind(), shared.GetName(), err)), true
 			}
-			substituted = out != nil && len(vars) > 0
+			if out != nil {
+				substituted = len(vars) > 0
+				obj = asMap(res)
+			}
 		}
-		obj := asMap(res)
 		u := &unstructured.Unstructured{Object: obj}
 		id := model.ObjectID{APIVersion: u.GetAPIVersion(), Kind: u.GetKind(), Namespace: u.GetNamespace(), Name: u.GetName()}
 		for _, v := range uses {

@@ -14,11 +14,15 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// kustomizeMu serialises kustomize runs: kustomize keeps global state
-// (the OpenAPI schema) and has concurrent map bugs
-// (kubernetes-sigs/kustomize#3659), which is why fluxcd/pkg/kustomize's
-// Build holds a process-wide lock too.
-var kustomizeMu sync.Mutex
+// kustomizeMu guards kustomize's one piece of global state, the OpenAPI
+// schema. fluxcd/pkg/kustomize's Build serialises every build behind one
+// lock because of concurrent map writes during schema initialisation
+// (kubernetes-sigs/kustomize#3659); kyaml now guards its schema globals
+// with its own lock, so builds that leave the schema alone run side by side
+// (read lock, once the schema is initialised) and only a build that sets
+// its own `openapi` schema runs alone. The race detector runs over the
+// corpus renders in CI to keep this honest.
+var kustomizeMu sync.RWMutex
 
 // kustomizeBuild runs kustomize with exactly the options of
 // fluxcd/pkg/kustomize's Build, as kustomize-controller does: load
@@ -31,8 +35,14 @@ var kustomizeMu sync.Mutex
 // d1lint resets the global schema only around builds that set one
 // (customSchema), which gives the same isolation.
 func kustomizeBuild(fs filesys.FileSystem, dir string, customSchema bool) (res resmap.ResMap, err error) {
-	kustomizeMu.Lock()
-	defer kustomizeMu.Unlock()
+	if customSchema {
+		kustomizeMu.Lock()
+		defer kustomizeMu.Unlock()
+	} else {
+		warmSchema()
+		kustomizeMu.RLock()
+		defer kustomizeMu.RUnlock()
+	}
 	// kustomize panics on some invalid input; a panic is a build error.
 	defer func() {
 		if r := recover(); r != nil {
@@ -54,12 +64,12 @@ func kustomizeBuild(fs filesys.FileSystem, dir string, customSchema bool) (res r
 var warmOnce sync.Once
 
 // warmSchema parses kustomize's built-in OpenAPI schema (about 70 ms) in
-// the background while sources are read from git, instead of inside the
-// first build.
+// the background while sources are read from git; builds wait for it. It
+// takes the write lock before returning, so no build can start first.
 func warmSchema() {
 	warmOnce.Do(func() {
+		kustomizeMu.Lock()
 		go func() {
-			kustomizeMu.Lock()
 			defer kustomizeMu.Unlock()
 			_ = openapi.Schema()
 			_ = openapi.IsCertainlyClusterScoped(yaml.TypeMeta{APIVersion: "v1", Kind: "Namespace"})

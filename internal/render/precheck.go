@@ -31,8 +31,11 @@ type hazard struct {
 // So every entry must be a local, relative, existing path inside root.
 //
 // It also reports whether a kustomization sets a custom OpenAPI schema.
-func precheck(root, dir string) ([]hazard, bool) {
-	p := &prechecker{root: root, visiting: map[string]bool{}, done: map[string]bool{}}
+//
+// refused maps files the snapshot refused (slash paths relative to root) to
+// why; an entry naming one is reported as refused rather than missing.
+func precheck(root, dir string, refused map[string]string) ([]hazard, bool) {
+	p := &prechecker{root: root, refused: refused, visiting: map[string]bool{}, done: map[string]bool{}}
 	p.dir(dir, nil)
 	sort.SliceStable(p.out, func(i, j int) bool {
 		if p.out[i].file != p.out[j].file {
@@ -44,6 +47,7 @@ func precheck(root, dir string) ([]hazard, bool) {
 }
 
 type prechecker struct {
+	refused  map[string]string
 	openapi  bool
 	root     string
 	visiting map[string]bool
@@ -181,6 +185,10 @@ func (p *prechecker) entry(kfile, field, e string) (string, bool) {
 	full := filepath.Join(filepath.Dir(kfile), e)
 	if r, err := filepath.Rel(p.root, full); err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
 		p.add(model.ProblemPathEscape, rel, fmt.Sprintf("%s: %s entry %q escapes the source root", rel, field, e))
+		return "", false
+	}
+	if why, ok := p.refused[p.rel(full)]; ok {
+		p.add(model.ProblemFileRefused, p.rel(full), fmt.Sprintf("%s: %s entry %q refused: %s", rel, field, e, why))
 		return "", false
 	}
 	if _, err := os.Lstat(full); err != nil {

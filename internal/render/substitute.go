@@ -103,8 +103,9 @@ type varUse struct {
 // findVars returns every variable reference in the string leaves (and map
 // keys) of obj, parsed with Flux's own envsubst parser. A leaf the parser
 // rejects makes Flux's substitution fail for the whole Kustomization; it is
-// returned as an error naming the field.
-func findVars(obj map[string]any) ([]varUse, error) {
+// returned as an error naming the field. dollar reports whether any string
+// holds a '$' at all.
+func findVars(obj map[string]any) (uses []varUse, dollar bool, err error) {
 	var out []varUse
 	var firstErr error
 	var walk func(v any, path string)
@@ -112,6 +113,7 @@ func findVars(obj map[string]any) ([]varUse, error) {
 		if !strings.Contains(s, "$") {
 			return
 		}
+		dollar = true
 		tree, err := parse.Parse(s)
 		if err != nil {
 			if firstErr == nil {
@@ -160,7 +162,7 @@ func findVars(obj map[string]any) ([]varUse, error) {
 		}
 	}
 	walk(obj, "")
-	return out, firstErr
+	return out, dollar, firstErr
 }
 
 func exprOf(n *parse.FuncNode) string {

@@ -96,7 +96,8 @@ type Snapshot struct {
 	Dir string
 	// URL is the normalised URL.
 	URL string
-	// LocalPath is the absolute mapped local path the files were read from.
+	// LocalPath is the mapped local path the files were read from, as the
+	// user gave it (so that messages and output do not depend on the machine).
 	LocalPath string
 	// Mode is ModeGit, ModeWorktree or ModeFolder.
 	Mode string
@@ -126,7 +127,7 @@ type FileProblem struct {
 
 // Options tune a Resolver; zero values mean the defaults.
 type Options struct {
-	// TempDir is where snapshots are written (default os.TempDir()); each
+	// TempDir is where snapshots are written (default DefaultTempDir()); each
 	// Resolver makes its own subdirectory.
 	TempDir string
 	// MaxFileSize is the largest file written (default 8 MiB); larger
@@ -145,7 +146,7 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	if o.TempDir == "" {
-		o.TempDir = os.TempDir()
+		o.TempDir = DefaultTempDir()
 	}
 	if o.MaxFileSize <= 0 {
 		o.MaxFileSize = DefaultMaxFileSize
@@ -619,7 +620,7 @@ func (r *Resolver) materialise(p plan, ignore string) (*Snapshot, error) {
 		ID:        id,
 		Dir:       ce.dir,
 		URL:       p.m.norm,
-		LocalPath: p.m.Path,
+		LocalPath: p.m.display,
 		Mode:      p.mode,
 		Branch:    p.branch,
 		Commit:    p.commit,
@@ -672,4 +673,25 @@ func isHex(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// DefaultTempDir is where snapshots go unless told otherwise: $D1LINT_TMPDIR
+// when set, else /dev/shm when it is a writable directory (a memory file
+// system: creating a snapshot's many small files there is several times
+// faster than on disk, and snapshots are small and short-lived), else
+// os.TempDir().
+func DefaultTempDir() string {
+	if d := os.Getenv("D1LINT_TMPDIR"); d != "" {
+		return d
+	}
+	const shm = "/dev/shm"
+	if st, err := os.Stat(shm); err == nil && st.IsDir() {
+		if f, err := os.CreateTemp(shm, ".d1lint-probe-"); err == nil {
+			name := f.Name()
+			_ = f.Close()
+			_ = os.Remove(name)
+			return shm
+		}
+	}
+	return os.TempDir()
 }
