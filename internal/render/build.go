@@ -33,9 +33,30 @@ const originAnnotation = "config.kubernetes.io/origin"
 // needs the same (source revision, path, Kustomization spec). Its resources
 // are never modified: each cluster works on deep copies.
 type built struct {
+	key       string
 	resources []*resource.Resource
 	locations []model.Location
 	problems  []*model.Problem
+
+	// Computed once on first use, shared read-only by every cluster.
+	once   sync.Once
+	maps   []map[string]any
+	uses   [][]varUse
+	dollar []bool
+	perr   []error
+}
+
+// prepare converts the resources to maps and finds their variable
+// references, once for every cluster that uses the build.
+func (b *built) prepare() {
+	b.once.Do(func() {
+		n := len(b.resources)
+		b.maps, b.uses, b.dollar, b.perr = make([]map[string]any, n), make([][]varUse, n), make([]bool, n), make([]error, n)
+		for i, r := range b.resources {
+			b.maps[i] = asMap(r)
+			b.uses[i], b.dollar[i], b.perr[i] = findVars(b.maps[i])
+		}
+	})
 }
 
 // builder runs kustomize builds the way kustomize-controller does, once per
@@ -46,6 +67,10 @@ type builder struct {
 
 	mu    sync.Mutex
 	cache map[string]*buildEntry
+
+	// substituted memoises postBuild substitution of one object of one
+	// build (see substKey).
+	substituted sync.Map
 
 	// stuck is set when a build outlived its timeout. kustomize builds
 	// cannot be cancelled and fluxcd/pkg/kustomize serialises them behind
@@ -93,7 +118,10 @@ func (b *builder) build(snap *source.Snapshot, ks *unstructured.Unstructured, ks
 		b.cache[key] = e
 	}
 	b.mu.Unlock()
-	e.once.Do(func() { e.out = b.run(snap, ks, ksKey) })
+	e.once.Do(func() {
+		e.out = b.run(snap, ks, ksKey)
+		e.out.key = key
+	})
 	return e.out
 }
 

@@ -226,7 +226,7 @@ func (c *clusterRender) resolveSource(n *node) (*sourceResult, string) {
 	switch kind {
 	case "GitRepository":
 		ignore, _, _ := unstructured.NestedString(s.obj, "spec", "ignore")
-		res.snap, res.err = c.r.resolver.Resolve(url, gitRef(ms.Ref), ignore)
+		res.snap, res.err = c.r.resolve(url, gitRef(ms.Ref), ignore)
 	default:
 		res.err = fmt.Errorf("%s %s (%s) is not a git source; d1lint renders git sources only and never fetches artifacts", kind, key, url)
 	}
@@ -325,6 +325,9 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 	var objects []*model.Object
 	var refs []*model.VarRef
 	var unstructs []*unstructured.Unstructured
+	_, hasCommon := n.m.Spec["commonMetadata"].(map[string]any)
+	names := varNames(vars)
+	b.prepare()
 	for i, shared := range b.resources {
 		loc := b.locations[i]
 		if shared.GetKind() == "" || shared.GetApiVersion() == "" || shared.GetName() == "" {
@@ -332,27 +335,28 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 				Reason: fmt.Sprintf("%s: object without apiVersion, kind or name (kustomize-controller refuses it)", loc.Path)})
 			continue
 		}
-		// Map returns a fresh copy; the shared build is never modified.
-		obj := asMap(shared)
-		uses, dollar, perr := findVars(obj)
+		// The build's maps are shared by every cluster and never modified.
+		obj, uses := b.maps[i], b.uses[i]
 		substituted := false
-		if n.m.PostBuild != nil && dollar {
-			if perr != nil {
-				return c.fail(n, model.ProblemSubstitution, fmt.Sprintf("%s: %s %s: %v", loc.Path, shared.GetKind(), shared.GetName(), perr)), true
+		if n.m.PostBuild != nil && b.dollar[i] {
+			if b.perr[i] != nil {
+				return c.fail(n, model.ProblemSubstitution, fmt.Sprintf("%s: %s %s: %v", loc.Path, shared.GetKind(), shared.GetName(), b.perr[i])), true
 			}
 			// Flux skips objects labelled or annotated substitute: disabled,
 			// and runs nothing when no variable is defined at all. An object
 			// without a '$' anywhere comes out of Flux's substitution
 			// unchanged, so only objects with one pay for the round trip.
-			res := shared.DeepCopy()
-			out, err := kustomize.SubstituteVariables(ctx, client, *n.ks, res)
-			if err != nil {
-				return c.fail(n, model.ProblemSubstitution, fmt.Sprintf("%s: %s %s: %v", loc.Path, shared.GetKind(), shared.GetName(), err)), true
+			r := c.r.builder.substitute(ctx, client, n.ks, b, i, names, vars)
+			if r.err != nil {
+				return c.fail(n, model.ProblemSubstitution, fmt.Sprintf("%s: %s %s: %v", loc.Path, shared.GetKind(), shared.GetName(), r.err)), true
 			}
-			if out != nil {
+			if r.obj != nil {
 				substituted = len(vars) > 0
-				obj = asMap(res)
+				obj = r.obj
 			}
+		}
+		if hasCommon {
+			obj = deepCopyMap(obj)
 		}
 		u := &unstructured.Unstructured{Object: obj}
 		id := model.ObjectID{APIVersion: u.GetAPIVersion(), Kind: u.GetKind(), Namespace: u.GetNamespace(), Name: u.GetName()}

@@ -54,6 +54,24 @@ type Renderer struct {
 	opts     Options
 	resolver *source.Resolver
 	builder  *builder
+	// resolved memoises source resolution: every cluster asks for the same
+	// few (url, ref) pairs, and planning one walks the repository's refs.
+	resolved sync.Map
+}
+
+type resolveEntry struct {
+	once sync.Once
+	snap *source.Snapshot
+	err  error
+}
+
+// resolve materialises a source revision once for every cluster.
+func (r *Renderer) resolve(url string, ref source.Ref, ignore string) (*source.Snapshot, error) {
+	key := source.NormalizeURL(url) + "\x00" + ref.Branch + "\x00" + ref.Tag + "\x00" + ref.SemVer + "\x00" + ref.Name + "\x00" + ref.Commit + "\x00" + ignore
+	v, _ := r.resolved.LoadOrStore(key, &resolveEntry{})
+	e := v.(*resolveEntry)
+	e.once.Do(func() { e.snap, e.err = r.resolver.Resolve(url, ref, ignore) })
+	return e.snap, e.err
 }
 
 // New prepares a renderer; Close removes its snapshots.
@@ -265,7 +283,7 @@ func helmRelease(o *model.Object) *model.HelmRelease {
 
 // sourceRoot returns the snapshot of the fleet repository for a cluster.
 func (c *clusterRender) fleetSnapshot() (*source.Snapshot, error) {
-	return c.r.resolver.Resolve(c.spec.URL, c.spec.Ref, "")
+	return c.r.resolve(c.spec.URL, c.spec.Ref, "")
 }
 
 // relPath turns a path inside the fleet into a slash path.

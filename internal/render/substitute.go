@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/fluxcd/pkg/envsubst/parse"
+	"github.com/fluxcd/pkg/kustomize"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -192,4 +194,52 @@ func varStatus(u varUse, vars map[string]string, substituted bool) string {
 	default:
 		return model.VarUndefined
 	}
+}
+
+// substResult is the outcome of Flux's substitution of one object.
+type substResult struct {
+	obj map[string]any // nil when Flux skipped the object
+	err error
+}
+
+// varNames is the sorted, joined set of defined variable names: Flux
+// validates every name before substituting, so the set is part of what
+// decides the outcome.
+func varNames(vars map[string]string) string {
+	names := make([]string, 0, len(vars))
+	for k := range vars {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return strings.Join(names, "\x00")
+}
+
+// substitute runs fluxcd/pkg/kustomize's SubstituteVariables on object i of
+// build b, memoised across clusters. The outcome depends only on the object,
+// on the set of defined variable names, and on the values of the variables
+// the object references; clusters that agree on those share the work (every
+// staging cluster substitutes ${ENVIRONMENT} the same way).
+func (bl *builder) substitute(ctx context.Context, c storeClient, ks *unstructured.Unstructured, b *built, i int, names string, vars map[string]string) *substResult {
+	var key strings.Builder
+	key.WriteString(b.key)
+	fmt.Fprintf(&key, "\x01%d\x01%s\x01", i, names)
+	for _, u := range b.uses[i] {
+		if v, ok := vars[u.name]; ok {
+			fmt.Fprintf(&key, "%s=%q\x01", u.name, v)
+		} else {
+			fmt.Fprintf(&key, "%s!\x01", u.name)
+		}
+	}
+	k := key.String()
+	if r, ok := bl.substituted.Load(k); ok {
+		return r.(*substResult)
+	}
+	res := b.resources[i].DeepCopy()
+	out, err := kustomize.SubstituteVariables(ctx, c, *ks, res)
+	r := &substResult{err: err}
+	if err == nil && out != nil {
+		r.obj = asMap(res)
+	}
+	actual, _ := bl.substituted.LoadOrStore(k, r)
+	return actual.(*substResult)
 }

@@ -552,7 +552,7 @@ data:
   logLevel: "${LOG_LEVEL:=info}"
 `
 
-const imageUpdateTmpl = `apiVersion: image.toolkit.fluxcd.io/v1beta2
+const imageUpdateTmpl = `apiVersion: image.toolkit.fluxcd.io/v1
 kind: ImageRepository
 metadata:
   name: @NAME@
@@ -561,7 +561,7 @@ spec:
   interval: 12h
   provider: generic
 ---
-apiVersion: image.toolkit.fluxcd.io/v1beta2
+apiVersion: image.toolkit.fluxcd.io/v1
 kind: ImagePolicy
 metadata:
   name: @NAME@
@@ -571,6 +571,32 @@ spec:
   policy:
     semver:
       range: "@RANGE@"
+`
+
+// cloneRuntimeInfo is a Kyverno policy cloning flux-system/flux-runtime-info
+// into every namespace.
+const cloneRuntimeInfo = `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: clone-runtime-info
+spec:
+  generateExisting: true
+  rules:
+    - name: copy-runtime-info
+      match:
+        any:
+          - resources:
+              kinds:
+                - Namespace
+      generate:
+        apiVersion: v1
+        kind: ConfigMap
+        name: flux-runtime-info
+        namespace: "{{request.object.metadata.name}}"
+        synchronize: true
+        clone:
+          namespace: flux-system
+          name: flux-runtime-info
 `
 
 // infraFiles returns the d1-infra repository's main or production branch.
@@ -604,7 +630,15 @@ func (g *gen) infraFiles(production bool) map[string]string {
 			files[ctl+env+"/values.yaml"] = fill(infraValuesTmpl, "COMP", comp, "REPLICAS", replicas, "EXTRA", extra)
 		}
 		cfg := "components/" + comp + "/configs/"
-		files[cfg+"base/kustomization.yaml"] = kustomizeFile(comp, []string{"configmap.yaml"}, nil, "")
+		cfgResources := []string{"configmap.yaml"}
+		if i == 0 {
+			// As in d1, the first platform component ships the Kyverno
+			// policy that copies runtime-info into every namespace, so that
+			// tenant Kustomizations can substituteFrom it.
+			files[cfg+"base/clone-runtime-info.yaml"] = cloneRuntimeInfo
+			cfgResources = append(cfgResources, "clone-runtime-info.yaml")
+		}
+		files[cfg+"base/kustomization.yaml"] = kustomizeFile(comp, cfgResources, nil, "")
 		files[cfg+"base/configmap.yaml"] = fill(infraConfigMapTmpl, "COMP", comp)
 		for _, env := range []string{"staging", "production"} {
 			files[cfg+env+"/kustomization.yaml"] = kustomizeFile("", []string{"../base"},
