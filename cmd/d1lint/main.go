@@ -8,6 +8,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"os"
 	"os/signal"
 
@@ -23,11 +25,19 @@ const (
 )
 
 func main() {
+	// Libraries must not write into d1lint's output: kustomize prints
+	// deprecation notes straight to os.Stderr and logs through the standard
+	// logger. d1lint keeps the real stderr for itself.
+	stderr := os.Stderr
+	if devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0); err == nil {
+		os.Stderr = devnull
+	}
+	log.SetOutput(io.Discard)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	err := cli.NewRootCommand(cli.Streams{Out: os.Stdout, Err: os.Stderr}).ExecuteContext(ctx)
+	err := cli.NewRootCommand(cli.Streams{Out: os.Stdout, Err: stderr}).ExecuteContext(ctx)
 	stop()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "d1lint:", err)
+		fmt.Fprintln(stderr, "d1lint:", err)
 	}
 	os.Exit(exitCode(err))
 }

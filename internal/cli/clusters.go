@@ -51,29 +51,38 @@ func newClustersCommand(s Streams) *cobra.Command {
 
 // summary is one row of `d1lint clusters`.
 type summary struct {
-	Name           string            `json:"name"`
-	Era            string            `json:"era"`
-	Environment    string            `json:"environment"`
-	Sources        map[string]string `json:"sources"`
-	Objects        int               `json:"objects"`
-	Kustomizations int               `json:"kustomizations"`
-	Problems       int               `json:"problems"`
-	Warnings       int               `json:"warnings"`
+	Name        string `json:"name"`
+	Era         string `json:"era"`
+	Environment string `json:"environment"`
+	// Sources are "<repository>@<branch>" (or "@unresolved"), sorted.
+	Sources        []string `json:"sources"`
+	Objects        int      `json:"objects"`
+	Kustomizations int      `json:"kustomizations"`
+	Problems       int      `json:"problems"`
+	Warnings       int      `json:"warnings"`
 }
 
 func summaries(fl *model.Fleet) []summary {
 	out := []summary{}
 	for _, c := range fl.Clusters {
-		s := summary{Name: c.Name, Era: c.Era, Environment: c.Environment, Sources: map[string]string{},
+		s := summary{Name: c.Name, Era: c.Era, Environment: c.Environment, Sources: []string{},
 			Objects: len(c.Objects), Kustomizations: len(c.Kustomizations)}
+		seen := map[string]bool{}
 		for _, src := range c.Sources {
-			key := repoName(src.URL)
+			name := repoName(src.URL)
+			if name == "" {
+				name = src.Name
+			}
+			entry := name + "@unresolved"
 			if src.Resolved {
-				s.Sources[key] = src.Branch
-			} else if _, ok := s.Sources[key]; !ok {
-				s.Sources[key] = "unresolved"
+				entry = name + "@" + src.Branch
+			}
+			if !seen[entry] {
+				seen[entry] = true
+				s.Sources = append(s.Sources, entry)
 			}
 		}
+		sort.Strings(s.Sources)
 		for _, p := range c.Problems {
 			if p.Warning {
 				s.Warnings++
@@ -98,11 +107,6 @@ func writeTable(cmd *cobra.Command, fl *model.Fleet) error {
 	w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "CLUSTER\tERA\tENVIRONMENT\tSOURCES\tKUSTOMIZATIONS\tOBJECTS\tPROBLEMS")
 	for _, s := range summaries(fl) {
-		var src []string
-		for k, v := range s.Sources {
-			src = append(src, k+"@"+v)
-		}
-		sort.Strings(src)
 		probs := fmt.Sprint(s.Problems)
 		if s.Warnings > 0 {
 			probs += fmt.Sprintf(" (+%d warnings)", s.Warnings)
@@ -111,7 +115,7 @@ func writeTable(cmd *cobra.Command, fl *model.Fleet) error {
 		if env == "" {
 			env = "-"
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", s.Name, s.Era, env, strings.Join(src, " "), s.Kustomizations, s.Objects, probs)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", s.Name, s.Era, env, strings.Join(s.Sources, " "), s.Kustomizations, s.Objects, probs)
 	}
 	if err := w.Flush(); err != nil {
 		return err

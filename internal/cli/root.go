@@ -73,6 +73,7 @@ type fleetFlags struct {
 	config      string
 	fleet       string
 	fleetBranch string
+	fleetURL    string
 	sources     []string
 	clusters    []string
 }
@@ -82,6 +83,7 @@ func (f *fleetFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.config, "config", "", "configuration file (default: .d1lint.yaml in the fleet folder or the current folder)")
 	fl.StringVar(&f.fleet, "fleet", "", "fleet repository folder (default: the configuration's, or the current folder)")
 	fl.StringVar(&f.fleetBranch, "fleet-branch", "", "branch the fleet's working tree stands for (default: the branch the clusters sync)")
+	fl.StringVar(&f.fleetURL, "fleet-url", "", "the fleet repository's URL, for clusters whose folder declares no Flux sync")
 	fl.StringArrayVar(&f.sources, "source", nil, "map a repository URL to a local path: URL=PATH, URL@BRANCH=PATH or URL=PATH@BRANCH (repeatable)")
 	fl.StringSliceVar(&f.clusters, "cluster", nil, "render only these clusters (repeatable, comma-separated)")
 }
@@ -104,7 +106,7 @@ func (f *fleetFlags) options(getenv func(string) string) (render.Options, error)
 		}
 		cfg = c
 	}
-	opts := render.Options{Clusters: f.clusters, Getenv: getenv, FleetBranch: f.fleetBranch}
+	opts := render.Options{Clusters: f.clusters, Getenv: getenv, FleetBranch: f.fleetBranch, FleetURL: f.fleetURL}
 	switch {
 	case f.fleet != "":
 		opts.FleetPath = f.fleet
@@ -116,6 +118,9 @@ func (f *fleetFlags) options(getenv func(string) string) (render.Options, error)
 	if cfg != nil {
 		if opts.FleetBranch == "" {
 			opts.FleetBranch = cfg.FleetBranch
+		}
+		if opts.FleetURL == "" {
+			opts.FleetURL = cfg.FleetURL
 		}
 		for _, s := range cfg.Sources {
 			opts.Sources = append(opts.Sources, source.Mapping{URL: s.URL, Path: cfg.Resolve(s.Path), Branch: s.Branch})
@@ -191,7 +196,10 @@ func where(l *model.Location) string {
 	if l == nil || l.Path == "" {
 		return ""
 	}
-	s := l.Repo + "/" + l.Path
+	s := l.Path
+	if l.Repo != "" {
+		s = l.Repo + "/" + l.Path
+	}
 	if l.Branch != "" {
 		s = l.Repo + "@" + l.Branch + ":" + l.Path
 	}

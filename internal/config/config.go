@@ -24,6 +24,9 @@ var ErrInvalid = errors.New("invalid configuration")
 type Config struct {
 	// Fleet is the fleet repository's path, relative to the file ("." by default).
 	Fleet string `json:"fleet,omitempty"`
+	// FleetURL is the fleet repository's URL, for clusters whose folder
+	// declares no Flux sync.
+	FleetURL string `json:"fleetURL,omitempty"`
 	// FleetBranch is the branch the fleet's working tree stands for
 	// (default: the branch the clusters' root syncs follow).
 	FleetBranch string `json:"fleetBranch,omitempty"`

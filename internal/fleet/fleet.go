@@ -61,6 +61,11 @@ type Cluster struct {
 	URL      string
 	Ref      source.Ref
 	SyncPath string
+	// Assumed is true when the cluster folder declares no sync at all (a
+	// placeholder gotk-sync.yaml, as example repositories ship): the root is
+	// then assumed to be what `flux bootstrap` creates, a flux-system
+	// Kustomization applying ./clusters/<name> from the fleet repository.
+	Assumed bool
 	// Problem says why the cluster cannot be rendered ("" when it can).
 	Problem string
 }
@@ -174,6 +179,16 @@ func discoverOne(root, name string) *Cluster {
 		c.Era = EraBootstrap
 		if c.URL == "" {
 			c.Problem = fmt.Sprintf("%s: no GitRepository flux-system next to the flux-system Kustomization", c.SyncFile)
+		}
+	case len(files) > 0:
+		c.Era, c.Assumed = EraBootstrap, true
+		c.SyncPath, c.SyncDir = "./"+c.Path, c.Path
+		c.Ref = source.Ref{Branch: "main"}
+		c.Sync = map[string]any{
+			"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization",
+			"metadata": map[string]any{"name": "flux-system", "namespace": "flux-system"},
+			"spec": map[string]any{"interval": "10m0s", "path": c.SyncPath, "prune": true,
+				"sourceRef": map[string]any{"kind": "GitRepository", "name": "flux-system"}},
 		}
 	default:
 		c.Problem = fmt.Sprintf("%s: neither a FluxInstance nor a flux-system Kustomization (gotk-sync.yaml) was found", c.Path)

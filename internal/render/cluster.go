@@ -4,6 +4,7 @@ package render
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -214,6 +215,18 @@ func (c *clusterRender) resolveSource(n *node) (*sourceResult, string) {
 	n.m.Source = key
 	if r, ok := c.snaps[key]; ok {
 		return r, ""
+	}
+	switch kind {
+	case "GitRepository", "OCIRepository", "Bucket":
+	default:
+		// ExternalArtifact (made by source-watcher's ArtifactGenerator) and
+		// other kinds hold content d1lint cannot reproduce offline.
+		ms := &model.Source{Key: key, Kind: kind, Namespace: ref.Namespace, Name: ref.Name,
+			Reason: fmt.Sprintf("sources of kind %s are not rendered (d1lint renders GitRepository sources)", kind)}
+		res := &sourceResult{m: ms, err: errors.New(ms.Reason)}
+		c.snaps[key] = res
+		c.out.Sources = append(c.out.Sources, ms)
+		return res, ""
 	}
 	s := c.lookup(kind, ref.Namespace, ref.Name)
 	if s == nil {

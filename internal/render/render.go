@@ -29,6 +29,10 @@ var ErrUsage = errors.New("usage error")
 type Options struct {
 	// FleetPath is the fleet repository's local path.
 	FleetPath string
+	// FleetURL is the fleet repository's URL, for clusters whose folder
+	// declares no sync (default: taken from the clusters' syncs, else
+	// "local/<folder name>").
+	FleetURL string
 	// FleetBranch is the branch the fleet's working tree stands for
 	// (default: the branch most clusters' root syncs follow).
 	FleetBranch string
@@ -108,6 +112,11 @@ func (r *Renderer) Render(ctx context.Context) (*model.Fleet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrUsage, err)
 	}
+	for _, s := range specs {
+		if s.Assumed {
+			s.URL = r.fleetURL(specs)
+		}
+	}
 	if err := r.mapFleet(specs); err != nil {
 		return nil, err
 	}
@@ -125,6 +134,23 @@ func (r *Renderer) Render(ctx context.Context) (*model.Fleet, error) {
 	}
 	wg.Wait()
 	return out, nil
+}
+
+// fleetURL names the fleet repository for clusters that declare no sync.
+func (r *Renderer) fleetURL(specs []*fleet.Cluster) string {
+	if r.opts.FleetURL != "" {
+		return r.opts.FleetURL
+	}
+	for _, s := range specs {
+		if !s.Assumed && s.URL != "" {
+			return s.URL
+		}
+	}
+	abs, err := filepath.Abs(r.opts.FleetPath)
+	if err != nil {
+		abs = r.opts.FleetPath
+	}
+	return "local/" + filepath.Base(abs)
 }
 
 // mapFleet maps the fleet's own URL to its working tree, which stands for

@@ -137,6 +137,19 @@ func (c *clusterRender) bootstrapRoot() (*node, error) {
 			flags[res.GetName()] = managerArgs(asMap(res))
 		}
 	}
+	if c.spec.Assumed {
+		c.problem(&model.Problem{Kind: model.ProblemCluster, Warning: true, Location: &model.Location{Repo: urlKey(c.spec.URL), Path: c.spec.Path},
+			Reason: fmt.Sprintf("%s declares no Flux sync (no FluxInstance, no flux-system Kustomization in gotk-sync.yaml): assuming flux bootstrap's, which applies %s from %s at branch %s",
+				c.spec.Path, c.spec.SyncPath, c.spec.URL, c.spec.Ref.Branch)})
+		if ks == nil {
+			ks = raw.Object
+		}
+		if repo == nil {
+			repo = map[string]any{"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
+				"metadata": map[string]any{"name": "flux-system", "namespace": "flux-system"},
+				"spec":     map[string]any{"interval": "1m0s", "url": c.spec.URL, "ref": map[string]any{"branch": c.spec.Ref.Branch}}}
+		}
+	}
 	if ks == nil || repo == nil {
 		return nil, fmt.Errorf("%s: the render of %s does not contain the flux-system Kustomization and GitRepository", c.spec.SyncFile, c.spec.SyncPath)
 	}

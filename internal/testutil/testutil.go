@@ -1,0 +1,106 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+// Package testutil finds the project's fixtures and lays out the shared d1
+// corpus as git repositories for tests and benchmarks.
+package testutil
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+)
+
+// Root returns the repository root (the folder holding go.mod).
+func Root(tb testing.TB) string {
+	tb.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			tb.Fatal("go.mod not found above the test's folder")
+		}
+		dir = parent
+	}
+}
+
+// Fixture returns the path of a folder under fixtures/.
+func Fixture(tb testing.TB, elem ...string) string {
+	tb.Helper()
+	return filepath.Join(append([]string{Root(tb), "fixtures"}, elem...)...)
+}
+
+// SharedCorpus returns ../shared/corpus next to the repository, skipping the
+// test when it is absent (a user's fresh clone has no such folder; CI has it).
+func SharedCorpus(tb testing.TB) string {
+	tb.Helper()
+	dir := filepath.Join(filepath.Dir(Root(tb)), "shared", "corpus")
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		tb.Skipf("%s is absent: corpus tests skipped", dir)
+	}
+	return dir
+}
+
+// D1 is the d1 corpus laid out as three local git repositories.
+type D1 struct {
+	Fleet, Infra, Apps string
+}
+
+// URLs of the d1 repositories, as the corpus fleet names them.
+const (
+	D1InfraURL = "https://github.com/controlplaneio-fluxcd/d1-infra.git"
+	D1AppsURL  = "https://github.com/controlplaneio-fluxcd/d1-apps.git"
+)
+
+var (
+	corpusMu  sync.Mutex
+	corpusDir = map[bool]string{}
+)
+
+// D1Corpus lays out the d1 corpus with its mkrepos.sh (once per process and
+// era) and returns where. bootstrap picks the bootstrap-era fleet.
+func D1Corpus(tb testing.TB, bootstrap bool) D1 {
+	tb.Helper()
+	corpus := SharedCorpus(tb)
+	corpusMu.Lock()
+	defer corpusMu.Unlock()
+	dir, ok := corpusDir[bootstrap]
+	if !ok {
+		var err error
+		dir, err = os.MkdirTemp("", "d1lint-corpus-")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		args := []string{filepath.Join(corpus, "d1", "mkrepos.sh"), dir}
+		if bootstrap {
+			args = append(args, "--bootstrap-era")
+		}
+		bash, err := exec.LookPath("bash")
+		if err != nil {
+			tb.Fatalf("bash is needed to lay out the corpus: %v", err)
+		}
+		cmd := exec.Command(bash, args...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			tb.Fatalf("mkrepos.sh: %v\n%s", err, out)
+		}
+		corpusDir[bootstrap] = dir
+	}
+	return D1{Fleet: filepath.Join(dir, "d1-fleet"), Infra: filepath.Join(dir, "d1-infra"), Apps: filepath.Join(dir, "d1-apps")}
+}
+
+// Cleanup removes what D1Corpus laid out; call it from TestMain.
+func Cleanup() {
+	corpusMu.Lock()
+	defer corpusMu.Unlock()
+	for k, d := range corpusDir {
+		_ = os.RemoveAll(d)
+		delete(corpusDir, k)
+	}
+}
