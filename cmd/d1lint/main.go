@@ -12,9 +12,13 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"runtime/debug"
 
 	"github.com/d1lint/d1lint/internal/cli"
 )
+
+// gcPercent is the garbage collector setting d1lint runs with (GOGC wins).
+const gcPercent = 400
 
 // Exit statuses.
 const (
@@ -33,6 +37,11 @@ func main() {
 		os.Stderr = devnull
 	}
 	log.SetOutput(io.Discard)
+	// d1lint is a short-lived process whose heap stays small: collecting
+	// less often saves a fifth of a render's time.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	err := cli.NewRootCommand(cli.Streams{Out: os.Stdout, Err: stderr}).ExecuteContext(ctx)
 	stop()

@@ -71,6 +71,8 @@ type builder struct {
 	// substituted memoises postBuild substitution of one object of one
 	// build (see substKey).
 	substituted sync.Map
+	// patched memoises FluxInstance patches (see instancePatches).
+	patched sync.Map
 
 	// stuck is set when a build outlived its timeout. kustomize builds
 	// cannot be cancelled and fluxcd/pkg/kustomize serialises them behind

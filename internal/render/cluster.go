@@ -113,6 +113,9 @@ func (c *clusterRender) render(ctx context.Context, root *node) {
 				continue
 			}
 			progress = true
+			for _, ch := range children {
+				c.prefetch(ch)
+			}
 			queue = append(queue, children...)
 		}
 		if c.refreshGenerated() {
@@ -252,6 +255,32 @@ func (c *clusterRender) resolveSource(n *node) (*sourceResult, string) {
 	c.snaps[key] = res
 	c.out.Sources = append(c.out.Sources, ms)
 	return res, ""
+}
+
+// prefetch starts resolving and building n's source in the background when
+// the source is already known. The walk itself stays sequential (and so
+// deterministic); it finds the memoised results ready, and the builds of
+// sibling Kustomizations use every core.
+func (c *clusterRender) prefetch(n *node) {
+	ref := n.m.SourceRef
+	if ref.Kind != "GitRepository" && ref.Kind != "" {
+		return
+	}
+	s := c.lookup("GitRepository", ref.Namespace, ref.Name)
+	if s == nil {
+		return
+	}
+	url, _, _ := unstructured.NestedString(s.obj, "spec", "url")
+	refMap, _, _ := unstructured.NestedStringMap(s.obj, "spec", "ref")
+	ignore, _, _ := unstructured.NestedString(s.obj, "spec", "ignore")
+	ks, key := n.ks, n.m.Key
+	c.r.prefetches.Add(1)
+	go func() {
+		defer c.r.prefetches.Done()
+		if snap, err := c.r.resolve(url, gitRef(refMap), ignore); err == nil {
+			c.r.builder.build(snap, ks, key)
+		}
+	}()
 }
 
 // gitRef reads a GitRepository spec.ref. A ref name "refs/heads/x" (what Flux

@@ -61,6 +61,8 @@ type Renderer struct {
 	// resolved memoises source resolution: every cluster asks for the same
 	// few (url, ref) pairs, and planning one walks the repository's refs.
 	resolved sync.Map
+	// prefetches are builds started ahead of the graph walk.
+	prefetches sync.WaitGroup
 }
 
 type resolveEntry struct {
@@ -133,6 +135,7 @@ func (r *Renderer) Render(ctx context.Context) (*model.Fleet, error) {
 		}()
 	}
 	wg.Wait()
+	r.prefetches.Wait()
 	return out, nil
 }
 

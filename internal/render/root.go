@@ -5,11 +5,13 @@ package render
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
@@ -65,7 +67,7 @@ func (c *clusterRender) operatorRoot() (*node, error) {
 	patches, _ := nestedMap(nestedMap(inst, "spec"), "kustomize")["patches"].([]any)
 	if len(patches) > 0 {
 		var err error
-		repo, ks, err = applyPatches(repo, ks, patches)
+		repo, ks, err = c.r.builder.instancePatches(repo, ks, patches)
 		if err != nil {
 			return nil, fmt.Errorf("%s: applying FluxInstance spec.kustomize.patches: %w", c.spec.InstanceFile, err)
 		}
@@ -75,6 +77,28 @@ func (c *clusterRender) operatorRoot() (*node, error) {
 	n := newNode(ks, nil, nil)
 	n.m.Location = loc
 	return n, nil
+}
+
+type patchResult struct {
+	once     sync.Once
+	repo, ks map[string]any
+	err      error
+}
+
+// instancePatches applies FluxInstance patches once for every cluster with
+// the same sync and patches (production clusters usually share them).
+func (b *builder) instancePatches(repo, ks map[string]any, patches []any) (map[string]any, map[string]any, error) {
+	key, err := json.Marshal([]any{repo, ks, patches})
+	if err != nil {
+		return nil, nil, err
+	}
+	v, _ := b.patched.LoadOrStore(string(key), &patchResult{})
+	p := v.(*patchResult)
+	p.once.Do(func() { p.repo, p.ks, p.err = applyPatches(repo, ks, patches) })
+	if p.err != nil {
+		return nil, nil, p.err
+	}
+	return deepCopyMap(p.repo), deepCopyMap(p.ks), nil
 }
 
 // applyPatches runs kustomize over the two generated objects with the

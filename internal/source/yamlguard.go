@@ -33,6 +33,12 @@ func CheckYAML(data []byte, maxNodes int) error {
 	if maxNodes <= 0 {
 		maxNodes = DefaultMaxYAMLNodes
 	}
+	// An alias can only refer to an anchor, and every anchor is written
+	// with '&' (also in UTF-16, where the byte 0x26 still appears): without
+	// one, nothing can expand and the parse is skipped.
+	if !bytes.ContainsRune(data, '&') {
+		return nil
+	}
 	n, cycle := expandedYAMLNodes(data)
 	if cycle != "" {
 		return fmt.Errorf("%w (a \"billion laughs\" document): alias *%s refers to a node containing it", ErrYAMLBomb, cycle)
