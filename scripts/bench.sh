@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Measures d1lint's render speed against the targets of the renderer issue:
+#   - the d1 corpus (../shared/corpus/d1, laid out with its mkrepos.sh) under 300 ms;
+#   - a synthetic 100-cluster x 20-namespace fleet under 10 s and 1 GiB peak memory.
+# Usage: scripts/bench.sh [BENCHTIME]   (default 10x)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+benchtime=${1:-10x}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+echo "== go test -bench (in-process render, GOGC as the CLI sets it)"
+go test ./internal/render/ -run '^$' -bench . -benchtime "$benchtime"
+
+echo "== the built binary, end to end"
+go build -o "$work/d1lint" ./cmd/d1lint
+timed() { /usr/bin/time -f "   %e s wall, %M KB peak RSS" "$@" >/dev/null; }
+if [ -d ../shared/corpus/d1 ]; then
+  ../shared/corpus/d1/mkrepos.sh "$work/d1" >/dev/null
+  echo "d1 corpus (operator era), 3 clusters:"
+  (cd "$work/d1/d1-fleet" && for _ in 1 2 3; do timed "$work/d1lint" clusters \
+    --source https://github.com/controlplaneio-fluxcd/d1-infra.git=../d1-infra \
+    --source https://github.com/controlplaneio-fluxcd/d1-apps.git=../d1-apps; done)
+fi
+go run ./cmd/synth-fleet -clusters 100 -namespaces 20 -components 8 "$work/synth" >/dev/null
+echo "synthetic fleet, 100 clusters x 20 namespaces x 8 components:"
+(cd "$work/synth/d1-fleet" && for _ in 1 2; do timed "$work/d1lint" clusters; done)
