@@ -27,6 +27,10 @@ func newClustersCommand(s Streams) *cobra.Command {
 		Example: `  d1lint clusters --fleet ../d1-fleet \
       --source https://github.com/acme/d1-infra.git=../d1-infra \
       --source https://github.com/acme/d1-apps.git=../d1-apps`,
+		Long: `Renders every cluster and lists, for each, its era, environment, the
+branch of each repository it follows, and how many Kustomizations, objects and
+problems it has. Problems go to standard error; the exit status is 1 when part
+of a render could not be built.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if f.format != "table" && f.format != "json" {
@@ -39,9 +43,13 @@ func newClustersCommand(s Streams) *cobra.Command {
 			if f.format == "json" {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetIndent("", "  ")
-				return enc.Encode(summaries(fl))
+				if err := enc.Encode(summaries(fl)); err != nil {
+					return err
+				}
+			} else if err := writeTable(cmd, fl); err != nil {
+				return err
 			}
-			return writeTable(cmd, fl)
+			return reportProblems(cmd.ErrOrStderr(), fl)
 		},
 	}
 	f.register(cmd)
@@ -117,17 +125,5 @@ func writeTable(cmd *cobra.Command, fl *model.Fleet) error {
 		}
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", s.Name, s.Era, env, strings.Join(s.Sources, " "), s.Kustomizations, s.Objects, probs)
 	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	for _, c := range fl.Clusters {
-		for _, p := range c.Problems {
-			sev := "error"
-			if p.Warning {
-				sev = "warning"
-			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "%s: cluster %s: %s%s\n", sev, c.Name, where(p.Location), p.Reason)
-		}
-	}
-	return nil
+	return w.Flush()
 }

@@ -102,7 +102,7 @@ func (f *fleetFlags) options(getenv func(string) string) (render.Options, error)
 	if cfgPath != "" {
 		c, err := config.Load(cfgPath)
 		if err != nil {
-			return render.Options{}, fmt.Errorf("%w: %w", ErrUsage, err)
+			return render.Options{}, usageError{err}
 		}
 		cfg = c
 	}
@@ -166,10 +166,17 @@ func noArgs(cmd *cobra.Command, args []string) error {
 
 func usage(err error) error {
 	if errors.Is(err, render.ErrUsage) || errors.Is(err, config.ErrInvalid) {
-		return fmt.Errorf("%w: %w", ErrUsage, err)
+		return usageError{err}
 	}
 	return err
 }
+
+// usageError reads as its cause and matches ErrUsage.
+type usageError struct{ err error }
+
+func (e usageError) Error() string        { return e.err.Error() }
+func (e usageError) Unwrap() error        { return e.err }
+func (e usageError) Is(target error) bool { return target == ErrUsage }
 
 // reportProblems writes every problem of the fleet to w and returns
 // ErrIncomplete when any of them stopped part of a render.
@@ -183,13 +190,23 @@ func reportProblems(w io.Writer, fl *model.Fleet) error {
 			} else {
 				n++
 			}
-			fmt.Fprintf(w, "%s: cluster %s: %s%s\n", sev, c.Name, where(p.Location), p.Reason)
+			fmt.Fprintf(w, "%s: cluster %s: %s\n", sev, c.Name, describeProblem(p))
 		}
 	}
 	if n > 0 {
 		return fmt.Errorf("%w: %d problem(s)", ErrIncomplete, n)
 	}
 	return nil
+}
+
+// describeProblem prints a problem as "repo@branch:path:line: reason",
+// without repeating the path when the reason starts with it.
+func describeProblem(p *model.Problem) string {
+	reason := p.Reason
+	if p.Location != nil && p.Location.Path != "" {
+		reason = strings.TrimPrefix(reason, p.Location.Path+": ")
+	}
+	return where(p.Location) + reason
 }
 
 func where(l *model.Location) string {

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"sigs.k8s.io/yaml"
 )
@@ -80,21 +82,75 @@ func DefaultOutOfBand() []Object {
 func Load(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+		return nil, invalid(fmt.Errorf("invalid configuration: %w", err))
 	}
 	var c Config
 	if err := yaml.UnmarshalStrict(data, &c); err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrInvalid, path, err)
+		return nil, invalid(fmt.Errorf("invalid configuration %s: %w", path, err))
+	}
+	if err := exactKeys(data); err != nil {
+		return nil, invalid(fmt.Errorf("invalid configuration %s: %w", path, err))
 	}
 	// Paths stay relative to the working directory when given so: messages
 	// and output then name them as the user does, on any machine.
 	c.dir = filepath.Dir(path)
 	for i, s := range c.Sources {
 		if s.URL == "" || s.Path == "" {
-			return nil, fmt.Errorf("%w: %s: sources[%d] needs both url and path", ErrInvalid, path, i)
+			return nil, invalid(fmt.Errorf("invalid configuration %s: sources[%d] needs both url and path", path, i))
 		}
 	}
 	return &c, nil
+}
+
+// invalidError reads as its cause and matches ErrInvalid.
+type invalidError struct{ err error }
+
+func (e invalidError) Error() string        { return e.err.Error() }
+func (e invalidError) Unwrap() error        { return e.err }
+func (e invalidError) Is(target error) bool { return target == ErrInvalid }
+
+func invalid(err error) error { return invalidError{err} }
+
+// knownKeys are the keys of the file, spelled exactly. encoding/json (and so
+// sigs.k8s.io/yaml) matches keys regardless of case; the file is stricter.
+var knownKeys = map[string][]string{
+	"":          {"fleet", "fleetURL", "fleetBranch", "sources", "outOfBand"},
+	"sources":   {"url", "path", "branch"},
+	"outOfBand": {"apiVersion", "kind", "namespace", "name", "labels", "keys", "clusters"},
+}
+
+// exactKeys rejects keys that differ from the known ones only by case.
+func exactKeys(data []byte) error {
+	var doc map[string]any
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return err
+	}
+	check := func(section string, m map[string]any) error {
+		for k := range m {
+			if !slices.Contains(knownKeys[section], k) {
+				where := "top level"
+				if section != "" {
+					where = section
+				}
+				return fmt.Errorf("unknown key %q in %s (keys are case-sensitive: %s)", k, where, strings.Join(knownKeys[section], ", "))
+			}
+		}
+		return nil
+	}
+	if err := check("", doc); err != nil {
+		return err
+	}
+	for _, section := range []string{"sources", "outOfBand"} {
+		l, _ := doc[section].([]any)
+		for _, e := range l {
+			if m, ok := e.(map[string]any); ok {
+				if err := check(section, m); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // Find returns the configuration file in dir, or "" when there is none.

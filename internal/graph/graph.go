@@ -104,6 +104,9 @@ func writeDOT(w io.Writer, c *model.Cluster) error {
 	}
 	applies, depends := edges(c)
 	for _, e := range applies {
+		if id[e.from] == "" || id[e.to] == "" {
+			continue
+		}
 		fmt.Fprintf(&b, "  %s -> %s;\n", id[e.from], id[e.to])
 	}
 	for _, e := range depends {
@@ -129,16 +132,22 @@ func writeMermaid(w io.Writer, c *model.Cluster) error {
 	}
 	applies, depends := edges(c)
 	for _, e := range applies {
+		if id[e.from] == "" || id[e.to] == "" {
+			continue
+		}
 		fmt.Fprintf(&b, "  %s --> %s\n", id[e.from], id[e.to])
 	}
-	missing := 0
+	missing := map[string]string{}
 	for _, e := range depends {
 		from, ok := id[e.from]
 		if !ok {
-			from = fmt.Sprintf("m%d", missing)
-			missing++
-			fmt.Fprintf(&b, "  %s[\"%s (missing)\"]\n", from, e.from)
-			fmt.Fprintf(&b, "  class %s failed\n", from)
+			// One node per missing target, however many wait for it.
+			if from, ok = missing[e.from]; !ok {
+				from = fmt.Sprintf("m%d", len(missing))
+				missing[e.from] = from
+				fmt.Fprintf(&b, "  %s[\"%s (missing)\"]\n", from, e.from)
+				fmt.Fprintf(&b, "  class %s failed\n", from)
+			}
 		}
 		fmt.Fprintf(&b, "  %s -. dependsOn .-> %s\n", from, id[e.to])
 	}

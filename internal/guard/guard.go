@@ -27,6 +27,15 @@ var ErrNetwork = errors.New("d1lint: network access is disabled")
 var (
 	dials atomic.Int64
 	mu    sync.Mutex
+	// depth counts nested lockdowns: the state is saved by the first and
+	// restored by the last, so overlapping callers cannot undo each other.
+	depth int
+	saved struct {
+		transport, clientTransport http.RoundTripper
+		resolver                   *net.Resolver
+		path                       string
+		hadPath                    bool
+	}
 )
 
 // Dials reports how many dials were refused since the process started.
@@ -44,26 +53,30 @@ func refuse(context.Context, string, string) (net.Conn, error) {
 func Lockdown() (restore func()) {
 	mu.Lock()
 	defer mu.Unlock()
-	prevTransport := http.DefaultTransport
-	prevClientTransport := http.DefaultClient.Transport
-	prevResolver := net.DefaultResolver
-	prevPath, hadPath := os.LookupEnv("PATH")
-
-	http.DefaultTransport = &http.Transport{DialContext: refuse, DialTLSContext: refuse}
-	http.DefaultClient.Transport = nil
-	net.DefaultResolver = &net.Resolver{PreferGo: true, Dial: refuse}
-	_ = os.Setenv("PATH", "")
-
+	if depth == 0 {
+		saved.transport, saved.clientTransport, saved.resolver = http.DefaultTransport, http.DefaultClient.Transport, net.DefaultResolver
+		saved.path, saved.hadPath = os.LookupEnv("PATH")
+		http.DefaultTransport = &http.Transport{DialContext: refuse, DialTLSContext: refuse}
+		http.DefaultClient.Transport = nil
+		net.DefaultResolver = &net.Resolver{PreferGo: true, Dial: refuse}
+		_ = os.Setenv("PATH", "")
+	}
+	depth++
+	var once sync.Once
 	return func() {
-		mu.Lock()
-		defer mu.Unlock()
-		http.DefaultTransport = prevTransport
-		http.DefaultClient.Transport = prevClientTransport
-		net.DefaultResolver = prevResolver
-		if hadPath {
-			_ = os.Setenv("PATH", prevPath)
-		} else {
-			_ = os.Unsetenv("PATH")
-		}
+		once.Do(func() {
+			mu.Lock()
+			defer mu.Unlock()
+			depth--
+			if depth > 0 {
+				return
+			}
+			http.DefaultTransport, http.DefaultClient.Transport, net.DefaultResolver = saved.transport, saved.clientTransport, saved.resolver
+			if saved.hadPath {
+				_ = os.Setenv("PATH", saved.path)
+			} else {
+				_ = os.Unsetenv("PATH")
+			}
+		})
 	}
 }

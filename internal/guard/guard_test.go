@@ -32,3 +32,15 @@ func TestRestore(t *testing.T) {
 	restore()
 	assert.Same(t, prev, http.DefaultTransport)
 }
+
+func TestNestedLockdowns(t *testing.T) {
+	prev := http.DefaultTransport
+	a := Lockdown()
+	b := Lockdown()
+	a() // the first caller finishes while the second still runs
+	assert.NotSame(t, prev, http.DefaultTransport, "still locked for the second caller")
+	a() // restoring twice is harmless
+	assert.NotSame(t, prev, http.DefaultTransport)
+	b()
+	assert.Same(t, prev, http.DefaultTransport, "unlocked after the last caller")
+}

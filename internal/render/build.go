@@ -11,6 +11,8 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -156,7 +158,8 @@ func (b *builder) run(snap *source.Snapshot, ks *unstructured.Unstructured, ksKe
 	}
 	dir := filepath.Join(snap.Dir, filepath.FromSlash(rel))
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return fail(model.ProblemMissingPath, rel, fmt.Sprintf("kustomization path not found: %s in %s (%s)", specPath, snap.URL, describe(snap)))
+		// The Kustomization's own file is where the wrong path is written.
+		return fail(model.ProblemMissingPath, "", fmt.Sprintf("spec.path %q not found in %s (%s)", specPath, snap.URL, describe(snap)))
 	}
 
 	// Files the snapshot dropped (symlinks: a warning, as Flux drops them
@@ -169,8 +172,12 @@ func (b *builder) run(snap *source.Snapshot, ks *unstructured.Unstructured, ksKe
 		}
 	}
 	hazards, customSchema := precheck(snap.Dir, dir, refused)
+	named := map[string]bool{}
+	for _, h := range hazards {
+		named[h.file] = true
+	}
 	for _, fp := range snap.Problems {
-		if rel != "." && !strings.HasPrefix(fp.Path, rel+"/") {
+		if rel != "." && !strings.HasPrefix(fp.Path, rel+"/") || named[fp.Path] {
 			continue
 		}
 		if fp.Refused {
@@ -238,7 +245,12 @@ func (b *builder) run(snap *source.Snapshot, ks *unstructured.Unstructured, ksKe
 		return fail(model.ProblemLimit, rel, msg)
 	}
 	if r.err != nil {
-		return fail(classify(r.err), rel, fmt.Sprintf("kustomize build of %s failed: %s", rel, strings.ReplaceAll(r.err.Error(), snap.Dir+"/", "")))
+		msg := strings.ReplaceAll(r.err.Error(), snap.Dir+"/", "")
+		file, line := errorFile(msg, rel)
+		out.problems = append(out.problems, &model.Problem{Kind: classify(r.err), Kustomization: ksKey,
+			Location: &model.Location{Repo: snap.URL, Branch: snap.Branch, Commit: snap.Commit, Path: file, Line: line},
+			Reason:   fmt.Sprintf("kustomize build of %s failed: %s", rel, msg)})
+		return out
 	}
 	for _, res := range r.res {
 		l := model.Location{Repo: snap.URL, Branch: snap.Branch, Commit: snap.Commit}
@@ -267,6 +279,34 @@ func (b *builder) run(snap *source.Snapshot, ks *unstructured.Unstructured, ksKe
 		out.locations = append(out.locations, l)
 	}
 	return out
+}
+
+var (
+	errFileRE = regexp.MustCompile(`in File: (\S+)`)
+	errFromRE = regexp.MustCompile(`accumulating resources from '([^']+)'`)
+	errLineRE = regexp.MustCompile(`yaml: line (\d+)`)
+)
+
+// errorFile finds the file (relative to the source root) and line a
+// kustomize error names, falling back to the built folder.
+func errorFile(msg, rel string) (string, int) {
+	file := ""
+	if m := errFileRE.FindStringSubmatch(msg); m != nil {
+		file = m[1]
+	} else if m := errFromRE.FindAllStringSubmatch(msg, -1); m != nil {
+		file = m[len(m)-1][1]
+	}
+	if file == "" || isURL(file) {
+		return rel, 0
+	}
+	if !path.IsAbs(file) {
+		file = path.Join(rel, file)
+	}
+	line := 0
+	if m := errLineRE.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+	}
+	return strings.TrimPrefix(path.Clean(file), "/"), line
 }
 
 // classify maps kustomize errors to problem kinds.

@@ -244,7 +244,7 @@ func (c *clusterRender) resolveSource(n *node) (*sourceResult, string) {
 		ignore, _, _ := unstructured.NestedString(s.obj, "spec", "ignore")
 		res.snap, res.err = c.r.resolve(url, gitRef(ms.Ref), ignore)
 	default:
-		res.err = fmt.Errorf("%s %s (%s) is not a git source; d1lint renders git sources only and never fetches artifacts", kind, key, url)
+		res.err = fmt.Errorf("%s (%s) is not a git source; d1lint renders git sources only and never fetches artifacts", key, url)
 	}
 	if res.err != nil {
 		ms.Reason = res.err.Error()

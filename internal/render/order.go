@@ -13,13 +13,30 @@ import (
 )
 
 // applyOrder sorts Kustomizations the way Flux reconciles them: a parent
-// before what it applies, a dependsOn target before its dependents, ties by
-// key. Edges that form a cycle are ignored for ordering (the cycle itself is
+// before what it applies, a dependsOn target (with its whole subtree when it
+// waits) before its dependents, ties by key. Edges that form a cycle are ignored for ordering (the cycle itself is
 // a finding of its own).
 func applyOrder(nodes []*node) []*node {
 	byKey := map[string]*node{}
 	for _, n := range nodes {
 		byKey[n.m.Key] = n
+	}
+	children := map[string][]string{}
+	for _, n := range nodes {
+		if n.m.Parent != "" {
+			children[n.m.Parent] = append(children[n.m.Parent], n.m.Key)
+		}
+	}
+	var subtree func(k string, seen map[string]bool) []string
+	subtree = func(k string, seen map[string]bool) []string {
+		var out []string
+		for _, c := range children[k] {
+			if !seen[c] {
+				seen[c] = true
+				out = append(append(out, c), subtree(c, seen)...)
+			}
+		}
+		return out
 	}
 	after := map[string][]string{} // key -> keys that must come first
 	for _, n := range nodes {
@@ -28,8 +45,20 @@ func applyOrder(nodes []*node) []*node {
 		}
 		for _, d := range n.m.DependsOn {
 			k := d.Namespace + "/" + d.Name
-			if byKey[k] != nil && k != n.m.Key {
-				after[n.m.Key] = append(after[n.m.Key], k)
+			dep := byKey[k]
+			if dep == nil || k == n.m.Key {
+				continue
+			}
+			after[n.m.Key] = append(after[n.m.Key], k)
+			// A Kustomization with wait (or health checks) is Ready only when
+			// what it applied is healthy, nested Kustomizations included: its
+			// dependents start after its whole subtree.
+			if dep.m.Wait || len(dep.m.HealthChecks) > 0 {
+				for _, s := range subtree(k, map[string]bool{k: true}) {
+					if s != n.m.Key && !contains(n.m.Chain, s) {
+						after[n.m.Key] = append(after[n.m.Key], s)
+					}
+				}
 			}
 		}
 	}

@@ -22,8 +22,18 @@ import (
 )
 
 // ErrUsage marks errors in what the user asked for (a missing fleet path,
-// an unknown cluster): exit status 2.
+// an unknown cluster): exit status 2. Test with errors.Is.
 var ErrUsage = errors.New("usage error")
+
+// usageError is an error in what the user asked for. It reads as its
+// cause alone and matches ErrUsage.
+type usageError struct{ err error }
+
+func (e usageError) Error() string        { return e.err.Error() }
+func (e usageError) Unwrap() error        { return e.err }
+func (e usageError) Is(target error) bool { return target == ErrUsage }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
 // Options say what to render.
 type Options struct {
@@ -90,11 +100,11 @@ func New(opts Options) (*Renderer, error) {
 	}
 	st, err := os.Stat(opts.FleetPath)
 	if err != nil || !st.IsDir() {
-		return nil, fmt.Errorf("%w: fleet path %q is not a folder", ErrUsage, opts.FleetPath)
+		return nil, usagef("fleet path %q is not a folder", opts.FleetPath)
 	}
 	res, err := source.NewResolver(opts.Sources, source.Options{TempDir: opts.TempDir, Getenv: opts.Getenv})
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrUsage, err)
+		return nil, usageError{err}
 	}
 	return &Renderer{opts: opts, resolver: res, builder: newBuilder(opts.BuildTimeout)}, nil
 }
@@ -112,7 +122,7 @@ func (r *Renderer) Render(ctx context.Context) (*model.Fleet, error) {
 	warmSchema()
 	specs, err := fleet.Discover(r.opts.FleetPath, r.opts.Clusters)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrUsage, err)
+		return nil, usageError{err}
 	}
 	for _, s := range specs {
 		if s.Assumed {
@@ -186,7 +196,7 @@ func (r *Renderer) mapFleet(specs []*fleet.Cluster) error {
 			}
 		}
 		if err := r.resolver.AddMapping(source.Mapping{URL: u, Path: r.opts.FleetPath, Branch: branch}); err != nil {
-			return fmt.Errorf("%w: mapping the fleet repository: %w", ErrUsage, err)
+			return usagef("mapping the fleet repository: %w", err)
 		}
 	}
 	return nil

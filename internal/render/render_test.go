@@ -227,8 +227,8 @@ func TestBadInputs(t *testing.T) {
 		files []string // files the problems must name
 	}{
 		"good":            {},
-		"invalid-yaml":    {[]string{model.ProblemInvalidYAML}, []string{"cases/invalid-yaml"}},
-		"missing-path":    {[]string{model.ProblemMissingPath}, []string{"cases/does-not-exist"}},
+		"invalid-yaml":    {[]string{model.ProblemInvalidYAML}, []string{"cases/invalid-yaml/broken.yaml"}},
+		"missing-path":    {[]string{model.ProblemMissingPath}, []string{"clusters/missing-path/case.yaml"}},
 		"escaping-path":   {[]string{model.ProblemPathEscape}, []string{"clusters/escaping-path/case.yaml", "cases/escaping-path/kustomization.yaml"}},
 		"absolute-path":   {[]string{model.ProblemAbsolutePath}, []string{"cases/absolute-path/kustomization.yaml"}},
 		"remote-base":     {[]string{model.ProblemRemoteBase}, []string{"cases/remote-base/kustomization.yaml"}},

@@ -1,0 +1,168 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// binary is the d1lint executable TestMain builds.
+var binary string
+
+func TestMain(m *testing.M) {
+	os.Exit(testMain(m))
+}
+
+func testMain(m *testing.M) int {
+	// Find go first, while PATH is the user's.
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: go not found on PATH:", err)
+		return 1
+	}
+	dir, err := os.MkdirTemp("", "d1lint-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	binary = filepath.Join(dir, "d1lint")
+	if runtime.GOOS == "windows" {
+		binary += ".exe"
+	}
+	build := exec.Command(goBin, "build", "-o", binary, ".")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: building d1lint:", err)
+		return 1
+	}
+	return m.Run()
+}
+
+type proc struct {
+	stdout, stderr string
+	code           int
+}
+
+// d1lint runs the binary in dir (the package folder when empty).
+func d1lint(t *testing.T, dir string, args ...string) proc {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, args...)
+	cmd.Dir = dir
+	// The environment minus what changes how d1lint resolves branches.
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "GITHUB_BASE_REF=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	require.NoError(t, ctx.Err(), "d1lint %v timed out", args)
+	code := 0
+	if err != nil {
+		var exit *exec.ExitError
+		require.True(t, errors.As(err, &exit), "running d1lint %v: %v", args, err)
+		code = exit.ExitCode()
+	}
+	return proc{stdout: stdout.String(), stderr: stderr.String(), code: code}
+}
+
+const (
+	exampleConfig = "../../fixtures/example/fleet/.d1lint.yaml"
+	badConfig     = "../../fixtures/bad/fleet/.d1lint.yaml"
+)
+
+func TestE2EClusters(t *testing.T) {
+	p := d1lint(t, "", "clusters", "--config", exampleConfig)
+	require.Equal(t, 0, p.code, p.stderr)
+	assert.Empty(t, p.stderr)
+	assert.Contains(t, p.stdout, "prod-eu")
+	assert.Contains(t, p.stdout, "staging")
+	assert.Contains(t, p.stdout, "operator")
+	assert.Len(t, strings.Split(strings.TrimSpace(p.stdout), "\n"), 3, "a header and one row per cluster")
+}
+
+func TestE2EBuild(t *testing.T) {
+	p := d1lint(t, "", "build", "--cluster", "prod-eu", "--config", exampleConfig)
+	require.Equal(t, 0, p.code, p.stderr)
+	assert.Empty(t, p.stderr)
+	assert.True(t, strings.HasPrefix(p.stdout, "---\n"), "a YAML stream")
+	assert.Contains(t, p.stdout, "\nkind: HelmRelease\n")
+	assert.NotContains(t, p.stdout, "ImageUpdateAutomation")
+	docs := strings.Split(p.stdout, "---\n")[1:]
+	assert.Greater(t, len(docs), 10)
+	for i, d := range docs {
+		assert.Contains(t, d, "apiVersion: ", "document %d", i)
+		assert.Contains(t, d, "kind: ", "document %d", i)
+	}
+}
+
+func TestE2EIncompleteRender(t *testing.T) {
+	p := d1lint(t, "", "build", "--cluster", "invalid-yaml", "--config", badConfig)
+	assert.Equal(t, exitFindings, p.code)
+	assert.Contains(t, p.stderr, "cases/invalid-yaml")
+	assert.Contains(t, p.stderr, "error: cluster invalid-yaml: ")
+	assert.Contains(t, p.stderr, "d1lint: render incomplete: 1 problem(s)\n")
+	assert.Contains(t, p.stdout, "name: flux-runtime-info", "the rest of the cluster still renders")
+	// Only d1lint's own lines reach stderr: no library output leaks in.
+	for _, line := range strings.Split(strings.TrimSuffix(p.stderr, "\n"), "\n") {
+		assert.True(t, strings.HasPrefix(line, "error: ") || strings.HasPrefix(line, "warning: ") || strings.HasPrefix(line, "d1lint: "),
+			"unexpected stderr line %q", line)
+	}
+}
+
+func TestE2EUsage(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		msg  string
+	}{
+		{"unknown flag", []string{"build", "--bogus"}, "d1lint: usage error: unknown flag: --bogus"},
+		{"graph without --cluster", []string{"graph", "--config", exampleConfig}, "pick one cluster with --cluster (have: prod-eu, staging)"},
+		{"unknown command", []string{"lint"}, `unknown command "lint"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := d1lint(t, "", tt.args...)
+			assert.Equal(t, exitUsage, p.code)
+			assert.Contains(t, p.stderr, tt.msg)
+			assert.Empty(t, p.stdout)
+		})
+	}
+}
+
+func TestE2EConfigInWorkingDirectory(t *testing.T) {
+	dir, err := filepath.Abs(filepath.FromSlash("../../fixtures/example/fleet"))
+	require.NoError(t, err)
+	p := d1lint(t, dir, "clusters")
+	require.Equal(t, 0, p.code, p.stderr)
+	assert.Empty(t, p.stderr)
+	assert.Contains(t, p.stdout, "prod-eu")
+	assert.Contains(t, p.stdout, "staging")
+	// The sources come from .d1lint.yaml: without it they would be unresolved.
+	assert.Contains(t, p.stdout, "d1-infra@production")
+	assert.Contains(t, p.stdout, "d1-apps@main")
+	assert.NotContains(t, p.stdout, "unresolved")
+}
+
+func TestE2EVersion(t *testing.T) {
+	p := d1lint(t, "", "version")
+	require.Equal(t, 0, p.code, p.stderr)
+	assert.Contains(t, p.stdout, "cluster model v1alpha1")
+}

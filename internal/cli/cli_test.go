@@ -1,0 +1,459 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/d1lint/d1lint/internal/config"
+	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/testutil"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// Configuration files of the fixtures, relative to this package's folder so
+// that outputs name them the same way on every machine.
+const (
+	exampleFleet     = "../../fixtures/example/fleet/.d1lint.yaml"
+	exampleBootstrap = "../../fixtures/example/fleet-bootstrap/.d1lint.yaml"
+	badFleet         = "../../fixtures/bad/fleet/.d1lint.yaml"
+)
+
+type result struct {
+	stdout, stderr string
+	err            error
+}
+
+// run executes d1lint in-process with an empty environment.
+func run(t *testing.T, args ...string) result {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	cmd := NewRootCommand(Streams{Out: &stdout, Err: &stderr, Getenv: func(string) string { return "" }})
+	if args == nil {
+		args = []string{} // cobra falls back to os.Args on nil
+	}
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(context.Background())
+	return result{stdout: stdout.String(), stderr: stderr.String(), err: err}
+}
+
+// golden compares got with testdata/golden/<name>.golden byte for byte, or
+// rewrites the file under -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	assertPortable(t, got)
+	path := filepath.Join("testdata", "golden", name+".golden")
+	if *update {
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "golden file missing: run go test ./internal/cli -update")
+	assert.Equal(t, string(want), got, "output differs from %s (rerun with -update if the change is intended)", path)
+}
+
+// assertPortable fails when an output names a path of this machine.
+func assertPortable(t *testing.T, out string) {
+	t.Helper()
+	root := testutil.Root(t)
+	assert.NotContains(t, out, root, "output holds the absolute repository path")
+	if tmp := os.TempDir(); tmp != "" && tmp != "/" {
+		assert.NotContains(t, out, tmp, "output holds the temporary folder")
+	}
+	if home, err := os.UserHomeDir(); err == nil && home != "" && home != "/" {
+		assert.NotContains(t, out, home+string(filepath.Separator), "output holds the home folder")
+	}
+}
+
+// errClass is the error a command is expected to return.
+type errClass int
+
+const (
+	errNone errClass = iota
+	errIncomplete
+	errUsage
+)
+
+func assertErrClass(t *testing.T, want errClass, err error) {
+	t.Helper()
+	switch want {
+	case errNone:
+		assert.NoError(t, err)
+	case errIncomplete:
+		require.Error(t, err)
+		assert.ErrorIs(t, err, ErrIncomplete)
+		assert.NotErrorIs(t, err, ErrUsage)
+	case errUsage:
+		require.Error(t, err)
+		assert.ErrorIs(t, err, ErrUsage)
+		assert.NotErrorIs(t, err, ErrIncomplete)
+	}
+}
+
+func TestGolden(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		err  errClass
+		// stderrGolden: stderr is golden too; otherwise it must be empty.
+		stderrGolden bool
+		// contains and absent are checked on stdout besides the golden, so
+		// that a wrong golden written with -update still fails.
+		contains, absent []string
+	}{
+		{
+			name:     "clusters-fleet",
+			args:     []string{"clusters", "--config", exampleFleet},
+			contains: []string{"CLUSTER", "prod-eu  operator  production", "staging  operator  staging", "d1-infra@production", "d1-apps@main"},
+		},
+		{
+			name:     "clusters-fleet-bootstrap",
+			args:     []string{"clusters", "--config", exampleBootstrap},
+			contains: []string{"prod-eu  bootstrap  production", "staging  bootstrap  staging"},
+			absent:   []string{"operator"},
+		},
+		{
+			name:     "clusters-json",
+			args:     []string{"clusters", "--format", "json", "--config", exampleFleet},
+			contains: []string{`"name": "prod-eu"`, `"name": "staging"`, `"era": "operator"`, `"problems": 0`},
+		},
+		{
+			name:     "build-staging",
+			args:     []string{"build", "--cluster", "staging", "--config", exampleFleet},
+			contains: []string{"---\n", "kind: ImageUpdateAutomation", "kind: HelmRelease", "kind: FluxInstance", "CLUSTER_NAME: staging-1"},
+			absent:   []string{"# cluster:", "d1lint.io/origin"},
+		},
+		{
+			name:     "build-prod-eu",
+			args:     []string{"build", "--cluster", "prod-eu", "--config", exampleFleet},
+			contains: []string{"kind: HelmRelease", "ENVIRONMENT: production"},
+			absent:   []string{"ImageUpdateAutomation", "ImagePolicy", "ImageRepository", "# cluster:"},
+		},
+		{
+			name: "build-staging-provenance",
+			args: []string{"build", "--cluster", "staging", "--provenance", "--config", exampleFleet},
+			contains: []string{
+				AnnotationOrigin + ": github.com/acme/d1-fleet@main:clusters/staging/runtime-info.yaml:",
+				AnnotationAppliedBy + ": flux-system/flux-system\n",
+				"github.com/acme/d1-infra@main:",
+				"github.com/acme/d1-apps@main:",
+			},
+			absent: []string{"@production:"},
+		},
+		{
+			name:     "build-prod-eu-json",
+			args:     []string{"build", "--format", "json", "--cluster", "prod-eu", "--config", exampleFleet},
+			contains: []string{`"version": "v1alpha1"`, `"name": "prod-eu"`, `"root": "flux-system/flux-system"`, `"problems": []`},
+			absent:   []string{"ImageUpdateAutomation", `"name": "staging"`},
+		},
+		{
+			name:     "graph-staging-dot",
+			args:     []string{"graph", "--cluster", "staging", "--format", "dot", "--config", exampleFleet},
+			contains: []string{`digraph "staging" {`, `label="dependsOn"`, "flux-system/flux-system"},
+			absent:   []string{"(missing)", "color=red"},
+		},
+		{
+			name:     "graph-staging-mermaid",
+			args:     []string{"graph", "--cluster", "staging", "--format", "mermaid", "--config", exampleFleet},
+			contains: []string{"flowchart LR\n", "-. dependsOn .->", "flux-system/flux-system"},
+			absent:   []string{"(missing)", "class k"},
+		},
+		{
+			// clusters prints the table, then the problems, and like build
+			// returns ErrIncomplete (exit status 1).
+			name:         "bad-clusters",
+			args:         []string{"clusters", "--config", badFleet},
+			err:          errIncomplete,
+			stderrGolden: true,
+			contains:     []string{"good             operator", "unmapped-source"},
+		},
+		{
+			name:     "bad-build-good",
+			args:     []string{"build", "--cluster", "good", "--config", badFleet},
+			contains: []string{"name: settings", "greeting: hello"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := run(t, tt.args...)
+			assertErrClass(t, tt.err, r.err)
+			golden(t, tt.name+".stdout", r.stdout)
+			if tt.stderrGolden {
+				golden(t, tt.name+".stderr", r.stderr)
+			} else {
+				assert.Empty(t, r.stderr)
+			}
+			for _, s := range tt.contains {
+				assert.Contains(t, r.stdout, s)
+			}
+			for _, s := range tt.absent {
+				assert.NotContains(t, r.stdout, s)
+			}
+		})
+	}
+}
+
+// TestBadFleetProblems checks the problems of the hazards fleet against
+// fixtures/bad/README.md, independently of the golden files.
+func TestBadFleetProblems(t *testing.T) {
+	js := run(t, "clusters", "--format", "json", "--config", badFleet)
+	require.ErrorIs(t, js.err, ErrIncomplete)
+	assert.Contains(t, js.stderr, "error: cluster invalid-yaml", "problems go to stderr in JSON mode too")
+	var rows []summary
+	require.NoError(t, json.Unmarshal([]byte(js.stdout), &rows))
+	problems := map[string]int{}
+	for _, s := range rows {
+		problems[s.Name] = s.Problems
+		assert.Equal(t, "operator", s.Era, s.Name)
+		assert.Zero(t, s.Warnings, s.Name)
+	}
+	assert.Len(t, rows, 13)
+	assert.Equal(t, 0, problems["good"])
+	assert.Equal(t, 0, problems["undefined-var"], "undefined variables are model data, not render problems")
+	for _, c := range []string{"invalid-yaml", "missing-path", "escaping-path", "absolute-path", "remote-base",
+		"http-resource", "base-cycle", "self-apply", "missing-branch", "unmapped-source", "alias-bomb"} {
+		assert.Positive(t, problems[c], "cluster %s must report a problem", c)
+	}
+	assert.Equal(t, 2, problems["escaping-path"])
+	assert.Equal(t, 4, problems["http-resource"])
+	assert.Equal(t, 2, problems["unmapped-source"])
+
+	r := run(t, "clusters", "--config", badFleet)
+	require.ErrorIs(t, r.err, ErrIncomplete)
+	for _, want := range []string{
+		"error: cluster invalid-yaml: github.com/acme/d1-fleet@main:cases/invalid-yaml/broken.yaml:6:",
+		"broken.yaml",
+		`"../../outside"`,
+		`"../../../../etc/passwd"`,
+		`"/etc/hosts"`,
+		`"github.com/acme/evil//base?ref=main"`,
+		`"https://github.com/acme/evil.git//base"`,
+		"https://example.invalid/x.yaml",
+		"https://example.invalid/patch.yaml",
+		"https://example.invalid/settings.properties",
+		"https://example.invalid/schema.json",
+		"cases/base-cycle/a",
+		"cases/base-cycle/b",
+		"flux-system/loop-a",
+		`branch "no-such-branch"`,
+		"https://github.com/acme/unknown.git",
+		"oci://ghcr.io/acme/manifests",
+		"cases/alias-bomb/laughs.yaml",
+		"./cases/does-not-exist",
+	} {
+		assert.Contains(t, r.stderr, want)
+	}
+	assert.NotContains(t, r.stderr, "cluster good:")
+}
+
+func TestBuildIncomplete(t *testing.T) {
+	r := run(t, "build", "--cluster", "invalid-yaml,good", "--config", badFleet)
+	assertErrClass(t, errIncomplete, r.err)
+	assert.Contains(t, r.err.Error(), "1 problem(s)")
+	assert.Contains(t, r.stderr, "error: cluster invalid-yaml: ")
+	assert.NotContains(t, r.stderr, "cluster good")
+	// The good cluster still renders next to the broken one.
+	assert.Contains(t, r.stdout, "# cluster: good\n")
+	assert.Contains(t, r.stdout, "# cluster: invalid-yaml\n")
+	assert.Contains(t, r.stdout, "greeting: hello")
+}
+
+func TestBuildSeveralClustersHasHeaders(t *testing.T) {
+	r := run(t, "build", "--config", exampleFleet)
+	require.NoError(t, r.err)
+	assert.Empty(t, r.stderr)
+	i, j := strings.Index(r.stdout, "# cluster: prod-eu\n"), strings.Index(r.stdout, "# cluster: staging\n")
+	require.GreaterOrEqual(t, i, 0)
+	require.Greater(t, j, i, "clusters come sorted by name")
+	assert.Equal(t, 0, i, "the first line names the first cluster")
+	assert.Contains(t, r.stdout[j:], "kind: ImageUpdateAutomation")
+	assert.NotContains(t, r.stdout[:j], "kind: ImageUpdateAutomation")
+}
+
+func TestBuildJSONIsTheModel(t *testing.T) {
+	r := run(t, "build", "--format", "json", "--cluster", "staging", "--config", exampleFleet)
+	require.NoError(t, r.err)
+	var fl model.Fleet
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &fl))
+	assert.Equal(t, model.Version, fl.Version)
+	require.Len(t, fl.Clusters, 1)
+	c := fl.Clusters[0]
+	assert.Equal(t, "staging", c.Name)
+	assert.Equal(t, "clusters/staging", c.Path)
+	assert.Equal(t, "operator", c.Era)
+	assert.Equal(t, "staging", c.Environment)
+	assert.Empty(t, c.Problems)
+	require.NotEmpty(t, c.Kustomizations)
+	assert.Equal(t, c.Root, c.Kustomizations[0].Key, "the root comes first in apply order")
+	for _, k := range c.Kustomizations {
+		assert.Equal(t, model.StatusRendered, k.Status, k.Key)
+	}
+	for _, s := range c.Sources {
+		assert.True(t, s.Resolved, s.Key)
+		assert.False(t, filepath.IsAbs(s.LocalPath), "%s: local path %q is absolute", s.Key, s.LocalPath)
+	}
+	kinds := map[string]int{}
+	for _, o := range c.Objects {
+		kinds[o.Kind]++
+		assert.NotEmpty(t, o.Location.Path, "%s %s/%s has no location", o.Kind, o.Namespace, o.Name)
+		assert.NotEmpty(t, o.Chain, "%s %s/%s has no chain", o.Kind, o.Namespace, o.Name)
+	}
+	assert.Positive(t, kinds["ImageUpdateAutomation"])
+	assert.Positive(t, kinds["HelmRelease"])
+	assert.Len(t, c.HelmReleases, kinds["HelmRelease"])
+}
+
+func TestBuildJSONIsDeterministic(t *testing.T) {
+	for _, cfg := range []string{exampleFleet, exampleBootstrap, badFleet} {
+		t.Run(filepath.Base(filepath.Dir(cfg)), func(t *testing.T) {
+			first := run(t, "build", "--format", "json", "--config", cfg)
+			second := run(t, "build", "--format", "json", "--config", cfg)
+			require.NotEmpty(t, first.stdout)
+			assert.Equal(t, errors.Is(first.err, ErrIncomplete), errors.Is(second.err, ErrIncomplete))
+			assert.True(t, first.stdout == second.stdout, "two renders of %s differ", cfg)
+			assert.Equal(t, first.stderr, second.stderr)
+		})
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	unknownField := filepath.Join(t.TempDir(), ".d1lint.yaml")
+	require.NoError(t, os.WriteFile(unknownField, []byte("sources: []\nsourcez:\n  - url: x\n"), 0o644))
+	missingPath := filepath.Join(t.TempDir(), ".d1lint.yaml")
+	require.NoError(t, os.WriteFile(missingPath, []byte("sources:\n  - url: https://github.com/acme/x.git\n"), 0o644))
+
+	tests := []struct {
+		name string
+		args []string
+		// msg must all appear in the error message.
+		msg []string
+	}{
+		{"unknown subcommand", []string{"bogus"}, []string{`unknown command "bogus"`, "d1lint --help"}},
+		{"positional arg to build", []string{"build", "staging", "--config", exampleFleet}, []string{"d1lint build takes no arguments", `"staging"`}},
+		{"positional arg to version", []string{"version", "now"}, []string{"d1lint version takes no arguments"}},
+		{"unknown flag", []string{"build", "--bogus"}, []string{"unknown flag: --bogus"}},
+		{"build format", []string{"build", "--format", "bogus", "--config", exampleFleet}, []string{"--format must be yaml or json"}},
+		{"clusters format", []string{"clusters", "--format", "bogus", "--config", exampleFleet}, []string{"--format must be table or json"}},
+		{"graph format", []string{"graph", "--format", "bogus", "--cluster", "staging", "--config", exampleFleet}, []string{"--format must be one of dot, mermaid"}},
+		{"graph of two clusters", []string{"graph", "--config", exampleFleet}, []string{"pick one cluster with --cluster", "prod-eu, staging"}},
+		{"graph of two named clusters", []string{"graph", "--cluster", "staging,prod-eu", "--config", exampleFleet}, []string{"pick one cluster with --cluster"}},
+		{"unknown cluster", []string{"build", "--cluster", "nope", "--config", exampleFleet}, []string{"no cluster nope"}},
+		{"unknown clusters", []string{"clusters", "--cluster", "staging,nope,zilch", "--config", exampleFleet}, []string{"no cluster nope, zilch"}},
+		{"bad source mapping", []string{"build", "--source", "not-a-mapping", "--config", exampleFleet}, []string{`--source "not-a-mapping"`, "URL=PATH"}},
+		{"missing fleet", []string{"build", "--fleet", "/does/not/exist"}, []string{`"/does/not/exist"`, "not a folder"}},
+		{"missing config", []string{"clusters", "--config", "testdata/no-such-file.yaml"}, []string{"invalid configuration", "testdata/no-such-file.yaml"}},
+		{"config with unknown field", []string{"clusters", "--config", unknownField}, []string{"invalid configuration", unknownField, `unknown field "sourcez"`}},
+		{"config source without path", []string{"clusters", "--config", missingPath}, []string{"sources[0] needs both url and path"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := run(t, tt.args...)
+			assertErrClass(t, errUsage, r.err)
+			for _, m := range tt.msg {
+				assert.Contains(t, r.err.Error(), m)
+			}
+			assert.Empty(t, r.stdout, "nothing is printed on a usage error")
+		})
+	}
+}
+
+func TestConfigErrorsKeepTheirCause(t *testing.T) {
+	r := run(t, "clusters", "--config", "testdata/no-such-file.yaml")
+	assert.ErrorIs(t, r.err, ErrUsage)
+	assert.ErrorIs(t, r.err, config.ErrInvalid)
+	assert.ErrorIs(t, r.err, os.ErrNotExist)
+}
+
+func TestConfigFoundInFleetFolder(t *testing.T) {
+	// Without --config the .d1lint.yaml of --fleet maps the other repositories.
+	r := run(t, "clusters", "--format", "json", "--fleet", "../../fixtures/example/fleet")
+	require.NoError(t, r.err)
+	var rows []summary
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rows))
+	require.Len(t, rows, 2)
+	for _, s := range rows {
+		assert.Zero(t, s.Problems, s.Name)
+		assert.NotContains(t, strings.Join(s.Sources, " "), "unresolved", s.Name)
+	}
+}
+
+func TestSourceFlagAddsToConfig(t *testing.T) {
+	// The bad fleet maps bad-tenant at main only; a second mapping on the
+	// command line makes branch no-such-branch resolvable too.
+	r := run(t, "clusters", "--format", "json", "--cluster", "missing-branch", "--config", badFleet,
+		"--source", "https://github.com/acme/bad-tenant.git@no-such-branch=../../fixtures/bad/bad-tenant")
+	require.NoError(t, r.err)
+	var rows []summary
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rows))
+	require.Len(t, rows, 1)
+	assert.Equal(t, 0, rows[0].Problems)
+	assert.Equal(t, []string{"bad-tenant@main", "bad-tenant@no-such-branch", "d1-fleet@main"}, rows[0].Sources)
+}
+
+func TestVersion(t *testing.T) {
+	r := run(t, "version")
+	require.NoError(t, r.err)
+	assert.Contains(t, r.stdout, "cluster model "+model.Version)
+	assert.Contains(t, r.stdout, "cluster model v1alpha1")
+	assert.True(t, strings.HasPrefix(r.stdout, "d1lint "), r.stdout)
+	assert.Empty(t, r.stderr)
+}
+
+func TestVersionFromLinkerFlag(t *testing.T) {
+	prev := Version
+	t.Cleanup(func() { Version = prev })
+	Version = "v9.8.7"
+	r := run(t, "version")
+	require.NoError(t, r.err)
+	assert.Equal(t, "d1lint v9.8.7 (cluster model v1alpha1)\n", r.stdout)
+}
+
+func TestRootWithoutArgumentsPrintsHelp(t *testing.T) {
+	r := run(t)
+	require.NoError(t, r.err)
+	for _, sub := range []string{"clusters", "build", "graph", "version"} {
+		assert.Contains(t, r.stdout, sub)
+	}
+}
+
+func TestRepoName(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://github.com/acme/d1-fleet.git":  "d1-fleet",
+		"https://github.com/acme/d1-fleet/":     "d1-fleet",
+		"ssh://git@github.com/acme/d1-apps.git": "d1-apps",
+		"git@github.com:d1-infra.git":           "d1-infra",
+		"oci://ghcr.io/acme/manifests":          "manifests",
+		"plain":                                 "plain",
+	} {
+		assert.Equal(t, want, repoName(in), in)
+	}
+}
+
+func TestWhere(t *testing.T) {
+	tests := []struct {
+		loc  *model.Location
+		want string
+	}{
+		{nil, ""},
+		{&model.Location{Repo: "github.com/acme/x"}, ""},
+		{&model.Location{Path: "a.yaml"}, "a.yaml: "},
+		{&model.Location{Repo: "github.com/acme/x", Path: "a.yaml"}, "github.com/acme/x/a.yaml: "},
+		{&model.Location{Repo: "github.com/acme/x", Branch: "main", Path: "a.yaml", Line: 3}, "github.com/acme/x@main:a.yaml:3: "},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, where(tt.loc), "%+v", tt.loc)
+	}
+}
