@@ -49,20 +49,11 @@ func run(t *testing.T, args ...string) result {
 	return result{stdout: stdout.String(), stderr: stderr.String(), err: err}
 }
 
-// golden compares got with testdata/golden/<name>.golden byte for byte, or
-// rewrites the file under -update.
+// golden checks an output against its golden file (see testutil.Golden).
 func golden(t *testing.T, name, got string) {
 	t.Helper()
 	assertPortable(t, got)
-	path := filepath.Join("testdata", "golden", name+".golden")
-	if *update {
-		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-		return
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "golden file missing: run go test ./internal/cli -update")
-	assert.Equal(t, string(want), got, "output differs from %s (rerun with -update if the change is intended)", path)
+	testutil.Golden(t, *update, name, got)
 }
 
 // assertPortable fails when an output names a path of this machine.

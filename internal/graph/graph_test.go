@@ -5,8 +5,6 @@ package graph
 import (
 	"bytes"
 	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,21 +12,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/testutil"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name+".golden")
-	if *update {
-		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-		return
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "golden file missing: run go test ./internal/graph -update")
-	assert.Equal(t, string(want), got, "output differs from %s (rerun with -update if the change is intended)", path)
+	testutil.Golden(t, *update, name, got)
 }
 
 // testCluster is a root applying infra and apps; apps depends on infra and

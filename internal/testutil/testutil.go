@@ -5,9 +5,11 @@
 package testutil
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -103,4 +105,46 @@ func Cleanup() {
 		_ = os.RemoveAll(d)
 		delete(corpusDir, k)
 	}
+}
+
+// Golden compares got with testdata/golden/<name>.golden (relative to the
+// test's package) byte for byte, or rewrites the file when update is set
+// (each package's -update flag). Goldens are plain files, never templated.
+func Golden(t *testing.T, update bool, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name+".golden")
+	if update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("golden file missing (rerun the test with -update): %v", err)
+	}
+	if string(want) != got {
+		t.Errorf("output differs from %s (rerun with -update if the change is intended)\n%s", path, diff(string(want), got))
+	}
+}
+
+// diff shows the first line where want and got differ.
+func diff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			return fmt.Sprintf("line %d:\n- %s\n+ %s", i+1, wl, gl)
+		}
+	}
+	return ""
 }
