@@ -1,0 +1,149 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package render
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/d1lint/d1lint/internal/model"
+)
+
+// TestKustomizationFields checks the Flux Kustomization fields that
+// kustomize-controller layers over the build, and postBuild's precedence.
+func TestKustomizationFields(t *testing.T) {
+	dir := writeFleet(t, map[string]string{
+		"clusters/one/vars.yaml": `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: vars
+  namespace: flux-system
+data:
+  COLOR: red
+  SIZE: small
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: secret-vars
+  namespace: flux-system
+stringData:
+  SIZE: large
+  SHAPE: round
+`,
+		"clusters/one/app.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: app
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./apps/app
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+  targetNamespace: team
+  namePrefix: pre-
+  nameSuffix: -suf
+  images:
+    - name: ghcr.io/acme/web
+      newTag: 2.0.0
+  components:
+    - ../extra
+  commonMetadata:
+    labels:
+      owner: team
+  patches:
+    - patch: |
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: any
+          annotations:
+            patched: "yes"
+      target:
+        kind: Deployment
+        labelSelector: patch-me=true
+  postBuild:
+    substitute:
+      SHAPE: square
+    substituteFrom:
+      - kind: ConfigMap
+        name: vars
+      - kind: Secret
+        name: secret-vars
+`,
+		// No kustomization.yaml: Flux generates one listing the manifests.
+		"apps/app/deploy.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels:
+    patch-me: "true"
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: ghcr.io/acme/web:1.0.0
+`,
+		"apps/app/settings.yaml": `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+data:
+  color: ${COLOR}
+  size: ${SIZE}
+  shape: ${SHAPE}
+  escaped: $${COLOR}
+  fallback: ${MISSING:=dflt}
+`,
+		"apps/extra/kustomization.yaml": `apiVersion: kustomize.config.k8s.io/v1alpha1
+kind: Component
+resources:
+  - extra.yaml
+`,
+		"apps/extra/extra.yaml": `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: extra
+data:
+  from: component
+`,
+	})
+	fl := renderOpts(t, Options{FleetPath: dir})
+	c := fl.Clusters[0]
+	require.Empty(t, c.Problems)
+	k := kustomization(c, "flux-system/app")
+	require.NotNil(t, k)
+	assert.Equal(t, model.StatusRendered, k.Status)
+
+	dep := object(c, "Deployment", "team", "pre-web-suf")
+	require.NotNil(t, dep, "targetNamespace, namePrefix and nameSuffix apply")
+	assert.Equal(t, "apps/app/deploy.yaml", dep.Location.Path, "a generated kustomization still maps objects to files")
+	assert.Equal(t, 1, dep.Location.Line)
+	md := nestedMap(dep.Object, "metadata")
+	assert.Equal(t, "team", md["labels"].(map[string]any)["owner"], "commonMetadata")
+	assert.Equal(t, "yes", md["annotations"].(map[string]any)["patched"], "labelSelector patch")
+	ctr := maps(nestedMap(nestedMap(nestedMap(dep.Object, "spec"), "template"), "spec")["containers"])[0]
+	assert.Equal(t, "ghcr.io/acme/web:2.0.0", ctr["image"], "images")
+
+	assert.NotNil(t, object(c, "ConfigMap", "team", "pre-extra-suf"), "components")
+
+	cm := object(c, "ConfigMap", "team", "pre-settings-suf")
+	require.NotNil(t, cm)
+	data := cm.Object["data"].(map[string]any)
+	assert.Equal(t, "red", data["color"])
+	assert.Equal(t, "large", data["size"], "substituteFrom: later entries override earlier ones")
+	assert.Equal(t, "square", data["shape"], "inline substitute comes last")
+	assert.Equal(t, "${COLOR}", data["escaped"], "$${} escapes")
+	assert.Equal(t, "dflt", data["fallback"])
+	assert.Equal(t, "team", nestedMap(cm.Object, "metadata")["labels"].(map[string]any)["owner"])
+}
