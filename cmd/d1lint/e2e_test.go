@@ -166,3 +166,18 @@ func TestE2EVersion(t *testing.T) {
 	require.Equal(t, 0, p.code, p.stderr)
 	assert.Contains(t, p.stdout, "cluster model v1alpha1")
 }
+
+func TestE2ECheck(t *testing.T) {
+	p := d1lint(t, "", "check", "--config", exampleConfig)
+	require.Equal(t, exitOK, p.code, p.stderr)
+	assert.Contains(t, p.stdout, "2 clusters, 92 objects")
+	assert.Contains(t, p.stdout, "0 errors, 0 warnings, 0 info")
+
+	p = d1lint(t, "", "check", "--config", badConfig, "--cluster", "undefined-var")
+	assert.Equal(t, exitFindings, p.code)
+	assert.Contains(t, p.stdout, "D1-0401")
+	assert.Contains(t, p.stderr, "finding(s) at or above error")
+
+	p = d1lint(t, "", "check", "--fail-on", "nope", "--config", exampleConfig)
+	assert.Equal(t, exitUsage, p.code)
+}

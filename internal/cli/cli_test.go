@@ -76,6 +76,7 @@ const (
 	errNone errClass = iota
 	errIncomplete
 	errUsage
+	errFindings
 )
 
 func assertErrClass(t *testing.T, want errClass, err error) {
@@ -91,6 +92,10 @@ func assertErrClass(t *testing.T, want errClass, err error) {
 		require.Error(t, err)
 		assert.ErrorIs(t, err, ErrUsage)
 		assert.NotErrorIs(t, err, ErrIncomplete)
+	case errFindings:
+		require.Error(t, err)
+		assert.ErrorIs(t, err, ErrFindings)
+		assert.NotErrorIs(t, err, ErrUsage)
 	}
 }
 
@@ -105,6 +110,39 @@ func TestGolden(t *testing.T) {
 		// that a wrong golden written with -update still fails.
 		contains, absent []string
 	}{
+		{
+			name:     "check-fleet",
+			args:     []string{"check", "--config", exampleFleet},
+			contains: []string{"prod-eu (production, 39 objects): no findings", "0 errors, 0 warnings, 0 info"},
+		},
+		{
+			name:     "check-fleet-bootstrap-json",
+			args:     []string{"check", "--format", "json", "--config", exampleBootstrap},
+			contains: []string{`"version": 1`, `"findings": []`, `"clusters": 2`},
+		},
+		{
+			name:         "check-bad",
+			args:         []string{"check", "--config", badFleet, "--cluster", "invalid-yaml,undefined-var,good"},
+			err:          errFindings,
+			stderrGolden: false,
+			contains:     []string{"D1-0001  github.com/acme/d1-fleet@main:cases/invalid-yaml/broken.yaml:6", "D1-0401", "${NOT_DEFINED_ANYWHERE}", "D1-0101"},
+		},
+		{
+			name:     "check-bad-json",
+			args:     []string{"check", "--format", "json", "--config", badFleet, "--cluster", "undefined-var"},
+			err:      errFindings,
+			contains: []string{`"rule": "D1-0401"`, `"file": "cases/undefined-var/variables.yaml"`, `"line": 2`, `"cluster": "undefined-var"`},
+		},
+		{
+			name:     "rules",
+			args:     []string{"rules"},
+			contains: []string{"D1-0001", "D1-0401", "multi-tenancy"},
+		},
+		{
+			name:     "rules-one",
+			args:     []string{"rules", "d1-0201"},
+			contains: []string{"D1-0201: Cluster follows the wrong branch for its environment", "How to fix:"},
+		},
 		{
 			name:     "clusters-fleet",
 			args:     []string{"clusters", "--config", exampleFleet},
@@ -348,6 +386,10 @@ func TestUsageErrors(t *testing.T) {
 		{"missing config", []string{"clusters", "--config", "testdata/no-such-file.yaml"}, []string{"invalid configuration", "testdata/no-such-file.yaml"}},
 		{"config with unknown field", []string{"clusters", "--config", unknownField}, []string{"invalid configuration", unknownField, `unknown field "sourcez"`}},
 		{"config source without path", []string{"clusters", "--config", missingPath}, []string{"sources[0] needs both url and path"}},
+		{"check format", []string{"check", "--format", "bogus", "--config", exampleFleet}, []string{`unknown format "bogus"`, "json, text"}},
+		{"check fail-on", []string{"check", "--fail-on", "fatal", "--config", exampleFleet}, []string{`unknown severity "fatal"`}},
+		{"unknown rule", []string{"rules", "D1-9999"}, []string{"no rule D1-9999"}},
+		{"two rules", []string{"rules", "D1-0001", "D1-0002"}, []string{"at most one rule id"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

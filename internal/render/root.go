@@ -72,7 +72,7 @@ func (c *clusterRender) operatorRoot() (*node, error) {
 			return nil, fmt.Errorf("%s: applying FluxInstance spec.kustomize.patches: %w", c.spec.InstanceFile, err)
 		}
 	}
-	loc := &model.Location{Repo: urlKey(c.spec.URL), Path: c.spec.InstanceFile, Line: c.spec.InstanceLine}
+	loc := &model.Location{Repo: urlKey(c.spec.URL), Branch: c.spec.Ref.Branch, Path: c.spec.InstanceFile, Line: c.spec.InstanceLine}
 	c.put("GitRepository", ns, name, &stored{obj: repo, from: fromInstance, loc: loc})
 	n := newNode(ks, nil, nil)
 	n.m.Location = loc
@@ -199,7 +199,7 @@ func (c *clusterRender) bootstrapFlux(fleetDir string, flags map[string][]string
 	f := &c.out.Flux
 	f.ControllerFlags = flags
 	if c.spec.ComponentsFile != "" {
-		f.Location = &model.Location{Repo: urlKey(c.spec.URL), Path: c.spec.ComponentsFile, Line: 1}
+		f.Location = &model.Location{Repo: urlKey(c.spec.URL), Branch: c.spec.Ref.Branch, Path: c.spec.ComponentsFile, Line: 1}
 		if data, err := os.ReadFile(filepath.Join(fleetDir, filepath.FromSlash(c.spec.ComponentsFile))); err == nil {
 			sc := bufio.NewScanner(bytes.NewReader(data[:min(len(data), 4096)]))
 			for sc.Scan() {
@@ -240,5 +240,5 @@ func (c *clusterRender) operatorFlux() {
 	f.Multitenant, _ = cl["multitenant"].(bool)
 	f.NoCrossNamespaceRefs = f.Multitenant
 	f.DefaultServiceAccount = str(cl["tenantDefaultServiceAccount"])
-	f.Location = &model.Location{Repo: urlKey(c.spec.URL), Path: c.spec.InstanceFile, Line: c.spec.InstanceLine}
+	f.Location = &model.Location{Repo: urlKey(c.spec.URL), Branch: c.spec.Ref.Branch, Path: c.spec.InstanceFile, Line: c.spec.InstanceLine}
 }

@@ -1,0 +1,82 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package cli
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/d1lint/d1lint/internal/finding"
+	"github.com/d1lint/d1lint/internal/report"
+	"github.com/d1lint/d1lint/rules"
+)
+
+// ErrFindings: something at or above --fail-on was found (exit 1).
+var ErrFindings = errors.New("findings at or above the failure threshold")
+
+type checkFlags struct {
+	fleetFlags
+	format string
+	failOn string
+}
+
+func newCheckCommand(s Streams) *cobra.Command {
+	f := &checkFlags{}
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "Render every cluster and evaluate the rules over it",
+		Long: `Renders every selected cluster as Flux would and evaluates d1lint's rules
+(multi-tenancy, branch mapping, dependency ordering, substitution, build)
+over each cluster's model. Findings name the file and line that cause them.
+
+Exit status: 0 when nothing at or above --fail-on was found, 1 when
+something was, 2 for a usage or configuration error, 3 when d1lint itself
+failed.`,
+		Example: `  d1lint check
+  d1lint check --cluster prod-eu --format json
+  d1lint check --fail-on warning`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			rep, err := report.Lookup(f.format)
+			if err != nil {
+				return usageError{err}
+			}
+			failOn, err := finding.ParseSeverity(f.failOn)
+			if err != nil {
+				return usageError{err}
+			}
+			cat, err := rules.Load()
+			if err != nil {
+				return fmt.Errorf("loading the built-in rules: %w", err)
+			}
+			fl, err := f.renderFleet(cmd.Context(), s.Getenv)
+			if err != nil {
+				return err
+			}
+			findings, err := cat.Evaluate(cmd.Context(), fl, rules.DefaultSettings())
+			if err != nil {
+				return err
+			}
+			r := report.New(fl, findings)
+			if err := rep.Write(cmd.OutOrStdout(), r); err != nil {
+				return err
+			}
+			n := 0
+			for _, x := range findings {
+				if finding.Rank(x.Severity) >= finding.Rank(failOn) {
+					n++
+				}
+			}
+			if n > 0 {
+				return fmt.Errorf("%w: %d finding(s) at or above %s", ErrFindings, n, failOn)
+			}
+			return nil
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&f.format, "format", "text", "output format: "+fmt.Sprint(report.Names()))
+	cmd.Flags().StringVar(&f.failOn, "fail-on", finding.Error, "lowest severity that fails the check: error, warning or info")
+	return cmd
+}

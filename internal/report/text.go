@@ -1,0 +1,63 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/d1lint/d1lint/internal/finding"
+)
+
+// Text is the terminal format: findings grouped by cluster, then a summary.
+type Text struct{}
+
+// Write implements Reporter.
+func (Text) Write(w io.Writer, r *Report) error {
+	var b strings.Builder
+	byCluster := map[string][]finding.Finding{}
+	for _, f := range r.Findings {
+		byCluster[f.Cluster] = append(byCluster[f.Cluster], f)
+	}
+	for _, c := range r.Clusters {
+		fs := byCluster[c.Name]
+		env := c.Environment
+		if env == "" {
+			env = "no environment"
+		}
+		fmt.Fprintf(&b, "%s (%s, %d objects)", c.Name, env, c.Objects)
+		if len(fs) == 0 {
+			b.WriteString(": no findings\n")
+			continue
+		}
+		b.WriteString("\n")
+		for _, f := range fs {
+			fmt.Fprintf(&b, "  %-7s %s  %s\n", f.Severity, f.Rule, location(f))
+			fmt.Fprintf(&b, "          %s\n", f.Message)
+		}
+	}
+	s := r.Summary
+	fmt.Fprintf(&b, "\n%d clusters, %d objects and %d Kustomizations checked", s.Clusters, s.Objects, s.Kustomizations)
+	if s.Skipped > 0 || s.Unresolved > 0 {
+		fmt.Fprintf(&b, " (not rendered: %d Kustomizations; unresolved: %d sources)", s.Skipped, s.Unresolved)
+	}
+	fmt.Fprintf(&b, ": %d errors, %d warnings, %d info\n", s.Findings[finding.Error], s.Findings[finding.Warning], s.Findings[finding.Info])
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func location(f finding.Finding) string {
+	if f.File == "" {
+		return f.Title
+	}
+	s := f.Repo
+	if f.Branch != "" {
+		s += "@" + f.Branch
+	}
+	s += ":" + f.File
+	if f.Line > 0 {
+		s += fmt.Sprintf(":%d", f.Line)
+	}
+	return s
+}

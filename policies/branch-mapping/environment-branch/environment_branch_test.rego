@@ -1,0 +1,36 @@
+package d1lint.rules.branch_mapping.environment_branch_test
+
+import data.d1lint.rules.branch_mapping.environment_branch
+
+config := {"branches": {"staging": "main", "production": "production"}}
+
+loc := {"repo": "r", "path": "clusters/prod/runtime-info.yaml", "line": 1}
+
+test_production_following_main if {
+	r := environment_branch.report with input as {"config": config, "cluster": {
+		"name": "prod", "runtimeInfoLocation": loc,
+		"runtimeInfo": {"ENVIRONMENT": "production", "GIT_BRANCH": "main"},
+	}}
+	r == {{
+		"rule": "D1-0201",
+		"title": "Cluster follows the wrong branch for its environment",
+		"category": "branch-mapping",
+		"severity": "error",
+		"location": loc,
+		"message": "cluster prod is a production cluster but follows branch \"main\"; production clusters follow \"production\"",
+	}}
+}
+
+test_mapped_branch_is_fine if {
+	count(environment_branch.report) == 0 with input as {"config": config, "cluster": {
+		"name": "stg", "runtimeInfoLocation": loc,
+		"runtimeInfo": {"ENVIRONMENT": "staging", "GIT_BRANCH": "main"},
+	}}
+}
+
+test_unmapped_environment_is_not_judged_here if {
+	count(environment_branch.report) == 0 with input as {"config": config, "cluster": {
+		"name": "dev", "runtimeInfoLocation": loc,
+		"runtimeInfo": {"ENVIRONMENT": "dev", "GIT_BRANCH": "dev"},
+	}}
+}

@@ -1,0 +1,30 @@
+# METADATA
+# title: Multi-tenancy lockdown is off
+# description: |
+#   Without lockdown a tenant's Kustomization can reference sources in other
+#   namespaces and, with no service account, applies objects with the
+#   controller's cluster-admin rights. Flux Operator turns it on with
+#   FluxInstance spec.cluster.multitenant; bootstrap-era clusters patch
+#   --no-cross-namespace-refs=true and --default-service-account into the
+#   controllers.
+# custom:
+#   id: D1-0101
+#   category: multi-tenancy
+#   severity: error
+#   remediation: Set spec.cluster.multitenant to true and spec.cluster.tenantDefaultServiceAccount in the FluxInstance (or patch both controller flags in the bootstrap era).
+package d1lint.rules.multi_tenancy.lockdown
+
+import data.d1lint.lib.result
+
+report contains result.fail(rego.metadata.chain(), {
+	"location": object.get(input.cluster.flux, "location", null),
+	"message": sprintf("cluster %s runs Flux without multi-tenancy lockdown (%s)", [input.cluster.name, missing]),
+}) if {
+	input.cluster.era != ""
+	not input.cluster.flux.multitenant
+	missing := concat(" and ", [m | some m in missing_settings])
+}
+
+missing_settings contains "no cross-namespace references" if not input.cluster.flux.noCrossNamespaceRefs
+
+missing_settings contains "a default service account for tenants" if not input.cluster.flux.defaultServiceAccount

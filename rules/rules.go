@@ -1,0 +1,337 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+// Package rules is the catalogue of d1lint's Rego rules: it loads the
+// built-in policies (embedded from policies/), reads each rule's METADATA,
+// compiles everything once with a locked-down capability set, and evaluates
+// the rules against the cluster model of every cluster. No rule has Go code
+// of its own: adding a rule touches only its folder under policies/.
+package rules
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/d1lint/d1lint/internal/finding"
+	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/policies"
+)
+
+// RulesPackage is the package prefix of the built-in rules:
+// data.d1lint.rules.<category>.<rule>, each with a `report` set.
+const RulesPackage = "d1lint.rules"
+
+// query collects every built-in rule's report.
+const query = "data.d1lint.rules[category][rule].report[finding]"
+
+// DefaultTimeout bounds the evaluation of one cluster.
+const DefaultTimeout = 30 * time.Second
+
+// ErrPolicy marks policies that cannot be loaded or compiled (exit 2).
+var ErrPolicy = errors.New("invalid policy")
+
+// Categories are the rule categories, in the order they are documented.
+var Categories = []string{"multi-tenancy", "branch-mapping", "dependency-ordering", "substitution", "schema", "build"}
+
+// Rule is one rule's METADATA: the single source of truth for docs,
+// `d1lint rules` and reports.
+type Rule struct {
+	ID          string `json:"id"`
+	Title       string `json:"title"`
+	Category    string `json:"category"`
+	Severity    string `json:"severity"`
+	Description string `json:"description"`
+	Remediation string `json:"remediation"`
+	// Package is the Rego package (d1lint.rules.<category>.<rule>).
+	Package string `json:"package"`
+	// Dir is the rule's folder under policies/.
+	Dir string `json:"dir"`
+}
+
+// Catalogue holds the compiled rules.
+type Catalogue struct {
+	rules    []Rule
+	byID     map[string]Rule
+	prepared rego.PreparedEvalQuery
+	timeout  time.Duration
+}
+
+// Capabilities are the builtins policies may use: OPA's own, without the
+// ones that reach the network or the environment. Policies are code from a
+// repository and may come from a pull request, and CI holds tokens.
+func Capabilities() *ast.Capabilities {
+	c := ast.CapabilitiesForThisVersion()
+	denied := map[string]bool{"http.send": true, "net.lookup_ip_addr": true, "opa.runtime": true}
+	kept := c.Builtins[:0]
+	for _, b := range c.Builtins {
+		if !denied[b.Name] {
+			kept = append(kept, b)
+		}
+	}
+	c.Builtins = kept
+	c.AllowNet = []string{}
+	return c
+}
+
+// Load compiles the built-in rules.
+func Load() (*Catalogue, error) {
+	modules, err := parseFS(policies.FS, ".")
+	if err != nil {
+		return nil, err
+	}
+	rules, err := readMetadata(modules)
+	if err != nil {
+		return nil, err
+	}
+	compiler := ast.NewCompiler().WithCapabilities(Capabilities())
+	compiler.Compile(modules)
+	if compiler.Failed() {
+		return nil, fmt.Errorf("%w: %v", ErrPolicy, compiler.Errors)
+	}
+	pq, err := rego.New(
+		rego.Query(query),
+		rego.Compiler(compiler),
+		rego.StrictBuiltinErrors(true),
+	).PrepareForEval(context.Background())
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrPolicy, err)
+	}
+	c := &Catalogue{rules: rules, byID: map[string]Rule{}, prepared: pq, timeout: DefaultTimeout}
+	for _, r := range rules {
+		c.byID[r.ID] = r
+	}
+	return c, nil
+}
+
+// parseFS parses every .rego file below root, tests excluded.
+func parseFS(fsys fs.FS, root string) (map[string]*ast.Module, error) {
+	modules := map[string]*ast.Module{}
+	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == "fixtures" {
+			return fs.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".rego") || strings.HasSuffix(p, "_test.rego") {
+			return nil
+		}
+		src, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		m, err := ast.ParseModuleWithOpts(p, string(src), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrPolicy, err)
+		}
+		modules[p] = m
+		return nil
+	})
+	return modules, err
+}
+
+// readMetadata reads the package METADATA of every rule module and checks
+// it: every field present, ids unique, category and folder agreeing.
+func readMetadata(modules map[string]*ast.Module) ([]Rule, error) {
+	var rules []Rule
+	seen := map[string]string{}
+	for file, m := range modules {
+		pkg := strings.TrimPrefix(m.Package.Path.String(), "data.")
+		if !strings.HasPrefix(pkg, RulesPackage+".") {
+			continue
+		}
+		var a *ast.Annotations
+		for _, an := range m.Annotations {
+			if an.Scope == "package" {
+				a = an
+			}
+		}
+		if a == nil {
+			return nil, fmt.Errorf("%w: %s: package %s has no METADATA", ErrPolicy, file, pkg)
+		}
+		r := Rule{Title: a.Title, Description: strings.TrimSpace(a.Description), Package: pkg, Dir: path.Dir(file)}
+		r.ID, _ = a.Custom["id"].(string)
+		r.Category, _ = a.Custom["category"].(string)
+		r.Severity, _ = a.Custom["severity"].(string)
+		r.Remediation, _ = a.Custom["remediation"].(string)
+		r.Remediation = strings.TrimSpace(r.Remediation)
+		if err := r.validate(); err != nil {
+			return nil, fmt.Errorf("%w: %s: %w", ErrPolicy, file, err)
+		}
+		if other, ok := seen[r.ID]; ok {
+			return nil, fmt.Errorf("%w: %s: rule id %s is also used by %s", ErrPolicy, file, r.ID, other)
+		}
+		seen[r.ID] = file
+		rules = append(rules, r)
+	}
+	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
+	return rules, nil
+}
+
+func (r Rule) validate() error {
+	switch {
+	case r.ID == "" || r.Title == "" || r.Description == "" || r.Remediation == "":
+		return fmt.Errorf("METADATA needs title, description and custom id, category, severity, remediation")
+	case finding.Rank(r.Severity) == 0:
+		return fmt.Errorf("rule %s: severity %q is not error, warning or info", r.ID, r.Severity)
+	case !contains(Categories, r.Category):
+		return fmt.Errorf("rule %s: category %q is not one of %s", r.ID, r.Category, strings.Join(Categories, ", "))
+	case !strings.HasPrefix(r.Dir, r.Category+"/"):
+		return fmt.Errorf("rule %s: category %s but folder %s", r.ID, r.Category, r.Dir)
+	case r.Package != RulesPackage+"."+strings.NewReplacer("-", "_", "/", ".").Replace(r.Dir):
+		return fmt.Errorf("rule %s: package %s does not match folder %s", r.ID, r.Package, r.Dir)
+	}
+	return nil
+}
+
+// Rules returns every rule, sorted by id.
+func (c *Catalogue) Rules() []Rule { return append([]Rule(nil), c.rules...) }
+
+// Rule returns the rule with the given id.
+func (c *Catalogue) Rule(id string) (Rule, bool) {
+	r, ok := c.byID[id]
+	return r, ok
+}
+
+// Settings are what rules read besides the cluster model (input.config).
+type Settings struct {
+	// Branches maps an environment to the branch its clusters follow.
+	Branches map[string]string `json:"branches"`
+}
+
+// DefaultSettings are d1's conventions.
+func DefaultSettings() Settings {
+	return Settings{Branches: map[string]string{"staging": "main", "production": "production"}}
+}
+
+// Input is the document every rule reads: one cluster's model, a summary of
+// the whole fleet (for rules across clusters) and the settings.
+type Input struct {
+	Version string         `json:"version"`
+	Cluster *model.Cluster `json:"cluster"`
+	Fleet   FleetSummary   `json:"fleet"`
+	Config  Settings       `json:"config"`
+}
+
+// FleetSummary is what a rule may know of the other clusters.
+type FleetSummary struct {
+	Clusters []ClusterSummary `json:"clusters"`
+}
+
+// ClusterSummary is one cluster as other clusters' rules see it.
+type ClusterSummary struct {
+	Name        string            `json:"name"`
+	Environment string            `json:"environment"`
+	RuntimeInfo map[string]string `json:"runtimeInfo"`
+}
+
+// Evaluate runs every rule on every cluster, concurrently, and returns the
+// findings sorted.
+func (c *Catalogue) Evaluate(ctx context.Context, fl *model.Fleet, s Settings) ([]finding.Finding, error) {
+	summary := FleetSummary{Clusters: []ClusterSummary{}}
+	for _, cl := range fl.Clusters {
+		summary.Clusters = append(summary.Clusters, ClusterSummary{Name: cl.Name, Environment: cl.Environment, RuntimeInfo: cl.RuntimeInfo})
+	}
+	results := make([][]finding.Finding, len(fl.Clusters))
+	errs := make([]error, len(fl.Clusters))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 4)
+	for i, cl := range fl.Clusters {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			results[i], errs[i] = c.evaluate(ctx, Input{Version: model.Version, Cluster: cl, Fleet: summary, Config: s})
+		}()
+	}
+	wg.Wait()
+	var out []finding.Finding
+	for i, r := range results {
+		if errs[i] != nil {
+			return nil, fmt.Errorf("evaluating cluster %s: %w", fl.Clusters[i].Name, errs[i])
+		}
+		out = append(out, r...)
+	}
+	finding.Sort(out)
+	return out, nil
+}
+
+func (c *Catalogue) evaluate(ctx context.Context, in Input) ([]finding.Finding, error) {
+	data, err := json.Marshal(in)
+	if err != nil {
+		return nil, err
+	}
+	value, err := ast.ValueFromReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	rs, err := c.prepared.Eval(ctx, rego.EvalParsedInput(value))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]finding.Finding, 0, len(rs))
+	for _, r := range rs {
+		raw, err := json.Marshal(r.Bindings["finding"])
+		if err != nil {
+			return nil, err
+		}
+		f, err := decode(raw)
+		if err != nil {
+			return nil, fmt.Errorf("rule %v/%v: %w", r.Bindings["category"], r.Bindings["rule"], err)
+		}
+		f.Cluster = in.Cluster.Name
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// reported is the shape result.fail builds.
+type reported struct {
+	Rule     string          `json:"rule"`
+	Title    string          `json:"title"`
+	Category string          `json:"category"`
+	Severity string          `json:"severity"`
+	Message  string          `json:"message"`
+	Object   *finding.Object `json:"object"`
+	Location *model.Location `json:"location"`
+	Chain    []string        `json:"chain"`
+}
+
+func decode(raw []byte) (finding.Finding, error) {
+	var r reported
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return finding.Finding{}, err
+	}
+	if r.Rule == "" || r.Message == "" {
+		return finding.Finding{}, fmt.Errorf("a finding needs a rule id and a message (build it with data.d1lint.lib.result.fail): %s", raw)
+	}
+	f := finding.Finding{Rule: r.Rule, Title: r.Title, Category: r.Category, Severity: r.Severity,
+		Object: r.Object, Message: r.Message, Chain: r.Chain}
+	if r.Location != nil {
+		f.Repo, f.Branch, f.File, f.Line = r.Location.Repo, r.Location.Branch, r.Location.Path, r.Location.Line
+	}
+	return f, nil
+}
+
+func contains(l []string, s string) bool {
+	for _, e := range l {
+		if e == s {
+			return true
+		}
+	}
+	return false
+}

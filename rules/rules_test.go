@@ -1,0 +1,202 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package rules
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/d1lint/d1lint/internal/config"
+	"github.com/d1lint/d1lint/internal/finding"
+	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/render"
+	"github.com/d1lint/d1lint/internal/source"
+	"github.com/d1lint/d1lint/internal/testutil"
+	"github.com/d1lint/d1lint/policies"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	testutil.Cleanup()
+	os.Exit(code)
+}
+
+func load(t testing.TB) *Catalogue {
+	t.Helper()
+	c, err := Load()
+	require.NoError(t, err)
+	return c
+}
+
+func TestRegoTests(t *testing.T) {
+	results, err := RunTests(context.Background(), policies.FS)
+	require.NoError(t, err)
+	require.NotEmpty(t, results)
+	tested := map[string]bool{}
+	for _, r := range results {
+		assert.True(t, r.Pass, "%s.%s: %s", r.Package, r.Name, r.Message)
+		tested[strings.TrimSuffix(r.Package, "_test")] = true
+	}
+	for _, r := range load(t).Rules() {
+		assert.True(t, tested[r.Package], "rule %s (%s) has no Rego tests", r.ID, r.Package)
+	}
+}
+
+// TestCatalogue checks the metadata every rule must carry, and that every
+// rule folder holds its tests and fixtures.
+func TestCatalogue(t *testing.T) {
+	c := load(t)
+	rules := c.Rules()
+	require.NotEmpty(t, rules)
+	dirs := map[string]bool{}
+	for _, r := range rules {
+		dirs[r.Dir] = true
+		assert.Regexp(t, `^D1-\d{4}$`, r.ID)
+		assert.True(t, strings.HasSuffix(r.Remediation, "."), "%s: a remediation ends with a period", r.ID)
+		assert.False(t, strings.HasSuffix(r.Title, "."), "%s: a title does not", r.ID)
+		got, ok := c.Rule(r.ID)
+		assert.True(t, ok)
+		assert.Equal(t, r, got)
+		entries, err := fs.ReadDir(policies.FS, r.Dir)
+		require.NoError(t, err)
+		var hasTest bool
+		for _, e := range entries {
+			hasTest = hasTest || strings.HasSuffix(e.Name(), "_test.rego")
+		}
+		assert.True(t, hasTest, "%s has a _test.rego", r.Dir)
+		for _, kind := range []string{"good", "bad"} {
+			files := overlayFiles(t, filepath.Join(r.Dir, "fixtures", kind))
+			assert.NotEmpty(t, files, "%s has fixtures/%s", r.Dir, kind)
+		}
+	}
+	// Every folder two levels down under policies/ is a rule.
+	for _, cat := range Categories {
+		entries, err := fs.ReadDir(policies.FS, cat)
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			assert.True(t, dirs[cat+"/"+e.Name()], "folder %s/%s holds no rule", cat, e.Name())
+		}
+	}
+}
+
+// overlayFiles lists the files of a fixture overlay (slash paths).
+func overlayFiles(t testing.TB, dir string) []string {
+	var out []string
+	_ = fs.WalkDir(policies.FS, dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			out = append(out, strings.TrimPrefix(p, dir+"/"))
+		}
+		return nil
+	})
+	return out
+}
+
+// exampleWith copies the example fleet to a temporary folder and lays a
+// fixture overlay over it (its top folders mirror fixtures/example).
+func exampleWith(t testing.TB, overlay string) string {
+	t.Helper()
+	dst := t.TempDir()
+	src := testutil.Fixture(t, "example")
+	require.NoError(t, os.CopyFS(dst, os.DirFS(src)))
+	for _, f := range overlayFiles(t, overlay) {
+		data, err := fs.ReadFile(policies.FS, overlay+"/"+f)
+		require.NoError(t, err)
+		p := filepath.Join(dst, filepath.FromSlash(f))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, data, 0o644))
+	}
+	return dst
+}
+
+func renderConfig(t testing.TB, cfgPath string) *model.Fleet {
+	t.Helper()
+	cfg, err := config.Load(cfgPath)
+	require.NoError(t, err)
+	opts := render.Options{FleetPath: cfg.FleetPath(), OutOfBand: cfg.OutOfBandObjects(), Getenv: func(string) string { return "" }}
+	for _, s := range cfg.Sources {
+		opts.Sources = append(opts.Sources, source.Mapping{URL: s.URL, Path: cfg.Resolve(s.Path), Branch: s.Branch})
+	}
+	r, err := render.New(opts)
+	require.NoError(t, err)
+	defer r.Close()
+	fl, err := r.Render(context.Background())
+	require.NoError(t, err)
+	return fl
+}
+
+// TestFixtures renders the example fleet with each rule's bad overlay (only
+// that rule fires) and good overlay (nothing fires): no enabled rule can
+// silently stop firing.
+func TestFixtures(t *testing.T) {
+	c := load(t)
+	for _, r := range c.Rules() {
+		t.Run(r.ID, func(t *testing.T) {
+			for _, kind := range []string{"bad", "good"} {
+				dir := exampleWith(t, filepath.ToSlash(filepath.Join(r.Dir, "fixtures", kind)))
+				fl := renderConfig(t, filepath.Join(dir, "fleet", ".d1lint.yaml"))
+				fs, err := c.Evaluate(context.Background(), fl, DefaultSettings())
+				require.NoError(t, err)
+				if kind == "good" {
+					assert.Empty(t, fs, "the good fixture gives no finding")
+					continue
+				}
+				require.NotEmpty(t, fs, "rule %s fires on its bad fixture", r.ID)
+				for _, f := range fs {
+					assert.Equal(t, r.ID, f.Rule, "only %s fires on its bad fixture: %s", r.ID, f.Message)
+					assert.Equal(t, r.Severity, f.Severity)
+					assert.Equal(t, r.Category, f.Category)
+					assert.NotEmpty(t, f.Cluster)
+					assert.NotEmpty(t, f.Message)
+				}
+			}
+		})
+	}
+}
+
+func TestExampleFleetIsClean(t *testing.T) {
+	c := load(t)
+	for _, era := range []string{"fleet", "fleet-bootstrap"} {
+		fl := renderConfig(t, testutil.Fixture(t, "example", era, ".d1lint.yaml"))
+		fs, err := c.Evaluate(context.Background(), fl, DefaultSettings())
+		require.NoError(t, err)
+		assert.Empty(t, fs, era)
+	}
+}
+
+func TestD1CorpusHasNoErrors(t *testing.T) {
+	c := load(t)
+	for _, bootstrap := range []bool{false, true} {
+		d := testutil.D1Corpus(t, bootstrap)
+		r, err := render.New(render.Options{FleetPath: d.Fleet, OutOfBand: config.DefaultOutOfBand(),
+			Sources: []source.Mapping{{URL: testutil.D1InfraURL, Path: d.Infra}, {URL: testutil.D1AppsURL, Path: d.Apps}}})
+		require.NoError(t, err)
+		fl, err := r.Render(context.Background())
+		require.NoError(t, err)
+		_ = r.Close()
+		fs, err := c.Evaluate(context.Background(), fl, DefaultSettings())
+		require.NoError(t, err)
+		for _, f := range fs {
+			assert.NotEqual(t, finding.Error, f.Severity, "%s %s: %s", f.Cluster, f.Rule, f.Message)
+		}
+	}
+}
+
+func TestCapabilitiesDenyNetwork(t *testing.T) {
+	for _, builtin := range []string{`http.send({"method": "get", "url": "http://x"})`, `net.lookup_ip_addr("example.com")`, `opa.runtime()`} {
+		m, err := ast.ParseModuleWithOpts("x.rego", "package x\n\nallow := "+builtin+"\n", ast.ParserOptions{RegoVersion: ast.RegoV1})
+		require.NoError(t, err)
+		compiler := ast.NewCompiler().WithCapabilities(Capabilities())
+		compiler.Compile(map[string]*ast.Module{"x.rego": m})
+		assert.True(t, compiler.Failed(), "%s must not compile", builtin)
+	}
+}

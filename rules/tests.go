@@ -1,0 +1,73 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package rules
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/tester"
+)
+
+// TestResult is the outcome of one Rego test.
+type TestResult struct {
+	Package, Name string
+	Pass          bool
+	Message       string
+}
+
+// RunTests runs every Rego test (rules named test_*) found in fsys, with the
+// same capabilities the rules are evaluated with.
+func RunTests(ctx context.Context, fsys fs.FS) ([]TestResult, error) {
+	modules := map[string]*ast.Module{}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == "fixtures" {
+			return fs.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".rego") {
+			return nil
+		}
+		src, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		m, err := ast.ParseModuleWithOpts(p, string(src), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrPolicy, err)
+		}
+		modules[p] = m
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	compiler := ast.NewCompiler().WithCapabilities(Capabilities()).WithEnablePrintStatements(true)
+	ch, err := tester.NewRunner().SetCompiler(compiler).RaiseBuiltinErrors(true).CapturePrintOutput(true).Run(ctx, modules)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrPolicy, err)
+	}
+	var out []TestResult
+	for r := range ch {
+		tr := TestResult{Package: strings.TrimPrefix(r.Package, "data."), Name: r.Name, Pass: r.Pass()}
+		switch {
+		case r.Error != nil:
+			tr.Message = r.Error.Error()
+		case r.Fail:
+			tr.Message = "failed"
+			if r.FailedAt != nil {
+				tr.Message = fmt.Sprintf("failed at %s: %s", r.FailedAt.Location, r.FailedAt)
+			}
+		}
+		if len(r.Output) > 0 {
+			tr.Message = strings.TrimSpace(tr.Message + "\n" + string(r.Output))
+		}
+		out = append(out, tr)
+	}
+	return out, nil
+}
