@@ -208,11 +208,33 @@ func (c *Catalogue) Rule(id string) (Rule, bool) {
 type Settings struct {
 	// Branches maps an environment to the branch its clusters follow.
 	Branches map[string]string `json:"branches"`
+	// PrivilegedNamespaces hold the platform's Kustomizations (flux-system:
+	// the fleet root, the infra tenant). What a Kustomization in any other
+	// namespace applies belongs to a tenant.
+	PrivilegedNamespaces []string `json:"privilegedNamespaces"`
+	// TenantClusterRoles are the ClusterRoles a tenant's service account
+	// may be bound to (by RoleBinding only).
+	TenantClusterRoles []string `json:"tenantClusterRoles"`
+	// TenantLabel is the label that marks a tenant's namespaces (Secret and
+	// ConfigMap propagation selects on it).
+	TenantLabel string `json:"tenantLabel"`
+	// AutomationBranch is the branch image automation commits to; only
+	// clusters following it may run image automation.
+	AutomationBranch string `json:"automationBranch"`
+	// AutomationLabel marks image automation objects ("key=value").
+	AutomationLabel string `json:"automationLabel"`
 }
 
 // DefaultSettings are d1's conventions.
 func DefaultSettings() Settings {
-	return Settings{Branches: map[string]string{"staging": "main", "production": "production"}}
+	return Settings{
+		Branches:             map[string]string{"staging": "main", "production": "production"},
+		PrivilegedNamespaces: []string{"flux-system"},
+		TenantClusterRoles:   []string{"admin"},
+		TenantLabel:          "toolkit.fluxcd.io/tenant",
+		AutomationBranch:     "main",
+		AutomationLabel:      "toolkit.fluxcd.io/role=automation",
+	}
 }
 
 // Input is the document every rule reads: one cluster's model, a summary of
