@@ -39,11 +39,18 @@ func (s *stored) name() string              { n, _ := nestedMap(s.obj, "metadata
 
 // node is one Flux Kustomization of the graph being rendered.
 type node struct {
-	ks      *unstructured.Unstructured
-	m       *model.Kustomization
-	objects []*model.Object
-	waiting string // why it could not be rendered yet
+	ks         *unstructured.Unstructured
+	m          *model.Kustomization
+	objects    []*model.Object
+	waiting    string // why it could not be rendered yet
+	waitingFor string // waitSource or waitSubstitute
 }
+
+// What a Kustomization waits for.
+const (
+	waitSource     = "source"
+	waitSubstitute = "substitute"
+)
 
 // clusterRender renders one cluster. It is used by one goroutine.
 type clusterRender struct {
@@ -124,7 +131,11 @@ func (c *clusterRender) render(ctx context.Context, root *node) {
 		if len(pending) == 0 || !progress {
 			for _, n := range pending {
 				n.m.Status, n.m.Reason = model.StatusSkipped, n.waiting
-				c.problem(&model.Problem{Kind: model.ProblemMissingSource, Kustomization: n.m.Key, Location: n.m.Location, Reason: n.m.Key + ": " + n.waiting})
+				kind := model.ProblemMissingSource
+				if n.waitingFor == waitSubstitute {
+					kind = model.ProblemMissingSubstitute
+				}
+				c.problem(&model.Problem{Kind: kind, Kustomization: n.m.Key, Location: n.m.Location, Reason: n.m.Key + ": " + n.waiting})
 			}
 			return
 		}
@@ -320,7 +331,7 @@ func (c *clusterRender) missingSubstituteFrom(n *node) string {
 func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 	src, waiting := c.resolveSource(n)
 	if src == nil {
-		n.waiting = waiting
+		n.waiting, n.waitingFor = waiting, waitSource
 		return nil, false
 	}
 	if src.err != nil {
@@ -329,7 +340,7 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 		return nil, true
 	}
 	if w := c.missingSubstituteFrom(n); w != "" {
-		n.waiting = w
+		n.waiting, n.waitingFor = w, waitSubstitute
 		return nil, false
 	}
 	snap := src.snap
