@@ -490,3 +490,59 @@ func TestWhere(t *testing.T) {
 		assert.Equal(t, tt.want, where(tt.loc), "%+v", tt.loc)
 	}
 }
+
+// TestCheckWaivers checks waivers end to end: an active waiver removes its
+// findings, an expired one stops waiving and is reported, a stale one is
+// reported, and re-grading and disabling rules apply.
+func TestCheckWaivers(t *testing.T) {
+	bad, err := filepath.Abs("../../fixtures/bad/fleet")
+	require.NoError(t, err)
+	cfg := filepath.Join(t.TempDir(), ".d1lint.yaml")
+	require.NoError(t, os.WriteFile(cfg, []byte(`fleet: `+bad+`
+rules:
+  D1-0101:
+    disabled: true
+waivers:
+  - rule: D1-0401
+    cluster: undefined-var
+    name: variables
+    reason: the ConfigMap is filled by an operator
+    owner: platform-team
+    expires: 2027-01-31
+  - rule: D1-0401
+    name: mailer
+    reason: old exception
+    owner: mail-team
+    expires: 2026-01-31
+  - rule: D1-0001
+    cluster: nowhere
+    reason: nothing matches this
+    owner: nobody
+    expires: 2027-01-31
+`), 0o644))
+	r := run(t, "check", "--config", cfg, "--cluster", "undefined-var", "--format", "json", "--today", "2026-11-23")
+	require.ErrorIs(t, r.err, ErrFindings)
+	var doc struct {
+		Findings []struct{ Rule, Message string }
+		Waivers  []struct {
+			Rule, Status string
+			Waived       int
+		}
+		Summary struct{ Waived int }
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc))
+	require.Len(t, doc.Findings, 1, "only the finding of the expired waiver remains")
+	assert.Equal(t, "D1-0401", doc.Findings[0].Rule)
+	assert.Contains(t, doc.Findings[0].Message, "MAILER_TIER")
+	assert.Equal(t, 1, doc.Summary.Waived)
+	require.Len(t, doc.Waivers, 3)
+	assert.Equal(t, "expired", doc.Waivers[0].Status)
+	assert.Equal(t, "stale", doc.Waivers[1].Status)
+	assert.Equal(t, "active", doc.Waivers[2].Status)
+	assert.Equal(t, 1, doc.Waivers[2].Waived)
+
+	text := run(t, "check", "--config", cfg, "--cluster", "undefined-var", "--today", "2026-11-23")
+	assert.Contains(t, text.stdout, "waiver D1-0401 expired (owner mail-team, expires 2026-01-31)")
+	assert.Contains(t, text.stdout, "waiver D1-0001 stale")
+	assert.Contains(t, text.stdout, "(1 waived)")
+}

@@ -90,6 +90,13 @@ func (f *fleetFlags) register(cmd *cobra.Command) {
 
 // options turns the flags and the configuration file into render options.
 func (f *fleetFlags) options(getenv func(string) string) (render.Options, error) {
+	opts, _, err := f.load(getenv)
+	return opts, err
+}
+
+// load reads the configuration file (nil when there is none) and turns it
+// and the flags into render options.
+func (f *fleetFlags) load(getenv func(string) string) (render.Options, *config.Config, error) {
 	cfgPath := f.config
 	if cfgPath == "" {
 		dir := f.fleet
@@ -102,7 +109,7 @@ func (f *fleetFlags) options(getenv func(string) string) (render.Options, error)
 	if cfgPath != "" {
 		c, err := config.Load(cfgPath)
 		if err != nil {
-			return render.Options{}, usageError{err}
+			return render.Options{}, nil, usageError{err}
 		}
 		cfg = c
 	}
@@ -129,12 +136,12 @@ func (f *fleetFlags) options(getenv func(string) string) (render.Options, error)
 	for _, s := range f.sources {
 		m, err := source.ParseMapping(s)
 		if err != nil {
-			return render.Options{}, fmt.Errorf("%w: --source %q: %w", ErrUsage, s, err)
+			return render.Options{}, nil, fmt.Errorf("%w: --source %q: %w", ErrUsage, s, err)
 		}
 		opts.Sources = append(opts.Sources, m)
 	}
 	opts.OutOfBand = cfg.OutOfBandObjects()
-	return opts, nil
+	return opts, cfg, nil
 }
 
 // renderFleet renders the selected clusters with the network locked away.
@@ -143,6 +150,10 @@ func (f *fleetFlags) renderFleet(ctx context.Context, getenv func(string) string
 	if err != nil {
 		return nil, err
 	}
+	return renderWith(ctx, opts)
+}
+
+func renderWith(ctx context.Context, opts render.Options) (*model.Fleet, error) {
 	defer guard.Lockdown()()
 	r, err := render.New(opts)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"sigs.k8s.io/yaml"
 )
@@ -39,6 +40,22 @@ type Config struct {
 	// the d1 defaults apply (DefaultOutOfBand); an empty list means none.
 	OutOfBand *[]Object `json:"outOfBand,omitempty"`
 
+	// Branches maps an environment to the branch its clusters follow
+	// (default staging: main, production: production).
+	Branches map[string]string `json:"branches,omitempty"`
+	// PrivilegedNamespaces hold the platform's Kustomizations (default flux-system).
+	PrivilegedNamespaces []string `json:"privilegedNamespaces,omitempty"`
+	// TenantClusterRoles are the ClusterRoles tenants may be bound to (default admin).
+	TenantClusterRoles []string `json:"tenantClusterRoles,omitempty"`
+	// TenantLabel marks tenant namespaces (default toolkit.fluxcd.io/tenant).
+	TenantLabel string `json:"tenantLabel,omitempty"`
+	// AutomationBranch is the branch image automation commits to (default main).
+	AutomationBranch string `json:"automationBranch,omitempty"`
+	// Rules disables or re-grades rules by id.
+	Rules map[string]RuleSetting `json:"rules,omitempty"`
+	// Waivers accept known findings, each with a reason, an owner and an expiry.
+	Waivers []Waiver `json:"waivers,omitempty"`
+
 	// dir is the folder holding the file, as given; relative paths resolve against it.
 	dir string
 }
@@ -64,6 +81,28 @@ type Object struct {
 	Keys []string `json:"keys,omitempty"`
 	// Clusters limits the declaration to these clusters (all when empty).
 	Clusters []string `json:"clusters,omitempty"`
+}
+
+// RuleSetting disables or re-grades one rule.
+type RuleSetting struct {
+	// Disabled turns the rule off.
+	Disabled bool `json:"disabled,omitempty"`
+	// Severity replaces the rule's severity (error, warning, info).
+	Severity string `json:"severity,omitempty"`
+}
+
+// Waiver accepts the findings of one rule within a scope until it expires.
+// Scope fields are shell patterns (path.Match); empty matches everything.
+type Waiver struct {
+	Rule      string `json:"rule"`
+	Cluster   string `json:"cluster,omitempty"`
+	Namespace string `json:"namespace,omitempty"`
+	Kind      string `json:"kind,omitempty"`
+	Name      string `json:"name,omitempty"`
+	Reason    string `json:"reason"`
+	Owner     string `json:"owner"`
+	// Expires is a date, YYYY-MM-DD; the waiver stops waiving after it.
+	Expires string `json:"expires"`
 }
 
 // DefaultOutOfBand are d1's secrets created outside git: the fleet's git
@@ -99,6 +138,26 @@ func Load(path string) (*Config, error) {
 			return nil, invalid(fmt.Errorf("invalid configuration %s: sources[%d] needs both url and path", path, i))
 		}
 	}
+	for i, w := range c.Waivers {
+		if w.Rule == "" || w.Reason == "" || w.Owner == "" || w.Expires == "" {
+			return nil, invalid(fmt.Errorf("invalid configuration %s: waivers[%d] needs rule, reason, owner and expires", path, i))
+		}
+		if _, err := time.Parse(time.DateOnly, w.Expires); err != nil {
+			return nil, invalid(fmt.Errorf("invalid configuration %s: waivers[%d].expires %q is not a date (YYYY-MM-DD)", path, i, w.Expires))
+		}
+		for _, p := range []string{w.Cluster, w.Namespace, w.Kind, w.Name} {
+			if _, err := filepath.Match(p, ""); err != nil {
+				return nil, invalid(fmt.Errorf("invalid configuration %s: waivers[%d]: bad pattern %q", path, i, p))
+			}
+		}
+	}
+	for id, r := range c.Rules {
+		switch r.Severity {
+		case "", "error", "warning", "info":
+		default:
+			return nil, invalid(fmt.Errorf("invalid configuration %s: rules.%s.severity %q is not error, warning or info", path, id, r.Severity))
+		}
+	}
 	return &c, nil
 }
 
@@ -114,7 +173,9 @@ func invalid(err error) error { return invalidError{err} }
 // knownKeys are the keys of the file, spelled exactly. encoding/json (and so
 // sigs.k8s.io/yaml) matches keys regardless of case; the file is stricter.
 var knownKeys = map[string][]string{
-	"":          {"fleet", "fleetURL", "fleetBranch", "sources", "outOfBand"},
+	"": {"fleet", "fleetURL", "fleetBranch", "sources", "outOfBand", "branches", "privilegedNamespaces",
+		"tenantClusterRoles", "tenantLabel", "automationBranch", "rules", "waivers"},
+	"waivers":   {"rule", "cluster", "namespace", "kind", "name", "reason", "owner", "expires"},
 	"sources":   {"url", "path", "branch"},
 	"outOfBand": {"apiVersion", "kind", "namespace", "name", "labels", "keys", "clusters"},
 }
@@ -140,7 +201,7 @@ func exactKeys(data []byte) error {
 	if err := check("", doc); err != nil {
 		return err
 	}
-	for _, section := range []string{"sources", "outOfBand"} {
+	for _, section := range []string{"sources", "outOfBand", "waivers"} {
 		l, _ := doc[section].([]any)
 		for _, e := range l {
 			if m, ok := e.(map[string]any); ok {

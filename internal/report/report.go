@@ -12,6 +12,7 @@ import (
 
 	"github.com/d1lint/d1lint/internal/finding"
 	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/waiver"
 )
 
 // Version is the version of the JSON report's shape.
@@ -22,7 +23,9 @@ type Report struct {
 	Version  int               `json:"version"`
 	Clusters []Cluster         `json:"clusters"`
 	Findings []finding.Finding `json:"findings"`
-	Summary  Summary           `json:"summary"`
+	// Waivers are the configured waivers with their status.
+	Waivers []waiver.Status `json:"waivers"`
+	Summary Summary         `json:"summary"`
 }
 
 // Cluster says what was checked of one cluster.
@@ -46,11 +49,13 @@ type Summary struct {
 	Skipped        int            `json:"skipped"`
 	Unresolved     int            `json:"unresolved"`
 	Findings       map[string]int `json:"findings"`
+	// Waived counts findings accepted by a waiver.
+	Waived int `json:"waived"`
 }
 
 // New builds the report of a checked fleet; findings must be sorted.
 func New(fl *model.Fleet, findings []finding.Finding) *Report {
-	r := &Report{Version: Version, Clusters: []Cluster{}, Findings: findings,
+	r := &Report{Version: Version, Clusters: []Cluster{}, Findings: findings, Waivers: []waiver.Status{},
 		Summary: Summary{Findings: map[string]int{finding.Error: 0, finding.Warning: 0, finding.Info: 0}}}
 	if r.Findings == nil {
 		r.Findings = []finding.Finding{}

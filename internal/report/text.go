@@ -37,12 +37,22 @@ func (Text) Write(w io.Writer, r *Report) error {
 			fmt.Fprintf(&b, "          %s\n", f.Message)
 		}
 	}
+	for _, w := range r.Waivers {
+		if w.Status == "active" {
+			continue
+		}
+		fmt.Fprintf(&b, "waiver %s %s (owner %s, expires %s): %s\n", w.Rule, w.Status, w.Owner, w.Expires, waiverNote(w.Status))
+	}
 	s := r.Summary
 	fmt.Fprintf(&b, "\n%d clusters, %d objects and %d Kustomizations checked", s.Clusters, s.Objects, s.Kustomizations)
 	if s.Skipped > 0 || s.Unresolved > 0 {
 		fmt.Fprintf(&b, " (not rendered: %d Kustomizations; unresolved: %d sources)", s.Skipped, s.Unresolved)
 	}
-	fmt.Fprintf(&b, ": %d errors, %d warnings, %d info\n", s.Findings[finding.Error], s.Findings[finding.Warning], s.Findings[finding.Info])
+	fmt.Fprintf(&b, ": %d errors, %d warnings, %d info", s.Findings[finding.Error], s.Findings[finding.Warning], s.Findings[finding.Info])
+	if s.Waived > 0 {
+		fmt.Fprintf(&b, " (%d waived)", s.Waived)
+	}
+	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -60,4 +70,16 @@ func location(f finding.Finding) string {
 		s += fmt.Sprintf(":%d", f.Line)
 	}
 	return s
+}
+
+func waiverNote(status string) string {
+	switch status {
+	case "expired":
+		return "expired: it no longer waives anything; renew it or fix the findings"
+	case "stale":
+		return "stale: it matches no finding; remove it"
+	case "expiring":
+		return "expires within 14 days"
+	}
+	return status
 }
