@@ -64,6 +64,7 @@ type Catalogue struct {
 	rules    []Rule
 	byID     map[string]Rule
 	prepared rego.PreparedEvalQuery
+	custom   []customQuery
 	timeout  time.Duration
 }
 
@@ -318,7 +319,11 @@ func (c *Catalogue) evaluate(ctx context.Context, in Input) ([]finding.Finding, 
 		f.Cluster = in.Cluster.Name
 		out = append(out, f)
 	}
-	return out, nil
+	custom, err := c.evalCustom(ctx, value, in.Cluster.Name)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, custom...), nil
 }
 
 // reported is the shape result.fail builds.

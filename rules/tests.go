@@ -10,6 +10,8 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/tester"
+
+	"github.com/d1lint/d1lint/policies"
 )
 
 // TestResult is the outcome of one Rego test.
@@ -20,9 +22,23 @@ type TestResult struct {
 }
 
 // RunTests runs every Rego test (rules named test_*) found in fsys, with the
-// same capabilities the rules are evaluated with.
-func RunTests(ctx context.Context, fsys fs.FS) ([]TestResult, error) {
+// same capabilities the rules are evaluated with. With withLibrary, d1lint's
+// library (data.d1lint.lib) is loaded too, for a team's own policies.
+func RunTests(ctx context.Context, fsys fs.FS, withLibrary ...bool) ([]TestResult, error) {
 	modules := map[string]*ast.Module{}
+	if len(withLibrary) > 0 && withLibrary[0] {
+		lib, err := fs.Sub(policies.FS, "lib")
+		if err != nil {
+			return nil, err
+		}
+		libMods, err := parseFS(lib, ".")
+		if err != nil {
+			return nil, err
+		}
+		for k, m := range libMods {
+			modules["d1lint/lib/"+k] = m
+		}
+	}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err

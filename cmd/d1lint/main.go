@@ -55,7 +55,7 @@ func exitCode(err error) int {
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.Is(err, cli.ErrIncomplete), errors.Is(err, cli.ErrFindings):
+	case errors.Is(err, cli.ErrIncomplete), errors.Is(err, cli.ErrFindings), errors.Is(err, cli.ErrTestsFailed):
 		return exitFindings
 	case errors.Is(err, cli.ErrUsage):
 		return exitUsage

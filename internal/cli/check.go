@@ -5,6 +5,8 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -21,9 +23,10 @@ var ErrFindings = errors.New("findings at or above the failure threshold")
 
 type checkFlags struct {
 	fleetFlags
-	format string
-	failOn string
-	today  string
+	format   string
+	failOn   string
+	today    string
+	policies []string
 }
 
 // settings are the rule settings: d1's defaults, overridden by the file.
@@ -81,9 +84,9 @@ failed.`,
 					return fmt.Errorf("%w: --today wants YYYY-MM-DD: %w", ErrUsage, err)
 				}
 			}
-			cat, err := rules.Load()
+			cat, err := loadCatalogue(f.policies)
 			if err != nil {
-				return fmt.Errorf("loading the built-in rules: %w", err)
+				return err
 			}
 			opts, cfg, err := f.load(s.Getenv)
 			if err != nil {
@@ -119,7 +122,32 @@ failed.`,
 	f.register(cmd)
 	cmd.Flags().StringVar(&f.format, "format", "text", "output format: "+fmt.Sprint(report.Names()))
 	cmd.Flags().StringVar(&f.failOn, "fail-on", finding.Error, "lowest severity that fails the check: error, warning or info")
+	cmd.Flags().StringArrayVar(&f.policies, "policy", nil, "a folder of the team's own Rego policies (repeatable): report sets built with data.d1lint.lib.result.fail, or conftest-style deny/warn")
 	cmd.Flags().StringVar(&f.today, "today", "", "the date waivers expire against (YYYY-MM-DD; default today)")
 	_ = cmd.Flags().MarkHidden("today")
 	return cmd
+}
+
+// loadCatalogue compiles the built-in rules and the team's policy folders.
+// A broken team policy is a usage error; a broken built-in one is d1lint's.
+func loadCatalogue(dirs []string) (*rules.Catalogue, error) {
+	if len(dirs) == 0 {
+		cat, err := rules.Load()
+		if err != nil {
+			return nil, fmt.Errorf("loading the built-in rules: %w", err)
+		}
+		return cat, nil
+	}
+	fsys := map[string]fs.FS{}
+	for _, d := range dirs {
+		if st, err := os.Stat(d); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("%w: --policy %q is not a folder", ErrUsage, d)
+		}
+		fsys[d] = os.DirFS(d)
+	}
+	cat, err := rules.LoadWithPolicies(fsys)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return cat, nil
 }

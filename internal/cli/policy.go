@@ -1,0 +1,64 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/d1lint/d1lint/rules"
+)
+
+// ErrTestsFailed: a team's Rego tests failed (exit 1).
+var ErrTestsFailed = errors.New("policy tests failed")
+
+func newPolicyCommand(_ Streams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "policy",
+		Short: "Work with a team's own Rego policies",
+	}
+	cmd.AddCommand(&cobra.Command{
+		Use:     "test DIR...",
+		Short:   "Run the Rego tests of a team's policies (with d1lint's library available)",
+		Example: `  d1lint policy test ./my-policies`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return fmt.Errorf("%w: policy test needs at least one folder", ErrUsage)
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			out := cmd.OutOrStdout()
+			pass, fail := 0, 0
+			for _, dir := range args {
+				if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+					return fmt.Errorf("%w: %q is not a folder", ErrUsage, dir)
+				}
+				results, err := rules.RunTests(cmd.Context(), os.DirFS(dir), true)
+				if err != nil {
+					return usageError{fmt.Errorf("%s: %w", dir, err)}
+				}
+				for _, r := range results {
+					if r.Pass {
+						pass++
+						continue
+					}
+					fail++
+					fmt.Fprintf(out, "FAIL %s.%s: %s\n", r.Package, r.Name, r.Message)
+				}
+			}
+			fmt.Fprintf(out, "%d passed, %d failed\n", pass, fail)
+			switch {
+			case fail > 0:
+				return fmt.Errorf("%w: %d of %d", ErrTestsFailed, fail, pass+fail)
+			case pass == 0:
+				return fmt.Errorf("%w: no Rego test (rules named test_*) found in %v", ErrUsage, args)
+			}
+			return nil
+		},
+	})
+	return cmd
+}

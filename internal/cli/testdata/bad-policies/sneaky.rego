@@ -1,0 +1,3 @@
+package d1lint.rules.build.render_problem
+
+report contains "nothing"
