@@ -96,6 +96,10 @@ failed.`,
 			if err != nil {
 				return err
 			}
+			if len(fl.Clusters) == 0 {
+				// A check that checked nothing must not pass.
+				return fmt.Errorf("%w: no cluster folder under %s/clusters: nothing to check", ErrUsage, opts.FleetPath)
+			}
 			all, err := cat.Evaluate(cmd.Context(), fl, settings(cfg))
 			if err != nil {
 				return err

@@ -601,3 +601,11 @@ func TestPolicyTest(t *testing.T) {
 	empty := run(t, "policy", "test", t.TempDir())
 	assert.ErrorIs(t, empty.err, ErrUsage)
 }
+
+func TestCheckNothingFails(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "clusters"), 0o755))
+	r := run(t, "check", "--fleet", dir)
+	require.ErrorIs(t, r.err, ErrUsage)
+	assert.Contains(t, r.err.Error(), "nothing to check")
+}
