@@ -32,7 +32,7 @@ func newGraphCommand(s Streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			c, err := oneCluster(fl, &f.fleetFlags)
+			c, err := oneCluster(fl)
 			if err != nil {
 				return err
 			}

@@ -237,7 +237,7 @@ func where(l *model.Location) string {
 	return s + ": "
 }
 
-func oneCluster(fl *model.Fleet, flags *fleetFlags) (*model.Cluster, error) {
+func oneCluster(fl *model.Fleet) (*model.Cluster, error) {
 	if len(fl.Clusters) != 1 {
 		var names []string
 		for _, c := range fl.Clusters {
@@ -245,6 +245,5 @@ func oneCluster(fl *model.Fleet, flags *fleetFlags) (*model.Cluster, error) {
 		}
 		return nil, fmt.Errorf("%w: pick one cluster with --cluster (have: %s)", ErrUsage, strings.Join(names, ", "))
 	}
-	_ = flags
 	return fl.Clusters[0], nil
 }

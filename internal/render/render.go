@@ -320,10 +320,7 @@ func helmRelease(o *model.Object) *model.HelmRelease {
 	return hr
 }
 
-// sourceRoot returns the snapshot of the fleet repository for a cluster.
+// fleetSnapshot returns the snapshot of the fleet repository for a cluster.
 func (c *clusterRender) fleetSnapshot() (*source.Snapshot, error) {
 	return c.r.resolve(c.spec.URL, c.spec.Ref, "")
 }
-
-// relPath turns a path inside the fleet into a slash path.
-func relPath(p string) string { return filepath.ToSlash(filepath.Clean(p)) }
