@@ -224,6 +224,9 @@ type Settings struct {
 	AutomationBranch string `json:"automationBranch"`
 	// AutomationLabel marks image automation objects ("key=value").
 	AutomationLabel string `json:"automationLabel"`
+	// CRDCharts extends the built-in table of Helm charts that install
+	// CRDs: chart name to the API groups its CRDs define.
+	CRDCharts map[string][]string `json:"crdCharts,omitempty"`
 }
 
 // DefaultSettings are d1's conventions.

@@ -50,6 +50,7 @@ func settings(cfg *config.Config) rules.Settings {
 	if cfg.AutomationBranch != "" {
 		s.AutomationBranch = cfg.AutomationBranch
 	}
+	s.CRDCharts = cfg.CRDCharts
 	return s
 }
 

@@ -51,6 +51,9 @@ type Config struct {
 	TenantLabel string `json:"tenantLabel,omitempty"`
 	// AutomationBranch is the branch image automation commits to (default main).
 	AutomationBranch string `json:"automationBranch,omitempty"`
+	// CRDCharts extends the built-in table of Helm charts that install
+	// CRDs: chart name to API groups.
+	CRDCharts map[string][]string `json:"crdCharts,omitempty"`
 	// Rules disables or re-grades rules by id.
 	Rules map[string]RuleSetting `json:"rules,omitempty"`
 	// Waivers accept known findings, each with a reason, an owner and an expiry.
@@ -174,7 +177,7 @@ func invalid(err error) error { return invalidError{err} }
 // sigs.k8s.io/yaml) matches keys regardless of case; the file is stricter.
 var knownKeys = map[string][]string{
 	"": {"fleet", "fleetURL", "fleetBranch", "sources", "outOfBand", "branches", "privilegedNamespaces",
-		"tenantClusterRoles", "tenantLabel", "automationBranch", "rules", "waivers"},
+		"tenantClusterRoles", "tenantLabel", "automationBranch", "crdCharts", "rules", "waivers"},
 	"waivers":   {"rule", "cluster", "namespace", "kind", "name", "reason", "owner", "expires"},
 	"sources":   {"url", "path", "branch"},
 	"outOfBand": {"apiVersion", "kind", "namespace", "name", "labels", "keys", "clusters"},

@@ -21,4 +21,9 @@ report contains result.fail(rego.metadata.chain(), {
 }) if {
 	some p in input.cluster.problems
 	not p.warning
+	not reported_elsewhere[p.kind]
 }
+
+# reported_elsewhere are the problem kinds a rule of their own reports:
+# a missing substituteFrom object is D1-0403's.
+reported_elsewhere contains "missing-substitute-from"

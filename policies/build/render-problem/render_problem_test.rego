@@ -21,3 +21,11 @@ test_problem_is_reported if {
 test_warnings_are_not_problems if {
 	count(render_problem.report) == 0 with input as {"cluster": {"problems": [{"kind": "file-dropped", "reason": "x", "warning": true}]}}
 }
+
+test_missing_substitute_from_is_left_to_its_rule if {
+	count(render_problem.report) == 0 with input as {"cluster": {"problems": [{
+		"kind": "missing-substitute-from",
+		"kustomization": "shop/flux-shop",
+		"reason": "shop/flux-shop: substituteFrom ConfigMap shop/x not found",
+	}]}}
+}

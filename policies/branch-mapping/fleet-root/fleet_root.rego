@@ -1,0 +1,71 @@
+# METADATA
+# title: Fleet root does not sync main and the cluster's own folder
+# description: |
+#   In d1 every cluster's root Kustomization (flux-system) applies
+#   clusters/<cluster> of the fleet repository at branch main: clusters
+#   differ by path, never by fleet branch. A root that follows another
+#   branch or another folder escapes the review of main and the layout every
+#   other rule relies on.
+# custom:
+#   id: D1-0204
+#   category: branch-mapping
+#   severity: error
+#   remediation: Set the cluster's Flux sync (FluxInstance spec.sync, or gotk-sync.yaml) to ref refs/heads/main (branch main) and path clusters/<cluster>.
+package d1lint.rules.branch_mapping.fleet_root
+
+import data.d1lint.lib.result
+
+fleet_branch := "main"
+
+root := k if {
+	some k in input.cluster.kustomizations
+	k.key == input.cluster.root
+}
+
+report contains result.fail(rego.metadata.chain(), {
+	"object": root_object,
+	"location": root.location,
+	"chain": object.get(root, "chain", []),
+	"message": sprintf("root Kustomization %s of cluster %s applies %q; it must apply the cluster's own folder %q", [
+		root.key, input.cluster.name, path, want,
+	]),
+}) if {
+	path := object.get(root, ["spec", "path"], object.get(root, "path", ""))
+	want := concat("/", ["clusters", input.cluster.name])
+	normalise(path) != want
+}
+
+report contains result.fail(rego.metadata.chain(), {
+	"object": {"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": s.kind, "namespace": s.namespace, "name": s.name},
+	"location": s.location,
+	"chain": object.get(root, "chain", []),
+	"message": sprintf("the fleet repository source %s of cluster %s reads %s; the fleet root must follow branch %q (clusters differ by path, not by branch)", [
+		s.key, input.cluster.name, describe(object.get(s, "ref", {})), fleet_branch,
+	]),
+}) if {
+	some s in input.cluster.sources
+	s.key == root.source
+	s.kind == "GitRepository"
+	not follows(object.get(s, "ref", {}), fleet_branch)
+}
+
+root_object := {"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization", "namespace": root.namespace, "name": root.name}
+
+# normalise drops "./" prefixes, repeated and trailing slashes.
+normalise(p) := concat("/", [seg | some seg in split(p, "/"); not seg in {"", "."}])
+
+follows(ref, branch) if ref.branch == branch
+
+follows(ref, branch) if ref.name == concat("", ["refs/heads/", branch])
+
+describe(ref) := sprintf("branch %q", [ref.branch]) if {
+	ref.branch
+} else := sprintf("ref %q", [ref.name]) if {
+	ref.name
+} else := sprintf("tag %q", [ref.tag]) if {
+	ref.tag
+} else := sprintf("semver %q", [ref.semver]) if {
+	ref.semver
+} else := sprintf("commit %q", [ref.commit]) if {
+	ref.commit
+} else := "the default branch (spec.ref is empty: master)"

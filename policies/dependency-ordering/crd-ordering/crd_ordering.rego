@@ -1,0 +1,187 @@
+# METADATA
+# title: Custom resource is not ordered after its CRD
+# description: |
+#   kustomize-controller dry-runs every object before applying it: a custom
+#   resource whose CustomResourceDefinition is not installed yet fails the
+#   whole Kustomization (no matches for kind). A CRD is installed by the
+#   Flux installation (Flux's own kinds, only for the components installed
+#   when the cluster's folder lists them, and in the Flux Operator era the
+#   operator's kinds), by a Kustomization
+#   that applies the CustomResourceDefinition, or by a HelmRelease whose
+#   chart ships it (a built-in table of common charts, extended by the
+#   crdCharts setting). The Kustomization applying the custom resource must
+#   come after it: the CRD's Kustomization is itself, a parent or reached
+#   through dependsOn; a chart's HelmRelease is applied by a Kustomization
+#   that is a dependsOn target with wait (or health checks), below one, or
+#   Ready before one of those. Kinds that nothing in the cluster installs
+#   are reported too.
+# custom:
+#   id: D1-0303
+#   category: dependency-ordering
+#   severity: error
+#   remediation: Make the Kustomization that applies the custom resource depend on the one that installs its CRD (with wait true when a HelmRelease installs it), add the missing Flux component or installer, or declare the chart's API groups in crdCharts.
+package d1lint.rules.dependency_ordering.crd_ordering
+
+import data.d1lint.lib.ordering
+import data.d1lint.lib.result
+
+# A Flux kind whose controller is not installed, with no other installer.
+report contains result.fail(rego.metadata.chain(), result.object_details(o, msg)) if {
+	some i in unchecked
+	o := input.cluster.objects[i]
+	g := ordering.group(o.apiVersion)
+	component := ordering.flux_component(g, o.kind)
+	not ordering.flux_installed(component)
+	count(installers(g, o.kind)) == 0
+	msg := sprintf("%s %s (%s) needs %s, which this cluster's Flux installation does not include, so there is no CRD for it: add %s to the Flux components (FluxInstance spec.components, or flux bootstrap --components-extra) or remove the object", [o.kind, name(o), g, component, component])
+}
+
+# A kind that nothing in the cluster installs.
+report contains result.fail(rego.metadata.chain(), result.object_details(o, msg)) if {
+	complete
+	some i in unchecked
+	o := input.cluster.objects[i]
+	g := ordering.group(o.apiVersion)
+	not ordering.flux_component(g, o.kind)
+	not operator_kind(g)
+	count(installers(g, o.kind)) == 0
+	msg := sprintf("no CRD for %s/%s (%s %s): no Kustomization of this cluster applies its CustomResourceDefinition and no HelmRelease of a known chart provides the group. Add what installs it and make %s depend on it, or declare the chart in the crdCharts setting", [g, o.kind, o.kind, name(o), o.appliedBy])
+}
+
+# Installers exist, none is ordered before the custom resource.
+report contains result.fail(rego.metadata.chain(), result.object_details(o, msg)) if {
+	some i in unchecked
+	o := input.cluster.objects[i]
+	g := ordering.group(o.apiVersion)
+	found := installers(g, o.kind)
+	count(found) > 0
+	not ordered(o.appliedBy, found)
+	msg := sprintf("%s %s is applied by %s, which is not ordered after what installs its CRD (%s): make %s depend on %s%s", [o.kind, name(o), o.appliedBy, concat(", ", sort({x.description | some x in found})), o.appliedBy, concat(" or ", sort({x.kustomization | some x in found})), wait_hint(found)])
+}
+
+# wait_hint asks for wait: true where only a HelmRelease installs the CRD
+# and its Kustomization does not wait for it.
+wait_hint(found) := sprintf(", and set wait: true on %s so that the chart is installed first", [concat(" or ", sort(unwaited))]) if {
+	unwaited := {x.kustomization | some x in found; x.ready; not ordering.waiting[x.kustomization]}
+	count(unwaited) > 0
+} else := ""
+
+# unchecked indexes the custom resources that neither Kubernetes nor the
+# Flux installation defines: one pass over the objects for all three checks.
+unchecked contains i if {
+	some i, o in input.cluster.objects
+	g := custom_groups[o.apiVersion]
+	not flux_installed(g, o.kind)
+}
+
+# custom_groups maps the apiVersions of the cluster's custom resources to
+# their group.
+custom_groups := {v: g |
+	some v in {o.apiVersion | some o in input.cluster.objects}
+	g := ordering.group(v)
+	not ordering.builtin(g)
+}
+
+name(o) := sprintf("%s/%s", [o.namespace, o.name]) if object.get(o, "namespace", "") != ""
+
+name(o) := o.name if object.get(o, "namespace", "") == ""
+
+# complete: every Kustomization rendered, so a kind without installer is
+# not merely the shadow of a render problem (reported on its own).
+complete if {
+	every k in input.cluster.kustomizations {
+		k.status == "rendered"
+	}
+}
+
+flux_installed(g, kind) if ordering.flux_installed(ordering.flux_component(g, kind))
+
+flux_installed(g, _) if operator_kind(g)
+
+operator_kind(g) if {
+	input.cluster.era == "operator"
+	g == ordering.operator_group
+}
+
+# installers are the CRD's installers: {kustomization, description, ready},
+# ready when the Kustomization must be Ready (its HelmReleases installed)
+# rather than merely applied.
+installers(g, kind) := crd_installers_of(sprintf("%s/%s", [g, kind])) | chart_installers_of(g)
+
+crd_installers_of(id) := s if {
+	s := crd_installers[id]
+} else := set()
+
+chart_installers_of(g) := s if {
+	s := chart_installers[g]
+} else := set()
+
+ordered(key, found) if {
+	some i in found
+	not i.ready
+	i.kustomization in ordering.before[key]
+}
+
+ordered(key, found) if {
+	some i in found
+	i.ready
+	i.kustomization in ordering.ready[key]
+}
+
+crds := [[sprintf("%s/%s", [spec.group, spec.names.kind]), o.appliedBy] |
+	some o in input.cluster.objects
+	o.kind == "CustomResourceDefinition"
+	ordering.group(o.apiVersion) == "apiextensions.k8s.io"
+	spec := object.get(o.object, "spec", {})
+	is_string(object.get(spec, "group", null))
+	is_string(object.get(spec, ["names", "kind"], null))
+]
+
+crd_installers := {id: {{
+	"kustomization": c[1],
+	"description": sprintf("CustomResourceDefinition applied by %s", [c[1]]),
+	"ready": false,
+} |
+	some c in crds
+	c[0] == id
+} |
+	some [id, _] in crds
+}
+
+chart_installers := {g: {{
+	"kustomization": h.appliedBy,
+	"description": sprintf("HelmRelease %s/%s (chart %s) applied by %s", [h.namespace, h.name, h.chart, h.appliedBy]),
+	"ready": true,
+} |
+	some h in input.cluster.helmReleases
+	g in object.get(charts, object.get(h, "chart", ""), [])
+} |
+	some g in chart_groups
+}
+
+chart_groups contains g if {
+	some h in input.cluster.helmReleases
+	some g in object.get(charts, object.get(h, "chart", ""), [])
+}
+
+# charts maps a Helm chart name to the API groups whose CRDs it installs.
+charts := object.union(builtin_charts, config_charts)
+
+config_charts := c if {
+	c := input.config.crdCharts
+	is_object(c)
+} else := {}
+
+builtin_charts := {
+	"cert-manager": ["cert-manager.io", "acme.cert-manager.io"],
+	"external-secrets": ["external-secrets.io", "generators.external-secrets.io"],
+	"flux-operator": ["fluxcd.controlplane.io"],
+	"ingress-nginx": [],
+	"kube-prometheus-stack": ["monitoring.coreos.com"],
+	"kyverno": ["kyverno.io", "reports.kyverno.io", "wgpolicyk8s.io"],
+	"metrics-server": [],
+	"prometheus-operator-crds": ["monitoring.coreos.com"],
+	"sealed-secrets": ["bitnami.com"],
+	"trust-manager": ["trust.cert-manager.io"],
+	"velero": ["velero.io"],
+}

@@ -1,0 +1,128 @@
+package d1lint.rules.dependency_ordering.crd_ordering_test
+
+import data.d1lint.rules.dependency_ordering.crd_ordering
+
+loc := {"repo": "r", "path": "components/x.yaml", "line": 1}
+
+k(name, parent, deps, wait) := {
+	"key": sprintf("flux-system/%s", [name]), "namespace": "flux-system", "name": name, "status": "rendered",
+	"parent": parent, "wait": wait, "chain": [], "children": object.get(children, sprintf("flux-system/%s", [name]), []),
+	"dependsOn": [{"kind": "Kustomization", "namespace": "flux-system", "name": d} | some d in deps],
+}
+
+obj(api, kind, ns, name, by) := {
+	"apiVersion": api, "kind": kind, "namespace": ns, "name": name, "location": loc,
+	"appliedBy": sprintf("flux-system/%s", [by]), "chain": ["flux-system/flux-system", sprintf("flux-system/%s", [by])],
+	"object": {"apiVersion": api, "kind": kind, "metadata": {"name": name}},
+}
+
+crd(group, kind, by) := object.union(obj("apiextensions.k8s.io/v1", "CustomResourceDefinition", "", sprintf("x.%s", [group]), by), {"object": {"spec": {"group": group, "names": {"kind": kind}}}})
+
+children := {
+	"flux-system/flux-system": ["flux-system/infra", "flux-system/apps"],
+	"flux-system/infra": ["flux-system/ctrl", "flux-system/cfg", "flux-system/loose", "flux-system/nowait", "flux-system/cm"],
+	"flux-system/apps": ["flux-system/app"],
+}
+
+hr(ns, name, chart, by) := {"namespace": ns, "name": name, "chart": chart, "appliedBy": sprintf("flux-system/%s", [by])}
+
+cluster := {
+	"era": "operator",
+	"flux": {"components": ["source-controller", "kustomize-controller", "helm-controller"]},
+	"kustomizations": [
+		k("flux-system", "", [], false),
+		k("infra", "flux-system/flux-system", [], true),
+		k("ctrl", "flux-system/infra", [], true),
+		k("cfg", "flux-system/infra", ["ctrl"], false),
+		k("loose", "flux-system/infra", [], false),
+		k("nowait", "flux-system/infra", [], false),
+		k("cm", "flux-system/infra", ["nowait"], false),
+		k("apps", "flux-system/flux-system", ["infra"], false),
+		k("app", "flux-system/apps", [], false),
+	],
+	"objects": [
+		obj("fluxcd.controlplane.io/v1", "FluxInstance", "flux-system", "flux", "flux-system"),
+		obj("kustomize.toolkit.fluxcd.io/v1", "Kustomization", "flux-system", "infra", "flux-system"),
+		obj("helm.toolkit.fluxcd.io/v2", "HelmRelease", "kyverno", "kyverno", "ctrl"),
+		crd("example.com", "Widget", "ctrl"),
+		obj("example.com/v1", "Widget", "default", "same-build", "ctrl"),
+		obj("kyverno.io/v1", "ClusterPolicy", "", "ordered", "cfg"),
+		obj("example.com/v1", "Widget", "default", "ordered", "cfg"),
+		obj("kyverno.io/v1", "ClusterPolicy", "", "early", "loose"),
+		obj("example.com/v1", "Widget", "default", "early", "loose"),
+		obj("monitoring.coreos.com/v1", "ServiceMonitor", "default", "orphan", "loose"),
+		obj("image.toolkit.fluxcd.io/v1", "ImageUpdateAutomation", "flux-system", "auto", "loose"),
+		obj("networking.k8s.io/v1", "Ingress", "default", "web", "loose"),
+		obj("apps/v1", "Deployment", "default", "web", "loose"),
+		obj("cert-manager.io/v1", "Certificate", "default", "unready", "cm"),
+		obj("kyverno.io/v1", "ClusterPolicy", "", "tenant", "app"),
+	],
+	"helmReleases": [
+		hr("kyverno", "kyverno", "kyverno", "ctrl"),
+		hr("cert-manager", "cert-manager", "cert-manager", "nowait"),
+	],
+}
+
+test_not_ordered_whole_finding if {
+	r := crd_ordering.report with input as {"cluster": cluster, "config": {}}
+	some f in r
+	f.object.name == "early"
+	f.object.kind == "ClusterPolicy"
+	f == {
+		"rule": "D1-0303",
+		"title": "Custom resource is not ordered after its CRD",
+		"category": "dependency-ordering",
+		"severity": "error",
+		"object": {"apiVersion": "kyverno.io/v1", "kind": "ClusterPolicy", "namespace": "", "name": "early"},
+		"location": loc,
+		"chain": ["flux-system/flux-system", "flux-system/loose"],
+		"message": "ClusterPolicy early is applied by flux-system/loose, which is not ordered after what installs its CRD (HelmRelease kyverno/kyverno (chart kyverno) applied by flux-system/ctrl): make flux-system/loose depend on flux-system/ctrl",
+	}
+}
+
+test_every_finding if {
+	r := crd_ordering.report with input as {"cluster": cluster, "config": {}}
+	{[f.object.kind, f.object.name, f.message] | some f in r} == {
+		["ClusterPolicy", "early", "ClusterPolicy early is applied by flux-system/loose, which is not ordered after what installs its CRD (HelmRelease kyverno/kyverno (chart kyverno) applied by flux-system/ctrl): make flux-system/loose depend on flux-system/ctrl"],
+		["Widget", "early", "Widget default/early is applied by flux-system/loose, which is not ordered after what installs its CRD (CustomResourceDefinition applied by flux-system/ctrl): make flux-system/loose depend on flux-system/ctrl"],
+		["ServiceMonitor", "orphan", "no CRD for monitoring.coreos.com/ServiceMonitor (ServiceMonitor default/orphan): no Kustomization of this cluster applies its CustomResourceDefinition and no HelmRelease of a known chart provides the group. Add what installs it and make flux-system/loose depend on it, or declare the chart in the crdCharts setting"],
+		["ImageUpdateAutomation", "auto", "ImageUpdateAutomation flux-system/auto (image.toolkit.fluxcd.io) needs image-automation-controller, which this cluster's Flux installation does not include, so there is no CRD for it: add image-automation-controller to the Flux components (FluxInstance spec.components, or flux bootstrap --components-extra) or remove the object"],
+		["Certificate", "unready", "Certificate default/unready is applied by flux-system/cm, which is not ordered after what installs its CRD (HelmRelease cert-manager/cert-manager (chart cert-manager) applied by flux-system/nowait): make flux-system/cm depend on flux-system/nowait, and set wait: true on flux-system/nowait so that the chart is installed first"],
+	}
+}
+
+test_crd_charts_setting_extends_the_table if {
+	c := object.union(cluster, {"helmReleases": array.concat(cluster.helmReleases, [hr("monitoring", "prom", "my-prometheus", "ctrl")])})
+	r := crd_ordering.report with input as {"cluster": c, "config": {"crdCharts": {"my-prometheus": ["monitoring.coreos.com"]}}}
+	some f in r
+	f.object.name == "orphan"
+	startswith(f.message, "ServiceMonitor default/orphan is applied by flux-system/loose, which is not ordered after")
+}
+
+test_operator_kinds_need_operator_era if {
+	c := object.union(cluster, {"era": "bootstrap"})
+	r := crd_ordering.report with input as {"cluster": c, "config": {}}
+	some f in r
+	f.object.kind == "FluxInstance"
+	startswith(f.message, "no CRD for fluxcd.controlplane.io/FluxInstance")
+}
+
+test_unknown_components_assumed_installed if {
+	c := object.union(object.remove(cluster, ["flux"]), {"flux": {}, "objects": [obj("image.toolkit.fluxcd.io/v1", "ImageUpdateAutomation", "flux-system", "a", "loose")]})
+	count(crd_ordering.report) == 0 with input as {"cluster": c, "config": {}}
+}
+
+test_no_crd_quiet_when_render_incomplete if {
+	c := object.union(cluster, {"kustomizations": array.concat(cluster.kustomizations, [object.union(k("broken", "flux-system/infra", [], false), {"status": "failed"})])})
+	r := crd_ordering.report with input as {"cluster": c, "config": {}}
+	not "orphan" in {f.object.name | some f in r}
+	"early" in {f.object.name | some f in r}
+}
+
+test_ordered_cluster_is_clean if {
+	c := object.union(cluster, {"objects": [o |
+		some o in cluster.objects
+		not o.appliedBy in {"flux-system/loose", "flux-system/cm"}
+	]})
+	count(crd_ordering.report) == 0 with input as {"cluster": c, "config": {}}
+}

@@ -1,0 +1,55 @@
+package d1lint.rules.dependency_ordering.dependency_cycle_test
+
+import data.d1lint.rules.dependency_ordering.dependency_cycle
+
+loc := {"repo": "r", "path": "tenants/infra/components/ingress.yaml", "line": 3}
+
+ks(deps) := [{
+	"key": sprintf("flux-system/%s", [name]), "namespace": "flux-system", "name": name,
+	"location": loc, "chain": ["flux-system/flux-system", sprintf("flux-system/%s", [name])],
+	"dependsOn": [{"kind": "Kustomization", "namespace": "flux-system", "name": d} | some d in deps[name]],
+} |
+	some name, _ in deps
+]
+
+test_cycle_reported_once_on_smallest_key if {
+	r := dependency_cycle.report with input as {"cluster": {"kustomizations": ks({
+		"root": [],
+		"c": ["a"],
+		"b": ["c"],
+		"a": ["b", "root"],
+	})}}
+	r == {{
+		"rule": "D1-0302",
+		"title": "Kustomizations depend on each other in a cycle",
+		"category": "dependency-ordering",
+		"severity": "error",
+		"object": {"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization", "namespace": "flux-system", "name": "a"},
+		"location": loc,
+		"chain": ["flux-system/flux-system", "flux-system/a"],
+		"message": "Kustomizations flux-system/a -> flux-system/b -> flux-system/c -> flux-system/a depend on each other in a cycle: none of them will ever be applied. Remove the dependsOn entry that closes the cycle",
+	}}
+}
+
+test_self_dependency if {
+	r := dependency_cycle.report with input as {"cluster": {"kustomizations": ks({"a": ["a"], "b": ["a"]})}}
+	[f.message | some f in r] == ["Kustomizations flux-system/a -> flux-system/a depend on each other in a cycle: none of them will ever be applied. Remove the dependsOn entry that closes the cycle"]
+}
+
+test_two_cycles_two_findings if {
+	r := dependency_cycle.report with input as {"cluster": {"kustomizations": ks({"a": ["b"], "b": ["a"], "c": ["d"], "d": ["c"]})}}
+	{f.object.name | some f in r} == {"a", "c"}
+}
+
+test_knot_lists_every_member if {
+	r := dependency_cycle.report with input as {"cluster": {"kustomizations": ks({"a": ["b"], "b": ["a", "c"], "c": ["b"]})}}
+	[f.message | some f in r] == ["Kustomizations flux-system/a -> flux-system/b -> flux-system/a depend on each other in a cycle (flux-system/c are caught in it too): none of them will ever be applied. Remove the dependsOn entries that close the cycles"]
+}
+
+test_chain_without_cycle if {
+	count(dependency_cycle.report) == 0 with input as {"cluster": {"kustomizations": ks({"a": ["b"], "b": ["c"], "c": [], "d": ["a", "c"]})}}
+}
+
+test_missing_target_is_no_cycle if {
+	count(dependency_cycle.report) == 0 with input as {"cluster": {"kustomizations": ks({"a": ["nope"], "b": ["a"]})}}
+}

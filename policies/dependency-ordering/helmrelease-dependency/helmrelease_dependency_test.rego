@@ -1,0 +1,47 @@
+package d1lint.rules.dependency_ordering.helmrelease_dependency_test
+
+import data.d1lint.rules.dependency_ordering.helmrelease_dependency
+
+loc := {"repo": "r", "path": "components/ingress/controllers/base/ingress-nginx.yaml", "line": 10}
+
+hr(ns, name, deps) := {
+	"apiVersion": "helm.toolkit.fluxcd.io/v2", "kind": "HelmRelease", "namespace": ns, "name": name,
+	"location": loc, "appliedBy": "flux-system/ingress-controllers",
+	"chain": ["flux-system/flux-system", "flux-system/ingress-controllers"],
+	"object": {"spec": {"dependsOn": deps}},
+}
+
+releases := [{"namespace": "kyverno", "name": "kyverno"}, {"namespace": "kyverno", "name": "policies"}, {"namespace": "ingress-nginx", "name": "ingress-nginx"}]
+
+test_missing_target_in_own_namespace if {
+	r := helmrelease_dependency.report with input as {"cluster": {"helmReleases": releases, "objects": [
+		hr("kyverno", "kyverno", []),
+		hr("ingress-nginx", "ingress-nginx", [{"name": "kyverno"}]),
+	]}}
+	r == {{
+		"rule": "D1-0305",
+		"title": "HelmRelease dependsOn names a HelmRelease that does not exist",
+		"category": "dependency-ordering",
+		"severity": "error",
+		"object": {"apiVersion": "helm.toolkit.fluxcd.io/v2", "kind": "HelmRelease", "namespace": "ingress-nginx", "name": "ingress-nginx"},
+		"location": loc,
+		"chain": ["flux-system/flux-system", "flux-system/ingress-controllers"],
+		"message": "HelmRelease ingress-nginx/ingress-nginx depends on HelmRelease ingress-nginx/kyverno, which this cluster does not have, so it will never be installed: point dependsOn at an existing HelmRelease (namespace defaults to ingress-nginx) or remove the entry",
+	}}
+}
+
+test_existing_targets if {
+	count(helmrelease_dependency.report) == 0 with input as {"cluster": {"helmReleases": releases, "objects": [
+		hr("kyverno", "kyverno", []),
+		hr("kyverno", "policies", [{"name": "kyverno"}]),
+		hr("ingress-nginx", "ingress-nginx", [{"name": "kyverno", "namespace": "kyverno"}]),
+	]}}
+}
+
+test_other_kinds_are_not_checked if {
+	r := helmrelease_dependency.report with input as {"cluster": {"helmReleases": [], "objects": [
+		object.union(hr("kyverno", "kyverno", [{"name": "x"}]), {"apiVersion": "example.com/v1"}),
+		hr("ingress-nginx", "ingress-nginx", [{"name": "kyverno", "namespace": "kyverno"}]),
+	]}}
+	count(r) == 1
+}

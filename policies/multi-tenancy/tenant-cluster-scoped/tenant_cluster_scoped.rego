@@ -1,0 +1,48 @@
+# METADATA
+# title: Tenant creates a cluster-scoped or privileged object
+# description: |
+#   A tenant (a Kustomization outside the privileged namespaces, such as
+#   backend/flux-backend) may only create namespaced objects in its own
+#   namespace. ClusterRoles, ClusterRoleBindings, CustomResourceDefinitions,
+#   Namespaces and admission webhooks change the whole cluster: under
+#   lockdown the tenant's service account cannot create them and the
+#   Kustomization fails; without lockdown the tenant escapes its namespace.
+#   Only the platform (Kustomizations in flux-system) creates them.
+# custom:
+#   id: D1-0102
+#   category: multi-tenancy
+#   severity: error
+#   remediation: Move the object to the platform (d1-fleet tenants/ or d1-infra), applied by a Kustomization in a privileged namespace, or drop it from the tenant's manifests.
+package d1lint.rules.multi_tenancy.tenant_cluster_scoped
+
+import data.d1lint.lib.result
+
+report contains result.fail(rego.metadata.chain(), result.object_details(o, sprintf(
+	"%s is applied by tenant Kustomization %s: a tenant may not create %s objects; move it to the platform (a Kustomization in %s) or remove it",
+	[object_ref(o), o.appliedBy, o.kind, concat(", ", privileged_namespaces)],
+))) if {
+	some o in input.cluster.objects
+	o.kind in privileged_kinds
+	not privileged(namespace_of(o.appliedBy))
+}
+
+privileged_kinds := {
+	"ClusterRole",
+	"ClusterRoleBinding",
+	"CustomResourceDefinition",
+	"Namespace",
+	"MutatingWebhookConfiguration",
+	"ValidatingWebhookConfiguration",
+}
+
+default privileged_namespaces := ["flux-system"]
+
+privileged_namespaces := input.config.privilegedNamespaces
+
+privileged(ns) if ns in privileged_namespaces
+
+namespace_of(key) := split(key, "/")[0]
+
+object_ref(o) := sprintf("%s %s/%s", [o.kind, o.namespace, o.name]) if object.get(o, "namespace", "") != ""
+
+object_ref(o) := sprintf("%s %s", [o.kind, o.name]) if object.get(o, "namespace", "") == ""

@@ -1,0 +1,53 @@
+package d1lint.rules.multi_tenancy.tenant_cluster_scoped_test
+
+import data.d1lint.rules.multi_tenancy.tenant_cluster_scoped
+
+loc := {"repo": "github.com/acme/d1-apps", "branch": "main", "path": "components/shop/base/reader.yaml", "line": 1}
+
+chain := ["flux-system/flux-system", "flux-system/flux-apps-tenant", "shop/flux-shop"]
+
+cluster_role := {
+	"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "name": "shop-reader",
+	"location": loc, "appliedBy": "shop/flux-shop", "chain": chain,
+}
+
+test_tenant_cluster_role if {
+	r := tenant_cluster_scoped.report with input as {"cluster": {"objects": [cluster_role]}}
+	r == {{
+		"rule": "D1-0102",
+		"title": "Tenant creates a cluster-scoped or privileged object",
+		"category": "multi-tenancy",
+		"severity": "error",
+		"object": {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "namespace": "", "name": "shop-reader"},
+		"location": loc,
+		"chain": chain,
+		"message": "ClusterRole shop-reader is applied by tenant Kustomization shop/flux-shop: a tenant may not create ClusterRole objects; move it to the platform (a Kustomization in flux-system) or remove it",
+	}}
+}
+
+test_every_privileged_kind if {
+	kinds := ["ClusterRoleBinding", "CustomResourceDefinition", "Namespace", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"]
+	objects := [object.union(cluster_role, {"kind": k}) | some k in kinds]
+	count(tenant_cluster_scoped.report) == 5 with input as {"cluster": {"objects": objects}}
+}
+
+test_platform_may if {
+	platform := object.union(cluster_role, {"appliedBy": "flux-system/flux-infra-tenant"})
+	count(tenant_cluster_scoped.report) == 0 with input as {"cluster": {"objects": [platform]}}
+}
+
+test_tenant_namespaced_objects_are_not_judged if {
+	role := object.union(cluster_role, {"kind": "Role", "namespace": "shop"})
+	count(tenant_cluster_scoped.report) == 0 with input as {"cluster": {"objects": [role]}}
+}
+
+test_privileged_namespaces_from_config if {
+	count(tenant_cluster_scoped.report) == 0 with input as {
+		"cluster": {"objects": [cluster_role]},
+		"config": {"privilegedNamespaces": ["flux-system", "shop"]},
+	}
+	count(tenant_cluster_scoped.report) == 1 with input as {
+		"cluster": {"objects": [object.union(cluster_role, {"appliedBy": "flux-system/flux-apps-tenant"})]},
+		"config": {"privilegedNamespaces": ["platform"]},
+	}
+}

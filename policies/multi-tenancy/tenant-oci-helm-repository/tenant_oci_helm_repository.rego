@@ -1,0 +1,36 @@
+# METADATA
+# title: Tenant HelmRepository is not OCI
+# description: |
+#   d1 lets tenants pull charts from OCI registries only: its Kyverno policy
+#   rejects, at admission, a HelmRepository in a tenant namespace without
+#   spec.type oci, and the Kustomization applying it then fails on the
+#   cluster. d1lint reports it before the merge. Tenant HelmRepositories are
+#   those a Kustomization outside the privileged namespaces applies.
+# custom:
+#   id: D1-0109
+#   category: multi-tenancy
+#   severity: warning
+#   remediation: Set spec.type to oci and point spec.url at the chart registry (oci://...), or have the platform provide the charts.
+package d1lint.rules.multi_tenancy.tenant_oci_helm_repository
+
+import data.d1lint.lib.result
+
+report contains result.fail(rego.metadata.chain(), result.object_details(o, sprintf(
+	"HelmRepository %s/%s, applied by tenant Kustomization %s, is not OCI (spec.type %s, url %s): tenant chart sources must be OCI; set spec.type: oci and an oci:// url",
+	[o.namespace, o.name, o.appliedBy, type, object.get(o.object, ["spec", "url"], "")],
+))) if {
+	some o in input.cluster.objects
+	o.kind == "HelmRepository"
+	startswith(o.apiVersion, "source.toolkit.fluxcd.io/")
+	not privileged(namespace_of(o.appliedBy))
+	type := object.get(o.object, ["spec", "type"], "default")
+	type != "oci"
+}
+
+default privileged_namespaces := ["flux-system"]
+
+privileged_namespaces := input.config.privilegedNamespaces
+
+privileged(ns) if ns in privileged_namespaces
+
+namespace_of(key) := split(key, "/")[0]

@@ -1,0 +1,110 @@
+# METADATA
+# title: Tenant service account is bound beyond its namespace role
+# description: |
+#   The service account a tenant reconciles as (spec.serviceAccountName of a
+#   tenant Kustomization, or of a HelmRelease a tenant applies) decides what
+#   the tenant can do. It may be bound only by RoleBindings, and only to the
+#   ClusterRoles in tenantClusterRoles (admin in d1), so that its rights end
+#   at its namespace. A RoleBinding to any other role (cluster-admin
+#   included, which inside a namespace also lets it rewrite RBAC and quotas)
+#   or any ClusterRoleBinding widens them.
+# custom:
+#   id: D1-0105
+#   category: multi-tenancy
+#   severity: error
+#   remediation: Bind the tenant's service account with a RoleBinding in its namespace to one of the tenantClusterRoles (ClusterRole admin), and remove other bindings.
+package d1lint.rules.multi_tenancy.tenant_role_binding
+
+import data.d1lint.lib.result
+
+report contains result.fail(rego.metadata.chain(), result.object_details(b, sprintf(
+	"RoleBinding %s/%s binds tenant service account %s (%s) to %s %s: a tenant's service account may only be bound to ClusterRole %s; point roleRef at it or remove the binding",
+	[b.namespace, b.name, account, users(account), b.object.roleRef.kind, b.object.roleRef.name, concat(", ", tenant_cluster_roles)],
+))) if {
+	some b in input.cluster.objects
+	b.kind == "RoleBinding"
+	not allowed_role(b.object.roleRef)
+	some account in bound_accounts(b)
+	tenant_accounts[account]
+}
+
+report contains result.fail(rego.metadata.chain(), result.object_details(b, sprintf(
+	"ClusterRoleBinding %s binds tenant service account %s (%s) to %s %s cluster-wide: a tenant's service account may only be bound in its namespace; replace it with a RoleBinding to ClusterRole %s",
+	[b.name, account, users(account), b.object.roleRef.kind, b.object.roleRef.name, concat(", ", tenant_cluster_roles)],
+))) if {
+	some b in input.cluster.objects
+	b.kind == "ClusterRoleBinding"
+	some account in bound_accounts(b)
+	tenant_accounts[account]
+}
+
+allowed_role(ref) if {
+	ref.kind == "ClusterRole"
+	ref.name in tenant_cluster_roles
+}
+
+# bound_accounts are the service accounts (<namespace>/<name>) a binding's
+# subjects name; a RoleBinding's ServiceAccount subject without namespace is
+# in the binding's namespace.
+bound_accounts(b) := {account |
+	some s in object.get(b.object, "subjects", [])
+	account := subject_account(s, object.get(b, "namespace", ""))
+}
+
+subject_account(s, default_ns) := sprintf("%s/%s", [ns, s.name]) if {
+	s.kind == "ServiceAccount"
+	ns := object.get(s, "namespace", default_ns)
+	ns != ""
+}
+
+subject_account(s, _) := sprintf("%s/%s", [parts[2], parts[3]]) if {
+	s.kind == "User"
+	parts := split(s.name, ":")
+	count(parts) == 4
+	parts[0] == "system"
+	parts[1] == "serviceaccount"
+}
+
+# tenant_accounts maps each service account tenants reconcile as to the
+# objects that use it (a complete rule: computed once per cluster).
+tenant_accounts := {account: {sprintf("%s %s/%s", [o.kind, o.namespace, o.name]) |
+	some o in tenant_users
+	sprintf("%s/%s", [o.namespace, o.object.spec.serviceAccountName]) == account
+} |
+	some o in tenant_users
+	account := sprintf("%s/%s", [o.namespace, o.object.spec.serviceAccountName])
+}
+
+tenant_users := [o |
+	some o in input.cluster.objects
+	tenant_reconciler(o)
+	object.get(o.object, ["spec", "serviceAccountName"], "") != ""
+]
+
+tenant_reconciler(o) if {
+	o.kind == "Kustomization"
+	startswith(o.apiVersion, "kustomize.toolkit.fluxcd.io/")
+	object.get(o, "namespace", "") != ""
+	not privileged(o.namespace)
+}
+
+tenant_reconciler(o) if {
+	o.kind == "HelmRelease"
+	startswith(o.apiVersion, "helm.toolkit.fluxcd.io/")
+	object.get(o, "namespace", "") != ""
+	not privileged(namespace_of(o.appliedBy))
+}
+
+users(account) := sprintf("used by %s", [concat(", ", sort(tenant_accounts[account]))])
+
+default tenant_cluster_roles := ["admin"]
+
+tenant_cluster_roles := input.config.tenantClusterRoles
+
+default privileged_namespaces := ["flux-system"]
+
+privileged_namespaces := input.config.privilegedNamespaces
+
+privileged(ns) if ns in privileged_namespaces
+
+namespace_of(key) := split(key, "/")[0]

@@ -1,0 +1,102 @@
+# METADATA
+# title: Tenant reconciles without its own service account
+# description: |
+#   Flux applies a Kustomization's objects, and helm-controller installs a
+#   HelmRelease, impersonating spec.serviceAccountName in the object's
+#   namespace. A tenant Kustomization (one outside the privileged
+#   namespaces), and every HelmRelease a tenant applies, must name a service
+#   account whose rights the platform granted: without one it runs as the
+#   lockdown default (or, without lockdown, as the controller itself), and
+#   with kustomize-controller, helm-controller or a service account bound to
+#   cluster-admin it escapes its namespace. d1 sets it on the tenant
+#   Kustomization and patches it into everything the tenant applies.
+# custom:
+#   id: D1-0104
+#   category: multi-tenancy
+#   severity: error
+#   remediation: Set spec.serviceAccountName to the tenant's service account (flux-apps in d1), on the tenant Kustomization and, with a patch on it, on every HelmRelease and Kustomization it applies.
+package d1lint.rules.multi_tenancy.tenant_service_account
+
+import data.d1lint.lib.result
+
+report contains result.fail(rego.metadata.chain(), result.object_details(o, sprintf(
+	"%s %s/%s %s runs without a service account (spec.serviceAccountName is not set), so it gets the default's rights, or the controller's without lockdown; set it to the tenant's service account%s",
+	[o.kind, o.namespace, o.name, role(o), patch_hint(o)],
+))) if {
+	some o in tenant_reconcilers
+	object.get(o.object, ["spec", "serviceAccountName"], "") == ""
+}
+
+report contains result.fail(rego.metadata.chain(), result.object_details(o, sprintf(
+	"%s %s/%s %s runs as service account %s, %s; give it the tenant's own service account",
+	[o.kind, o.namespace, o.name, role(o), sa, why],
+))) if {
+	some o in tenant_reconcilers
+	sa := o.object.spec.serviceAccountName
+	sa != ""
+	some why in privileged_service_account(o.namespace, sa)
+}
+
+# Tenant Kustomizations (in a namespace that is not privileged) and the
+# HelmReleases tenant Kustomizations apply.
+tenant_reconcilers contains o if {
+	some o in input.cluster.objects
+	o.kind == "Kustomization"
+	startswith(o.apiVersion, "kustomize.toolkit.fluxcd.io/")
+	object.get(o, "namespace", "") != ""
+	not privileged(o.namespace)
+}
+
+tenant_reconcilers contains o if {
+	some o in input.cluster.objects
+	o.kind == "HelmRelease"
+	startswith(o.apiVersion, "helm.toolkit.fluxcd.io/")
+	object.get(o, "namespace", "") != ""
+	not privileged(namespace_of(o.appliedBy))
+}
+
+role(o) := "(a tenant Kustomization)" if o.kind == "Kustomization"
+
+role(o) := sprintf("(applied by tenant Kustomization %s)", [o.appliedBy]) if o.kind != "Kustomization"
+
+patch_hint(o) := "" if o.kind == "Kustomization"
+
+patch_hint(o) := sprintf(" (a patch on %s can set it on every HelmRelease)", [o.appliedBy]) if o.kind != "Kustomization"
+
+privileged_service_account(_, sa) := {"a Flux controller's own service account"} if sa in controller_accounts
+
+privileged_service_account(ns, sa) := {sprintf("which ClusterRoleBinding %s binds to cluster-admin", [b]) |
+	some b in cluster_admin_accounts[sprintf("%s/%s", [ns, sa])]
+} if not sa in controller_accounts
+
+# cluster_admin_accounts maps each service account (<namespace>/<name>) that
+# a ClusterRoleBinding binds to cluster-admin to those bindings; computed
+# once per cluster, not once per reconciler.
+cluster_admin_accounts := {account: {b.name |
+	some b in cluster_admin_bindings
+	some s in b.object.subjects
+	s.kind == "ServiceAccount"
+	sprintf("%s/%s", [object.get(s, "namespace", ""), s.name]) == account
+} |
+	some b in cluster_admin_bindings
+	some s in b.object.subjects
+	s.kind == "ServiceAccount"
+	account := sprintf("%s/%s", [object.get(s, "namespace", ""), s.name])
+}
+
+cluster_admin_bindings := [b |
+	some b in input.cluster.objects
+	b.kind == "ClusterRoleBinding"
+	b.object.roleRef.kind == "ClusterRole"
+	b.object.roleRef.name == "cluster-admin"
+]
+
+controller_accounts := {"kustomize-controller", "helm-controller"}
+
+default privileged_namespaces := ["flux-system"]
+
+privileged_namespaces := input.config.privilegedNamespaces
+
+privileged(ns) if ns in privileged_namespaces
+
+namespace_of(key) := split(key, "/")[0]

@@ -1,0 +1,95 @@
+package d1lint.rules.multi_tenancy.tenant_service_account_test
+
+import data.d1lint.rules.multi_tenancy.tenant_service_account
+
+fleet_loc := {"repo": "github.com/acme/d1-fleet", "branch": "main", "path": "tenants/apps/components/shop/sync.yaml", "line": 15}
+
+apps_loc := {"repo": "github.com/acme/d1-apps", "branch": "main", "path": "components/shop/base/storefront.yaml", "line": 1}
+
+tenant_chain := ["flux-system/flux-system", "flux-system/flux-apps-tenant"]
+
+shop := {
+	"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization", "namespace": "shop", "name": "flux-shop",
+	"location": fleet_loc, "appliedBy": "flux-system/flux-apps-tenant", "chain": tenant_chain,
+	"object": {"spec": {"serviceAccountName": "flux-apps"}},
+}
+
+storefront := {
+	"apiVersion": "helm.toolkit.fluxcd.io/v2", "kind": "HelmRelease", "namespace": "shop", "name": "storefront",
+	"location": apps_loc, "appliedBy": "shop/flux-shop", "chain": array.concat(tenant_chain, ["shop/flux-shop"]),
+	"object": {"spec": {"serviceAccountName": "flux-apps"}},
+}
+
+cluster_admin_binding := {
+	"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "name": "shop-admin",
+	"location": fleet_loc, "appliedBy": "flux-system/flux-apps-tenant", "chain": tenant_chain,
+	"object": {
+		"roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"},
+		"subjects": [{"kind": "ServiceAccount", "name": "flux-apps", "namespace": "shop"}],
+	},
+}
+
+test_kustomization_without_service_account if {
+	r := tenant_service_account.report with input as {"cluster": {"objects": [object.union(object.remove(shop, ["object"]), {"object": {"spec": {}}})]}}
+	r == {{
+		"rule": "D1-0104",
+		"title": "Tenant reconciles without its own service account",
+		"category": "multi-tenancy",
+		"severity": "error",
+		"object": {"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization", "namespace": "shop", "name": "flux-shop"},
+		"location": fleet_loc,
+		"chain": tenant_chain,
+		"message": "Kustomization shop/flux-shop (a tenant Kustomization) runs without a service account (spec.serviceAccountName is not set), so it gets the default's rights, or the controller's without lockdown; set it to the tenant's service account",
+	}}
+}
+
+test_helm_release_without_service_account if {
+	r := tenant_service_account.report with input as {"cluster": {"objects": [shop, object.union(storefront, {"object": {"spec": {"serviceAccountName": ""}}})]}}
+	r == {{
+		"rule": "D1-0104",
+		"title": "Tenant reconciles without its own service account",
+		"category": "multi-tenancy",
+		"severity": "error",
+		"object": {"apiVersion": "helm.toolkit.fluxcd.io/v2", "kind": "HelmRelease", "namespace": "shop", "name": "storefront"},
+		"location": apps_loc,
+		"chain": ["flux-system/flux-system", "flux-system/flux-apps-tenant", "shop/flux-shop"],
+		"message": "HelmRelease shop/storefront (applied by tenant Kustomization shop/flux-shop) runs without a service account (spec.serviceAccountName is not set), so it gets the default's rights, or the controller's without lockdown; set it to the tenant's service account (a patch on shop/flux-shop can set it on every HelmRelease)",
+	}}
+}
+
+test_controller_service_account if {
+	r := tenant_service_account.report with input as {"cluster": {"objects": [object.union(shop, {"object": {"spec": {"serviceAccountName": "kustomize-controller"}}})]}}
+	r == {{
+		"rule": "D1-0104",
+		"title": "Tenant reconciles without its own service account",
+		"category": "multi-tenancy",
+		"severity": "error",
+		"object": {"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization", "namespace": "shop", "name": "flux-shop"},
+		"location": fleet_loc,
+		"chain": tenant_chain,
+		"message": "Kustomization shop/flux-shop (a tenant Kustomization) runs as service account kustomize-controller, a Flux controller's own service account; give it the tenant's own service account",
+	}}
+}
+
+test_cluster_admin_service_account if {
+	r := tenant_service_account.report with input as {"cluster": {"objects": [shop, storefront, cluster_admin_binding]}}
+	count(r) == 2
+	some f in r
+	f.object.kind == "HelmRelease"
+	f.message == "HelmRelease shop/storefront (applied by tenant Kustomization shop/flux-shop) runs as service account flux-apps, which ClusterRoleBinding shop-admin binds to cluster-admin; give it the tenant's own service account"
+}
+
+test_cluster_admin_in_another_namespace_is_not_this_one if {
+	other := object.union(cluster_admin_binding, {"object": {"subjects": [{"kind": "ServiceAccount", "name": "flux-apps", "namespace": "blog"}]}})
+	count(tenant_service_account.report) == 0 with input as {"cluster": {"objects": [shop, storefront, other]}}
+}
+
+test_tenant_service_account if {
+	count(tenant_service_account.report) == 0 with input as {"cluster": {"objects": [shop, storefront]}}
+}
+
+test_platform_is_not_judged if {
+	infra := object.union(object.remove(shop, ["object"]), {"namespace": "flux-system", "name": "ingress-controllers", "object": {"spec": {}}})
+	kyverno := object.union(object.remove(storefront, ["object"]), {"namespace": "kyverno", "appliedBy": "flux-system/policy-controllers", "object": {"spec": {}}})
+	count(tenant_service_account.report) == 0 with input as {"cluster": {"objects": [infra, kyverno]}}
+}

@@ -1,0 +1,69 @@
+# METADATA
+# title: Cluster variable is used where Flux does not substitute
+# description: |
+#   Flux substitutes ${VAR} only in objects applied by a Kustomization with a
+#   postBuild section, and never in objects annotated or labelled
+#   kustomize.toolkit.fluxcd.io/substitute: disabled. A variable this cluster
+#   does define (a runtime-info key, or a key of a substituteFrom ConfigMap or
+#   Secret) written in such an object reaches the cluster as the literal text
+#   ${VAR}: its author expected a value. Other ${...} text in unsubstituted
+#   objects (Grafana dashboards, CRD descriptions) is left alone.
+# custom:
+#   id: D1-0402
+#   category: substitution
+#   severity: error
+#   remediation: Add postBuild.substituteFrom (the runtime-info ConfigMap) to the Kustomization that applies the object, or remove the object's substitute=disabled opt-out, or write the value literally.
+package d1lint.rules.substitution.unsubstituted_variable
+
+import data.d1lint.lib.result
+
+report contains result.fail(rego.metadata.chain(), {
+	"object": v.object,
+	"location": v.location,
+	"chain": object.get(kustomizations, [v.kustomization, "chain"], []),
+	"message": sprintf("%s %s: %s in %s stays literal text on cluster %s, because %s; %s is a variable of this cluster, so a value was expected", [
+		v.object.kind, object_name(v.object), v.expression, v.field, input.cluster.name, why(v), v.name,
+	]),
+}) if {
+	some v in input.cluster.variables
+	v.status == "not-substituted"
+	defined[v.name]
+}
+
+kustomizations[k.key] := k if some k in input.cluster.kustomizations
+
+# defined holds the variables of this cluster: runtime-info keys and the keys
+# of every substituteFrom ConfigMap or Secret that exists in the render (or
+# as a Kyverno copy).
+defined contains name if some name, _ in input.cluster.runtimeInfo
+
+defined contains name if {
+	some k in input.cluster.kustomizations
+	some ref in k.postBuild.substituteFrom
+	some obj in array.concat(object.get(input.cluster, "objects", []), object.get(input.cluster, "generated", []))
+	obj.kind == ref.kind
+	object.get(obj, "namespace", "") == k.namespace
+	obj.name == ref.name
+	some field in ["data", "stringData"]
+	some name, _ in object.get(obj.object, field, {})
+}
+
+why(v) := sprintf("Kustomization %s has no postBuild", [v.kustomization]) if {
+	not kustomizations[v.kustomization].postBuild
+} else := "the object opts out with kustomize.toolkit.fluxcd.io/substitute: disabled" if {
+	opted_out(v)
+} else := sprintf("Kustomization %s defines no variable to substitute", [v.kustomization])
+
+opted_out(v) if {
+	some obj in input.cluster.objects
+	obj.appliedBy == v.kustomization
+	obj.kind == v.object.kind
+	obj.name == v.object.name
+	object.get(obj, "namespace", "") == object.get(v.object, "namespace", "")
+	some field in ["annotations", "labels"]
+	obj.object.metadata[field]["kustomize.toolkit.fluxcd.io/substitute"] == "disabled"
+}
+
+object_name(o) := concat("/", [o.namespace, o.name]) if object.get(o, "namespace", "") != ""
+
+object_name(o) := o.name if object.get(o, "namespace", "") == ""

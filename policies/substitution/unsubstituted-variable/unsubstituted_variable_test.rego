@@ -1,0 +1,77 @@
+package d1lint.rules.substitution.unsubstituted_variable_test
+
+import data.d1lint.rules.substitution.unsubstituted_variable
+
+cm := {"apiVersion": "v1", "kind": "ConfigMap", "namespace": "ingress-nginx", "name": "headers"}
+
+loc := {"repo": "github.com/acme/infra", "branch": "main", "path": "components/ingress/base/headers.yaml", "line": 1}
+
+chain := ["flux-system/flux-system", "flux-system/ingress"]
+
+cluster(variables, postBuild, metadata) := {
+	"name": "stg",
+	"runtimeInfo": {"CLUSTER_NAME": "stg-1"},
+	"kustomizations": [object.union({"key": "flux-system/ingress", "namespace": "flux-system", "chain": chain}, postBuild)],
+	"objects": [
+		object.union(cm, {"location": loc, "appliedBy": "flux-system/ingress", "object": {"metadata": metadata}}),
+		{
+			"apiVersion": "v1", "kind": "ConfigMap", "namespace": "flux-system", "name": "extra-vars",
+			"object": {"data": {"REGION": "eu"}, "metadata": {}},
+		},
+	],
+	"variables": variables,
+}
+
+ref(name, status) := {
+	"name": name, "expression": sprintf("${%s}", [name]), "field": "data.x", "status": status,
+	"kustomization": "flux-system/ingress", "object": cm, "location": loc,
+}
+
+test_runtime_info_key_without_post_build if {
+	r := unsubstituted_variable.report with input as {"cluster": cluster(
+		[ref("CLUSTER_NAME", "not-substituted"), ref("DS_PROMETHEUS", "not-substituted")],
+		{}, {},
+	)}
+	r == {{
+		"rule": "D1-0402",
+		"title": "Cluster variable is used where Flux does not substitute",
+		"category": "substitution",
+		"severity": "error",
+		"object": cm,
+		"location": loc,
+		"chain": chain,
+		"message": "ConfigMap ingress-nginx/headers: ${CLUSTER_NAME} in data.x stays literal text on cluster stg, because Kustomization flux-system/ingress has no postBuild; CLUSTER_NAME is a variable of this cluster, so a value was expected",
+	}}
+}
+
+test_substitute_from_key_in_opted_out_object if {
+	r := unsubstituted_variable.report with input as {"cluster": cluster(
+		[ref("REGION", "not-substituted")],
+		{"postBuild": {"substituteFrom": [{"kind": "ConfigMap", "name": "extra-vars", "found": true}]}},
+		{"annotations": {"kustomize.toolkit.fluxcd.io/substitute": "disabled"}},
+	)}
+	r == {{
+		"rule": "D1-0402",
+		"title": "Cluster variable is used where Flux does not substitute",
+		"category": "substitution",
+		"severity": "error",
+		"object": cm,
+		"location": loc,
+		"chain": chain,
+		"message": "ConfigMap ingress-nginx/headers: ${REGION} in data.x stays literal text on cluster stg, because the object opts out with kustomize.toolkit.fluxcd.io/substitute: disabled; REGION is a variable of this cluster, so a value was expected",
+	}}
+}
+
+test_foreign_placeholders_are_legitimate if {
+	count(unsubstituted_variable.report) == 0 with input as {"cluster": cluster(
+		[ref("DS_PROMETHEUS", "not-substituted"), ref("REGION", "not-substituted")],
+		{}, {},
+	)}
+}
+
+test_substituted_variables_are_fine if {
+	count(unsubstituted_variable.report) == 0 with input as {"cluster": cluster(
+		[ref("CLUSTER_NAME", "resolved")],
+		{"postBuild": {"substituteFrom": [{"kind": "ConfigMap", "name": "flux-runtime-info", "found": true}]}}, {},
+	)}
+}
