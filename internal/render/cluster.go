@@ -336,7 +336,13 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 	}
 	if src.err != nil {
 		n.m.Status, n.m.Reason = model.StatusSkipped, "source not resolved: "+src.err.Error()
-		c.problem(&model.Problem{Kind: model.ProblemUnresolvedSource, Kustomization: n.m.Key, Location: src.m.Location, Reason: n.m.Key + ": " + n.m.Reason})
+		// Point at the source (where a wrong branch is written), else at the
+		// Kustomization whose sourceRef names it.
+		loc := src.m.Location
+		if loc == nil {
+			loc = n.m.Location
+		}
+		c.problem(&model.Problem{Kind: model.ProblemUnresolvedSource, Kustomization: n.m.Key, Location: loc, Reason: n.m.Key + ": " + n.m.Reason})
 		return nil, true
 	}
 	if w := c.missingSubstituteFrom(n); w != "" {

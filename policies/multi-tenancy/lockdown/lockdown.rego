@@ -20,7 +20,7 @@ report contains result.fail(rego.metadata.chain(), {
 	"location": object.get(input.cluster.flux, "location", null),
 	"message": sprintf("cluster %s runs Flux without multi-tenancy lockdown (%s)", [input.cluster.name, missing]),
 }) if {
-	input.cluster.era != ""
+	known_installation
 	not input.cluster.flux.multitenant
 	missing := concat(" and ", [m | some m in missing_settings])
 }
@@ -28,3 +28,10 @@ report contains result.fail(rego.metadata.chain(), {
 missing_settings contains "no cross-namespace references" if not input.cluster.flux.noCrossNamespaceRefs
 
 missing_settings contains "a default service account for tenants" if not input.cluster.flux.defaultServiceAccount
+
+# The installation is known from a FluxInstance, or from the controller
+# Deployments of gotk-components.yaml; a fleet that keeps its Flux
+# installation out of git (placeholder files) cannot be judged.
+known_installation if input.cluster.era == "operator"
+
+known_installation if count(object.get(input.cluster.flux, "controllerFlags", {})) > 0

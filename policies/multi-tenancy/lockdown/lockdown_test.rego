@@ -26,3 +26,13 @@ test_lockdown_on if {
 test_unrendered_cluster_is_not_judged if {
 	count(lockdown.report) == 0 with input as {"cluster": {"name": "x", "era": "", "flux": {"multitenant": false}}}
 }
+
+test_bootstrap_flags_judged if {
+	count(lockdown.report) == 1 with input as {"cluster": {"name": "b", "era": "bootstrap", "flux": {
+		"multitenant": false, "controllerFlags": {"kustomize-controller": ["--concurrent=4"]},
+	}}}
+}
+
+test_installation_not_in_git_is_not_judged if {
+	count(lockdown.report) == 0 with input as {"cluster": {"name": "b", "era": "bootstrap", "flux": {"multitenant": false}}}
+}
