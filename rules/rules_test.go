@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/stretchr/testify/assert"
@@ -199,4 +200,15 @@ func TestCapabilitiesDenyNetwork(t *testing.T) {
 		compiler.Compile(map[string]*ast.Module{"x.rego": m})
 		assert.True(t, compiler.Failed(), "%s must not compile", builtin)
 	}
+}
+
+// TestEvaluationDeadline checks that an evaluation that outlives its
+// deadline fails (exit status 3 in the CLI) rather than hanging.
+func TestEvaluationDeadline(t *testing.T) {
+	c := load(t)
+	c.timeout = time.Nanosecond
+	fl := renderConfig(t, testutil.Fixture(t, "example", "fleet", ".d1lint.yaml"))
+	_, err := c.Evaluate(context.Background(), fl, DefaultSettings())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "evaluating cluster")
 }
