@@ -25,7 +25,8 @@ report contains result.fail(rego.metadata.chain(), result.object_details(obj, sp
 	some env in split(k.path, "/")
 	input.config.branches[env]
 	not environment_paths[k.key]
-	obj := kustomization_objects[k.key]
+	some obj in kustomization_objects
+	sprintf("%s/%s", [object.get(obj, "namespace", ""), obj.name]) == k.key
 }
 
 # environment_paths are the Kustomizations (<namespace>/<name>) whose
@@ -38,9 +39,10 @@ environment_paths := {sprintf("%s/%s", [object.get(v.object, "namespace", ""), v
 	v.object.kind == "Kustomization"
 }
 
-# kustomization_objects maps Kustomization keys to their rendered objects.
-kustomization_objects := {sprintf("%s/%s", [object.get(obj, "namespace", ""), obj.name]): obj |
+# kustomization_objects are the rendered Kustomization objects (a list: the
+# same Kustomization applied twice is a render problem, not a conflict here).
+kustomization_objects := [obj |
 	some obj in input.cluster.objects
 	obj.kind == "Kustomization"
 	startswith(obj.apiVersion, "kustomize.toolkit.fluxcd.io/")
-}
+]

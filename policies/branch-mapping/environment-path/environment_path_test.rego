@@ -50,3 +50,14 @@ test_other_paths_are_fine if {
 test_cluster_without_environment_is_not_judged_here if {
 	count(environment_path.report) == 0 with input as {"config": config, "cluster": object.remove(cluster("apps/staging", []), ["runtimeInfo"])}
 }
+
+# The same Kustomization applied twice (a render problem of its own) is
+# reported for each object, without a conflict error.
+test_duplicate_kustomization_objects if {
+	c := cluster("components/ingress/staging", [])
+	dup := object.union(c, {"objects": [
+		object.union(ks, {"location": loc, "chain": chain}),
+		object.union(ks, {"location": object.union(loc, {"line": 9}), "chain": ["flux-system/flux-system"]}),
+	]})
+	count(environment_path.report) == 2 with input as {"config": config, "cluster": dup}
+}

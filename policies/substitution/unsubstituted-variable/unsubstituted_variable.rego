@@ -34,19 +34,25 @@ kustomizations[k.key] := k if some k in input.cluster.kustomizations
 
 # defined holds the variables of this cluster: runtime-info keys and the keys
 # of every substituteFrom ConfigMap or Secret that exists in the render (or
-# as a Kyverno copy).
-defined contains name if some name, _ in input.cluster.runtimeInfo
-
-defined contains name if {
+# as a Kyverno copy). Complete rules are computed once per cluster; the
+# dashboards of a monitoring stack hold hundreds of literal ${...}.
+defined := {name | some name, _ in input.cluster.runtimeInfo} | {name |
 	some k in input.cluster.kustomizations
 	some ref in k.postBuild.substituteFrom
-	some obj in array.concat(object.get(input.cluster, "objects", []), object.get(input.cluster, "generated", []))
+	some obj in sources
 	obj.kind == ref.kind
 	object.get(obj, "namespace", "") == k.namespace
 	obj.name == ref.name
 	some field in ["data", "stringData"]
 	some name, _ in object.get(obj.object, field, {})
 }
+
+# sources are the ConfigMaps and Secrets of the render and its Kyverno copies.
+sources := [obj |
+	some list in [object.get(input.cluster, "objects", []), object.get(input.cluster, "generated", [])]
+	some obj in list
+	obj.kind in {"ConfigMap", "Secret"}
+]
 
 why(v) := sprintf("Kustomization %s has no postBuild", [v.kustomization]) if {
 	not kustomizations[v.kustomization].postBuild

@@ -75,3 +75,16 @@ test_substituted_variables_are_fine if {
 		{"postBuild": {"substituteFrom": [{"kind": "ConfigMap", "name": "flux-runtime-info", "found": true}]}}, {},
 	)}
 }
+
+# A ConfigMap applied twice must not make the evaluation fail.
+test_duplicate_sources_do_not_conflict if {
+	cm := {"apiVersion": "v1", "kind": "ConfigMap", "namespace": "apps", "name": "vars", "object": {"data": {"A": "1"}}}
+	r := unsubstituted_variable.report with input as {"cluster": {
+		"name": "c",
+		"runtimeInfo": {},
+		"kustomizations": [{"key": "apps/k", "namespace": "apps", "postBuild": {"substituteFrom": [{"kind": "ConfigMap", "name": "vars"}]}, "chain": []}],
+		"objects": [cm, object.union(cm, {"object": {"data": {"A": "2", "B": "3"}}})],
+		"variables": [{"name": "B", "expression": "${B}", "field": "data.x", "status": "not-substituted", "kustomization": "apps/other", "object": {"kind": "ConfigMap", "name": "x"}, "location": {}}],
+	}}
+	count(r) == 1
+}
