@@ -16,14 +16,15 @@
 package d1lint.rules.multi_tenancy.tenant_cluster_scoped
 
 import data.d1lint.lib.result
+import data.d1lint.lib.tenancy
 
 report contains result.fail(rego.metadata.chain(), result.object_details(o, sprintf(
 	"%s is applied by tenant Kustomization %s: a tenant may not create %s objects; move it to the platform (a Kustomization in %s) or remove it",
-	[object_ref(o), o.appliedBy, o.kind, concat(", ", privileged_namespaces)],
+	[object_ref(o), o.appliedBy, o.kind, concat(", ", tenancy.privileged_namespaces)],
 ))) if {
 	some o in input.cluster.objects
 	o.kind in privileged_kinds
-	not privileged(namespace_of(o.appliedBy))
+	not tenancy.privileged(tenancy.namespace_of(o.appliedBy))
 }
 
 privileged_kinds := {
@@ -34,14 +35,6 @@ privileged_kinds := {
 	"MutatingWebhookConfiguration",
 	"ValidatingWebhookConfiguration",
 }
-
-default privileged_namespaces := ["flux-system"]
-
-privileged_namespaces := input.config.privilegedNamespaces
-
-privileged(ns) if ns in privileged_namespaces
-
-namespace_of(key) := split(key, "/")[0]
 
 object_ref(o) := sprintf("%s %s/%s", [o.kind, o.namespace, o.name]) if object.get(o, "namespace", "") != ""
 

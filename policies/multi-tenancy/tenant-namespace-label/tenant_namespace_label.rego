@@ -14,6 +14,7 @@
 package d1lint.rules.multi_tenancy.tenant_namespace_label
 
 import data.d1lint.lib.result
+import data.d1lint.lib.tenancy
 
 report contains result.fail(rego.metadata.chain(), result.object_details(ns, sprintf(
 	"Namespace %s holds tenant Kustomization %s but has no label %s, which the policies that copy tenant secrets select on; add the label to the Namespace",
@@ -37,7 +38,7 @@ tenant_kustomizations := [o |
 	o.kind == "Kustomization"
 	startswith(o.apiVersion, "kustomize.toolkit.fluxcd.io/")
 	object.get(o, "namespace", "") != ""
-	not privileged(o.namespace)
+	not tenancy.privileged(o.namespace)
 ]
 
 has_label(obj) if object.get(obj, ["metadata", "labels", tenant_label], null) != null
@@ -45,9 +46,3 @@ has_label(obj) if object.get(obj, ["metadata", "labels", tenant_label], null) !=
 default tenant_label := "toolkit.fluxcd.io/tenant"
 
 tenant_label := input.config.tenantLabel
-
-default privileged_namespaces := ["flux-system"]
-
-privileged_namespaces := input.config.privilegedNamespaces
-
-privileged(ns) if ns in privileged_namespaces

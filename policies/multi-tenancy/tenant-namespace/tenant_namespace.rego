@@ -16,12 +16,13 @@
 package d1lint.rules.multi_tenancy.tenant_namespace
 
 import data.d1lint.lib.result
+import data.d1lint.lib.tenancy
 
 report contains result.fail(rego.metadata.chain(), result.object_details(o, msg)) if {
 	some o in input.cluster.objects
 	not o.kind in privileged_kinds
-	tenant := namespace_of(o.appliedBy)
-	not privileged(tenant)
+	tenant := tenancy.namespace_of(o.appliedBy)
+	not tenancy.privileged(tenant)
 	ns := object.get(o, "namespace", "")
 	ns != tenant
 	msg := message(o, ns, tenant)
@@ -46,11 +47,3 @@ privileged_kinds := {
 	"MutatingWebhookConfiguration",
 	"ValidatingWebhookConfiguration",
 }
-
-default privileged_namespaces := ["flux-system"]
-
-privileged_namespaces := input.config.privilegedNamespaces
-
-privileged(ns) if ns in privileged_namespaces
-
-namespace_of(key) := split(key, "/")[0]

@@ -14,6 +14,7 @@
 package d1lint.rules.multi_tenancy.tenant_oci_helm_repository
 
 import data.d1lint.lib.result
+import data.d1lint.lib.tenancy
 
 report contains result.fail(rego.metadata.chain(), result.object_details(o, sprintf(
 	"HelmRepository %s/%s, applied by tenant Kustomization %s, is not OCI (spec.type %s, url %s): tenant chart sources must be OCI; set spec.type: oci and an oci:// url",
@@ -22,15 +23,7 @@ report contains result.fail(rego.metadata.chain(), result.object_details(o, spri
 	some o in input.cluster.objects
 	o.kind == "HelmRepository"
 	startswith(o.apiVersion, "source.toolkit.fluxcd.io/")
-	not privileged(namespace_of(o.appliedBy))
+	not tenancy.privileged(tenancy.namespace_of(o.appliedBy))
 	type := object.get(o.object, ["spec", "type"], "default")
 	type != "oci"
 }
-
-default privileged_namespaces := ["flux-system"]
-
-privileged_namespaces := input.config.privilegedNamespaces
-
-privileged(ns) if ns in privileged_namespaces
-
-namespace_of(key) := split(key, "/")[0]

@@ -16,6 +16,7 @@
 package d1lint.rules.multi_tenancy.tenant_role_binding
 
 import data.d1lint.lib.result
+import data.d1lint.lib.tenancy
 
 report contains result.fail(rego.metadata.chain(), result.object_details(b, sprintf(
 	"RoleBinding %s/%s binds tenant service account %s (%s) to %s %s: a tenant's service account may only be bound to ClusterRole %s; point roleRef at it or remove the binding",
@@ -77,34 +78,12 @@ tenant_accounts := {account: {sprintf("%s %s/%s", [o.kind, o.namespace, o.name])
 
 tenant_users := [o |
 	some o in input.cluster.objects
-	tenant_reconciler(o)
+	tenancy.tenant_reconciler(o)
 	object.get(o.object, ["spec", "serviceAccountName"], "") != ""
 ]
-
-tenant_reconciler(o) if {
-	o.kind == "Kustomization"
-	startswith(o.apiVersion, "kustomize.toolkit.fluxcd.io/")
-	object.get(o, "namespace", "") != ""
-	not privileged(o.namespace)
-}
-
-tenant_reconciler(o) if {
-	o.kind == "HelmRelease"
-	startswith(o.apiVersion, "helm.toolkit.fluxcd.io/")
-	object.get(o, "namespace", "") != ""
-	not privileged(namespace_of(o.appliedBy))
-}
 
 users(account) := sprintf("used by %s", [concat(", ", sort(tenant_accounts[account]))])
 
 default tenant_cluster_roles := ["admin"]
 
 tenant_cluster_roles := input.config.tenantClusterRoles
-
-default privileged_namespaces := ["flux-system"]
-
-privileged_namespaces := input.config.privilegedNamespaces
-
-privileged(ns) if ns in privileged_namespaces
-
-namespace_of(key) := split(key, "/")[0]

@@ -18,12 +18,13 @@
 package d1lint.rules.multi_tenancy.tenant_service_account
 
 import data.d1lint.lib.result
+import data.d1lint.lib.tenancy
 
 report contains result.fail(rego.metadata.chain(), result.object_details(o, sprintf(
 	"%s %s/%s %s runs without a service account (spec.serviceAccountName is not set), so it gets the default's rights, or the controller's without lockdown; set it to the tenant's service account%s",
 	[o.kind, o.namespace, o.name, role(o), patch_hint(o)],
 ))) if {
-	some o in tenant_reconcilers
+	some o in tenancy.tenant_reconcilers
 	object.get(o.object, ["spec", "serviceAccountName"], "") == ""
 }
 
@@ -31,28 +32,10 @@ report contains result.fail(rego.metadata.chain(), result.object_details(o, spri
 	"%s %s/%s %s runs as service account %s, %s; give it the tenant's own service account",
 	[o.kind, o.namespace, o.name, role(o), sa, why],
 ))) if {
-	some o in tenant_reconcilers
+	some o in tenancy.tenant_reconcilers
 	sa := o.object.spec.serviceAccountName
 	sa != ""
 	some why in privileged_service_account(o.namespace, sa)
-}
-
-# Tenant Kustomizations (in a namespace that is not privileged) and the
-# HelmReleases tenant Kustomizations apply.
-tenant_reconcilers contains o if {
-	some o in input.cluster.objects
-	o.kind == "Kustomization"
-	startswith(o.apiVersion, "kustomize.toolkit.fluxcd.io/")
-	object.get(o, "namespace", "") != ""
-	not privileged(o.namespace)
-}
-
-tenant_reconcilers contains o if {
-	some o in input.cluster.objects
-	o.kind == "HelmRelease"
-	startswith(o.apiVersion, "helm.toolkit.fluxcd.io/")
-	object.get(o, "namespace", "") != ""
-	not privileged(namespace_of(o.appliedBy))
 }
 
 role(o) := "(a tenant Kustomization)" if o.kind == "Kustomization"
@@ -92,11 +75,3 @@ cluster_admin_bindings := [b |
 ]
 
 controller_accounts := {"kustomize-controller", "helm-controller"}
-
-default privileged_namespaces := ["flux-system"]
-
-privileged_namespaces := input.config.privilegedNamespaces
-
-privileged(ns) if ns in privileged_namespaces
-
-namespace_of(key) := split(key, "/")[0]

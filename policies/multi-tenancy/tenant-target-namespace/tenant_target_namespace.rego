@@ -16,12 +16,13 @@
 package d1lint.rules.multi_tenancy.tenant_target_namespace
 
 import data.d1lint.lib.result
+import data.d1lint.lib.tenancy
 
 report contains result.fail(rego.metadata.chain(), result.object_details(o, sprintf(
 	"%s %s/%s (%s) sets spec.%s to %s, outside the tenant's namespace %s: remove it or set it to %s",
 	[o.kind, o.namespace, o.name, role(o), field, value, o.namespace, o.namespace],
 ))) if {
-	some o in tenant_reconcilers
+	some o in tenancy.tenant_reconcilers
 	some field in fields[o.kind]
 	value := object.get(o.object, ["spec", field], "")
 	value != ""
@@ -33,32 +34,6 @@ fields := {
 	"HelmRelease": ["targetNamespace", "storageNamespace"],
 }
 
-# Tenant Kustomizations (in a namespace that is not privileged) and the
-# HelmReleases tenant Kustomizations apply.
-tenant_reconcilers contains o if {
-	some o in input.cluster.objects
-	o.kind == "Kustomization"
-	startswith(o.apiVersion, "kustomize.toolkit.fluxcd.io/")
-	object.get(o, "namespace", "") != ""
-	not privileged(o.namespace)
-}
-
-tenant_reconcilers contains o if {
-	some o in input.cluster.objects
-	o.kind == "HelmRelease"
-	startswith(o.apiVersion, "helm.toolkit.fluxcd.io/")
-	object.get(o, "namespace", "") != ""
-	not privileged(namespace_of(o.appliedBy))
-}
-
 role(o) := "a tenant Kustomization" if o.kind == "Kustomization"
 
 role(o) := sprintf("applied by tenant Kustomization %s", [o.appliedBy]) if o.kind != "Kustomization"
-
-default privileged_namespaces := ["flux-system"]
-
-privileged_namespaces := input.config.privilegedNamespaces
-
-privileged(ns) if ns in privileged_namespaces
-
-namespace_of(key) := split(key, "/")[0]

@@ -1,0 +1,39 @@
+# METADATA
+# description: |
+#   Who is a tenant. The platform's Kustomizations live in the privileged
+#   namespaces (d1: flux-system, holding the fleet root and the infra
+#   tenant); what a Kustomization in any other namespace applies belongs to
+#   a tenant.
+package d1lint.lib.tenancy
+
+default privileged_namespaces := ["flux-system"]
+
+privileged_namespaces := input.config.privilegedNamespaces
+
+# privileged holds for the platform's namespaces.
+privileged(ns) if ns in privileged_namespaces
+
+# namespace_of is the namespace of a "<namespace>/<name>" key.
+namespace_of(key) := split(key, "/")[0]
+
+# tenant_reconcilers are the tenant Kustomizations (in a namespace that is
+# not privileged) and the HelmReleases tenant Kustomizations apply; a
+# complete rule, computed once per cluster.
+tenant_reconcilers := {o |
+	some o in input.cluster.objects
+	tenant_reconciler(o)
+}
+
+tenant_reconciler(o) if {
+	o.kind == "Kustomization"
+	startswith(o.apiVersion, "kustomize.toolkit.fluxcd.io/")
+	object.get(o, "namespace", "") != ""
+	not privileged(o.namespace)
+}
+
+tenant_reconciler(o) if {
+	o.kind == "HelmRelease"
+	startswith(o.apiVersion, "helm.toolkit.fluxcd.io/")
+	object.get(o, "namespace", "") != ""
+	not privileged(namespace_of(o.appliedBy))
+}
