@@ -115,8 +115,10 @@ func Load() (*Catalogue, error) {
 	return c, nil
 }
 
-// parseFS parses every .rego file below root, tests excluded.
-func parseFS(fsys fs.FS, root string) (map[string]*ast.Module, error) {
+// parseFS parses every .rego file below root, tests excluded unless
+// withTests is given.
+func parseFS(fsys fs.FS, root string, withTests ...bool) (map[string]*ast.Module, error) {
+	tests := len(withTests) > 0 && withTests[0]
 	modules := map[string]*ast.Module{}
 	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -125,7 +127,7 @@ func parseFS(fsys fs.FS, root string) (map[string]*ast.Module, error) {
 		if d.IsDir() && d.Name() == "fixtures" {
 			return fs.SkipDir
 		}
-		if d.IsDir() || !strings.HasSuffix(p, ".rego") || strings.HasSuffix(p, "_test.rego") {
+		if d.IsDir() || !strings.HasSuffix(p, ".rego") || strings.HasSuffix(p, "_test.rego") && !tests {
 			return nil
 		}
 		src, err := fs.ReadFile(fsys, p)

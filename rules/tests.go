@@ -39,29 +39,12 @@ func RunTests(ctx context.Context, fsys fs.FS, withLibrary ...bool) ([]TestResul
 			modules["d1lint/lib/"+k] = m
 		}
 	}
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && d.Name() == "fixtures" {
-			return fs.SkipDir
-		}
-		if d.IsDir() || !strings.HasSuffix(p, ".rego") {
-			return nil
-		}
-		src, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		m, err := ast.ParseModuleWithOpts(p, string(src), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
-		if err != nil {
-			return fmt.Errorf("%w: %w", ErrPolicy, err)
-		}
-		modules[p] = m
-		return nil
-	})
+	own, err := parseFS(fsys, ".", true)
 	if err != nil {
 		return nil, err
+	}
+	for k, m := range own {
+		modules[k] = m
 	}
 	compiler := ast.NewCompiler().WithCapabilities(Capabilities()).WithEnablePrintStatements(true)
 	ch, err := tester.NewRunner().SetCompiler(compiler).RaiseBuiltinErrors(true).CapturePrintOutput(true).Run(ctx, modules)

@@ -107,16 +107,7 @@ func withProvenance(o *model.Object) map[string]any {
 			anns[k] = v
 		}
 	}
-	l := o.Location
-	origin := l.Repo
-	if l.Branch != "" {
-		origin += "@" + l.Branch
-	}
-	origin += ":" + l.Path
-	if l.Line > 0 {
-		origin += fmt.Sprintf(":%d", l.Line)
-	}
-	anns[AnnotationOrigin] = origin
+	anns[AnnotationOrigin] = o.Location.String()
 	anns[AnnotationAppliedBy] = strings.Join(o.Chain, " > ")
 	md["annotations"] = anns
 	obj["metadata"] = md

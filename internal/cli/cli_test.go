@@ -483,7 +483,7 @@ func TestWhere(t *testing.T) {
 		{nil, ""},
 		{&model.Location{Repo: "github.com/acme/x"}, ""},
 		{&model.Location{Path: "a.yaml"}, "a.yaml: "},
-		{&model.Location{Repo: "github.com/acme/x", Path: "a.yaml"}, "github.com/acme/x/a.yaml: "},
+		{&model.Location{Repo: "github.com/acme/x", Path: "a.yaml"}, "github.com/acme/x:a.yaml: "},
 		{&model.Location{Repo: "github.com/acme/x", Branch: "main", Path: "a.yaml", Line: 3}, "github.com/acme/x@main:a.yaml:3: "},
 	}
 	for _, tt := range tests {

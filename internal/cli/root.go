@@ -224,17 +224,7 @@ func where(l *model.Location) string {
 	if l == nil || l.Path == "" {
 		return ""
 	}
-	s := l.Path
-	if l.Repo != "" {
-		s = l.Repo + "/" + l.Path
-	}
-	if l.Branch != "" {
-		s = l.Repo + "@" + l.Branch + ":" + l.Path
-	}
-	if l.Line > 0 {
-		s += fmt.Sprintf(":%d", l.Line)
-	}
-	return s + ": "
+	return l.String() + ": "
 }
 
 func oneCluster(fl *model.Fleet) (*model.Cluster, error) {

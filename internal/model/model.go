@@ -5,6 +5,8 @@
 // what the rules read, serialised as JSON; docs/model.md documents it.
 package model
 
+import "strconv"
+
 // Version is the version of the cluster model's JSON shape. Rules written
 // against one version keep working until it changes.
 const Version = "v1alpha1"
@@ -301,4 +303,21 @@ type Problem struct {
 	Reason string `json:"reason"`
 	// Warning is true for problems that do not stop the render (a dropped symlink).
 	Warning bool `json:"warning,omitempty"`
+}
+
+// String formats the location as "repo@branch:path:line", leaving out the
+// parts that are unknown.
+func (l Location) String() string {
+	s := l.Path
+	if l.Repo != "" {
+		repo := l.Repo
+		if l.Branch != "" {
+			repo += "@" + l.Branch
+		}
+		s = repo + ":" + l.Path
+	}
+	if l.Line > 0 {
+		s += ":" + strconv.Itoa(l.Line)
+	}
+	return s
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/d1lint/d1lint/internal/finding"
+	"github.com/d1lint/d1lint/internal/model"
 )
 
 // Text is the terminal format: findings grouped by cluster, then a summary.
@@ -61,15 +62,7 @@ func location(f finding.Finding) string {
 	if f.File == "" {
 		return f.Title
 	}
-	s := f.Repo
-	if f.Branch != "" {
-		s += "@" + f.Branch
-	}
-	s += ":" + f.File
-	if f.Line > 0 {
-		s += fmt.Sprintf(":%d", f.Line)
-	}
-	return s
+	return model.Location{Repo: f.Repo, Branch: f.Branch, Path: f.File, Line: f.Line}.String()
 }
 
 func waiverNote(status string) string {
