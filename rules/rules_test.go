@@ -123,10 +123,8 @@ func renderConfig(t testing.TB, cfgPath string) *model.Fleet {
 	t.Helper()
 	cfg, err := config.Load(cfgPath)
 	require.NoError(t, err)
-	opts := render.Options{FleetPath: cfg.FleetPath(), OutOfBand: cfg.OutOfBandObjects(), Getenv: func(string) string { return "" }}
-	for _, s := range cfg.Sources {
-		opts.Sources = append(opts.Sources, source.Mapping{URL: s.URL, Path: cfg.Resolve(s.Path), Branch: s.Branch})
-	}
+	opts := render.OptionsFromConfig(cfg)
+	opts.Getenv = func(string) string { return "" }
 	r, err := render.New(opts)
 	require.NoError(t, err)
 	defer r.Close()

@@ -113,25 +113,20 @@ func (f *fleetFlags) load(getenv func(string) string) (render.Options, *config.C
 		}
 		cfg = c
 	}
-	opts := render.Options{Clusters: f.clusters, Getenv: getenv, FleetBranch: f.fleetBranch, FleetURL: f.fleetURL}
+	// The flags override the file; --source mappings add to its own.
+	opts := render.OptionsFromConfig(cfg)
+	opts.Clusters, opts.Getenv = f.clusters, getenv
 	switch {
 	case f.fleet != "":
 		opts.FleetPath = f.fleet
-	case cfg != nil:
-		opts.FleetPath = cfg.FleetPath()
-	default:
+	case opts.FleetPath == "":
 		opts.FleetPath = "."
 	}
-	if cfg != nil {
-		if opts.FleetBranch == "" {
-			opts.FleetBranch = cfg.FleetBranch
-		}
-		if opts.FleetURL == "" {
-			opts.FleetURL = cfg.FleetURL
-		}
-		for _, s := range cfg.Sources {
-			opts.Sources = append(opts.Sources, source.Mapping{URL: s.URL, Path: cfg.Resolve(s.Path), Branch: s.Branch})
-		}
+	if f.fleetBranch != "" {
+		opts.FleetBranch = f.fleetBranch
+	}
+	if f.fleetURL != "" {
+		opts.FleetURL = f.fleetURL
 	}
 	for _, s := range f.sources {
 		m, err := source.ParseMapping(s)
@@ -140,7 +135,6 @@ func (f *fleetFlags) load(getenv func(string) string) (render.Options, *config.C
 		}
 		opts.Sources = append(opts.Sources, m)
 	}
-	opts.OutOfBand = cfg.OutOfBandObjects()
 	return opts, cfg, nil
 }
 

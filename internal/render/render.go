@@ -324,3 +324,18 @@ func helmRelease(o *model.Object) *model.HelmRelease {
 func (c *clusterRender) fleetSnapshot() (*source.Snapshot, error) {
 	return c.r.resolve(c.spec.URL, c.spec.Ref, "")
 }
+
+// OptionsFromConfig turns a .d1lint.yaml into render options: the fleet,
+// its URL and branch, the source mappings (paths resolved against the
+// file) and the out-of-band objects. cfg may be nil (d1's defaults).
+func OptionsFromConfig(cfg *config.Config) Options {
+	opts := Options{OutOfBand: cfg.OutOfBandObjects()}
+	if cfg == nil {
+		return opts
+	}
+	opts.FleetPath, opts.FleetURL, opts.FleetBranch = cfg.FleetPath(), cfg.FleetURL, cfg.FleetBranch
+	for _, s := range cfg.Sources {
+		opts.Sources = append(opts.Sources, source.Mapping{URL: s.URL, Path: cfg.Resolve(s.Path), Branch: s.Branch})
+	}
+	return opts
+}

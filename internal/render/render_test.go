@@ -32,11 +32,8 @@ func renderConfig(t testing.TB, cfgPath string, clusters ...string) *model.Fleet
 	t.Helper()
 	cfg, err := config.Load(cfgPath)
 	require.NoError(t, err)
-	opts := Options{FleetPath: cfg.FleetPath(), OutOfBand: cfg.OutOfBandObjects(), Clusters: clusters,
-		Getenv: func(string) string { return "" }}
-	for _, s := range cfg.Sources {
-		opts.Sources = append(opts.Sources, source.Mapping{URL: s.URL, Path: cfg.Resolve(s.Path), Branch: s.Branch})
-	}
+	opts := OptionsFromConfig(cfg)
+	opts.Clusters, opts.Getenv = clusters, func(string) string { return "" }
 	return renderOpts(t, opts)
 }
 
