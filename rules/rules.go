@@ -311,6 +311,11 @@ func (c *Catalogue) evaluate(ctx context.Context, in Input) ([]finding.Finding, 
 	if err != nil {
 		return nil, err
 	}
+	// OPA checks for cancellation only now and then: a run that finished
+	// past its deadline is still over the limit.
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("evaluation exceeded its deadline of %s: %w", c.timeout, ctx.Err())
+	}
 	out := make([]finding.Finding, 0, len(rs))
 	for _, r := range rs {
 		raw, err := json.Marshal(r.Bindings["finding"])
