@@ -144,6 +144,16 @@ func TestGolden(t *testing.T) {
 			contains: []string{"D1-0201: Cluster follows the wrong branch for its environment", "How to fix:"},
 		},
 		{
+			name:     "schemas-helmrelease",
+			args:     []string{"schemas", "helmrelease"},
+			contains: []string{"helm.toolkit.fluxcd.io  HelmRelease  v2, v2beta2 (deprecated)", "2.7.5"},
+		},
+		{
+			name:     "schemas-kyverno-json",
+			args:     []string{"schemas", "--source", "kyverno", "--format", "json"},
+			contains: []string{`"kind": "ClusterPolicy"`, `"module": "github.com/kyverno/kyverno@v1.19.1"`, `"provenance": {`},
+		},
+		{
 			name:     "clusters-fleet",
 			args:     []string{"clusters", "--config", exampleFleet},
 			contains: []string{"CLUSTER", "prod-eu  operator  production", "staging  operator  staging", "d1-infra@production", "d1-apps@main"},

@@ -64,7 +64,7 @@ checks it before the merge.`,
 		return nil
 	}
 	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
-	root.AddCommand(newCheckCommand(s), newRulesCommand(s), newPolicyCommand(s), newClustersCommand(s), newBuildCommand(s), newGraphCommand(s), newVersionCommand(s))
+	root.AddCommand(newCheckCommand(s), newRulesCommand(s), newSchemasCommand(s), newPolicyCommand(s), newClustersCommand(s), newBuildCommand(s), newGraphCommand(s), newVersionCommand(s))
 	return root
 }
 
@@ -76,6 +76,8 @@ type fleetFlags struct {
 	fleetURL    string
 	sources     []string
 	clusters    []string
+	kubeVersion string
+	locations   []string
 }
 
 func (f *fleetFlags) register(cmd *cobra.Command) {
@@ -86,6 +88,8 @@ func (f *fleetFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.fleetURL, "fleet-url", "", "the fleet repository's URL, for clusters whose folder declares no Flux sync")
 	fl.StringArrayVar(&f.sources, "source", nil, "map a repository URL to a local path: URL=PATH, URL@BRANCH=PATH or URL=PATH@BRANCH (repeatable)")
 	fl.StringSliceVar(&f.clusters, "cluster", nil, "render only these clusters (repeatable, comma-separated)")
+	fl.StringVar(&f.kubeVersion, "kube-version", "", "Kubernetes release whose bundled schemas validate built-in kinds, e.g. 1.36 (default: the newest bundled; see d1lint schemas)")
+	fl.StringArrayVar(&f.locations, "schema-location", nil, "a kubeconform-style schema location (local folder or path template), consulted before the bundled schemas (repeatable)")
 }
 
 // options turns the flags and the configuration file into render options.
@@ -128,6 +132,10 @@ func (f *fleetFlags) load(getenv func(string) string) (render.Options, *config.C
 	if f.fleetURL != "" {
 		opts.FleetURL = f.fleetURL
 	}
+	if f.kubeVersion != "" {
+		opts.Schemas.KubeVersion = f.kubeVersion
+	}
+	opts.Schemas.Locations = append(opts.Schemas.Locations, f.locations...)
 	for _, s := range f.sources {
 		m, err := source.ParseMapping(s)
 		if err != nil {

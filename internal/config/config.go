@@ -54,6 +54,12 @@ type Config struct {
 	// CRDCharts extends the built-in table of Helm charts that install
 	// CRDs: chart name to API groups.
 	CRDCharts map[string][]string `json:"crdCharts,omitempty"`
+	// KubeVersion is the Kubernetes release whose schemas validate the
+	// built-in kinds ("1.36"; default the newest bundled).
+	KubeVersion string `json:"kubeVersion,omitempty"`
+	// SchemaLocations are kubeconform-style schema locations (folders or
+	// path templates, relative to the file), consulted before the bundle.
+	SchemaLocations []string `json:"schemaLocations,omitempty"`
 	// Rules disables or re-grades rules by id.
 	Rules map[string]RuleSetting `json:"rules,omitempty"`
 	// Waivers accept known findings, each with a reason, an owner and an expiry.
@@ -177,7 +183,7 @@ func invalid(err error) error { return invalidError{err} }
 // sigs.k8s.io/yaml) matches keys regardless of case; the file is stricter.
 var knownKeys = map[string][]string{
 	"": {"fleet", "fleetURL", "fleetBranch", "sources", "outOfBand", "branches", "privilegedNamespaces",
-		"tenantClusterRoles", "tenantLabel", "automationBranch", "crdCharts", "rules", "waivers"},
+		"tenantClusterRoles", "tenantLabel", "automationBranch", "crdCharts", "kubeVersion", "schemaLocations", "rules", "waivers"},
 	"waivers":   {"rule", "cluster", "namespace", "kind", "name", "reason", "owner", "expires"},
 	"sources":   {"url", "path", "branch"},
 	"outOfBand": {"apiVersion", "kind", "namespace", "name", "labels", "keys", "clusters"},

@@ -52,6 +52,9 @@ type Cluster struct {
 	HelmReleases []*HelmRelease `json:"helmReleases"`
 	// Problems are what stopped part of the render.
 	Problems []*Problem `json:"problems"`
+	// Schemas says which schemas validated the objects; nil when schema
+	// validation did not run.
+	Schemas *Schemas `json:"schemas,omitempty"`
 }
 
 // Flux describes the Flux installation of a cluster.
@@ -107,6 +110,71 @@ type Object struct {
 	Chain []string `json:"chain"`
 	// Object is the full object after postBuild substitution.
 	Object map[string]any `json:"object"`
+	// Schema is the schema validation verdict when it is worth reading:
+	// nil when the object is valid and its API version current, or when
+	// validation did not run (Cluster.Schemas is nil then).
+	Schema *SchemaResult `json:"schema,omitempty"`
+}
+
+// Schema validation statuses.
+const (
+	SchemaValid   = "valid"
+	SchemaInvalid = "invalid"
+	// SchemaMissing: no schema is known for the kind and API version.
+	SchemaMissing = "missing"
+	// SchemaRemoved: the cluster's CRD for the kind no longer serves the
+	// API version (Flux's apply would fail: no matches for kind).
+	SchemaRemoved = "removed"
+)
+
+// SchemaResult is the schema validation verdict on one object.
+type SchemaResult struct {
+	// Status is valid, invalid, missing or removed.
+	Status string `json:"status"`
+	// Errors are the schema violations of an invalid object, sorted by path.
+	Errors []SchemaError `json:"errors,omitempty"`
+	// Source names the schema used or consulted, e.g. "kubernetes v1.37.2",
+	// "flux v2.7.5", "render" (a CRD in the cluster's own render) or a
+	// --schema-location.
+	Source string `json:"source,omitempty"`
+	// Deprecated is true when the CRD marks the API version deprecated.
+	Deprecated bool `json:"deprecated,omitempty"`
+	// Replacement is the API version to use instead (removed or deprecated):
+	// the CRD's storage version.
+	Replacement string `json:"replacement,omitempty"`
+	// Warning is the CRD's deprecationWarning, if any.
+	Warning string `json:"warning,omitempty"`
+}
+
+// SchemaError is one schema violation.
+type SchemaError struct {
+	// Path is the field, e.g. "spec.template.spec.containers[0].image"
+	// (empty for the object itself).
+	Path string `json:"path"`
+	// Message says what is wrong.
+	Message string `json:"message"`
+	// Location is where the field is defined, when it can be told apart
+	// from the object's own location.
+	Location *Location `json:"location,omitempty"`
+}
+
+// Schemas says which schemas validated a cluster.
+type Schemas struct {
+	// KubernetesVersion is the Kubernetes release of the built-in kinds' schemas.
+	KubernetesVersion string `json:"kubernetesVersion"`
+	// FluxVersion is the bundled Flux release whose CRD schemas were used
+	// for the Flux kinds the render's own CRDs do not define.
+	FluxVersion string `json:"fluxVersion,omitempty"`
+	// FluxFrom is "render" when the render carries Flux's CRDs (bootstrap
+	// era's gotk-components.yaml), which then take precedence; else "bundle".
+	FluxFrom string `json:"fluxFrom"`
+	// Locations are the --schema-location templates consulted first.
+	Locations []string `json:"locations,omitempty"`
+	// Validated is how many objects were validated; Missing how many had no schema.
+	Validated int `json:"validated"`
+	Missing   int `json:"missing"`
+	// Notes say what was assumed (a Flux version with no bundled schemas).
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Ref names an object by kind, namespace and name.

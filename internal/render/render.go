@@ -18,6 +18,7 @@ import (
 	"github.com/d1lint/d1lint/internal/config"
 	"github.com/d1lint/d1lint/internal/fleet"
 	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/schema"
 	"github.com/d1lint/d1lint/internal/source"
 )
 
@@ -60,6 +61,11 @@ type Options struct {
 	TempDir string
 	// Getenv reads the environment (default os.Getenv); GITHUB_BASE_REF is read.
 	Getenv func(string) string
+	// Schemas configures the validation of every rendered object against
+	// its schema (see package schema).
+	Schemas schema.Options
+	// SkipSchemas turns schema validation off (Cluster.Schemas stays nil).
+	SkipSchemas bool
 }
 
 // Renderer renders the clusters of a fleet. Builds are shared by every
@@ -73,6 +79,8 @@ type Renderer struct {
 	resolved sync.Map
 	// prefetches are builds started ahead of the graph walk.
 	prefetches sync.WaitGroup
+	// validator checks every object against its schema (nil: off).
+	validator *schema.Validator
 }
 
 type resolveEntry struct {
@@ -106,7 +114,31 @@ func New(opts Options) (*Renderer, error) {
 	if err != nil {
 		return nil, usageError{err}
 	}
-	return &Renderer{opts: opts, resolver: res, builder: newBuilder(opts.BuildTimeout)}, nil
+	r := &Renderer{opts: opts, resolver: res, builder: newBuilder(opts.BuildTimeout)}
+	if !opts.SkipSchemas {
+		if r.validator, err = schema.New(opts.Schemas); err != nil {
+			if errors.Is(err, schema.ErrUsage) {
+				return nil, usageError{err}
+			}
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// validate records the schema verdicts in the cluster's model.
+func (r *Renderer) validate(c *model.Cluster) {
+	if r.validator == nil {
+		return
+	}
+	defer func() {
+		// A bug must cost one cluster's validation, not the run.
+		if p := recover(); p != nil {
+			c.Problems = append(c.Problems, &model.Problem{Kind: model.ProblemCluster,
+				Reason: fmt.Sprintf("internal error validating cluster %s: %v\n%s", c.Name, p, debug.Stack())})
+		}
+	}()
+	r.validator.Validate(c)
 }
 
 // Close removes the source snapshots.
@@ -142,6 +174,7 @@ func (r *Renderer) Render(ctx context.Context) (*model.Fleet, error) {
 			defer wg.Done()
 			defer func() { <-sem }()
 			out.Clusters[i] = r.renderCluster(ctx, spec)
+			r.validate(out.Clusters[i])
 		}()
 	}
 	wg.Wait()
@@ -336,6 +369,10 @@ func OptionsFromConfig(cfg *config.Config) Options {
 	opts.FleetPath, opts.FleetURL, opts.FleetBranch = cfg.FleetPath(), cfg.FleetURL, cfg.FleetBranch
 	for _, s := range cfg.Sources {
 		opts.Sources = append(opts.Sources, source.Mapping{URL: s.URL, Path: cfg.Resolve(s.Path), Branch: s.Branch})
+	}
+	opts.Schemas.KubeVersion = cfg.KubeVersion
+	for _, l := range cfg.SchemaLocations {
+		opts.Schemas.Locations = append(opts.Schemas.Locations, cfg.Resolve(l))
 	}
 	return opts
 }

@@ -1,0 +1,618 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+// Package schema validates every rendered object against strict JSON
+// Schemas, offline: the Kubernetes built-in kinds of a bundled release, the
+// CRDs of the Flux release each cluster runs, other bundled CRDs (Flux
+// Operator, Kyverno, Prometheus Operator), every CustomResourceDefinition in
+// the cluster's own render, and the team's own kubeconform-style schema
+// locations, which come first.
+//
+// Schemas are compiled once per kind and shared by every cluster; the
+// verdicts go into the cluster model (model.Object.Schema,
+// model.Cluster.Schemas), where the rules of category schema read them.
+package schema
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/Masterminds/semver/v3"
+	jsonschema "github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"github.com/yannh/kubeconform/pkg/resource"
+	"github.com/yannh/kubeconform/pkg/validator"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
+	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/openapi"
+)
+
+// ErrUsage marks errors in the options (an unknown --kube-version, a
+// remote --schema-location).
+var ErrUsage = errors.New("usage error")
+
+const fluxSet = "flux"
+
+// base is the URL the bundled and render schemas are registered under. No
+// loader serves it: a reference that leaves the registered documents fails
+// to compile instead of reaching for the network.
+const base = "https://schemas.d1lint.invalid/"
+
+// Options configure a Validator.
+type Options struct {
+	// KubeVersion picks the Kubernetes release ("1.36", "v1.36.3"); default
+	// the newest bundled one.
+	KubeVersion string
+	// Locations are kubeconform schema locations (local folders or path
+	// templates such as "schemas/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json"),
+	// consulted before the bundle, in order.
+	Locations []string
+}
+
+// Validator validates clusters. It is safe for concurrent use: clusters
+// validate in parallel and share compiled schemas.
+type Validator struct {
+	bundle    *Bundle
+	kube      *openapi.KubeRelease
+	kubeKinds map[string]openapi.Kind // "apiVersion/Kind"
+	kubeGK    map[string][]string     // "group/Kind" → versions served
+	locations []string
+	local     validator.Validator
+
+	cmu      sync.Mutex // guards the compiler
+	compiler *jsonschema.Compiler
+	smu      sync.RWMutex
+	compiled map[string]*compiled
+
+	rmu        sync.Mutex
+	render     map[string]*renderCRD // CRD objects from renders, by digest
+	renderDocs map[string][]byte     // their version schemas, by digest
+}
+
+type compiled struct {
+	schema *jsonschema.Schema
+	err    error
+}
+
+type renderCRD struct {
+	crd     *openapi.CRD
+	schemas map[string][]byte
+	err     error
+}
+
+// New returns a Validator over the built-in bundle.
+func New(opts Options) (*Validator, error) {
+	b, err := Bundled()
+	if err != nil {
+		return nil, err
+	}
+	kube, err := b.kube(opts.KubeVersion)
+	if err != nil {
+		return nil, fmt.Errorf("%w: --kube-version: %w", ErrUsage, err)
+	}
+	v := &Validator{bundle: b, kube: kube, kubeKinds: map[string]openapi.Kind{}, kubeGK: map[string][]string{},
+		compiled: map[string]*compiled{}, render: map[string]*renderCRD{}, renderDocs: map[string][]byte{}}
+	for _, k := range kube.Kinds {
+		v.kubeKinds[k.APIVersion()+"/"+k.Kind] = k
+		v.kubeGK[k.Group+"/"+k.Kind] = append(v.kubeGK[k.Group+"/"+k.Kind], k.Version)
+	}
+	if len(opts.Locations) > 0 {
+		for _, l := range opts.Locations {
+			if strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://") || l == "default" {
+				return nil, fmt.Errorf("%w: --schema-location %q: d1lint never downloads schemas; give a local folder or path template", ErrUsage, l)
+			}
+		}
+		// kubeconform's own validator reads the team's locations, with its
+		// template syntax and strict decoding; objects it finds no schema
+		// for are skipped there and go on to the bundle.
+		local, err := validator.New(opts.Locations, validator.Opts{Strict: true, IgnoreMissingSchemas: true, KubernetesVersion: kube.Version})
+		if err != nil {
+			return nil, fmt.Errorf("%w: --schema-location: %w", ErrUsage, err)
+		}
+		v.locations, v.local = opts.Locations, local
+	}
+	v.compiler = newCompiler()
+	v.compiler.UseLoader(jsonschema.SchemeURLLoader{"https": loader{v}})
+	return v, nil
+}
+
+func newCompiler() *jsonschema.Compiler {
+	c := jsonschema.NewCompiler()
+	// As kubeconform compiles: draft 4, and Kubernetes' Go-style durations
+	// ("10m") rather than ISO 8601 for format: duration.
+	c.DefaultDraft(jsonschema.Draft4)
+	c.RegisterFormat(&jsonschema.Format{Name: "duration", Validate: goDuration})
+	return c
+}
+
+// goDuration accepts what Kubernetes' duration format accepts: a Go
+// duration ("1m30s"), and ISO 8601 for good measure.
+func goDuration(v any) error {
+	s, ok := v.(string)
+	if !ok {
+		return nil
+	}
+	if _, err := time.ParseDuration(s); err == nil {
+		return nil
+	}
+	if strings.HasPrefix(s, "P") {
+		return nil
+	}
+	return fmt.Errorf("%q is not a duration", s)
+}
+
+// KubeVersion is the Kubernetes release validated against.
+func (v *Validator) KubeVersion() string { return v.kube.Version }
+
+// schemaFor compiles (once) the schema at url (relative to base). The
+// compiler pulls in, through the loader, only the documents the schema
+// reaches, each once per Validator.
+func (v *Validator) schemaFor(url string) (*jsonschema.Schema, error) {
+	v.smu.RLock()
+	c, ok := v.compiled[url]
+	v.smu.RUnlock()
+	if ok {
+		return c.schema, c.err
+	}
+	v.cmu.Lock()
+	defer v.cmu.Unlock()
+	v.smu.RLock()
+	c, ok = v.compiled[url]
+	v.smu.RUnlock()
+	if ok {
+		return c.schema, c.err
+	}
+	c = &compiled{}
+	c.schema, c.err = v.compiler.Compile(base + url)
+	v.smu.Lock()
+	v.compiled[url] = c
+	v.smu.Unlock()
+	return c.schema, c.err
+}
+
+// loader serves the schema documents: Kubernetes definitions of the
+// release validated against (k8s/<definition>) and CRD version schemas by
+// digest (crd/<digest>.json), from a render or the bundle. Anything else is
+// refused: a schema never reaches for the network.
+type loader struct{ v *Validator }
+
+func (l loader) Load(url string) (any, error) {
+	path, ok := strings.CutPrefix(url, base)
+	if !ok {
+		return nil, fmt.Errorf("%s: schemas are offline; only bundled and rendered schemas can be referenced", url)
+	}
+	if name, ok := strings.CutPrefix(path, "k8s/"); ok {
+		d, ok := l.v.kube.Definitions[name]
+		if !ok {
+			return nil, fmt.Errorf("Kubernetes %s has no definition %s", l.v.kube.Version, name)
+		}
+		return l.v.bundle.doc(d)
+	}
+	if file, ok := strings.CutPrefix(path, "crd/"); ok {
+		digest := strings.TrimSuffix(file, ".json")
+		l.v.rmu.Lock()
+		raw, ok := l.v.renderDocs[digest]
+		l.v.rmu.Unlock()
+		if ok {
+			return jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+		}
+		return l.v.bundle.doc(digest)
+	}
+	return nil, fmt.Errorf("%s: no such schema", url)
+}
+
+func (v *Validator) kubeSchema(k openapi.Kind) (*jsonschema.Schema, error) {
+	return v.schemaFor("k8s/" + k.Ref)
+}
+
+// crdSchema compiles the schema of one CRD version, by digest.
+func (v *Validator) crdSchema(digest string) (*jsonschema.Schema, error) {
+	return v.schemaFor("crd/" + digest + ".json")
+}
+
+// crdEntry is a CRD a cluster's objects are validated against.
+type crdEntry struct {
+	crd    *openapi.CRD
+	source string
+	// current is true when the CRD is the one the cluster runs (its Flux
+	// release's, or its render's): only then does a missing or deprecated
+	// version say something about the cluster. Other projects' bundled CRDs
+	// are of one release, which the cluster may not run.
+	current bool
+}
+
+// clusterSchemas are the CRDs that apply to one cluster, by "group/Kind".
+type clusterSchemas struct {
+	crds map[string]*crdEntry
+	info model.Schemas
+}
+
+// forCluster decides which CRDs describe the cluster's custom resources:
+// the CRDs in its own render first, then the bundled CRDs of the Flux
+// release it runs (unless the render carries Flux's CRDs, as bootstrap
+// era's gotk-components.yaml does), then the other bundled projects.
+func (v *Validator) forCluster(c *model.Cluster) *clusterSchemas {
+	cs := &clusterSchemas{crds: map[string]*crdEntry{}}
+	cs.info.KubernetesVersion = v.kube.Version
+	cs.info.Locations = v.locations
+	for _, s := range v.bundle.index.Sets {
+		if s.Name == fluxSet {
+			continue
+		}
+		for i := range s.CRDs {
+			cs.crds[s.CRDs[i].Group+"/"+s.CRDs[i].Kind] = &crdEntry{crd: &s.CRDs[i], source: s.Name + " " + s.Version}
+		}
+	}
+	var fromRender []*crdEntry
+	fluxInRender := false
+	for _, o := range c.Objects {
+		if o.Kind != "CustomResourceDefinition" || o.APIVersion != "apiextensions.k8s.io/v1" {
+			continue
+		}
+		rc := v.renderCRD(o.Object)
+		if rc.err != nil {
+			// The object itself is validated (and fails) as a
+			// CustomResourceDefinition; its custom resources find no schema.
+			continue
+		}
+		fromRender = append(fromRender, &crdEntry{crd: rc.crd, source: "render", current: true})
+		if strings.HasSuffix(rc.crd.Group, ".toolkit.fluxcd.io") {
+			fluxInRender = true
+		}
+	}
+	// The bundled release the cluster runs fills in what the render's own
+	// CRDs leave out (a bootstrap-era gotk-components.yaml may install only
+	// some controllers; the others' kinds then find no match on the cluster
+	// either, but their schemas still say what a valid object is).
+	rel, note := v.fluxRelease(c.Flux.Version)
+	cs.info.FluxFrom, cs.info.FluxVersion = "bundle", rel.Version
+	if fluxInRender {
+		cs.info.FluxFrom = "render"
+	}
+	if note != "" {
+		cs.info.Notes = append(cs.info.Notes, note)
+	}
+	for i := range rel.CRDs {
+		cs.crds[rel.CRDs[i].Group+"/"+rel.CRDs[i].Kind] = &crdEntry{crd: &rel.CRDs[i], source: "flux " + rel.Version, current: true}
+	}
+	for _, e := range fromRender {
+		cs.crds[e.crd.Group+"/"+e.crd.Kind] = e
+	}
+	return cs
+}
+
+// renderCRD parses a CRD found in a render, once per distinct object.
+func (v *Validator) renderCRD(obj map[string]any) *renderCRD {
+	d, _, err := openapi.Digest(obj)
+	if err != nil {
+		return &renderCRD{err: err}
+	}
+	v.rmu.Lock()
+	defer v.rmu.Unlock()
+	if rc, ok := v.render[d]; ok {
+		return rc
+	}
+	rc := &renderCRD{}
+	rc.crd, rc.schemas, rc.err = openapi.ParseCRD(obj)
+	v.render[d] = rc
+	for digest, raw := range rc.schemas {
+		v.renderDocs[digest] = raw
+	}
+	return rc
+}
+
+// fluxRelease picks the bundled Flux release for a FluxInstance
+// distribution.version (a semver range such as "2.7.x", as Flux Operator
+// reads it) or a bootstrap-era version ("v2.7.5"): the newest bundled
+// release the range admits, else the bundled release of the same minor,
+// else the nearest one, with a note.
+func (v *Validator) fluxRelease(version string) (*openapi.CRDSet, string) {
+	var rels []*openapi.CRDSet // newest first, as the bundle lists them
+	for i := range v.bundle.index.Sets {
+		if v.bundle.index.Sets[i].Name == fluxSet {
+			rels = append(rels, &v.bundle.index.Sets[i])
+		}
+	}
+	if version == "" {
+		return rels[0], "no Flux version known: Flux " + rels[0].Version + "'s schemas are used"
+	}
+	if con, err := semver.NewConstraint(version); err == nil {
+		for _, r := range rels {
+			if sv, err := semver.NewVersion(r.Version); err == nil && con.Check(sv) {
+				return r, ""
+			}
+		}
+	}
+	want, err := semver.NewVersion(strings.TrimSuffix(strings.TrimSuffix(version, ".x"), ".*"))
+	if err != nil {
+		return rels[0], fmt.Sprintf("Flux version %q is not a version: Flux %s's schemas are used", version, rels[0].Version)
+	}
+	best, bestDist := rels[0], int64(-1)
+	for _, r := range rels {
+		sv, err := semver.NewVersion(r.Version)
+		if err != nil {
+			continue
+		}
+		if sv.Major() == want.Major() && sv.Minor() == want.Minor() {
+			return r, ""
+		}
+		dist := abs(int64(sv.Major())*1000 + int64(sv.Minor()) - (int64(want.Major())*1000 + int64(want.Minor())))
+		if bestDist < 0 || dist < bestDist {
+			best, bestDist = r, dist
+		}
+	}
+	return best, fmt.Sprintf("Flux %s has no bundled schemas: Flux %s's are used", version, best.Version)
+}
+
+func abs(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// Validate validates every object of the cluster and records the verdicts
+// in the model.
+func (v *Validator) Validate(c *model.Cluster) {
+	cs := v.forCluster(c)
+	for _, o := range c.Objects {
+		o.Schema = nil
+		r := v.check(cs, o)
+		if r.Status == model.SchemaMissing {
+			cs.info.Missing++
+		} else if r.Status != model.SchemaRemoved {
+			cs.info.Validated++
+		}
+		if r.Status != model.SchemaValid || r.Deprecated {
+			o.Schema = r
+		}
+	}
+	info := cs.info
+	c.Schemas = &info
+}
+
+func (v *Validator) check(cs *clusterSchemas, o *model.Object) *model.SchemaResult {
+	if v.local != nil {
+		if r, ok := v.checkLocal(o); ok {
+			return r
+		}
+	}
+	group, version := splitAPIVersion(o.APIVersion)
+	if e, ok := cs.crds[group+"/"+o.Kind]; ok {
+		return v.checkCRD(e, o, group, version)
+	}
+	if k, ok := v.kubeKinds[o.APIVersion+"/"+o.Kind]; ok {
+		src := "kubernetes " + v.kube.Version
+		s, err := v.kubeSchema(k)
+		if err != nil {
+			return &model.SchemaResult{Status: model.SchemaMissing, Source: src + ": " + err.Error()}
+		}
+		return validate(s, o, src)
+	}
+	if served := v.kubeGK[group+"/"+o.Kind]; len(served) > 0 {
+		// A built-in kind at a version this Kubernetes release no longer
+		// serves (the API server answers: no matches for kind).
+		sort.Strings(served)
+		repl := served[len(served)-1]
+		if group != "" {
+			repl = group + "/" + repl
+		}
+		return &model.SchemaResult{Status: model.SchemaRemoved, Source: "kubernetes " + v.kube.Version, Replacement: repl}
+	}
+	return &model.SchemaResult{Status: model.SchemaMissing}
+}
+
+func (v *Validator) checkCRD(e *crdEntry, o *model.Object, group, version string) *model.SchemaResult {
+	repl := e.crd.StorageVersion()
+	if repl != "" && group != "" {
+		repl = group + "/" + repl
+	}
+	cv := e.crd.Version(version)
+	if cv == nil || !cv.Served {
+		if !e.current {
+			return &model.SchemaResult{Status: model.SchemaMissing, Source: e.source}
+		}
+		return &model.SchemaResult{Status: model.SchemaRemoved, Source: e.source, Replacement: repl}
+	}
+	var r *model.SchemaResult
+	if cv.Schema == "" {
+		// A version without a schema accepts anything, as the API server does.
+		r = &model.SchemaResult{Status: model.SchemaValid, Source: e.source}
+	} else {
+		s, err := v.crdSchema(cv.Schema)
+		if err != nil {
+			return &model.SchemaResult{Status: model.SchemaMissing, Source: e.source + ": " + err.Error()}
+		}
+		r = validate(s, o, e.source)
+	}
+	if cv.Deprecated && e.current {
+		r.Deprecated, r.Warning = true, cv.Warning
+		if repl != o.APIVersion {
+			r.Replacement = repl
+		}
+	}
+	return r
+}
+
+// checkLocal validates against the team's schema locations through
+// kubeconform; ok is false when none holds a schema for the object.
+func (v *Validator) checkLocal(o *model.Object) (*model.SchemaResult, bool) {
+	data, err := json.Marshal(o.Object)
+	if err != nil {
+		return nil, false
+	}
+	res := v.local.ValidateResource(resource.Resource{Path: o.Location.Path, Bytes: data})
+	src := "schema location"
+	switch res.Status {
+	case validator.Valid:
+		return &model.SchemaResult{Status: model.SchemaValid, Source: src}, true
+	case validator.Invalid:
+		r := &model.SchemaResult{Status: model.SchemaInvalid, Source: src}
+		for _, e := range res.ValidationErrors {
+			r.Errors = append(r.Errors, model.SchemaError{Path: pointerPath(strings.Split(strings.TrimPrefix(e.Path, "/"), "/")), Message: e.Msg})
+		}
+		if len(r.Errors) == 0 && res.Err != nil {
+			r.Errors = append(r.Errors, model.SchemaError{Message: res.Err.Error()})
+		}
+		sortErrors(r.Errors)
+		return r, true
+	case validator.Error:
+		if res.Err != nil && !strings.Contains(res.Err.Error(), "could not find schema") {
+			return &model.SchemaResult{Status: model.SchemaInvalid, Source: src, Errors: []model.SchemaError{{Message: res.Err.Error()}}}, true
+		}
+	}
+	return nil, false
+}
+
+var printer = message.NewPrinter(language.English)
+
+// validate checks one object. Null fields are dropped first, as the API
+// server drops them when it decodes; SOPS metadata and SOPS-encrypted
+// values are not schema errors (kustomize-controller decrypts before it
+// applies).
+func validate(s *jsonschema.Schema, o *model.Object, source string) *model.SchemaResult {
+	inst := prune(o.Object)
+	_, sops := inst["sops"].(map[string]any)
+	if sops {
+		delete(inst, "sops")
+	}
+	err := s.Validate(inst)
+	if err == nil {
+		return &model.SchemaResult{Status: model.SchemaValid, Source: source}
+	}
+	r := &model.SchemaResult{Status: model.SchemaInvalid, Source: source}
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		r.Errors = []model.SchemaError{{Message: err.Error()}}
+		return r
+	}
+	seen := map[model.SchemaError]bool{}
+	for _, leaf := range leaves(ve) {
+		if sops && encrypted(inst, leaf.InstanceLocation) {
+			continue
+		}
+		e := model.SchemaError{Path: pointerPath(leaf.InstanceLocation), Message: message_(leaf)}
+		if !seen[e] {
+			seen[e] = true
+			r.Errors = append(r.Errors, e)
+		}
+	}
+	if len(r.Errors) == 0 {
+		return &model.SchemaResult{Status: model.SchemaValid, Source: source}
+	}
+	sortErrors(r.Errors)
+	return r
+}
+
+func message_(e *jsonschema.ValidationError) string {
+	return e.ErrorKind.LocalizedString(printer)
+}
+
+// leaves are the errors worth reporting: the innermost ones, except that an
+// anyOf or oneOf failure is reported as itself (its branches' errors would
+// each be half the story).
+func leaves(e *jsonschema.ValidationError) []*jsonschema.ValidationError {
+	switch e.ErrorKind.(type) {
+	case *kind.AnyOf, *kind.OneOf:
+		return []*jsonschema.ValidationError{e}
+	}
+	if len(e.Causes) == 0 {
+		return []*jsonschema.ValidationError{e}
+	}
+	var out []*jsonschema.ValidationError
+	for _, c := range e.Causes {
+		out = append(out, leaves(c)...)
+	}
+	return out
+}
+
+func sortErrors(es []model.SchemaError) {
+	sort.Slice(es, func(i, j int) bool {
+		if es[i].Path != es[j].Path {
+			return es[i].Path < es[j].Path
+		}
+		return es[i].Message < es[j].Message
+	})
+}
+
+// pointerPath turns an instance location into d1lint's field path
+// ("spec.containers[0].image"), as variable references are named.
+func pointerPath(loc []string) string {
+	var b strings.Builder
+	for _, p := range loc {
+		if p == "" {
+			continue
+		}
+		if _, err := strconv.Atoi(p); err == nil && b.Len() > 0 {
+			b.WriteString("[" + p + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+// prune copies obj without null map values.
+func prune(obj map[string]any) map[string]any {
+	out := make(map[string]any, len(obj))
+	for k, v := range obj {
+		if v == nil {
+			continue
+		}
+		out[k] = pruneValue(v)
+	}
+	return out
+}
+
+func pruneValue(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		return prune(t)
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = pruneValue(e)
+		}
+		return out
+	}
+	return v
+}
+
+// encrypted reports whether the value at loc is a SOPS-encrypted string.
+func encrypted(inst map[string]any, loc []string) bool {
+	var cur any = inst
+	for _, p := range loc {
+		switch t := cur.(type) {
+		case map[string]any:
+			cur = t[p]
+		case []any:
+			i, err := strconv.Atoi(p)
+			if err != nil || i < 0 || i >= len(t) {
+				return false
+			}
+			cur = t[i]
+		default:
+			return false
+		}
+	}
+	s, ok := cur.(string)
+	return ok && strings.HasPrefix(s, "ENC[")
+}
+
+func splitAPIVersion(av string) (group, version string) {
+	if i := strings.LastIndex(av, "/"); i >= 0 {
+		return av[:i], av[i+1:]
+	}
+	return "", av
+}

@@ -1,0 +1,282 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package schema
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"sigs.k8s.io/yaml"
+
+	"github.com/d1lint/d1lint/internal/model"
+)
+
+// obj decodes one YAML object into a rendered model object.
+func obj(t testing.TB, src string) *model.Object {
+	t.Helper()
+	var m map[string]any
+	require.NoError(t, yaml.Unmarshal([]byte(src), &m))
+	o := &model.Object{Object: m, Location: model.Location{Path: "x.yaml", Line: 1}}
+	o.APIVersion, _ = m["apiVersion"].(string)
+	o.Kind, _ = m["kind"].(string)
+	md, _ := m["metadata"].(map[string]any)
+	o.Name, _ = md["name"].(string)
+	o.Namespace, _ = md["namespace"].(string)
+	return o
+}
+
+func newValidator(t testing.TB, opts Options) *Validator {
+	t.Helper()
+	v, err := New(opts)
+	require.NoError(t, err)
+	return v
+}
+
+// verdict validates one object in a cluster running fluxVersion.
+func verdict(t testing.TB, v *Validator, fluxVersion, src string) *model.SchemaResult {
+	t.Helper()
+	o := obj(t, src)
+	c := &model.Cluster{Name: "c", Flux: model.Flux{Version: fluxVersion}, Objects: []*model.Object{o}}
+	v.Validate(c)
+	require.NotNil(t, c.Schemas)
+	if o.Schema == nil {
+		return &model.SchemaResult{Status: model.SchemaValid}
+	}
+	return o.Schema
+}
+
+const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+  creationTimestamp: null
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+          ports: [{containerPort: 8080}]
+          resources:
+            limits: {cpu: 1, memory: 128Mi}
+            requests: {cpu: 100m}
+          livenessProbe:
+            httpGet: {path: /, port: http}
+`
+
+func TestKubernetesKinds(t *testing.T) {
+	v := newValidator(t, Options{})
+	tests := map[string]struct {
+		src    string
+		status string
+		errors []model.SchemaError
+	}{
+		"valid (null fields, quantities, int-or-string)": {src: deployment, status: model.SchemaValid},
+		"unknown field": {src: deployment + "      serviceAcountName: web\n", status: model.SchemaInvalid,
+			errors: []model.SchemaError{{Path: "spec.template.spec", Message: "additional properties 'serviceAcountName' not allowed"}}},
+		"wrong type": {src: `apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  ports: [{port: "eighty"}]
+`, status: model.SchemaInvalid, errors: []model.SchemaError{{Path: "spec.ports[0].port", Message: "got string, want integer"}}},
+		"missing required field": {src: `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: admins, namespace: shop}
+subjects: [{kind: Group, name: admins}]
+`, status: model.SchemaInvalid, errors: []model.SchemaError{{Path: "", Message: "missing property 'roleRef'"}}},
+		"removed built-in version": {src: `apiVersion: policy/v1beta1
+kind: PodDisruptionBudget
+metadata: {name: web, namespace: shop}
+spec: {minAvailable: 1}
+`, status: model.SchemaRemoved},
+		"unknown kind": {src: "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n", status: model.SchemaMissing},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			r := verdict(t, v, "2.7.x", tt.src)
+			assert.Equal(t, tt.status, r.Status, "%+v", r)
+			assert.Equal(t, tt.errors, r.Errors)
+			if tt.status == model.SchemaRemoved {
+				assert.Equal(t, "policy/v1", r.Replacement)
+			}
+		})
+	}
+}
+
+const helmRelease = `kind: HelmRelease
+metadata: {name: podinfo, namespace: apps}
+spec:
+  interval: 10m
+  chart:
+    spec:
+      chart: podinfo
+      sourceRef: {kind: HelmRepository, name: podinfo}
+  values:
+    anything: [goes, here]
+`
+
+func TestFluxReleases(t *testing.T) {
+	v := newValidator(t, Options{})
+	r := verdict(t, v, "2.7.x", "apiVersion: helm.toolkit.fluxcd.io/v2\n"+helmRelease)
+	assert.Equal(t, model.SchemaValid, r.Status, "%+v", r)
+
+	// Flux 2.7 serves v2beta2 but deprecates it, and no longer serves v2beta1.
+	r = verdict(t, v, "2.7.x", "apiVersion: helm.toolkit.fluxcd.io/v2beta2\n"+helmRelease)
+	assert.Equal(t, model.SchemaValid, r.Status)
+	assert.True(t, r.Deprecated)
+	assert.Equal(t, "helm.toolkit.fluxcd.io/v2", r.Replacement)
+	assert.Equal(t, "flux 2.7.5", r.Source)
+
+	r = verdict(t, v, "2.7.x", "apiVersion: helm.toolkit.fluxcd.io/v2beta1\n"+helmRelease)
+	assert.Equal(t, model.SchemaRemoved, r.Status)
+	assert.Equal(t, "helm.toolkit.fluxcd.io/v2", r.Replacement)
+
+	// Flux 2.2 still served v2beta1 (deprecated) and did not know v2 yet.
+	r = verdict(t, v, "2.2.x", "apiVersion: helm.toolkit.fluxcd.io/v2beta1\n"+helmRelease)
+	assert.Equal(t, model.SchemaValid, r.Status)
+	assert.True(t, r.Deprecated)
+	assert.Equal(t, "helm.toolkit.fluxcd.io/v2beta2", r.Replacement)
+
+	// A field Flux's CRD does not know, and a Go duration.
+	r = verdict(t, v, "2.7.x", "apiVersion: helm.toolkit.fluxcd.io/v2\n"+helmRelease+"  timout: 5m\n")
+	assert.Equal(t, model.SchemaInvalid, r.Status)
+	assert.Equal(t, []model.SchemaError{{Path: "spec", Message: "additional properties 'timout' not allowed"}}, r.Errors)
+
+	// Metadata is ObjectMeta for custom resources too.
+	r = verdict(t, v, "2.7.x", "apiVersion: helm.toolkit.fluxcd.io/v2\n"+
+		"kind: HelmRelease\nmetadata: {name: p, namespace: a, lables: {x: y}}\nspec:\n  interval: 10m\n  chartRef: {kind: OCIRepository, name: p}\n")
+	assert.Equal(t, model.SchemaInvalid, r.Status)
+	assert.Equal(t, []model.SchemaError{{Path: "metadata", Message: "additional properties 'lables' not allowed"}}, r.Errors)
+}
+
+func TestFluxReleaseChoice(t *testing.T) {
+	v := newValidator(t, Options{})
+	newest := v.bundle.FluxVersions()[0]
+	for version, want := range map[string]string{
+		"2.7.x": "2.7.5", "2.7.2": "2.7.5", "v2.6.0": "2.6.4", ">=2.5.0 <2.6.0": "2.5.1", "2.x": newest, "": newest, "2.0.1": "2.2.3",
+	} {
+		rel, _ := v.fluxRelease(version)
+		assert.Equal(t, want, rel.Version, "distribution.version %q", version)
+	}
+}
+
+func TestSOPS(t *testing.T) {
+	v := newValidator(t, Options{})
+	r := verdict(t, v, "2.7.x", `apiVersion: v1
+kind: Secret
+metadata: {name: token, namespace: apps}
+type: Opaque
+stringData:
+  token: ENC[AES256_GCM,data:abc=,iv:x,tag:y,type:str]
+sops:
+  mac: ENC[AES256_GCM,data:abc=,iv:x,tag:y,type:str]
+  lastmodified: "2026-01-01T00:00:00Z"
+  version: 3.9.0
+`)
+	assert.Equal(t, model.SchemaValid, r.Status, "%+v", r)
+	// An encrypted value where the schema wants a number is no error either.
+	r = verdict(t, v, "2.7.x", `apiVersion: v1
+kind: ConfigMap
+metadata: {name: c, namespace: apps}
+data: {a: b}
+immutable: ENC[AES256_GCM,data:dHJ1ZQ==,iv:x,tag:y,type:bool]
+sops: {mac: "ENC[x]", version: 3.9.0}
+`)
+	assert.Equal(t, model.SchemaValid, r.Status, "%+v", r)
+}
+
+func TestRenderCRDs(t *testing.T) {
+	v := newValidator(t, Options{})
+	crd := obj(t, `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}
+  versions:
+    - name: v1alpha1
+      served: false
+      storage: false
+    - name: v1beta1
+      served: true
+      storage: false
+      deprecated: true
+      deprecationWarning: use example.com/v1
+      schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              required: [size]
+              properties:
+                size: {type: integer}
+                port: {x-kubernetes-int-or-string: true}
+                extra: {type: object, x-kubernetes-preserve-unknown-fields: true}
+`)
+	widget := func(version, spec string) *model.Object {
+		return obj(t, "apiVersion: example.com/"+version+"\nkind: Widget\nmetadata: {name: w, namespace: ns}\nspec: "+spec+"\n")
+	}
+	good, bad, old, gone := widget("v1", "{size: 3, port: http, extra: {any: thing}}"), widget("v1", "{port: 80, colour: red}"),
+		widget("v1beta1", "{whatever: 1}"), widget("v1alpha1", "{}")
+	c := &model.Cluster{Name: "c", Flux: model.Flux{Version: "2.7.x"}, Objects: []*model.Object{crd, good, bad, old, gone}}
+	v.Validate(c)
+	assert.Nil(t, crd.Schema, "the CRD is a valid CustomResourceDefinition")
+	assert.Nil(t, good.Schema)
+	require.NotNil(t, bad.Schema)
+	assert.Equal(t, model.SchemaInvalid, bad.Schema.Status)
+	assert.Equal(t, []model.SchemaError{{Path: "spec", Message: "additional properties 'colour' not allowed"}, {Path: "spec", Message: "missing property 'size'"}}, bad.Schema.Errors)
+	assert.Equal(t, "render", bad.Schema.Source)
+	require.NotNil(t, old.Schema)
+	assert.Equal(t, model.SchemaValid, old.Schema.Status)
+	assert.True(t, old.Schema.Deprecated)
+	assert.Equal(t, "use example.com/v1", old.Schema.Warning)
+	assert.Equal(t, "example.com/v1", old.Schema.Replacement)
+	require.NotNil(t, gone.Schema)
+	assert.Equal(t, model.SchemaRemoved, gone.Schema.Status)
+	assert.Equal(t, &model.Schemas{KubernetesVersion: v.KubeVersion(), FluxVersion: "2.7.5", FluxFrom: "bundle", Validated: 4}, c.Schemas)
+}
+
+func TestLocations(t *testing.T) {
+	v := newValidator(t, Options{Locations: []string{"testdata/locations"}})
+	r := verdict(t, v, "2.7.x", "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 1}\n")
+	assert.Equal(t, model.SchemaValid, r.Status, "%+v", r)
+	r = verdict(t, v, "2.7.x", "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: big}\n")
+	assert.Equal(t, model.SchemaInvalid, r.Status)
+	assert.Equal(t, "schema location", r.Source)
+	require.Len(t, r.Errors, 1)
+	assert.Equal(t, "spec.size", r.Errors[0].Path)
+	// What the locations do not hold still comes from the bundle.
+	r = verdict(t, v, "2.7.x", deployment+"      serviceAcountName: web\n")
+	assert.Equal(t, model.SchemaInvalid, r.Status)
+	assert.Equal(t, "kubernetes "+v.KubeVersion(), r.Source)
+}
+
+func TestOptionErrors(t *testing.T) {
+	for _, opts := range []Options{
+		{KubeVersion: "1.20"},
+		{Locations: []string{"https://raw.githubusercontent.com/yannh/kubernetes-json-schema/master"}},
+		{Locations: []string{"default"}},
+		{Locations: []string{"schemas/{{ .Bad"}},
+	} {
+		_, err := New(opts)
+		require.Error(t, err, "%+v", opts)
+		assert.ErrorIs(t, err, ErrUsage)
+	}
+	v, err := New(Options{KubeVersion: "v1.36"})
+	require.NoError(t, err)
+	assert.Equal(t, "1.36.3", v.KubeVersion())
+}
