@@ -134,6 +134,17 @@ func TestGolden(t *testing.T) {
 			contains: []string{`"rule": "D1-0401"`, `"file": "cases/undefined-var/variables.yaml"`, `"line": 2`, `"cluster": "undefined-var"`},
 		},
 		{
+			name: "check-schema-errors",
+			args: []string{"check", "--config", badFleet, "--cluster", "schema-errors"},
+			err:  errFindings,
+			contains: []string{
+				"cases/schema-errors/workloads.yaml:17\n          Deployment flux-system/web: spec.template.spec.serviceAcountName: unknown field",
+				"cases/schema-errors/workloads.yaml:32\n          Service flux-system/web: spec.ports[0].port: got string, want integer",
+				"cases/schema-errors/access.yaml:2\n          RoleBinding flux-system/web-readers: missing property 'roleRef'",
+				"HelmRelease flux-system/web: helm.toolkit.fluxcd.io/v2beta1 is no longer served by flux 2.7.5; use helm.toolkit.fluxcd.io/v2",
+			},
+		},
+		{
 			name:     "rules",
 			args:     []string{"rules"},
 			contains: []string{"D1-0001", "D1-0401", "multi-tenancy"},
@@ -259,9 +270,10 @@ func TestBadFleetProblems(t *testing.T) {
 		assert.Equal(t, "operator", s.Era, s.Name)
 		assert.Zero(t, s.Warnings, s.Name)
 	}
-	assert.Len(t, rows, 13)
+	assert.Len(t, rows, 14)
 	assert.Equal(t, 0, problems["good"])
 	assert.Equal(t, 0, problems["undefined-var"], "undefined variables are model data, not render problems")
+	assert.Equal(t, 0, problems["schema-errors"], "schema errors are findings, not render problems")
 	for _, c := range []string{"invalid-yaml", "missing-path", "escaping-path", "absolute-path", "remote-base",
 		"http-resource", "base-cycle", "self-apply", "missing-branch", "unmapped-source", "alias-bomb"} {
 		assert.Positive(t, problems[c], "cluster %s must report a problem", c)
@@ -399,6 +411,11 @@ func TestUsageErrors(t *testing.T) {
 		{"check format", []string{"check", "--format", "bogus", "--config", exampleFleet}, []string{`unknown format "bogus"`, "json, text"}},
 		{"check fail-on", []string{"check", "--fail-on", "fatal", "--config", exampleFleet}, []string{`unknown severity "fatal"`}},
 		{"unknown rule", []string{"rules", "D1-9999"}, []string{"no rule D1-9999"}},
+		{"unknown kube version", []string{"check", "--kube-version", "1.20", "--config", exampleFleet}, []string{"--kube-version", "Kubernetes 1.20 has no bundled schemas", "1.37.2"}},
+		{"remote schema location", []string{"build", "--schema-location", "https://example.invalid/schemas", "--config", exampleFleet}, []string{"never downloads schemas", "https://example.invalid/schemas"}},
+		{"schemas format", []string{"schemas", "--format", "bogus"}, []string{"--format must be table or json"}},
+		{"schemas of an unknown kind", []string{"schemas", "Gizmo"}, []string{"no bundled schema matches"}},
+
 		{"two rules", []string{"rules", "D1-0001", "D1-0002"}, []string{"at most one rule id"}},
 	}
 	for _, tt := range tests {
@@ -618,4 +635,23 @@ func TestCheckNothingFails(t *testing.T) {
 	r := run(t, "check", "--fleet", dir)
 	require.ErrorIs(t, r.err, ErrUsage)
 	assert.Contains(t, r.err.Error(), "nothing to check")
+}
+
+// TestSchemaFlags checks that --kube-version and --schema-location reach the
+// validator.
+func TestSchemaFlags(t *testing.T) {
+	r := run(t, "build", "--format", "json", "--cluster", "staging", "--kube-version", "v1.36", "--config", exampleFleet)
+	require.NoError(t, r.err, r.stderr)
+	assert.Contains(t, r.stdout, `"kubernetesVersion": "1.36.3"`)
+
+	// A location that holds a stricter Namespace schema comes before the bundle.
+	dir := t.TempDir()
+	loc := filepath.Join(dir, "v1.37.2-standalone-strict")
+	require.NoError(t, os.MkdirAll(loc, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(loc, "namespace-v1.json"),
+		[]byte(`{"type": "object", "required": ["spec"]}`), 0o644))
+	r = run(t, "check", "--cluster", "staging", "--schema-location", dir, "--config", exampleFleet)
+	require.ErrorIs(t, r.err, ErrFindings)
+	assert.Contains(t, r.stdout, "D1-0501")
+	assert.Contains(t, r.stdout, "missing property 'spec' (schema: schema location)")
 }

@@ -156,6 +156,8 @@ type SchemaError struct {
 	// Location is where the field is defined, when it can be told apart
 	// from the object's own location.
 	Location *Location `json:"location,omitempty"`
+	// Segments are Path's keys and indices, unescaped (not serialised).
+	Segments []string `json:"-"`
 }
 
 // Schemas says which schemas validated a cluster.

@@ -82,7 +82,14 @@ type builder struct {
 	// fail fast instead.
 	stuck atomic.Value
 	count atomic.Int64
+
+	// dirs maps a revision (repo, branch, commit) to the snapshot folder it
+	// was built from, so that findings can be traced to a field's line.
+	dirs sync.Map
 }
+
+// revisionKey names the revision a location was read at.
+func revisionKey(l model.Location) string { return l.Repo + "\x00" + l.Branch + "\x00" + l.Commit }
 
 type buildEntry struct {
 	once sync.Once
@@ -199,6 +206,7 @@ func (b *builder) run(snap *source.Snapshot, ks *unstructured.Unstructured, ksKe
 	if s, _ := b.stuck.Load().(string); s != "" {
 		return fail(model.ProblemLimit, rel, "not built: "+s)
 	}
+	b.dirs.Store(revisionKey(model.Location{Repo: snap.URL, Branch: snap.Branch, Commit: snap.Commit}), snap.Dir)
 
 	// Ask kustomize to annotate every object with the file it came from;
 	// the annotation is removed again below unless the user asked for it.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"strconv"
 	"sync"
 
 	"gopkg.in/yaml.v3"
@@ -24,9 +25,74 @@ type docPos struct {
 type lineIndex struct {
 	mu    sync.Mutex
 	files map[string][]docPos
+	trees map[string][]*yaml.Node
 }
 
-func newLineIndex() *lineIndex { return &lineIndex{files: map[string][]docPos{}} }
+func newLineIndex() *lineIndex {
+	return &lineIndex{files: map[string][]docPos{}, trees: map[string][]*yaml.Node{}}
+}
+
+// fieldLine returns the line of the field at path (map keys and list
+// indices) in the document of file that starts at docLine; 0 when the
+// document does not hold the whole path (the field came from a patch or a
+// generator). Files are parsed on first use: only findings ask.
+func (x *lineIndex) fieldLine(file string, docLine int, path []string) int {
+	x.mu.Lock()
+	docs, ok := x.trees[file]
+	if !ok {
+		docs = parseTrees(file)
+		x.trees[file] = docs
+	}
+	x.mu.Unlock()
+	for _, d := range docs {
+		if len(d.Content) == 0 || d.Content[0].Line != docLine {
+			continue
+		}
+		n, line := d.Content[0], d.Content[0].Line
+		for _, seg := range path {
+			switch n.Kind {
+			case yaml.MappingNode:
+				found := false
+				for i := 0; i+1 < len(n.Content); i += 2 {
+					if n.Content[i].Value == seg {
+						line, n, found = n.Content[i].Line, n.Content[i+1], true
+						break
+					}
+				}
+				if !found {
+					return 0
+				}
+			case yaml.SequenceNode:
+				i, err := strconv.Atoi(seg)
+				if err != nil || i < 0 || i >= len(n.Content) {
+					return 0
+				}
+				n = n.Content[i]
+				line = n.Line
+			default:
+				return 0
+			}
+		}
+		return line
+	}
+	return 0
+}
+
+func parseTrees(file string) []*yaml.Node {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil
+	}
+	var out []*yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		n := &yaml.Node{}
+		if err := dec.Decode(n); err != nil {
+			return out
+		}
+		out = append(out, n)
+	}
+}
 
 func (x *lineIndex) docs(path string) []docPos {
 	x.mu.Lock()

@@ -457,7 +457,11 @@ func (v *Validator) checkLocal(o *model.Object) (*model.SchemaResult, bool) {
 	case validator.Invalid:
 		r := &model.SchemaResult{Status: model.SchemaInvalid, Source: src}
 		for _, e := range res.ValidationErrors {
-			r.Errors = append(r.Errors, model.SchemaError{Path: pointerPath(strings.Split(strings.TrimPrefix(e.Path, "/"), "/")), Message: e.Msg})
+			segs := strings.Split(strings.TrimPrefix(e.Path, "/"), "/")
+			if e.Path == "" {
+				segs = nil
+			}
+			r.Errors = append(r.Errors, model.SchemaError{Path: pointerPath(segs), Segments: segs, Message: e.Msg})
 		}
 		if len(r.Errors) == 0 && res.Err != nil {
 			r.Errors = append(r.Errors, model.SchemaError{Message: res.Err.Error()})
@@ -494,15 +498,17 @@ func validate(s *jsonschema.Schema, o *model.Object, source string) *model.Schem
 		r.Errors = []model.SchemaError{{Message: err.Error()}}
 		return r
 	}
-	seen := map[model.SchemaError]bool{}
+	seen := map[string]bool{}
 	for _, leaf := range leaves(ve) {
 		if sops && encrypted(inst, leaf.InstanceLocation) {
 			continue
 		}
-		e := model.SchemaError{Path: pointerPath(leaf.InstanceLocation), Message: message_(leaf)}
-		if !seen[e] {
-			seen[e] = true
-			r.Errors = append(r.Errors, e)
+		for _, e := range schemaErrors(leaf) {
+			key := e.Path + "\x00" + e.Message
+			if !seen[key] {
+				seen[key] = true
+				r.Errors = append(r.Errors, e)
+			}
 		}
 	}
 	if len(r.Errors) == 0 {
@@ -512,8 +518,19 @@ func validate(s *jsonschema.Schema, o *model.Object, source string) *model.Schem
 	return r
 }
 
-func message_(e *jsonschema.ValidationError) string {
-	return e.ErrorKind.LocalizedString(printer)
+// schemaErrors words one validation error. An unknown field is named by
+// its own path, as kubectl names it, so that it can be located.
+func schemaErrors(e *jsonschema.ValidationError) []model.SchemaError {
+	if ap, ok := e.ErrorKind.(*kind.AdditionalProperties); ok {
+		var out []model.SchemaError
+		for _, p := range ap.Properties {
+			segs := append(append([]string{}, e.InstanceLocation...), p)
+			out = append(out, model.SchemaError{Path: pointerPath(segs), Segments: segs, Message: "unknown field"})
+		}
+		return out
+	}
+	segs := append([]string{}, e.InstanceLocation...)
+	return []model.SchemaError{{Path: pointerPath(segs), Segments: segs, Message: e.ErrorKind.LocalizedString(printer)}}
 }
 
 // leaves are the errors worth reporting: the innermost ones, except that an
