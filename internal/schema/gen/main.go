@@ -121,15 +121,15 @@ type builder struct {
 func module(mod, version string) (*zip.Reader, string, error) {
 	cmd := exec.Command("go", "mod", "download", "-json", mod+"@"+version)
 	cmd.Dir = os.TempDir()
-	var stdout bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, os.Stderr
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	runErr := cmd.Run()
 	var info struct{ Zip, Sum, Error string }
 	if err := json.Unmarshal(stdout.Bytes(), &info); err != nil {
-		return nil, "", fmt.Errorf("go mod download: %v: %w", runErr, err)
+		return nil, "", fmt.Errorf("go mod download: %v: %w: %s", runErr, err, stderr.Bytes())
 	}
 	if info.Zip == "" {
-		return nil, "", fmt.Errorf("go mod download: %s", info.Error)
+		return nil, "", fmt.Errorf("go mod download: %s %s", info.Error, stderr.Bytes())
 	}
 	data, err := os.ReadFile(info.Zip)
 	if err != nil {
