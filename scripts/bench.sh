@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Measures d1lint's render speed against the targets of the renderer issue:
-#   - the d1 corpus (../shared/corpus/d1, laid out with its mkrepos.sh) under 300 ms;
-#   - a synthetic 100-cluster x 20-namespace fleet under 10 s and 1 GiB peak memory.
+# Measures d1lint's speed against the targets of the issues:
+#   - render: the d1 corpus (../shared/corpus/d1, laid out with its mkrepos.sh)
+#     under 300 ms; a synthetic 100-cluster x 20-namespace fleet under 10 s
+#     and 1 GiB peak memory;
+#   - schema validation: under 150 ms added to the d1 corpus, under 5 s to the
+#     100-cluster fleet (a fresh bundle and compile each iteration);
+#   - rule evaluation (rules/ benchmarks).
 # Usage: scripts/bench.sh [BENCHTIME]   (default 10x)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +15,8 @@ trap 'rm -rf "$work"' EXIT
 
 echo "== go test -bench (in-process render, GOGC as the CLI sets it)"
 go test ./internal/render/ -run '^$' -bench . -benchtime "$benchtime"
+go test ./internal/schema/ -run '^$' -bench . -benchtime "$benchtime"
+go test ./rules/ -run '^$' -bench . -benchtime "$benchtime"
 
 echo "== the built binary, end to end"
 go build -o "$work/d1lint" ./cmd/d1lint

@@ -136,6 +136,8 @@ func TestE2EUsage(t *testing.T) {
 		{"unknown flag", []string{"build", "--bogus"}, "d1lint: usage error: unknown flag: --bogus"},
 		{"graph without --cluster", []string{"graph", "--config", exampleConfig}, "pick one cluster with --cluster (have: prod-eu, staging)"},
 		{"unknown command", []string{"lint"}, `unknown command "lint"`},
+		{"unknown Kubernetes release", []string{"check", "--kube-version", "1.19", "--config", exampleConfig}, "Kubernetes 1.19 has no bundled schemas"},
+		{"remote schema location", []string{"check", "--schema-location", "https://example.invalid/s", "--config", exampleConfig}, "never downloads schemas"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -180,4 +182,17 @@ func TestE2ECheck(t *testing.T) {
 
 	p = d1lint(t, "", "check", "--fail-on", "nope", "--config", exampleConfig)
 	assert.Equal(t, exitUsage, p.code)
+}
+
+func TestE2ESchemas(t *testing.T) {
+	p := d1lint(t, "", "schemas", "--source", "flux", "GitRepository")
+	require.Equal(t, exitOK, p.code, p.stderr)
+	assert.Contains(t, p.stdout, "source.toolkit.fluxcd.io  GitRepository  v1, v1beta2 (deprecated)")
+
+	// Schema findings from the built binary, with the field's line.
+	p = d1lint(t, "", "check", "--config", badConfig, "--cluster", "schema-errors")
+	assert.Equal(t, exitFindings, p.code)
+	assert.Contains(t, p.stdout, "cases/schema-errors/workloads.yaml:17")
+	assert.Contains(t, p.stdout, "spec.template.spec.serviceAcountName: unknown field")
+	assert.Contains(t, p.stdout, "D1-0503")
 }

@@ -1119,6 +1119,63 @@ func TestShareThreshold(t *testing.T) {
 	}
 }
 
+// TestShareDistinguishes: subschemas that differ in anything (a keyword,
+// a value, an order, a property name, a nesting) are never conflated,
+// even when each of them repeats.
+func TestShareDistinguishes(t *testing.T) {
+	base := func() map[string]any { return big("X") }
+	with := func(f func(map[string]any)) func() map[string]any {
+		return func() map[string]any { s := base(); f(s); return s }
+	}
+	name := func(s map[string]any) map[string]any {
+		return s["properties"].(map[string]any)["name"].(map[string]any)
+	}
+	variants := []func() map[string]any{
+		base,
+		with(func(s map[string]any) { s["minProperties"] = 1 }),
+		with(func(s map[string]any) { s["maxProperties"] = 1 }),
+		with(func(s map[string]any) { name(s)["maxLength"] = 254 }),
+		with(func(s map[string]any) { name(s)["minLength"] = 253; delete(name(s), "maxLength") }),
+		with(func(s map[string]any) { name(s)["maxLength"] = "253" }),
+		with(func(s map[string]any) { s["required"] = l{"namespace"} }),
+		with(func(s map[string]any) { s["required"] = l{"name", "namespace"} }),
+		with(func(s map[string]any) { s["required"] = l{"namespace", "name"} }),
+		with(func(s map[string]any) {
+			p := s["properties"].(map[string]any)
+			p["nam"] = p["name"]
+			delete(p, "name")
+		}),
+		with(func(s map[string]any) { s["additionalProperties"] = true }),
+		with(func(s map[string]any) { s["properties"].(map[string]any)["optional"] = m{"type": "string"} }),
+		with(func(s map[string]any) { s["items"] = m{"type": "string"} }),
+		with(func(s map[string]any) { s["items"] = l{m{"type": "string"}} }),
+		with(func(s map[string]any) { s["anyOf"] = l{m{"type": "object"}, m{"type": "null"}} }),
+		with(func(s map[string]any) { s["anyOf"] = l{m{"type": "null"}, m{"type": "object"}} }),
+		with(func(s map[string]any) { s["oneOf"] = l{m{"type": "object"}, m{"type": "null"}} }),
+		with(func(s map[string]any) { s["patternProperties"] = s["properties"]; delete(s, "properties") }),
+		with(func(s map[string]any) { s["x"] = s["properties"]; delete(s, "properties") }),
+	}
+	doc := m{"type": "object", "properties": m{}}
+	props := doc["properties"].(map[string]any)
+	for i, v := range variants {
+		props[fmt.Sprintf("v%02d-a", i)] = v()
+		props[fmt.Sprintf("v%02d-b", i)] = m{"type": "array", "items": v()}
+		props[fmt.Sprintf("v%02d-c", i)] = m{"anyOf": l{m{"type": "string"}, v()}}
+	}
+	original := copyMap(doc)
+	share(doc)
+	checkShared(t, original, doc)
+	assert.Len(t, sharedDefs(doc), len(variants), "one definition per variant")
+	for i := range variants {
+		a := props[fmt.Sprintf("v%02d-a", i)]
+		assert.Equal(t, a, props[fmt.Sprintf("v%02d-b", i)].(map[string]any)["items"], i)
+		assert.Equal(t, a, props[fmt.Sprintf("v%02d-c", i)].(map[string]any)["anyOf"].([]any)[1], i)
+		for j := range i {
+			assert.NotEqual(t, a, props[fmt.Sprintf("v%02d-a", j)], "variants %d and %d conflated", j, i)
+		}
+	}
+}
+
 // TestSharePropertiesNotReplaced: a properties map is not a schema; the
 // same properties under two different schemas stay where they are.
 func TestSharePropertiesNotReplaced(t *testing.T) {

@@ -161,7 +161,7 @@ func (s *sharer) replace(m map[string]any) map[string]any {
 			s.defs[name] = m // reserve before descending: a repeat inside refers to it too
 			s.rewriteChildren(m)
 		}
-		return map[string]any{"$ref": "#/definitions/x" + name}
+		return map[string]any{"$ref": "#/definitions/" + name}
 	}
 	s.rewriteChildren(m)
 	return m
