@@ -236,6 +236,7 @@ func TestBadInputs(t *testing.T) {
 		"unmapped-source": {[]string{model.ProblemUnresolvedSource}, []string{"cases/unmapped-source/sources.yaml"}},
 		"alias-bomb":      {[]string{model.ProblemFileRefused}, []string{"cases/alias-bomb/laughs.yaml"}},
 		"undefined-var":   {},
+		"schema-errors":   {},
 	}
 	require.Len(t, fl.Clusters, len(cases))
 	for _, c := range fl.Clusters {

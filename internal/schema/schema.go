@@ -72,6 +72,9 @@ type Validator struct {
 	smu      sync.RWMutex
 	compiled map[string]*compiled
 
+	anyOnce     sync.Once
+	anyFluxCRDs map[string]*crdEntry
+
 	rmu        sync.Mutex
 	render     map[string]*renderCRD // CRD objects from renders, by digest
 	renderDocs map[string][]byte     // their version schemas, by digest
@@ -272,21 +275,66 @@ func (v *Validator) forCluster(c *model.Cluster) *clusterSchemas {
 	// CRDs leave out (a bootstrap-era gotk-components.yaml may install only
 	// some controllers; the others' kinds then find no match on the cluster
 	// either, but their schemas still say what a valid object is).
-	rel, note := v.fluxRelease(c.Flux.Version)
-	cs.info.FluxFrom, cs.info.FluxVersion = "bundle", rel.Version
-	if fluxInRender {
-		cs.info.FluxFrom = "render"
-	}
-	if note != "" {
-		cs.info.Notes = append(cs.info.Notes, note)
-	}
-	for i := range rel.CRDs {
-		cs.crds[rel.CRDs[i].Group+"/"+rel.CRDs[i].Kind] = &crdEntry{crd: &rel.CRDs[i], source: "flux " + rel.Version, current: true}
+	if c.Flux.Version == "" && !fluxInRender {
+		// Nothing says which Flux the cluster runs (no FluxInstance, a
+		// placeholder gotk-components.yaml): validate each Flux object
+		// against the newest bundled release that serves its version, and
+		// claim nothing about removals or deprecations.
+		cs.info.FluxFrom = "bundle"
+		cs.info.Notes = append(cs.info.Notes, "no Flux version known: each Flux object is validated against the newest bundled release that serves its API version; removed and deprecated versions are not reported")
+		for gk, e := range v.anyFlux() {
+			cs.crds[gk] = e
+		}
+	} else {
+		rel, note := v.fluxRelease(c.Flux.Version)
+		cs.info.FluxFrom, cs.info.FluxVersion = "bundle", rel.Version
+		if fluxInRender {
+			cs.info.FluxFrom = "render"
+		}
+		if note != "" {
+			cs.info.Notes = append(cs.info.Notes, note)
+		}
+		for i := range rel.CRDs {
+			cs.crds[rel.CRDs[i].Group+"/"+rel.CRDs[i].Kind] = &crdEntry{crd: &rel.CRDs[i], source: "flux " + rel.Version, current: true}
+		}
 	}
 	for _, e := range fromRender {
 		cs.crds[e.crd.Group+"/"+e.crd.Kind] = e
 	}
 	return cs
+}
+
+// anyFlux merges every bundled Flux release's CRDs: each API version any
+// release served, with the newest release's schema for it.
+func (v *Validator) anyFlux() map[string]*crdEntry {
+	v.anyOnce.Do(func() {
+		v.anyFluxCRDs = map[string]*crdEntry{}
+		sets := v.bundle.index.Sets
+		for i := len(sets) - 1; i >= 0; i-- { // oldest first: newer releases override
+			if sets[i].Name != fluxSet {
+				continue
+			}
+			for _, c := range sets[i].CRDs {
+				gk := c.Group + "/" + c.Kind
+				e, ok := v.anyFluxCRDs[gk]
+				if !ok {
+					e = &crdEntry{crd: &openapi.CRD{Group: c.Group, Kind: c.Kind}, source: "flux (version unknown)"}
+					v.anyFluxCRDs[gk] = e
+				}
+				for _, cv := range c.Versions {
+					if !cv.Served {
+						continue
+					}
+					if old := e.crd.Version(cv.Name); old != nil {
+						*old = cv
+					} else {
+						e.crd.Versions = append(e.crd.Versions, cv)
+					}
+				}
+			}
+		}
+	})
+	return v.anyFluxCRDs
 }
 
 // renderCRD parses a CRD found in a render, once per distinct object.

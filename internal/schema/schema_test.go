@@ -289,3 +289,23 @@ func TestOptionErrors(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "1.36.3", v.KubeVersion())
 }
+
+// TestUnknownFluxVersion: with nothing saying which Flux a cluster runs,
+// an object is validated against a release that serves its version, and no
+// removal or deprecation is claimed.
+func TestUnknownFluxVersion(t *testing.T) {
+	v := newValidator(t, Options{})
+	for _, av := range []string{"helm.toolkit.fluxcd.io/v2beta1", "helm.toolkit.fluxcd.io/v2"} {
+		o := obj(t, "apiVersion: "+av+"\n"+helmRelease)
+		c := &model.Cluster{Name: "c", Objects: []*model.Object{o}}
+		v.Validate(c)
+		assert.Nil(t, o.Schema, "%s: %+v", av, o.Schema)
+		assert.Empty(t, c.Schemas.FluxVersion)
+		assert.NotEmpty(t, c.Schemas.Notes)
+	}
+	o := obj(t, "apiVersion: helm.toolkit.fluxcd.io/v2\n"+helmRelease+"  timout: 5m\n")
+	v.Validate(&model.Cluster{Name: "c", Objects: []*model.Object{o}})
+	require.NotNil(t, o.Schema)
+	assert.Equal(t, []string{"spec.timout: unknown field"}, msgs(o.Schema.Errors))
+	assert.Equal(t, "flux (version unknown)", o.Schema.Source)
+}
