@@ -396,3 +396,22 @@ func TestUnknownClusterIsUsageError(t *testing.T) {
 	_, err = New(Options{FleetPath: "/does/not/exist"})
 	require.ErrorIs(t, err, ErrUsage)
 }
+
+// TestSchemaOptionsFromConfig: kubeVersion and schemaLocations in
+// .d1lint.yaml reach the validator, locations relative to the file.
+func TestSchemaOptionsFromConfig(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, ".d1lint.yaml")
+	require.NoError(t, os.WriteFile(p, []byte("kubeVersion: \"1.36\"\nschemaLocations: [schemas, \"/abs/{{.Group}}.json\"]\n"), 0o644))
+	cfg, err := config.Load(p)
+	require.NoError(t, err)
+	opts := OptionsFromConfig(cfg)
+	assert.Equal(t, "1.36", opts.Schemas.KubeVersion)
+	assert.Equal(t, []string{filepath.Join(dir, "schemas"), "/abs/{{.Group}}.json"}, opts.Schemas.Locations)
+
+	// An unknown release is a usage error when the renderer is made.
+	opts.FleetPath, opts.Schemas.KubeVersion = dir, "1.2"
+	_, err = New(opts)
+	require.Error(t, err)
+	assert.ErrorIs(t, err, ErrUsage)
+}
