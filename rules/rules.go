@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -333,7 +334,11 @@ func (c *Catalogue) evaluate(ctx context.Context, in Input) ([]finding.Finding, 
 	if err != nil {
 		return nil, err
 	}
-	return append(out, custom...), nil
+	out = append(out, custom...)
+	for i := range out {
+		out[i].SetFingerprint()
+	}
+	return out, nil
 }
 
 // reported is the shape result.fail builds.
@@ -346,6 +351,10 @@ type reported struct {
 	Object   *finding.Object `json:"object"`
 	Location *model.Location `json:"location"`
 	Chain    []string        `json:"chain"`
+	// Field is the offending field: a list of keys and indices
+	// (["spec", "ref", "branch"]), which lets d1lint locate it, even in the
+	// patch that set it; or a path string, shown as is.
+	Field any `json:"field"`
 }
 
 func decode(raw []byte) (finding.Finding, error) {
@@ -360,6 +369,22 @@ func decode(raw []byte) (finding.Finding, error) {
 		Object: r.Object, Message: r.Message, Chain: r.Chain}
 	if r.Location != nil {
 		f.Repo, f.Branch, f.File, f.Line = r.Location.Repo, r.Location.Branch, r.Location.Path, r.Location.Line
+	}
+	switch field := r.Field.(type) {
+	case string:
+		f.Field = field
+	case []any:
+		for _, seg := range field {
+			switch v := seg.(type) {
+			case string:
+				f.FieldPath = append(f.FieldPath, v)
+			case float64:
+				f.FieldPath = append(f.FieldPath, strconv.Itoa(int(v)))
+			default:
+				return finding.Finding{}, fmt.Errorf("field segments are strings or indices, got %v: %s", seg, raw)
+			}
+		}
+		f.Field = finding.FieldString(f.FieldPath)
 	}
 	return f, nil
 }

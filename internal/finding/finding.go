@@ -5,8 +5,12 @@
 package finding
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"sort"
+	"strconv"
+	"strings"
 )
 
 // Severities, most severe first.
@@ -60,8 +64,37 @@ type Finding struct {
 	File    string `json:"file,omitempty"`
 	Line    int    `json:"line,omitempty"`
 	Message string `json:"message"`
+	// Field is the offending field of the object when the rule names one
+	// (spec.ref.branch); the location is then the field's line, in the
+	// patch that set it when a patch did.
+	Field string `json:"field,omitempty"`
+	// FieldPath is Field's keys and indices, when the rule gave them.
+	FieldPath []string `json:"-"`
 	// Chain is the Flux Kustomizations that applied the object, root first.
 	Chain []string `json:"chain,omitempty"`
+	// Fingerprint identifies the finding across runs and commits: a hash of
+	// the rule, cluster, object, field and message (not the file or line,
+	// which move with unrelated edits).
+	Fingerprint string `json:"fingerprint"`
+	// Baseline is set by --new-since: "new" when the baseline revision did
+	// not have the finding, "existing" when it did.
+	Baseline string `json:"baseline,omitempty"`
+}
+
+// Baseline values.
+const (
+	New      = "new"
+	Existing = "existing"
+)
+
+// SetFingerprint computes f.Fingerprint.
+func (f *Finding) SetFingerprint() {
+	h := sha256.New()
+	for _, s := range []string{f.Rule, f.Cluster, objKey(f.Object), f.Field, f.Message} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	f.Fingerprint = hex.EncodeToString(h.Sum(nil)[:12])
 }
 
 // Sort orders findings deterministically: by cluster, severity (most
@@ -91,5 +124,27 @@ func objKey(o *Object) string {
 	if o == nil {
 		return ""
 	}
-	return o.Kind + "/" + o.Namespace + "/" + o.Name
+	return o.APIVersion + "/" + o.Kind + "/" + o.Namespace + "/" + o.Name
+}
+
+// FieldString shows a field path as d1lint names fields:
+// spec.template.spec.containers[0].image; a key holding a dot or a slash is
+// bracketed: metadata.labels["toolkit.fluxcd.io/tenant"].
+func FieldString(path []string) string {
+	var b strings.Builder
+	for _, p := range path {
+		if _, err := strconv.Atoi(p); err == nil && b.Len() > 0 {
+			b.WriteString("[" + p + "]")
+			continue
+		}
+		if strings.ContainsAny(p, "./[]") {
+			b.WriteString("[" + strconv.Quote(p) + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(p)
+	}
+	return b.String()
 }
