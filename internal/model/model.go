@@ -310,6 +310,9 @@ type VarRef struct {
 	Object ObjectID `json:"object"`
 	// Field is the field path, e.g. "spec.values.host".
 	Field string `json:"field"`
+	// Path is Field's keys and indices (["spec", "values", "host"]): rules
+	// pass it as a finding's field, which d1lint locates to the line.
+	Path []string `json:"path"`
 	// Status is resolved, defaulted, undefined or not-substituted.
 	Status string `json:"status"`
 	// Substituted is whether postBuild substitution ran on the object.

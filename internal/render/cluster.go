@@ -420,7 +420,7 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 		u := &unstructured.Unstructured{Object: obj}
 		id := model.ObjectID{APIVersion: u.GetAPIVersion(), Kind: u.GetKind(), Namespace: u.GetNamespace(), Name: u.GetName()}
 		for _, v := range uses {
-			refs = append(refs, &model.VarRef{Name: v.name, Expression: v.expr, Kustomization: n.m.Key, Object: id, Field: v.field,
+			refs = append(refs, &model.VarRef{Name: v.name, Expression: v.expr, Kustomization: n.m.Key, Object: id, Field: v.field, Path: v.segs,
 				Status: varStatus(v, vars, substituted), Substituted: substituted, HasDefault: v.hasDefault, Location: loc})
 		}
 		unstructs = append(unstructs, u)

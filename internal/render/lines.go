@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"os"
-	"strconv"
 	"sync"
 
 	"gopkg.in/yaml.v3"
@@ -25,57 +24,23 @@ type docPos struct {
 type lineIndex struct {
 	mu    sync.Mutex
 	files map[string][]docPos
-	trees map[string][]*yaml.Node
+	nodes map[string][]*yaml.Node
 }
 
 func newLineIndex() *lineIndex {
-	return &lineIndex{files: map[string][]docPos{}, trees: map[string][]*yaml.Node{}}
+	return &lineIndex{files: map[string][]docPos{}, nodes: map[string][]*yaml.Node{}}
 }
 
-// fieldLine returns the line of the field at path (map keys and list
-// indices) in the document of file that starts at docLine; 0 when the
-// document does not hold the whole path (the field came from a patch or a
-// generator). Files are parsed on first use: only findings ask.
-func (x *lineIndex) fieldLine(file string, docLine int, path []string) int {
+// trees returns the YAML documents of file, parsed once.
+func (x *lineIndex) trees(file string) []*yaml.Node {
 	x.mu.Lock()
-	docs, ok := x.trees[file]
+	defer x.mu.Unlock()
+	docs, ok := x.nodes[file]
 	if !ok {
 		docs = parseTrees(file)
-		x.trees[file] = docs
+		x.nodes[file] = docs
 	}
-	x.mu.Unlock()
-	for _, d := range docs {
-		if len(d.Content) == 0 || d.Content[0].Line != docLine {
-			continue
-		}
-		n, line := d.Content[0], d.Content[0].Line
-		for _, seg := range path {
-			switch n.Kind {
-			case yaml.MappingNode:
-				found := false
-				for i := 0; i+1 < len(n.Content); i += 2 {
-					if n.Content[i].Value == seg {
-						line, n, found = n.Content[i].Line, n.Content[i+1], true
-						break
-					}
-				}
-				if !found {
-					return 0
-				}
-			case yaml.SequenceNode:
-				i, err := strconv.Atoi(seg)
-				if err != nil || i < 0 || i >= len(n.Content) {
-					return 0
-				}
-				n = n.Content[i]
-				line = n.Line
-			default:
-				return 0
-			}
-		}
-		return line
-	}
-	return 0
+	return docs
 }
 
 func parseTrees(file string) []*yaml.Node {

@@ -142,27 +142,17 @@ func (r *Renderer) validate(c *model.Cluster) {
 	r.locateFields(c)
 }
 
-// locateFields points each schema error at the line of its field, when the
-// object's source document holds that field.
+// locateFields points each schema error at the line that sets its field:
+// the patch that set it, or the object's own document.
 func (r *Renderer) locateFields(c *model.Cluster) {
 	for _, o := range c.Objects {
-		if o.Schema == nil || len(o.Schema.Errors) == 0 || o.Location.Line == 0 {
+		if o.Schema == nil || len(o.Schema.Errors) == 0 {
 			continue
 		}
-		dir, ok := r.builder.dirs.Load(revisionKey(o.Location))
-		if !ok {
-			continue
-		}
-		file := filepath.Join(dir.(string), filepath.FromSlash(o.Location.Path))
 		for i := range o.Schema.Errors {
 			e := &o.Schema.Errors[i]
-			if len(e.Segments) == 0 {
-				continue
-			}
-			if line := r.builder.lines.fieldLine(file, o.Location.Line, e.Segments); line > 0 && line != o.Location.Line {
-				l := o.Location
-				l.Line = line
-				e.Location = &l
+			if loc := r.Locate(c, o, e.Segments); loc != nil && *loc != o.Location {
+				e.Location = loc
 			}
 		}
 	}

@@ -99,6 +99,7 @@ var defaultOps = map[string]bool{"-": true, "+": true, "=": true, "?": true, ":-
 // varUse is a ${VAR} reference found in an object before substitution.
 type varUse struct {
 	name, expr, field string
+	segs              []string
 	hasDefault        bool
 }
 
@@ -110,8 +111,8 @@ type varUse struct {
 func findVars(obj map[string]any) (uses []varUse, dollar bool, err error) {
 	var out []varUse
 	var firstErr error
-	var walk func(v any, path string)
-	visit := func(s, path string) {
+	var walk func(v any, path string, segs []string)
+	visit := func(s, path string, segs []string) {
 		if !strings.Contains(s, "$") {
 			return
 		}
@@ -131,7 +132,7 @@ func findVars(obj map[string]any) (uses []varUse, dollar bool, err error) {
 					nodes(c)
 				}
 			case *parse.FuncNode:
-				out = append(out, varUse{name: t.Param, expr: exprOf(t), field: path, hasDefault: defaultOps[t.Name]})
+				out = append(out, varUse{name: t.Param, expr: exprOf(t), field: path, segs: segs, hasDefault: defaultOps[t.Name]})
 				for _, a := range t.Args {
 					nodes(a)
 				}
@@ -139,7 +140,7 @@ func findVars(obj map[string]any) (uses []varUse, dollar bool, err error) {
 		}
 		nodes(tree.Root)
 	}
-	walk = func(v any, path string) {
+	walk = func(v any, path string, segs []string) {
 		switch t := v.(type) {
 		case map[string]any:
 			keys := make([]string, 0, len(t))
@@ -152,18 +153,19 @@ func findVars(obj map[string]any) (uses []varUse, dollar bool, err error) {
 				if path != "" {
 					p = path + "." + k
 				}
-				visit(k, p)
-				walk(t[k], p)
+				s := append(segs[:len(segs):len(segs)], k)
+				visit(k, p, s)
+				walk(t[k], p, s)
 			}
 		case []any:
 			for i, e := range t {
-				walk(e, path+"["+strconv.Itoa(i)+"]")
+				walk(e, path+"["+strconv.Itoa(i)+"]", append(segs[:len(segs):len(segs)], strconv.Itoa(i)))
 			}
 		case string:
-			visit(t, path)
+			visit(t, path, segs)
 		}
 	}
-	walk(obj, "")
+	walk(obj, "", nil)
 	return out, dollar, firstErr
 }
 
