@@ -132,6 +132,14 @@ func Load(path string) (*Config, error) {
 	if err != nil {
 		return nil, invalid(fmt.Errorf("invalid configuration: %w", err))
 	}
+	return Parse(data, path)
+}
+
+// Parse reads a configuration file's content; path names the file for
+// messages, and relative paths in it resolve against path's folder. A
+// configuration read from another revision (--config-ref) still resolves
+// its paths against the working tree's folder.
+func Parse(data []byte, path string) (*Config, error) {
 	var c Config
 	if err := yaml.UnmarshalStrict(data, &c); err != nil {
 		return nil, invalid(fmt.Errorf("invalid configuration %s: %w", path, err))

@@ -261,3 +261,20 @@ func (g *gitRepo) peel(h plumbing.Hash) (*object.Commit, error) {
 	}
 	return nil, fmt.Errorf("tag chain too long at %s", h)
 }
+
+// findRevision resolves a git revision as git rev-parse would name it (a
+// branch, a remote-tracking branch such as origin/main, a tag, a full or
+// abbreviated hash, HEAD~1) to a commit.
+func (g *gitRepo) findRevision(rev string) (commit string, err error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	h, err := g.repo.ResolveRevision(plumbing.Revision(rev))
+	if err != nil || h == nil {
+		return "", nil
+	}
+	c, err := g.peel(*h)
+	if err != nil || c == nil {
+		return "", err
+	}
+	return c.Hash.String(), nil
+}

@@ -695,3 +695,63 @@ func DefaultTempDir() string {
 	}
 	return os.TempDir()
 }
+
+// Revision materialises the files of a git revision (a branch, origin/main,
+// a tag, a hash) of the repository mapped for url, as git rev-parse names
+// revisions. It stands in for the working tree when a check is compared with
+// a baseline (--new-since).
+func (r *Resolver) Revision(url, rev string) (*Snapshot, error) {
+	ms, err := r.candidates(url)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		if !m.git {
+			continue
+		}
+		g, err := r.repo(m.Path)
+		if err != nil {
+			return nil, err
+		}
+		commit, err := g.findRevision(rev)
+		if err != nil {
+			return nil, fmt.Errorf("resolving %s in %s: %w", rev, m.display, err)
+		}
+		if commit != "" {
+			return r.materialise(gitPlan(m, commit, "", "revision "+rev), "")
+		}
+	}
+	return nil, errorf(ErrRefNotFound, "revision %s not found in %s", rev, displayPaths(ms))
+}
+
+// RepoRoot returns the root of the git working tree that holds path (a file
+// or folder), walking up from it; "" when none does.
+func RepoRoot(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return ""
+	}
+	for dir := abs; ; {
+		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+// WorktreeBranch is the branch the working tree at path stands for, as the
+// Resolver decides it: the branch checked out, or on a detached HEAD the
+// branch GITHUB_BASE_REF names; "" when neither tells.
+func WorktreeBranch(path string, getenv func(string) string) (string, error) {
+	r := &Resolver{opts: Options{Getenv: getenv}.withDefaults(), repos: map[string]*repoEntry{}}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	branch, _, _, err := r.checkedOut(mapping{Mapping: Mapping{Path: abs}, display: path})
+	return branch, err
+}

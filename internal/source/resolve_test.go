@@ -518,3 +518,25 @@ func TestCheckPath(t *testing.T) {
 	_, skip, refuse := checkPath("apps/.gitkeep")
 	assert.False(t, skip || refuse)
 }
+
+// Revision reads any revision git rev-parse names, from git objects, never
+// the working tree's edits.
+func TestRevision(t *testing.T) {
+	f := newFixture(t)
+	r := newResolver(t, Options{}, Mapping{URL: appsURL, Path: f.dir})
+	for rev, want := range map[string]string{
+		"main": f.main2, "HEAD": f.main2, "main~1": f.main1, "production": f.prod,
+		"origin/only-remote": f.onlyRemote, "v1.2.0": f.prod, f.main1[:10]: f.main1,
+	} {
+		s, err := r.Revision(appsURL, rev)
+		require.NoError(t, err, rev)
+		assert.Equal(t, ModeGit, s.Mode, rev)
+		assert.Equal(t, want, s.Commit, rev)
+		assert.NotContains(t, files(t, s.Dir), "apps/untracked.yaml", rev)
+	}
+	s, err := r.Revision(appsURL, "main")
+	require.NoError(t, err)
+	assert.Equal(t, "branch: main\n", read(t, s, "apps/app.yaml"), "committed content, not the working tree's edit")
+	_, err = r.Revision(appsURL, "no-such-rev")
+	assert.ErrorIs(t, err, ErrRefNotFound)
+}
