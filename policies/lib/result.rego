@@ -3,12 +3,20 @@
 #   Builds every finding, so that its shape lives in one place. Rules pass
 #   rego.metadata.chain() and the details of the violation; the rule's
 #   identity (id, title, category, severity) comes from its METADATA.
+#   A finding about one field of its object names that field, so that
+#   d1lint can point at the line that sets it.
 package d1lint.lib.result
 
 # fail returns the finding of the rule whose metadata chain is given.
 # details holds "message" and, when known, "object" ({apiVersion, kind,
 # namespace, name}), "location" ({repo, branch, commit, path, line}) and
-# "chain" (the Kustomization keys that applied it).
+# "chain" (the Kustomization keys that applied it), and "field" when the
+# finding is about one field of that object: a list of keys and indices
+# (["spec", "ref", "branch"], ["spec", "dependsOn", 0]; indices as numbers
+# or strings), which d1lint locates in the object's sources (in the patch
+# that set the field when a kustomize or Flux patch did, else in the
+# object's own document) and moves the finding's location to that line; or
+# a string, shown as is but not located (for a location already known).
 fail(chain, details) := object.union(
 	{
 		"rule": meta.custom.id,
@@ -40,3 +48,21 @@ object_details(obj, message) := {
 	"chain": object.get(obj, "chain", []),
 	"message": message,
 }
+
+# object_field_details are the details of a finding about one field of a
+# rendered object: object_details plus "field", the field's keys and
+# indices. Point at a field the object has (for one that is missing, its
+# nearest parent that exists, such as ["spec"]).
+object_field_details(obj, field, message) := with_field(object_details(obj, message), field)
+
+# with_field adds "field" to the details of a finding; an empty field
+# (null, "", []) is left out.
+with_field(details, field) := object.union(details, {"field": field}) if {
+	not empty_field(field)
+} else := details
+
+empty_field(null)
+
+empty_field("")
+
+empty_field([])

@@ -15,7 +15,7 @@ package d1lint.rules.branch_mapping.environment_path
 
 import data.d1lint.lib.result
 
-report contains result.fail(rego.metadata.chain(), result.object_details(obj, sprintf(
+report contains result.fail(rego.metadata.chain(), result.object_field_details(obj, ["spec", "path"], sprintf(
 	"Kustomization %s applies %q, naming environment %q literally, on cluster %s (environment %q); write that folder as ${ENVIRONMENT}",
 	[k.key, k.path, env, input.cluster.name, input.cluster.runtimeInfo.ENVIRONMENT],
 ))) if {

@@ -34,6 +34,7 @@ test_literal_environment if {
 		"object": ks,
 		"location": loc,
 		"chain": chain,
+		"field": ["spec", "path"],
 		"message": "Kustomization flux-system/ingress applies \"components/ingress/staging\", naming environment \"staging\" literally, on cluster prod-eu (environment \"production\"); write that folder as ${ENVIRONMENT}",
 	}}
 }

@@ -22,31 +22,43 @@ root := k if {
 	k.key == input.cluster.root
 }
 
-report contains result.fail(rego.metadata.chain(), {
-	"object": root_object,
-	"location": root.location,
-	"chain": object.get(root, "chain", []),
-	"message": sprintf("root Kustomization %s of cluster %s applies %q; it must apply the cluster's own folder %q", [
-		root.key, input.cluster.name, path, want,
-	]),
-}) if {
+# The findings name the offending field (spec.path, the spec.ref field)
+# when the root Kustomization or the source is a rendered object (bootstrap
+# era: gotk-sync.yaml); a FluxInstance's generated root is not, and the
+# location (the FluxInstance, whose spec.sync sets them) says enough.
+report contains result.fail(rego.metadata.chain(), result.with_field(
+	{
+		"object": root_object,
+		"location": root.location,
+		"chain": object.get(root, "chain", []),
+		"message": sprintf("root Kustomization %s of cluster %s applies %q; it must apply the cluster's own folder %q", [
+			root.key, input.cluster.name, path, want,
+		]),
+	},
+	rendered_field(root_object, ["spec", "path"]),
+)) if {
 	path := object.get(root, ["spec", "path"], object.get(root, "path", ""))
 	want := concat("/", ["clusters", input.cluster.name])
 	normalise(path) != want
 }
 
-report contains result.fail(rego.metadata.chain(), {
-	"object": {"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": s.kind, "namespace": s.namespace, "name": s.name},
-	"location": s.location,
-	"chain": object.get(root, "chain", []),
-	"message": sprintf("the fleet repository source %s of cluster %s reads %s; the fleet root must follow branch %q (clusters differ by path, not by branch)", [
-		s.key, input.cluster.name, describe(object.get(s, "ref", {})), fleet_branch,
-	]),
-}) if {
+report contains result.fail(rego.metadata.chain(), result.with_field(
+	{
+		"object": source_object,
+		"location": s.location,
+		"chain": object.get(root, "chain", []),
+		"message": sprintf("the fleet repository source %s of cluster %s reads %s; the fleet root must follow branch %q (clusters differ by path, not by branch)", [
+			s.key, input.cluster.name, describe(ref), fleet_branch,
+		]),
+	},
+	rendered_field(source_object, ref_field(ref)),
+)) if {
 	some s in input.cluster.sources
 	s.key == root.source
 	s.kind == "GitRepository"
-	not follows(object.get(s, "ref", {}), fleet_branch)
+	ref := object.get(s, "ref", {})
+	not follows(ref, fleet_branch)
+	source_object := {"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": s.kind, "namespace": s.namespace, "name": s.name}
 }
 
 root_object := {"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization", "namespace": root.namespace, "name": root.name}
@@ -69,3 +81,26 @@ describe(ref) := sprintf("branch %q", [ref.branch]) if {
 } else := sprintf("commit %q", [ref.commit]) if {
 	ref.commit
 } else := "the default branch (spec.ref is empty: master)"
+
+# ref_field is the spec.ref field describe names (spec when the ref is
+# empty).
+ref_field(ref) := ["spec", "ref", "branch"] if {
+	ref.branch
+} else := ["spec", "ref", "name"] if {
+	ref.name
+} else := ["spec", "ref", "tag"] if {
+	ref.tag
+} else := ["spec", "ref", "semver"] if {
+	ref.semver
+} else := ["spec", "ref", "commit"] if {
+	ref.commit
+} else := ["spec"]
+
+# rendered_field is field when obj is among the rendered objects, else null
+# (no field).
+rendered_field(obj, field) := field if {
+	some o in object.get(input.cluster, "objects", [])
+	o.kind == obj.kind
+	object.get(o, "namespace", "") == obj.namespace
+	o.name == obj.name
+} else := null

@@ -61,3 +61,40 @@ test_main_and_own_folder if {
 test_no_root_is_not_judged_here if {
 	count(fleet_root.report) == 0 with input as {"cluster": {"name": "x", "root": "flux-system/flux-system", "kustomizations": [], "sources": []}}
 }
+
+# Bootstrap era: the root Kustomization and its GitRepository are rendered
+# objects (gotk-sync.yaml), so the findings name the offending fields.
+test_bootstrap_fields if {
+	c := cluster("./clusters/production", {"branch": "production"})
+	objects := [
+		object.union(root_obj, {"location": root_loc, "appliedBy": "flux-system/flux-system"}),
+		object.union(src_obj, {"location": root_loc, "appliedBy": "flux-system/flux-system"}),
+	]
+	r := fleet_root.report with input as {"cluster": object.union(c, {"objects": objects})}
+	{[f.object.kind, f.field] | some f in r} == {
+		["Kustomization", ["spec", "path"]],
+		["GitRepository", ["spec", "ref", "branch"]],
+	}
+}
+
+test_ref_fields if {
+	r := fleet_root.report with input as {"cluster": object.union(
+		cluster("clusters/prod-eu", {"tag": "v1"}),
+		{"objects": [object.union(src_obj, {"location": root_loc})]},
+	)}
+	[f.field | some f in r] == [["spec", "ref", "tag"]]
+	r2 := fleet_root.report with input as {"cluster": object.union(
+		cluster("clusters/prod-eu", {}),
+		{"objects": [object.union(src_obj, {"location": root_loc})]},
+	)}
+	[f.field | some f in r2] == [["spec"]]
+}
+
+# Operator era: the root is generated from the FluxInstance, no field.
+test_operator_era_names_no_field if {
+	r := fleet_root.report with input as {"cluster": cluster("./clusters/production", {"name": "refs/heads/production"})}
+	count(r) == 2
+	every f in r {
+		not f.field
+	}
+}

@@ -39,10 +39,16 @@ report contains result.fail(rego.metadata.chain(), result.object_details(obj, sp
 	some obj in automation
 }
 
-report contains result.fail(rego.metadata.chain(), result.object_details(obj, sprintf(
-	"ImageUpdateAutomation %s pushes to branch %q; image automation pushes only to %q, and other branches take its changes by promotion",
-	[object_name(obj), push, automation_branch],
-))) if {
+# The automation itself is the finding above (no field); this one names the
+# field that sets the branch it pushes to.
+report contains result.fail(rego.metadata.chain(), result.object_field_details(
+	obj,
+	push_field(obj.object.spec),
+	sprintf(
+		"ImageUpdateAutomation %s pushes to branch %q; image automation pushes only to %q, and other branches take its changes by promotion",
+		[object_name(obj), push, automation_branch],
+	),
+)) if {
 	input.cluster.runtimeInfo.GIT_BRANCH == automation_branch
 	some obj in automation
 	obj.kind == "ImageUpdateAutomation"
@@ -55,6 +61,11 @@ push_branch(spec) := spec.git.push.branch if {
 } else := spec.git.checkout.ref.branch if {
 	spec.git.checkout.ref.branch
 }
+
+# push_field is the field push_branch reads.
+push_field(spec) := ["spec", "git", "push", "branch"] if {
+	spec.git.push.branch
+} else := ["spec", "git", "checkout", "ref", "branch"]
 
 object_name(o) := concat("/", [o.namespace, o.name]) if object.get(o, "namespace", "") != ""
 

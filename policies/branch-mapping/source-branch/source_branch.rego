@@ -17,6 +17,8 @@ package d1lint.rules.branch_mapping.source_branch
 
 import data.d1lint.lib.result
 
+# The finding names the ref field that sets the branch (spec when the ref
+# is empty and the default branch is read).
 report contains result.fail(rego.metadata.chain(), {
 	"object": {"apiVersion": api_version(s), "kind": s.kind, "namespace": s.namespace, "name": s.name},
 	"location": s.location,
@@ -24,6 +26,7 @@ report contains result.fail(rego.metadata.chain(), {
 	"message": sprintf("%s %s/%s reads %s at branch %q, but cluster %s follows %q (GIT_BRANCH of its runtime-info); set spec.ref.branch to ${GIT_BRANCH}", [
 		s.kind, s.namespace, s.name, s.url, got, input.cluster.name, want,
 	]),
+	"field": branch_field(object.get(s, "ref", {})),
 }) if {
 	want := input.cluster.runtimeInfo.GIT_BRANCH
 	fleet := normalise_url(fleet_source.url)
@@ -52,6 +55,16 @@ branch(ref) := trim_prefix(ref.name, "refs/heads/") if {
 }
 
 branch(ref) := "master" if count(ref) == 0
+
+# branch_field is the field branch reads.
+branch_field(ref) := ["spec", "ref", "branch"] if ref.branch
+
+branch_field(ref) := ["spec", "ref", "name"] if {
+	not ref.branch
+	startswith(ref.name, "refs/heads/")
+}
+
+branch_field(ref) := ["spec"] if count(ref) == 0
 
 source_objects(s) := [obj |
 	some obj in input.cluster.objects

@@ -38,14 +38,16 @@ test_literal_branch if {
 		"object": obj,
 		"location": loc,
 		"chain": chain,
+		"field": ["spec", "ref", "branch"],
 		"message": "GitRepository shop/flux-apps reads https://github.com/acme/apps.git at branch \"main\", but cluster prod-eu follows \"production\" (GIT_BRANCH of its runtime-info); set spec.ref.branch to ${GIT_BRANCH}",
 	}}
 }
 
 test_ref_name_and_empty_ref if {
 	r1 := source_branch.report with input as {"cluster": cluster([apps({"name": "refs/heads/main"})])}
-	count(r1) == 1
+	[f.field | some f in r1] == [["spec", "ref", "name"]]
 	r2 := source_branch.report with input as {"cluster": cluster([apps({})])}
+	[f.field | some f in r2] == [["spec"]]
 	[f.message | some f in r2] == ["GitRepository shop/flux-apps reads https://github.com/acme/apps.git at branch \"master\", but cluster prod-eu follows \"production\" (GIT_BRANCH of its runtime-info); set spec.ref.branch to ${GIT_BRANCH}"]
 }
 

@@ -26,12 +26,27 @@ report contains result.fail(rego.metadata.chain(), {
 	"location": object.get(k, "location", null),
 	"chain": k.chain,
 	"message": message(k.key, members),
+	"field": entry_field(k, members),
 }) if {
 	some k in input.cluster.kustomizations
 	k.key in cyclic
 	members := {x | some x in reach[k.key]; k.key in reach[x]}
 	k.key == min(members)
 }
+
+# entry_field is the dependsOn entry of k that leads into the cycle (the
+# model keeps the spec's order; the first entry when several name the next
+# member).
+entry_field(k, members) := ["spec", "dependsOn", min({i |
+	some i, d in k.dependsOn
+	ordering.dep_key(d) == next
+})] if {
+	next := next_member(cycle(k.key, members), k.key)
+} else := ["spec", "dependsOn"]
+
+next_member(c, _) := c[1] if count(c) > 1
+
+next_member(c, key) := key if count(c) == 1
 
 # reach maps a Kustomization key to the keys its dependsOn entries lead to,
 # itself included.

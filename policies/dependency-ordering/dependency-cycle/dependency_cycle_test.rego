@@ -27,6 +27,7 @@ test_cycle_reported_once_on_smallest_key if {
 		"object": {"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization", "namespace": "flux-system", "name": "a"},
 		"location": loc,
 		"chain": ["flux-system/flux-system", "flux-system/a"],
+		"field": ["spec", "dependsOn", 0],
 		"message": "Kustomizations flux-system/a -> flux-system/b -> flux-system/c -> flux-system/a depend on each other in a cycle: none of them will ever be applied. Remove the dependsOn entry that closes the cycle",
 	}}
 }
@@ -34,6 +35,14 @@ test_cycle_reported_once_on_smallest_key if {
 test_self_dependency if {
 	r := dependency_cycle.report with input as {"cluster": {"kustomizations": ks({"a": ["a"], "b": ["a"]})}}
 	[f.message | some f in r] == ["Kustomizations flux-system/a -> flux-system/a depend on each other in a cycle: none of them will ever be applied. Remove the dependsOn entry that closes the cycle"]
+}
+
+# The field names the entry that leads into the cycle, at its index.
+test_field_names_the_entry_into_the_cycle if {
+	r := dependency_cycle.report with input as {"cluster": {"kustomizations": ks({"root": [], "a": ["root", "b"], "b": ["a"]})}}
+	[f.field | some f in r] == [["spec", "dependsOn", 1]]
+	r2 := dependency_cycle.report with input as {"cluster": {"kustomizations": ks({"a": ["b", "a"], "b": []})}}
+	[f.field | some f in r2] == [["spec", "dependsOn", 1]]
 }
 
 test_two_cycles_two_findings if {

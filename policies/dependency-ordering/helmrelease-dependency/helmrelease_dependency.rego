@@ -16,10 +16,11 @@ package d1lint.rules.dependency_ordering.helmrelease_dependency
 import data.d1lint.lib.ordering
 import data.d1lint.lib.result
 
-report contains result.fail(rego.metadata.chain(), result.object_details(o, msg)) if {
+# The finding names the dependsOn entry.
+report contains result.fail(rego.metadata.chain(), result.object_field_details(o, ["spec", "dependsOn", i], msg)) if {
 	some o in input.cluster.objects
 	helm_release(o)
-	some d in object.get(o.object, ["spec", "dependsOn"], [])
+	some i, d in object.get(o.object, ["spec", "dependsOn"], [])
 	object.get(d, "kind", "HelmRelease") == "HelmRelease"
 	target := sprintf("%s/%s", [object.get(d, "namespace", o.namespace), object.get(d, "name", "")])
 	not target in release_keys

@@ -26,6 +26,7 @@ test_missing_target_in_own_namespace if {
 		"object": {"apiVersion": "helm.toolkit.fluxcd.io/v2", "kind": "HelmRelease", "namespace": "ingress-nginx", "name": "ingress-nginx"},
 		"location": loc,
 		"chain": ["flux-system/flux-system", "flux-system/ingress-controllers"],
+		"field": ["spec", "dependsOn", 0],
 		"message": "HelmRelease ingress-nginx/ingress-nginx depends on HelmRelease ingress-nginx/kyverno, which this cluster does not have, so it will never be installed: point dependsOn at an existing HelmRelease (namespace defaults to ingress-nginx) or remove the entry",
 	}}
 }
@@ -44,4 +45,11 @@ test_other_kinds_are_not_checked if {
 		hr("ingress-nginx", "ingress-nginx", [{"name": "kyverno", "namespace": "kyverno"}]),
 	]}}
 	count(r) == 1
+}
+
+test_field_names_the_entry if {
+	r := helmrelease_dependency.report with input as {"cluster": {"helmReleases": releases, "objects": [
+		hr("kyverno", "policies", [{"name": "kyverno"}, {"name": "cert-manager", "namespace": "cert-manager"}, {"name": "nope"}]),
+	]}}
+	{f.field | some f in r} == {["spec", "dependsOn", 1], ["spec", "dependsOn", 2]}
 }

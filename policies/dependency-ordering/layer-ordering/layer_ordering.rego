@@ -18,6 +18,8 @@ package d1lint.rules.dependency_ordering.layer_ordering
 import data.d1lint.lib.ordering
 import data.d1lint.lib.result
 
+# The finding names spec.dependsOn, or spec when the configs Kustomization
+# has no dependsOn at all.
 report contains result.fail(rego.metadata.chain(), {
 	"object": {
 		"apiVersion": "kustomize.toolkit.fluxcd.io/v1",
@@ -28,6 +30,7 @@ report contains result.fail(rego.metadata.chain(), {
 	"location": object.get(k, "location", null),
 	"chain": k.chain,
 	"message": sprintf("Kustomization %s does not depend on %s, so the configs are applied without waiting for their controllers: add `- name: %s` to its dependsOn", [k.key, controllers, controllers_name]),
+	"field": depends_on_field(k),
 }) if {
 	some k in input.cluster.kustomizations
 	endswith(k.name, "-configs")
@@ -38,3 +41,7 @@ report contains result.fail(rego.metadata.chain(), {
 	controllers in ordering.keys
 	not controllers in graph.reachable(ordering.depends_on, {k.key})
 }
+
+depends_on_field(k) := ["spec", "dependsOn"] if {
+	count(object.get(k, "dependsOn", [])) > 0
+} else := ["spec"]

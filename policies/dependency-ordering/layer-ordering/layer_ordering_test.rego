@@ -25,8 +25,17 @@ test_configs_without_controllers_dependency if {
 		"object": {"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization", "namespace": "flux-system", "name": "ingress-configs"},
 		"location": loc,
 		"chain": ["flux-system/flux-system", "flux-system/ingress-configs"],
+		"field": ["spec", "dependsOn"],
 		"message": "Kustomization flux-system/ingress-configs does not depend on flux-system/ingress-controllers, so the configs are applied without waiting for their controllers: add `- name: ingress-controllers` to its dependsOn",
 	}}
+}
+
+test_no_depends_on_names_spec if {
+	r := layer_ordering.report with input as {"cluster": {"kustomizations": [
+		k("ingress-controllers", []),
+		k("ingress-configs", []),
+	]}}
+	[f.field | some f in r] == [["spec"]]
 }
 
 test_transitive_dependency_is_enough if {

@@ -14,6 +14,7 @@ package d1lint.rules.dependency_ordering.missing_dependency
 
 import data.d1lint.lib.result
 
+# The finding names the dependsOn entry (the model keeps the spec's order).
 report contains result.fail(rego.metadata.chain(), {
 	"object": {
 		"apiVersion": "kustomize.toolkit.fluxcd.io/v1",
@@ -24,9 +25,10 @@ report contains result.fail(rego.metadata.chain(), {
 	"location": object.get(k, "location", null),
 	"chain": k.chain,
 	"message": sprintf("Kustomization %s depends on %s/%s, which this cluster does not have", [k.key, d.namespace, d.name]),
+	"field": ["spec", "dependsOn", i],
 }) if {
 	some k in input.cluster.kustomizations
-	some d in object.get(k, "dependsOn", [])
+	some i, d in object.get(k, "dependsOn", [])
 	not rendered(d)
 }
 

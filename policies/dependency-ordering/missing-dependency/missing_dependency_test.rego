@@ -21,6 +21,7 @@ test_missing_target if {
 		"object": {"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization", "namespace": "flux-system", "name": "app"},
 		"location": loc,
 		"chain": ["flux-system/root", "flux-system/app"],
+		"field": ["spec", "dependsOn", 1],
 		"message": "Kustomization flux-system/app depends on flux-system/nope, which this cluster does not have",
 	}}
 }

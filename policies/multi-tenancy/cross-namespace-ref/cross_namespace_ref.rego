@@ -18,10 +18,16 @@ package d1lint.rules.multi_tenancy.cross_namespace_ref
 import data.d1lint.lib.result
 import data.d1lint.lib.tenancy
 
-report contains result.fail(rego.metadata.chain(), result.object_details(o, sprintf(
-	"%s %s/%s (%s) refers to %s in namespace %s through %s: under lockdown Flux refuses references across namespaces; use an object in %s instead",
-	[o.kind, o.namespace, o.name, role(o), ref.target, ref.namespace, ref.field, o.namespace],
-))) if {
+# The finding names the reference's namespace field
+# (["spec", "dependsOn", 1, "namespace"]).
+report contains result.fail(rego.metadata.chain(), result.object_field_details(
+	o,
+	array.concat(ref.path, ["namespace"]),
+	sprintf(
+		"%s %s/%s (%s) refers to %s in namespace %s through %s: under lockdown Flux refuses references across namespaces; use an object in %s instead",
+		[o.kind, o.namespace, o.name, role(o), ref.target, ref.namespace, ref.field, o.namespace],
+	),
+)) if {
 	some o in tenancy.tenant_reconcilers
 	some ref in references(o)
 	ref.namespace != ""
@@ -32,23 +38,31 @@ references(o) := {ref |
 	some field, r in refs(o)
 	ref := {
 		"field": field,
-		"namespace": object.get(r, "namespace", ""),
-		"target": sprintf("%s %s", [object.get(r, "kind", default_kind(o)), object.get(r, "name", "")]),
+		"path": r.path,
+		"namespace": object.get(r.ref, "namespace", ""),
+		"target": sprintf("%s %s", [object.get(r.ref, "kind", default_kind(o)), object.get(r.ref, "name", "")]),
 	}
 }
 
+# refs maps the field of each reference (spec.dependsOn[1]) to the
+# reference and its path.
 refs(o) := object.union(
-	{"spec.sourceRef": r | r := o.object.spec.sourceRef},
+	reference(o, ["spec", "sourceRef"]),
 	dependencies(o),
 ) if o.kind == "Kustomization"
 
 refs(o) := object.union_n([
-	{"spec.chart.spec.sourceRef": r | r := o.object.spec.chart.spec.sourceRef},
-	{"spec.chartRef": r | r := o.object.spec.chartRef},
+	reference(o, ["spec", "chart", "spec", "sourceRef"]),
+	reference(o, ["spec", "chartRef"]),
 	dependencies(o),
 ]) if o.kind == "HelmRelease"
 
-dependencies(o) := {sprintf("spec.dependsOn[%d]", [i]): d |
+reference(o, path) := {concat(".", path): {"ref": r, "path": path} |
+	r := object.get(o.object, path, null)
+	is_object(r)
+}
+
+dependencies(o) := {sprintf("spec.dependsOn[%d]", [i]): {"ref": d, "path": ["spec", "dependsOn", i]} |
 	some i, d in object.get(o.object, ["spec", "dependsOn"], [])
 }
 

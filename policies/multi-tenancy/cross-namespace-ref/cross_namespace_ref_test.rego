@@ -31,6 +31,7 @@ test_kustomization_source_in_flux_system if {
 		"object": {"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization", "namespace": "shop", "name": "flux-shop"},
 		"location": fleet_loc,
 		"chain": tenant_chain,
+		"field": ["spec", "sourceRef", "namespace"],
 		"message": "Kustomization shop/flux-shop (a tenant Kustomization) refers to GitRepository flux-system in namespace flux-system through spec.sourceRef: under lockdown Flux refuses references across namespaces; use an object in shop instead",
 	}}
 }
@@ -45,6 +46,7 @@ test_helm_release_references if {
 		"HelmRelease shop/storefront (applied by tenant Kustomization shop/flux-shop) refers to HelmRepository acme-charts in namespace flux-system through spec.chart.spec.sourceRef: under lockdown Flux refuses references across namespaces; use an object in shop instead",
 		"HelmRelease shop/storefront (applied by tenant Kustomization shop/flux-shop) refers to HelmRelease postgres in namespace db through spec.dependsOn[1]: under lockdown Flux refuses references across namespaces; use an object in shop instead",
 	}
+	{f.field | some f in r} == {["spec", "chart", "spec", "sourceRef", "namespace"], ["spec", "dependsOn", 1, "namespace"]}
 	some f in r
 	f.object == {"apiVersion": "helm.toolkit.fluxcd.io/v2", "kind": "HelmRelease", "namespace": "shop", "name": "storefront"}
 	f.location == apps_loc
@@ -55,11 +57,13 @@ test_chart_ref if {
 	hr := object.union(object.remove(storefront, ["object"]), {"object": {"spec": {"chartRef": {"kind": "OCIRepository", "name": "storefront", "namespace": "blog"}}}})
 	r := cross_namespace_ref.report with input as {"cluster": {"objects": [hr]}}
 	{f.message | some f in r} == {"HelmRelease shop/storefront (applied by tenant Kustomization shop/flux-shop) refers to OCIRepository storefront in namespace blog through spec.chartRef: under lockdown Flux refuses references across namespaces; use an object in shop instead"}
+	{f.field | some f in r} == {["spec", "chartRef", "namespace"]}
 }
 
 test_kustomization_depends_on_another_namespace if {
 	k := object.union(shop, {"object": {"spec": {"dependsOn": [{"name": "flux-blog", "namespace": "blog"}]}}})
-	count(cross_namespace_ref.report) == 1 with input as {"cluster": {"objects": [k]}}
+	r := cross_namespace_ref.report with input as {"cluster": {"objects": [k]}}
+	[f.field | some f in r] == [["spec", "dependsOn", 0, "namespace"]]
 }
 
 test_same_namespace if {

@@ -16,7 +16,9 @@ package d1lint.rules.multi_tenancy.tenant_namespace_label
 import data.d1lint.lib.result
 import data.d1lint.lib.tenancy
 
-report contains result.fail(rego.metadata.chain(), result.object_details(ns, sprintf(
+# The finding names metadata.labels, or metadata when the Namespace has no
+# labels at all.
+report contains result.fail(rego.metadata.chain(), result.object_field_details(ns, labels_field(ns.object), sprintf(
 	"Namespace %s holds tenant Kustomization %s but has no label %s, which the policies that copy tenant secrets select on; add the label to the Namespace",
 	[ns.name, concat(", ", sort(tenants[ns.name])), tenant_label],
 ))) if {
@@ -40,6 +42,10 @@ tenant_kustomizations := [o |
 	object.get(o, "namespace", "") != ""
 	not tenancy.privileged(o.namespace)
 ]
+
+labels_field(obj) := ["metadata", "labels"] if {
+	object.get(obj, ["metadata", "labels"], null) != null
+} else := ["metadata"]
 
 has_label(obj) if object.get(obj, ["metadata", "labels", tenant_label], null) != null
 

@@ -31,8 +31,15 @@ test_unlabelled_tenant_namespace if {
 		"object": {"apiVersion": "v1", "kind": "Namespace", "namespace": "", "name": "shop"},
 		"location": loc,
 		"chain": tenant_chain,
+		"field": ["metadata", "labels"],
 		"message": "Namespace shop holds tenant Kustomization shop/flux-shop but has no label toolkit.fluxcd.io/tenant, which the policies that copy tenant secrets select on; add the label to the Namespace",
 	}}
+}
+
+test_namespace_without_labels_names_metadata if {
+	ns := object.union(object.remove(namespace("shop", {}), ["object"]), {"object": {"metadata": {"name": "shop"}}})
+	r := tenant_namespace_label.report with input as {"cluster": {"objects": [ns, kustomization("shop", "flux-shop")]}}
+	[f.field | some f in r] == [["metadata"]]
 }
 
 test_labelled_tenant_namespace if {

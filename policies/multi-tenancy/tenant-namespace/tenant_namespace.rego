@@ -18,7 +18,10 @@ package d1lint.rules.multi_tenancy.tenant_namespace
 import data.d1lint.lib.result
 import data.d1lint.lib.tenancy
 
-report contains result.fail(rego.metadata.chain(), result.object_details(o, msg)) if {
+# The finding names metadata.namespace, or metadata when the object has no
+# namespace (when kustomize's namespace transformer set it, d1lint finds no
+# line for it and keeps the object's).
+report contains result.fail(rego.metadata.chain(), result.object_field_details(o, namespace_field(ns), msg)) if {
 	some o in input.cluster.objects
 	not o.kind in privileged_kinds
 	tenant := tenancy.namespace_of(o.appliedBy)
@@ -27,6 +30,10 @@ report contains result.fail(rego.metadata.chain(), result.object_details(o, msg)
 	ns != tenant
 	msg := message(o, ns, tenant)
 }
+
+namespace_field("") := ["metadata"]
+
+namespace_field(ns) := ["metadata", "namespace"] if ns != ""
 
 message(o, "", tenant) := sprintf(
 	"%s %s is applied by tenant Kustomization %s but has no namespace (it is cluster-scoped, or nothing sets its namespace): a tenant may only create objects in its namespace %s; set namespace %s or move it to the platform",

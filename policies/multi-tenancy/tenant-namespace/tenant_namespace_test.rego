@@ -21,6 +21,7 @@ test_other_namespace if {
 		"object": {"apiVersion": "v1", "kind": "ConfigMap", "namespace": "blog", "name": "settings"},
 		"location": loc,
 		"chain": chain,
+		"field": ["metadata", "namespace"],
 		"message": "ConfigMap blog/settings is applied by tenant Kustomization shop/flux-shop but lives in namespace blog: a tenant may only create objects in its namespace shop; move it to shop or have the platform create it",
 	}}
 }
@@ -39,6 +40,7 @@ test_no_namespace if {
 		"object": {"apiVersion": "kyverno.io/v1", "kind": "ClusterPolicy", "namespace": "", "name": "shop-policy"},
 		"location": loc,
 		"chain": chain,
+		"field": ["metadata"],
 		"message": "ClusterPolicy shop-policy is applied by tenant Kustomization shop/flux-shop but has no namespace (it is cluster-scoped, or nothing sets its namespace): a tenant may only create objects in its namespace shop; set namespace shop or move it to the platform",
 	}}
 }

@@ -16,7 +16,8 @@ package d1lint.rules.multi_tenancy.tenant_oci_helm_repository
 import data.d1lint.lib.result
 import data.d1lint.lib.tenancy
 
-report contains result.fail(rego.metadata.chain(), result.object_details(o, sprintf(
+# The finding names spec.type, or spec when the type is not set (default).
+report contains result.fail(rego.metadata.chain(), result.object_field_details(o, type_field(o.object), sprintf(
 	"HelmRepository %s/%s, applied by tenant Kustomization %s, is not OCI (spec.type %s, url %s): tenant chart sources must be OCI; set spec.type: oci and an oci:// url",
 	[o.namespace, o.name, o.appliedBy, type, object.get(o.object, ["spec", "url"], "")],
 ))) if {
@@ -27,3 +28,7 @@ report contains result.fail(rego.metadata.chain(), result.object_details(o, spri
 	type := object.get(o.object, ["spec", "type"], "default")
 	type != "oci"
 }
+
+type_field(obj) := ["spec", "type"] if {
+	object.get(obj, ["spec", "type"], null) != null
+} else := ["spec"]

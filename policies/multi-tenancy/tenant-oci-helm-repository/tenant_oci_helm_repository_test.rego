@@ -22,12 +22,14 @@ test_https_repository if {
 		"object": {"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "HelmRepository", "namespace": "shop", "name": "acme-charts"},
 		"location": loc,
 		"chain": chain,
+		"field": ["spec"],
 		"message": "HelmRepository shop/acme-charts, applied by tenant Kustomization shop/flux-shop, is not OCI (spec.type default, url https://charts.acme.example): tenant chart sources must be OCI; set spec.type: oci and an oci:// url",
 	}}
 }
 
 test_explicit_default_type if {
-	count(tenant_oci_helm_repository.report) == 1 with input as {"cluster": {"objects": [repository({"type": "default", "url": "https://x"})]}}
+	r := tenant_oci_helm_repository.report with input as {"cluster": {"objects": [repository({"type": "default", "url": "https://x"})]}}
+	[f.field | some f in r] == [["spec", "type"]]
 }
 
 test_oci_repository if {

@@ -18,24 +18,27 @@ package d1lint.rules.multi_tenancy.tenant_role_binding
 import data.d1lint.lib.result
 import data.d1lint.lib.tenancy
 
-report contains result.fail(rego.metadata.chain(), result.object_details(b, sprintf(
+# A RoleBinding's finding names its roleRef (the role to change); a
+# ClusterRoleBinding's names the subject that binds the tenant's account
+# (["subjects", 0]).
+report contains result.fail(rego.metadata.chain(), result.object_field_details(b, ["roleRef"], sprintf(
 	"RoleBinding %s/%s binds tenant service account %s (%s) to %s %s: a tenant's service account may only be bound to ClusterRole %s; point roleRef at it or remove the binding",
 	[b.namespace, b.name, account, users(account), b.object.roleRef.kind, b.object.roleRef.name, concat(", ", tenant_cluster_roles)],
 ))) if {
 	some b in input.cluster.objects
 	b.kind == "RoleBinding"
 	not allowed_role(b.object.roleRef)
-	some account in bound_accounts(b)
+	some [_, account] in bound_accounts(b)
 	tenant_accounts[account]
 }
 
-report contains result.fail(rego.metadata.chain(), result.object_details(b, sprintf(
+report contains result.fail(rego.metadata.chain(), result.object_field_details(b, ["subjects", i], sprintf(
 	"ClusterRoleBinding %s binds tenant service account %s (%s) to %s %s cluster-wide: a tenant's service account may only be bound in its namespace; replace it with a RoleBinding to ClusterRole %s",
 	[b.name, account, users(account), b.object.roleRef.kind, b.object.roleRef.name, concat(", ", tenant_cluster_roles)],
 ))) if {
 	some b in input.cluster.objects
 	b.kind == "ClusterRoleBinding"
-	some account in bound_accounts(b)
+	some [i, account] in bound_accounts(b)
 	tenant_accounts[account]
 }
 
@@ -45,10 +48,10 @@ allowed_role(ref) if {
 }
 
 # bound_accounts are the service accounts (<namespace>/<name>) a binding's
-# subjects name; a RoleBinding's ServiceAccount subject without namespace is
-# in the binding's namespace.
-bound_accounts(b) := {account |
-	some s in object.get(b.object, "subjects", [])
+# subjects name, each with the index of its subject; a RoleBinding's
+# ServiceAccount subject without namespace is in the binding's namespace.
+bound_accounts(b) := {[i, account] |
+	some i, s in object.get(b.object, "subjects", [])
 	account := subject_account(s, object.get(b, "namespace", ""))
 }
 

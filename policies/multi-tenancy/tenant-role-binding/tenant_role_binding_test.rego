@@ -36,6 +36,7 @@ test_role_binding_to_cluster_admin if {
 		"object": {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "namespace": "shop", "name": "flux-apps"},
 		"location": loc,
 		"chain": tenant_chain,
+		"field": ["roleRef"],
 		"message": "RoleBinding shop/flux-apps binds tenant service account shop/flux-apps (used by HelmRelease shop/storefront, Kustomization shop/flux-shop) to ClusterRole cluster-admin: a tenant's service account may only be bound to ClusterRole admin; point roleRef at it or remove the binding",
 	}}
 }
@@ -51,8 +52,18 @@ test_cluster_role_binding if {
 		"object": {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "namespace": "", "name": "shop-admin"},
 		"location": loc,
 		"chain": tenant_chain,
+		"field": ["subjects", 0],
 		"message": "ClusterRoleBinding shop-admin binds tenant service account shop/flux-apps (used by Kustomization shop/flux-shop) to ClusterRole admin cluster-wide: a tenant's service account may only be bound in its namespace; replace it with a RoleBinding to ClusterRole admin",
 	}}
+}
+
+# A ClusterRoleBinding's finding names the subject binding the tenant's
+# account, by its index.
+test_cluster_role_binding_subject_index if {
+	subjects := [{"kind": "ServiceAccount", "name": "storefront", "namespace": "shop"}, sa_subject[0]]
+	crb := object.union(object.remove(binding("admin", subjects), ["namespace"]), {"kind": "ClusterRoleBinding", "name": "shop-admin"})
+	r := tenant_role_binding.report with input as {"cluster": {"objects": [shop, crb]}}
+	[f.field | some f in r] == [["subjects", 1]]
 }
 
 test_role_binding_to_a_role if {

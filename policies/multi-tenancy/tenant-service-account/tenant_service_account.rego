@@ -20,7 +20,9 @@ package d1lint.rules.multi_tenancy.tenant_service_account
 import data.d1lint.lib.result
 import data.d1lint.lib.tenancy
 
-report contains result.fail(rego.metadata.chain(), result.object_details(o, sprintf(
+# The findings name spec.serviceAccountName, or spec where it is not set at
+# all.
+report contains result.fail(rego.metadata.chain(), result.object_field_details(o, account_field(o), sprintf(
 	"%s %s/%s %s runs without a service account (spec.serviceAccountName is not set), so it gets the default's rights, or the controller's without lockdown; set it to the tenant's service account%s",
 	[o.kind, o.namespace, o.name, role(o), patch_hint(o)],
 ))) if {
@@ -28,7 +30,7 @@ report contains result.fail(rego.metadata.chain(), result.object_details(o, spri
 	object.get(o.object, ["spec", "serviceAccountName"], "") == ""
 }
 
-report contains result.fail(rego.metadata.chain(), result.object_details(o, sprintf(
+report contains result.fail(rego.metadata.chain(), result.object_field_details(o, ["spec", "serviceAccountName"], sprintf(
 	"%s %s/%s %s runs as service account %s, %s; give it the tenant's own service account",
 	[o.kind, o.namespace, o.name, role(o), sa, why],
 ))) if {
@@ -37,6 +39,10 @@ report contains result.fail(rego.metadata.chain(), result.object_details(o, spri
 	sa != ""
 	some why in privileged_service_account(o.namespace, sa)
 }
+
+account_field(o) := ["spec", "serviceAccountName"] if {
+	object.get(o.object, ["spec", "serviceAccountName"], null) != null
+} else := ["spec"]
 
 role(o) := "(a tenant Kustomization)" if o.kind == "Kustomization"
 

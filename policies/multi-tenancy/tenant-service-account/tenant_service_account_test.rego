@@ -39,6 +39,7 @@ test_kustomization_without_service_account if {
 		"object": {"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization", "namespace": "shop", "name": "flux-shop"},
 		"location": fleet_loc,
 		"chain": tenant_chain,
+		"field": ["spec"],
 		"message": "Kustomization shop/flux-shop (a tenant Kustomization) runs without a service account (spec.serviceAccountName is not set), so it gets the default's rights, or the controller's without lockdown; set it to the tenant's service account",
 	}}
 }
@@ -53,6 +54,7 @@ test_helm_release_without_service_account if {
 		"object": {"apiVersion": "helm.toolkit.fluxcd.io/v2", "kind": "HelmRelease", "namespace": "shop", "name": "storefront"},
 		"location": apps_loc,
 		"chain": ["flux-system/flux-system", "flux-system/flux-apps-tenant", "shop/flux-shop"],
+		"field": ["spec", "serviceAccountName"],
 		"message": "HelmRelease shop/storefront (applied by tenant Kustomization shop/flux-shop) runs without a service account (spec.serviceAccountName is not set), so it gets the default's rights, or the controller's without lockdown; set it to the tenant's service account (a patch on shop/flux-shop can set it on every HelmRelease)",
 	}}
 }
@@ -67,6 +69,7 @@ test_controller_service_account if {
 		"object": {"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization", "namespace": "shop", "name": "flux-shop"},
 		"location": fleet_loc,
 		"chain": tenant_chain,
+		"field": ["spec", "serviceAccountName"],
 		"message": "Kustomization shop/flux-shop (a tenant Kustomization) runs as service account kustomize-controller, a Flux controller's own service account; give it the tenant's own service account",
 	}}
 }
@@ -77,6 +80,7 @@ test_cluster_admin_service_account if {
 	some f in r
 	f.object.kind == "HelmRelease"
 	f.message == "HelmRelease shop/storefront (applied by tenant Kustomization shop/flux-shop) runs as service account flux-apps, which ClusterRoleBinding shop-admin binds to cluster-admin; give it the tenant's own service account"
+	f.field == ["spec", "serviceAccountName"]
 }
 
 test_cluster_admin_in_another_namespace_is_not_this_one if {

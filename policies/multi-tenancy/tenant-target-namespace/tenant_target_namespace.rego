@@ -18,7 +18,8 @@ package d1lint.rules.multi_tenancy.tenant_target_namespace
 import data.d1lint.lib.result
 import data.d1lint.lib.tenancy
 
-report contains result.fail(rego.metadata.chain(), result.object_details(o, sprintf(
+# The finding names the field (spec.targetNamespace, spec.storageNamespace).
+report contains result.fail(rego.metadata.chain(), result.object_field_details(o, ["spec", field], sprintf(
 	"%s %s/%s (%s) sets spec.%s to %s, outside the tenant's namespace %s: remove it or set it to %s",
 	[o.kind, o.namespace, o.name, role(o), field, value, o.namespace, o.namespace],
 ))) if {

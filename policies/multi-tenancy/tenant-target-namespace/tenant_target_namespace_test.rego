@@ -30,6 +30,7 @@ test_kustomization_target_namespace if {
 		"object": {"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization", "namespace": "shop", "name": "flux-shop"},
 		"location": fleet_loc,
 		"chain": tenant_chain,
+		"field": ["spec", "targetNamespace"],
 		"message": "Kustomization shop/flux-shop (a tenant Kustomization) sets spec.targetNamespace to blog, outside the tenant's namespace shop: remove it or set it to shop",
 	}}
 }
@@ -46,6 +47,7 @@ test_helm_release_namespaces if {
 			"object": {"apiVersion": "helm.toolkit.fluxcd.io/v2", "kind": "HelmRelease", "namespace": "shop", "name": "storefront"},
 			"location": apps_loc,
 			"chain": ["flux-system/flux-system", "flux-system/flux-apps-tenant", "shop/flux-shop"],
+			"field": ["spec", "targetNamespace"],
 			"message": "HelmRelease shop/storefront (applied by tenant Kustomization shop/flux-shop) sets spec.targetNamespace to blog, outside the tenant's namespace shop: remove it or set it to shop",
 		},
 		{
@@ -56,6 +58,7 @@ test_helm_release_namespaces if {
 			"object": {"apiVersion": "helm.toolkit.fluxcd.io/v2", "kind": "HelmRelease", "namespace": "shop", "name": "storefront"},
 			"location": apps_loc,
 			"chain": ["flux-system/flux-system", "flux-system/flux-apps-tenant", "shop/flux-shop"],
+			"field": ["spec", "storageNamespace"],
 			"message": "HelmRelease shop/storefront (applied by tenant Kustomization shop/flux-shop) sets spec.storageNamespace to kube-system, outside the tenant's namespace shop: remove it or set it to shop",
 		},
 	}

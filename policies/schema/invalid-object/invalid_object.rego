@@ -20,12 +20,16 @@ package d1lint.rules.schema.invalid_object
 
 import data.d1lint.lib.result
 
+# The renderer has already located each error's field (e.location), so the
+# finding names the field as the error's path string: shown, not located
+# again. An error on the object itself names no field.
 report contains result.fail(rego.metadata.chain(), details) if {
 	some o in input.cluster.objects
 	o.schema.status == "invalid"
 	some e in o.schema.errors
 	msg := sprintf("%s %s: %s%s%s", [o.kind, name(o), field(e), e.message, from(o.schema)])
-	details := object.union(result.object_details(o, msg), {"location": object.get(e, "location", o.location)})
+	located := object.union(result.object_details(o, msg), {"location": object.get(e, "location", o.location)})
+	details := result.with_field(located, object.get(e, "path", ""))
 }
 
 name(o) := sprintf("%s/%s", [o.namespace, o.name]) if object.get(o, "namespace", "") != ""

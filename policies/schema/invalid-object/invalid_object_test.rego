@@ -27,6 +27,8 @@ finding(location, message) := {
 	"message": message,
 }
 
+field_finding(location, field, message) := object.union(finding(location, message), {"field": field})
+
 test_one_finding_per_error if {
 	r := invalid_object.report with input as {"cluster": {"objects": [web({
 		"status": "invalid",
@@ -37,8 +39,8 @@ test_one_finding_per_error if {
 		],
 	})]}}
 	r == {
-		finding(patch_loc, "Deployment shop/web: spec.replicas: got string, want integer (schema: kubernetes v1.37.2)"),
-		finding(loc, "Deployment shop/web: spec.template.spec.containers[0].imagePullPolicy: value must be one of \"Always\", \"Never\", \"IfNotPresent\" (schema: kubernetes v1.37.2)"),
+		field_finding(patch_loc, "spec.replicas", "Deployment shop/web: spec.replicas: got string, want integer (schema: kubernetes v1.37.2)"),
+		field_finding(loc, "spec.template.spec.containers[0].imagePullPolicy", "Deployment shop/web: spec.template.spec.containers[0].imagePullPolicy: value must be one of \"Always\", \"Never\", \"IfNotPresent\" (schema: kubernetes v1.37.2)"),
 	}
 }
 
@@ -58,6 +60,7 @@ test_cluster_scoped_without_source if {
 	}
 	r := invalid_object.report with input as {"cluster": {"objects": [ns]}}
 	[f.message | some f in r] == ["Namespace shop: metadata.labels.team: got integer, want string"]
+	[f.field | some f in r] == ["metadata.labels.team"]
 	[f.object | some f in r] == [{"apiVersion": "v1", "kind": "Namespace", "namespace": "", "name": "shop"}]
 }
 
@@ -76,5 +79,5 @@ test_invalid_and_deprecated if {
 		"status": "invalid", "source": "flux v2.7.5", "deprecated": true, "replacement": "apps/v1",
 		"errors": [{"path": "spec.replicas", "message": "got string, want integer"}],
 	})]}}
-	r == {finding(loc, "Deployment shop/web: spec.replicas: got string, want integer (schema: flux v2.7.5)")}
+	r == {field_finding(loc, "spec.replicas", "Deployment shop/web: spec.replicas: got string, want integer (schema: flux v2.7.5)")}
 }

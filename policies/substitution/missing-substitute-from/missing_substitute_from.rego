@@ -16,6 +16,8 @@ package d1lint.rules.substitution.missing_substitute_from
 
 import data.d1lint.lib.result
 
+# The finding names the substituteFrom entry (the model keeps the spec's
+# order).
 report contains result.fail(rego.metadata.chain(), {
 	"object": {
 		"apiVersion": api_version(k),
@@ -28,9 +30,10 @@ report contains result.fail(rego.metadata.chain(), {
 	"message": sprintf("Kustomization %s: postBuild.substituteFrom %s %s/%s does not exist on cluster %s, so Flux never applies this Kustomization; create it in namespace %s, or mark the entry optional: true", [
 		k.key, ref.kind, k.namespace, ref.name, input.cluster.name, k.namespace,
 	]),
+	"field": ["spec", "postBuild", "substituteFrom", i],
 }) if {
 	some k in input.cluster.kustomizations
-	some ref in k.postBuild.substituteFrom
+	some i, ref in k.postBuild.substituteFrom
 	ref.found == false
 	not ref.optional
 }

@@ -28,6 +28,7 @@ test_missing_config_map if {
 		"object": {"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization", "namespace": "shop", "name": "flux-shop"},
 		"location": loc,
 		"chain": chain,
+		"field": ["spec", "postBuild", "substituteFrom", 1],
 		"message": "Kustomization shop/flux-shop: postBuild.substituteFrom ConfigMap shop/shop-settings does not exist on cluster stg, so Flux never applies this Kustomization; create it in namespace shop, or mark the entry optional: true",
 	}}
 }

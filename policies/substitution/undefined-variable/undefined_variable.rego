@@ -14,13 +14,18 @@ package d1lint.rules.substitution.undefined_variable
 
 import data.d1lint.lib.result
 
-report contains result.fail(rego.metadata.chain(), {
-	"object": v.object,
-	"location": v.location,
-	"message": sprintf("%s %s: %s in %s is not defined for cluster %s (Kustomization %s) and becomes an empty string", [
-		v.object.kind, object_name(v.object), v.expression, v.field, input.cluster.name, v.kustomization,
-	]),
-}) if {
+# The finding names the field holding the reference (v.path), so that
+# d1lint points at its line.
+report contains result.fail(rego.metadata.chain(), result.with_field(
+	{
+		"object": v.object,
+		"location": v.location,
+		"message": sprintf("%s %s: %s in %s is not defined for cluster %s (Kustomization %s) and becomes an empty string", [
+			v.object.kind, object_name(v.object), v.expression, v.field, input.cluster.name, v.kustomization,
+		]),
+	},
+	object.get(v, "path", null),
+)) if {
 	some v in input.cluster.variables
 	v.status == "undefined"
 }

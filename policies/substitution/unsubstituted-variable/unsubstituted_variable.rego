@@ -17,14 +17,19 @@ package d1lint.rules.substitution.unsubstituted_variable
 
 import data.d1lint.lib.result
 
-report contains result.fail(rego.metadata.chain(), {
-	"object": v.object,
-	"location": v.location,
-	"chain": object.get(kustomizations, [v.kustomization, "chain"], []),
-	"message": sprintf("%s %s: %s in %s stays literal text on cluster %s, because %s; %s is a variable of this cluster, so a value was expected", [
-		v.object.kind, object_name(v.object), v.expression, v.field, input.cluster.name, why(v), v.name,
-	]),
-}) if {
+# The finding names the field holding the reference (v.path), so that
+# d1lint points at its line.
+report contains result.fail(rego.metadata.chain(), result.with_field(
+	{
+		"object": v.object,
+		"location": v.location,
+		"chain": object.get(kustomizations, [v.kustomization, "chain"], []),
+		"message": sprintf("%s %s: %s in %s stays literal text on cluster %s, because %s; %s is a variable of this cluster, so a value was expected", [
+			v.object.kind, object_name(v.object), v.expression, v.field, input.cluster.name, why(v), v.name,
+		]),
+	},
+	object.get(v, "path", null),
+)) if {
 	some v in input.cluster.variables
 	v.status == "not-substituted"
 	defined[v.name]

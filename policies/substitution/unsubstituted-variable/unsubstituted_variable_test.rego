@@ -23,7 +23,7 @@ cluster(variables, postBuild, metadata) := {
 }
 
 ref(name, status) := {
-	"name": name, "expression": sprintf("${%s}", [name]), "field": "data.x", "status": status,
+	"name": name, "expression": sprintf("${%s}", [name]), "field": "data.x", "path": ["data", "x"], "status": status,
 	"kustomization": "flux-system/ingress", "object": cm, "location": loc,
 }
 
@@ -40,6 +40,7 @@ test_runtime_info_key_without_post_build if {
 		"object": cm,
 		"location": loc,
 		"chain": chain,
+		"field": ["data", "x"],
 		"message": "ConfigMap ingress-nginx/headers: ${CLUSTER_NAME} in data.x stays literal text on cluster stg, because Kustomization flux-system/ingress has no postBuild; CLUSTER_NAME is a variable of this cluster, so a value was expected",
 	}}
 }
@@ -58,6 +59,7 @@ test_substitute_from_key_in_opted_out_object if {
 		"object": cm,
 		"location": loc,
 		"chain": chain,
+		"field": ["data", "x"],
 		"message": "ConfigMap ingress-nginx/headers: ${REGION} in data.x stays literal text on cluster stg, because the object opts out with kustomize.toolkit.fluxcd.io/substitute: disabled; REGION is a variable of this cluster, so a value was expected",
 	}}
 }
@@ -74,6 +76,14 @@ test_substituted_variables_are_fine if {
 		[ref("CLUSTER_NAME", "resolved")],
 		{"postBuild": {"substituteFrom": [{"kind": "ConfigMap", "name": "flux-runtime-info", "found": true}]}}, {},
 	)}
+}
+
+# The finding names the reference's field with its indices, for d1lint to
+# locate.
+test_field_with_index if {
+	v := object.union(ref("CLUSTER_NAME", "not-substituted"), {"field": "spec.rules[0].host", "path": ["spec", "rules", "0", "host"]})
+	r := unsubstituted_variable.report with input as {"cluster": cluster([v], {}, {})}
+	[f.field | some f in r] == [["spec", "rules", "0", "host"]]
 }
 
 # A ConfigMap applied twice must not make the evaluation fail.
