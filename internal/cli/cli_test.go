@@ -8,16 +8,19 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/d1lint/d1lint/internal/config"
 	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/report"
 	"github.com/d1lint/d1lint/internal/testutil"
 )
 
@@ -39,8 +42,14 @@ type result struct {
 // run executes d1lint in-process with an empty environment.
 func run(t *testing.T, args ...string) result {
 	t.Helper()
+	return runEnv(t, nil, args...)
+}
+
+// runEnv executes d1lint in-process with the given environment.
+func runEnv(t *testing.T, env map[string]string, args ...string) result {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
-	cmd := NewRootCommand(Streams{Out: &stdout, Err: &stderr, Getenv: func(string) string { return "" }})
+	cmd := NewRootCommand(Streams{Out: &stdout, Err: &stderr, Getenv: func(k string) string { return env[k] }})
 	if args == nil {
 		args = []string{} // cobra falls back to os.Args on nil
 	}
@@ -131,7 +140,7 @@ func TestGolden(t *testing.T) {
 			name:     "check-bad-json",
 			args:     []string{"check", "--format", "json", "--config", badFleet, "--cluster", "undefined-var"},
 			err:      errFindings,
-			contains: []string{`"rule": "D1-0401"`, `"file": "cases/undefined-var/variables.yaml"`, `"line": 2`, `"cluster": "undefined-var"`},
+			contains: []string{`"rule": "D1-0401"`, `"file": "cases/undefined-var/variables.yaml"`, `"line": 11`, `"cluster": "undefined-var"`},
 		},
 		{
 			name: "check-schema-errors",
@@ -143,6 +152,34 @@ func TestGolden(t *testing.T) {
 				"cases/schema-errors/access.yaml:2\n          RoleBinding flux-system/web-readers: missing property 'roleRef'",
 				"HelmRelease flux-system/web: helm.toolkit.fluxcd.io/v2beta1 is no longer served by flux 2.7.5; use helm.toolkit.fluxcd.io/v2",
 			},
+		},
+		{
+			name: "check-schema-errors-sarif",
+			args: []string{"check", "--config", badFleet, "--cluster", "schema-errors", "--format", "sarif"},
+			err:  errFindings,
+			contains: []string{`"version": "2.1.0"`, `"name": "d1lint"`, `"version": "v0.0.0-golden"`, `"ruleId": "D1-0501"`,
+				`"uri": "cases/schema-errors/workloads.yaml"`, `"uriBaseId": "%SRCROOT%"`, `"startLine": 17`,
+				`"helpUri": "https://github.com/d1lint/d1lint/blob/main/docs/rules/D1-0501.md"`, `"d1lint/v1": "`},
+			absent: []string{"https://github.com/acme"},
+		},
+		{
+			name: "check-undefined-var-github",
+			args: []string{"check", "--config", badFleet, "--cluster", "undefined-var", "--format", "github"},
+			err:  errFindings,
+			contains: []string{"::error file=cases/undefined-var/variables.yaml,line=11,title=D1-0401%3A ",
+				"::notice file=clusters/undefined-var/runtime-info.yaml,line=1,title=D1-0404%3A "},
+		},
+		{
+			name:     "check-undefined-var-markdown",
+			args:     []string{"check", "--config", badFleet, "--cluster", "undefined-var", "--format", "markdown"},
+			err:      errFindings,
+			contains: []string{"## d1lint: 4 errors, 0 warnings, 3 info", "### undefined-var (staging, 9 objects)", "| error | [D1-0401](<https://github.com/d1lint/d1lint/blob/main/docs/rules/D1-0401.md>"},
+		},
+		{
+			name:     "check-undefined-var-junit",
+			args:     []string{"check", "--config", badFleet, "--cluster", "undefined-var", "--format", "junit"},
+			err:      errFindings,
+			contains: []string{`<testsuite name="undefined-var" tests="7" failures="4"`, `file="cases/undefined-var/variables.yaml" line="11"`},
 		},
 		{
 			name:     "rules",
@@ -236,6 +273,10 @@ func TestGolden(t *testing.T) {
 			contains: []string{"name: settings", "greeting: hello"},
 		},
 	}
+	// SARIF names d1lint's version: pin it.
+	prev := Version
+	t.Cleanup(func() { Version = prev })
+	Version = "v0.0.0-golden"
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := run(t, tt.args...)
@@ -408,7 +449,13 @@ func TestUsageErrors(t *testing.T) {
 		{"missing config", []string{"clusters", "--config", "testdata/no-such-file.yaml"}, []string{"invalid configuration", "testdata/no-such-file.yaml"}},
 		{"config with unknown field", []string{"clusters", "--config", unknownField}, []string{"invalid configuration", unknownField, `unknown field "sourcez"`}},
 		{"config source without path", []string{"clusters", "--config", missingPath}, []string{"sources[0] needs both url and path"}},
-		{"check format", []string{"check", "--format", "bogus", "--config", exampleFleet}, []string{`unknown format "bogus"`, "json, text"}},
+		{"check format", []string{"check", "--format", "bogus", "--config", exampleFleet}, []string{`unknown format "bogus"`, "github, json, junit, markdown, sarif, text"}},
+		{"check unknown format to a file", []string{"check", "--format", "yaml=" + filepath.Join(t.TempDir(), "out.yaml"), "--config", exampleFleet}, []string{`unknown format "yaml"`}},
+		{"check two formats to stdout", []string{"check", "--format", "json", "--format", "github", "--config", exampleFleet}, []string{"at most one --format may write to standard output, got json, github", "NAME=FILE"}},
+		{"check format to a missing folder", []string{"check", "--format", "sarif=" + filepath.Join(t.TempDir(), "missing", "out.sarif"), "--config", exampleFleet}, []string{`--format "sarif=`, "does not exist"}},
+		{"check format to no file", []string{"check", "--format", "sarif=", "--config", exampleFleet}, []string{"want NAME=FILE"}},
+		{"check format to a folder", []string{"check", "--format", "sarif=" + t.TempDir(), "--config", exampleFleet}, []string{"is a folder"}},
+		{"check two formats to one file", []string{"check", "--format", "sarif=out.sarif", "--format", "json=./out.sarif", "--config", exampleFleet}, []string{"two formats write to ./out.sarif"}},
 		{"check fail-on", []string{"check", "--fail-on", "fatal", "--config", exampleFleet}, []string{`unknown severity "fatal"`}},
 		{"unknown rule", []string{"rules", "D1-9999"}, []string{"no rule D1-9999"}},
 		{"unknown kube version", []string{"check", "--kube-version", "1.20", "--config", exampleFleet}, []string{"--kube-version", "Kubernetes 1.20 has no bundled schemas", "1.37.2"}},
@@ -654,4 +701,179 @@ func TestSchemaFlags(t *testing.T) {
 	require.ErrorIs(t, r.err, ErrFindings)
 	assert.Contains(t, r.stdout, "D1-0501")
 	assert.Contains(t, r.stdout, "missing property 'spec' (schema: schema location)")
+}
+
+// TestCheckOutputs writes SARIF to a file and GitHub annotations to
+// standard output in one run, with the GitHub files of the environment.
+func TestCheckOutputs(t *testing.T) {
+	dir := t.TempDir()
+	sarifPath := filepath.Join(dir, "results.sarif")
+	require.NoError(t, os.WriteFile(sarifPath, []byte("stale content that must go"), 0o644))
+	summary, outputs := filepath.Join(dir, "summary.md"), filepath.Join(dir, "outputs")
+	env := map[string]string{"GITHUB_STEP_SUMMARY": summary, "GITHUB_OUTPUT": outputs}
+	r := runEnv(t, env, "check", "--config", badFleet, "--cluster", "undefined-var",
+		"--format", "sarif="+sarifPath, "--format", "github")
+	assertErrClass(t, errFindings, r.err)
+	assert.Empty(t, r.stderr)
+
+	assert.Contains(t, r.stdout, "::error file=cases/undefined-var/variables.yaml,line=11,title=D1-0401%3A ")
+	assert.NotContains(t, r.stdout, `"runs"`, "SARIF goes to its file only")
+	assert.Equal(t, 7, strings.Count(r.stdout, "\n"), "one annotation per finding")
+
+	data, err := os.ReadFile(sarifPath)
+	require.NoError(t, err)
+	assertPortable(t, string(data))
+	doc, err := sarif.FromBytes(data)
+	require.NoError(t, err, "the file was truncated and rewritten")
+	require.NoError(t, doc.Validate())
+	require.Len(t, doc.Runs, 1)
+	assert.Len(t, doc.Runs[0].Results, 7)
+	for _, res := range doc.Runs[0].Results {
+		require.Len(t, res.Locations, 1, "every finding is in the fleet repository")
+		assert.NotEmpty(t, res.PartialFingerprints["d1lint/v1"])
+	}
+
+	md, err := os.ReadFile(summary)
+	require.NoError(t, err)
+	assert.Contains(t, string(md), "## d1lint: 4 errors, 0 warnings, 3 info")
+	out, err := os.ReadFile(outputs)
+	require.NoError(t, err)
+	assert.Equal(t, "errors=4\nwarnings=0\ninfos=3\nnew=0\n", string(out))
+
+	// The same run gives the same bytes.
+	again := filepath.Join(dir, "again.sarif")
+	r = run(t, "check", "--config", badFleet, "--cluster", "undefined-var", "--format", "sarif="+again, "--format", "text")
+	assertErrClass(t, errFindings, r.err)
+	assert.Contains(t, r.stdout, "undefined-var (staging, 9 objects)")
+	data2, err := os.ReadFile(again)
+	require.NoError(t, err)
+	assert.True(t, bytes.Equal(data, data2), "two runs differ")
+}
+
+// TestCheckRepository: findings outside the repository being checked are
+// not located in its files.
+func TestCheckRepository(t *testing.T) {
+	for name, env := range map[string]map[string]string{
+		"flag": nil,
+		"env":  {"GITHUB_REPOSITORY": "acme/other"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			with := func(format string) []string {
+				args := []string{"check", "--config", badFleet, "--cluster", "undefined-var", "--format", format}
+				if env == nil {
+					args = append(args, "--repository", "https://github.com/acme/other.git")
+				}
+				return args
+			}
+			r := runEnv(t, env, with("sarif")...)
+			assertErrClass(t, errFindings, r.err)
+			doc, err := sarif.FromString(r.stdout)
+			require.NoError(t, err)
+			require.NoError(t, doc.Validate())
+			// GitHub rejects results without a file of the repository, and
+			// the clusters have none in acme/other.
+			assert.Empty(t, doc.Runs[0].Results)
+			assert.Contains(t, *doc.Runs[0].Invocations[0].ToolExecutionNotifications[0].Message.Text,
+				"7 finding(s) left out: neither they nor their cluster have a file in github.com/acme/other")
+			g := runEnv(t, env, with("github")...)
+			assertErrClass(t, errFindings, g.err)
+			assert.NotContains(t, g.stdout, "file=")
+			assert.Contains(t, g.stdout, "::github.com/acme/d1-fleet@main:cases/undefined-var/variables.yaml:11: ")
+		})
+	}
+	var f checkFlags
+	fl := &model.Fleet{}
+	assert.Equal(t, "", f.checkedRepository(func(string) string { return "" }, fl))
+	assert.Equal(t, "ghe.example.com/acme/x", f.checkedRepository(func(k string) string {
+		return map[string]string{"GITHUB_REPOSITORY": "acme/x", "GITHUB_SERVER_URL": "https://GHE.example.com/"}[k]
+	}, fl))
+	f.repository = "git@github.com:acme/y.git"
+	assert.Equal(t, "github.com/acme/y", f.checkedRepository(func(string) string { return "" }, fl))
+}
+
+// TestCheckSARIFOtherRepositories: findings in the infra repository are
+// shown at the fleet's Kustomization that applies them.
+func TestCheckSARIFOtherRepositories(t *testing.T) {
+	r := run(t, "check", "--config", exampleFleet, "--policy", "testdata/policies", "--format", "sarif")
+	require.NoError(t, r.err)
+	doc, err := sarif.FromString(r.stdout)
+	require.NoError(t, err)
+	require.NoError(t, doc.Validate())
+	require.NotEmpty(t, doc.Runs[0].Results)
+	assert.Empty(t, doc.Runs[0].Invocations, "every finding has a place in the fleet repository")
+	shown := map[string]bool{}
+	for _, res := range doc.Runs[0].Results {
+		require.Len(t, res.Locations, 1)
+		uri := *res.Locations[0].PhysicalLocation.ArtifactLocation.URI
+		assert.False(t, strings.Contains(uri, ":"), uri)
+		if *res.RuleID == "ACME-001" {
+			assert.True(t, strings.HasPrefix(*res.Message.Text, "github.com/acme/d1-infra@"), *res.Message.Text)
+			shown[res.Properties.Properties["shownAt"].(string)+" "+uri] = true
+		}
+	}
+	assert.True(t, shown["Kustomization flux-system/ingress-controllers tenants/infra/components/ingress.yaml"], "%v", shown)
+}
+
+// TestCheckColor: text is coloured on a terminal (a character device)
+// unless NO_COLOR is set, and never in a file.
+func TestCheckColor(t *testing.T) {
+	dev, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	require.NoError(t, err)
+	defer dev.Close()
+	require.True(t, isTerminal(dev), "%s is a character device", os.DevNull)
+	var buf bytes.Buffer
+	assert.False(t, isTerminal(&buf))
+
+	color := func(getenv func(string) string, w io.Writer, formats ...string) bool {
+		f := checkFlags{formats: formats}
+		outs, err := f.outputs(w, getenv)
+		require.NoError(t, err)
+		return outs[0].rep.(report.Text).Color
+	}
+	none := func(string) string { return "" }
+	assert.True(t, color(none, dev))
+	assert.True(t, color(none, dev, "text"))
+	assert.False(t, color(func(k string) string { return map[string]string{"NO_COLOR": "1"}[k] }, dev))
+	assert.False(t, color(none, &buf))
+	assert.False(t, color(none, dev, "text="+filepath.Join(t.TempDir(), "out.txt")))
+
+	r := run(t, "check", "--config", badFleet, "--cluster", "undefined-var")
+	assert.NotContains(t, r.stdout, "\x1b[", "no colour off a terminal")
+}
+
+// TestCheckFailureSARIF: when the check cannot run, a sarif file still says
+// so, with a tool execution notification.
+func TestCheckFailureSARIF(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "boom.rego"), []byte(`package acme.boom
+
+import rego.v1
+
+deny contains msg if {
+	x := input.nothing_here
+	msg := sprintf("%d", [1 / count([])])
+}
+
+deny contains msg if {
+	msg := sprintf("%d", [to_number("not a number")])
+}
+`), 0o644))
+	out := filepath.Join(t.TempDir(), "results.sarif")
+	r := run(t, "check", "--config", exampleFleet, "--cluster", "staging", "--policy", dir, "--format", "sarif="+out)
+	require.Error(t, r.err)
+	require.False(t, errors.Is(r.err, ErrUsage) || errors.Is(r.err, ErrFindings), "an internal error: %v", r.err)
+	data, err := os.ReadFile(out)
+	require.NoError(t, err)
+	doc, err := sarif.FromBytes(data)
+	require.NoError(t, err)
+	require.NoError(t, doc.Validate())
+	inv := doc.Runs[0].Invocations[0]
+	assert.False(t, *inv.ExecutionSuccessful)
+	assert.Contains(t, *inv.ToolExecutionNotifications[0].Message.Text, "to_number")
+
+	// A usage error writes nothing.
+	missing := filepath.Join(t.TempDir(), "usage.sarif")
+	r = run(t, "check", "--config", "testdata/no-such-file.yaml", "--format", "sarif="+missing)
+	assertErrClass(t, errUsage, r.err)
+	assert.NoFileExists(t, missing)
 }

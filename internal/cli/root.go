@@ -64,7 +64,7 @@ checks it before the merge.`,
 		return nil
 	}
 	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
-	root.AddCommand(newCheckCommand(s), newRulesCommand(s), newSchemasCommand(s), newPolicyCommand(s), newClustersCommand(s), newBuildCommand(s), newGraphCommand(s), newVersionCommand(s))
+	root.AddCommand(newCheckCommand(s), newRulesCommand(s), newSchemasCommand(s), newHookCommand(s), newPolicyCommand(s), newClustersCommand(s), newBuildCommand(s), newGraphCommand(s), newVersionCommand(s))
 	return root
 }
 
@@ -78,6 +78,10 @@ type fleetFlags struct {
 	clusters    []string
 	kubeVersion string
 	locations   []string
+	// configRef, when set, is the git revision the configuration file is
+	// read from (through revs).
+	configRef string
+	revs      *revisions
 }
 
 func (f *fleetFlags) register(cmd *cobra.Command) {
@@ -111,7 +115,19 @@ func (f *fleetFlags) load(getenv func(string) string) (render.Options, *config.C
 	}
 	var cfg *config.Config
 	if cfgPath != "" {
-		c, err := config.Load(cfgPath)
+		data, err := os.ReadFile(cfgPath)
+		if f.configRef != "" && f.revs != nil {
+			// The configuration of the trusted revision, its relative
+			// paths still resolving against the working tree.
+			var at string
+			if at, err = f.revs.at(cfgPath, f.configRef); err == nil {
+				data, err = os.ReadFile(at)
+			}
+		}
+		if err != nil {
+			return render.Options{}, nil, usageError{fmt.Errorf("%w: %s: %w", config.ErrInvalid, cfgPath, err)}
+		}
+		c, err := config.Parse(data, cfgPath)
 		if err != nil {
 			return render.Options{}, nil, usageError{err}
 		}

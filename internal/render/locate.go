@@ -502,5 +502,3 @@ func splitAPIVersion(av string) (group, version string) {
 	}
 	return "", av
 }
-
-

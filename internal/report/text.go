@@ -8,14 +8,44 @@ import (
 	"strings"
 
 	"github.com/d1lint/d1lint/internal/finding"
-	"github.com/d1lint/d1lint/internal/model"
 )
 
 // Text is the terminal format: findings grouped by cluster, then a summary.
-type Text struct{}
+type Text struct {
+	// Color writes severities in colour and locations dimmed, with ANSI
+	// escape sequences (for a terminal).
+	Color bool
+}
+
+// ANSI escape sequences of the text format's colours.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiRed    = "\x1b[1;31m"
+	ansiYellow = "\x1b[33m"
+	ansiCyan   = "\x1b[36m"
+	ansiDim    = "\x1b[2m"
+)
+
+// paint wraps s in an ANSI colour when colour is on.
+func (t Text) paint(color, s string) string {
+	if !t.Color || s == "" {
+		return s
+	}
+	return color + s + ansiReset
+}
+
+func severityColor(severity string) string {
+	switch severity {
+	case finding.Error:
+		return ansiRed
+	case finding.Warning:
+		return ansiYellow
+	}
+	return ansiCyan
+}
 
 // Write implements Reporter.
-func (Text) Write(w io.Writer, r *Report) error {
+func (t Text) Write(w io.Writer, r *Report) error {
 	var b strings.Builder
 	byCluster := map[string][]finding.Finding{}
 	for _, f := range r.Findings {
@@ -34,8 +64,12 @@ func (Text) Write(w io.Writer, r *Report) error {
 		}
 		b.WriteString("\n")
 		for _, f := range fs {
-			fmt.Fprintf(&b, "  %-7s %s  %s\n", f.Severity, f.Rule, location(f))
-			fmt.Fprintf(&b, "          %s\n", f.Message)
+			pad := strings.Repeat(" ", max(0, 7-len(f.Severity)))
+			fmt.Fprintf(&b, "  %s%s %s  %s", t.paint(severityColor(f.Severity), f.Severity), pad, f.Rule, t.paint(ansiDim, location(f)))
+			if r.Existing(f) {
+				b.WriteString(" " + t.paint(ansiDim, "(existing)"))
+			}
+			fmt.Fprintf(&b, "\n          %s\n", strings.ReplaceAll(f.Message, "\n", "\n          "))
 		}
 	}
 	for _, w := range r.Waivers {
@@ -49,20 +83,35 @@ func (Text) Write(w io.Writer, r *Report) error {
 	if s.Skipped > 0 || s.Unresolved > 0 {
 		fmt.Fprintf(&b, " (not rendered: %d Kustomizations; unresolved: %d sources)", s.Skipped, s.Unresolved)
 	}
-	fmt.Fprintf(&b, ": %d errors, %d warnings, %d info", s.Findings[finding.Error], s.Findings[finding.Warning], s.Findings[finding.Info])
+	fmt.Fprintf(&b, ": %s, %s, %s",
+		t.count(finding.Error, s.Findings[finding.Error], "errors"),
+		t.count(finding.Warning, s.Findings[finding.Warning], "warnings"),
+		t.count(finding.Info, s.Findings[finding.Info], "info"))
 	if s.Waived > 0 {
 		fmt.Fprintf(&b, " (%d waived)", s.Waived)
+	}
+	if r.Baseline != "" {
+		fmt.Fprintf(&b, "; %d new since %s", s.New, r.Baseline)
 	}
 	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
+// count shows "N errors", coloured when there are any.
+func (t Text) count(severity string, n int, noun string) string {
+	s := fmt.Sprintf("%d %s", n, noun)
+	if n == 0 {
+		return s
+	}
+	return t.paint(severityColor(severity), s)
+}
+
 func location(f finding.Finding) string {
 	if f.File == "" {
 		return f.Title
 	}
-	return model.Location{Repo: f.Repo, Branch: f.Branch, Path: f.File, Line: f.Line}.String()
+	return Where(f)
 }
 
 func waiverNote(status string) string {

@@ -1,0 +1,402 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/d1lint/d1lint/internal/source"
+)
+
+// hookMarker identifies a hook d1lint installed.
+const hookMarker = "# d1lint pre-push hook"
+
+// chainedHook is where an existing pre-push hook is kept; d1lint's hook runs
+// it first.
+const chainedHook = "pre-push.d1lint-chained"
+
+func newHookCommand(s Streams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "hook",
+		Short: "Install and run d1lint's git pre-push hook",
+		Long: `d1lint hook install adds a pre-push hook to the git repository of the current
+folder. Before every push it checks each commit being pushed (the commit,
+not the working tree: uncommitted edits are not pushed) and blocks the push
+when a finding reaches --fail-on (default error). An existing pre-push hook
+is kept and runs first. Flags after -- are passed to the check, for example
+the sibling repositories' mappings:
+
+  d1lint hook install -- --source https://github.com/acme/d1-infra.git=../d1-infra
+
+Results are cached in the repository's git folder, keyed by the content of
+everything the check reads, so that pushing an unchanged fleet again is
+immediate. git push --no-verify skips the hook.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+	}
+	cmd.AddCommand(newHookInstallCommand(s), newHookRunCommand(s))
+	return cmd
+}
+
+func newHookInstallCommand(_ Streams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "install [-- CHECK FLAGS...]",
+		Short: "Install the pre-push hook in the current git repository",
+		Args:  cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			root := source.RepoRoot(".")
+			if root == "" {
+				return fmt.Errorf("%w: the current folder is not in a git repository", ErrUsage)
+			}
+			dir, err := hooksDir(root)
+			if err != nil {
+				return err
+			}
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return fmt.Errorf("creating %s: %w", dir, err)
+			}
+			path := filepath.Join(dir, "pre-push")
+			if old, err := os.ReadFile(path); err == nil && !bytes.Contains(old, []byte(hookMarker)) {
+				// Keep the hook that was there: ours runs it first.
+				if err := os.Rename(path, filepath.Join(dir, chainedHook)); err != nil {
+					return fmt.Errorf("keeping the existing pre-push hook: %w", err)
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "kept the existing pre-push hook as %s; it runs first\n", chainedHook)
+			}
+			if err := os.WriteFile(path, []byte(hookScript(binary(), args)), 0o755); err != nil {
+				return fmt.Errorf("writing %s: %w", path, err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "installed %s\n", path)
+			return nil
+		},
+	}
+}
+
+// binary is how the hook calls d1lint: by name when it is on PATH (an
+// upgrade then takes effect), else by the path of this executable.
+func binary() string {
+	if p, err := exec.LookPath("d1lint"); err == nil && p != "" {
+		return "d1lint"
+	}
+	if p, err := os.Executable(); err == nil {
+		return p
+	}
+	return "d1lint"
+}
+
+// hookScript is the pre-push hook: POSIX sh, git's hook arguments and
+// standard input passed through to the chained hook and to d1lint.
+func hookScript(bin string, args []string) string {
+	var quoted []string
+	for _, a := range append([]string{bin, "hook", "run", "pre-push"}, args...) {
+		quoted = append(quoted, shellQuote(a))
+	}
+	return `#!/bin/sh
+` + hookMarker + `, installed by "d1lint hook install".
+# It runs the pre-push hook that was here before (kept as ` + chainedHook + `),
+# then checks every commit being pushed; a finding at or above --fail-on
+# blocks the push. git push --no-verify skips it.
+input=$(cat)
+hooks=$(dirname "$0")
+if [ -x "$hooks/` + chainedHook + `" ]; then
+	printf '%s\n' "$input" | "$hooks/` + chainedHook + `" "$@" || exit $?
+fi
+printf '%s\n' "$input" | exec ` + strings.Join(quoted, " ") + ` -- "$@"
+`
+}
+
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:@,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// hooksDir is core.hooksPath when set, else the git folder's hooks.
+func hooksDir(root string) (string, error) {
+	gitDir, err := gitDir(root)
+	if err != nil {
+		return "", err
+	}
+	if data, err := os.ReadFile(filepath.Join(gitDir, "config")); err == nil {
+		if p := gitConfigValue(string(data), "core", "hookspath"); p != "" {
+			if !filepath.IsAbs(p) {
+				p = filepath.Join(root, p)
+			}
+			return p, nil
+		}
+	}
+	return filepath.Join(gitDir, "hooks"), nil
+}
+
+// gitDir resolves .git, which is a folder, or a file naming it (worktrees).
+func gitDir(root string) (string, error) {
+	p := filepath.Join(root, ".git")
+	st, err := os.Stat(p)
+	if err != nil {
+		return "", err
+	}
+	if st.IsDir() {
+		return p, nil
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return "", err
+	}
+	dir, ok := strings.CutPrefix(strings.TrimSpace(string(data)), "gitdir: ")
+	if !ok {
+		return "", fmt.Errorf("%s: not a gitdir file", p)
+	}
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(root, dir)
+	}
+	return dir, nil
+}
+
+// gitConfigValue reads one key of a git config file (the simple syntax git
+// itself writes).
+func gitConfigValue(cfg, section, key string) string {
+	in := false
+	for _, line := range strings.Split(cfg, "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "[") {
+			in = strings.EqualFold(strings.Trim(line, "[] \t"), section)
+			continue
+		}
+		if !in {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if ok && strings.EqualFold(strings.TrimSpace(k), key) {
+			return strings.Trim(strings.TrimSpace(v), `"`)
+		}
+	}
+	return ""
+}
+
+// pushed is one line git gives a pre-push hook.
+type pushed struct {
+	localRef, localSHA, remoteRef, remoteSHA string
+}
+
+func readPushes(r io.Reader) ([]pushed, error) {
+	var out []pushed
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) == 0 {
+			continue
+		}
+		if len(f) != 4 {
+			return nil, fmt.Errorf("%w: unexpected pre-push input %q", ErrUsage, sc.Text())
+		}
+		p := pushed{f[0], f[1], f[2], f[3]}
+		if strings.Trim(p.localSHA, "0") == "" {
+			continue // a deleted ref: nothing to check
+		}
+		out = append(out, p)
+	}
+	return out, sc.Err()
+}
+
+// standsFor is the branch a pushed commit stands for: the branch it is
+// pushed to when clusters follow it (the configured environments' branches),
+// else main, which feature branches merge into.
+func standsFor(remoteRef string, branches map[string]string) string {
+	b, ok := strings.CutPrefix(remoteRef, "refs/heads/")
+	if !ok {
+		return "main"
+	}
+	if len(branches) == 0 {
+		branches = map[string]string{"staging": "main", "production": "production"}
+	}
+	for _, v := range branches {
+		if v == b {
+			return b
+		}
+	}
+	return "main"
+}
+
+func newHookRunCommand(s Streams) *cobra.Command {
+	f := &checkFlags{}
+	cmd := &cobra.Command{
+		Use:    "run pre-push [CHECK FLAGS...] [-- GIT HOOK ARGS]",
+		Short:  "Run the pre-push check (called by the installed hook)",
+		Hidden: true,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) < 1 || args[0] != "pre-push" {
+				return fmt.Errorf("%w: hook run takes the hook name: pre-push", ErrUsage)
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			in := cmd.InOrStdin()
+			pushes, err := readPushes(in)
+			if err != nil {
+				return err
+			}
+			var failed error
+			for _, p := range pushes {
+				out, err := cachedCheck(cmd, s, f, p)
+				io.WriteString(cmd.OutOrStdout(), out)
+				if err != nil {
+					if !errors.Is(err, ErrFindings) {
+						return err
+					}
+					failed = err
+				}
+			}
+			if failed != nil {
+				return fmt.Errorf("%w (push blocked; git push --no-verify skips the check)", failed)
+			}
+			return nil
+		},
+	}
+	f.registerCheck(cmd)
+	return cmd
+}
+
+// cachedCheck checks one pushed commit, or replays the stored result of an
+// identical check: same d1lint, same flags, same pushed commit, same
+// configuration and the same content of every other repository it reads.
+func cachedCheck(cmd *cobra.Command, s Streams, f *checkFlags, p pushed) (string, error) {
+	cf := *f
+	cf.at = p.localSHA
+	if cf.standsFor == "" {
+		cf.standsFor = standsFor(p.remoteRef, nil)
+	}
+	key, keyErr := cacheKey(&cf)
+	var dir string
+	if keyErr == nil {
+		if root := source.RepoRoot("."); root != "" {
+			if g, err := gitDir(root); err == nil {
+				dir = filepath.Join(g, "d1lint", "cache")
+			}
+		}
+	}
+	if dir != "" {
+		if data, err := os.ReadFile(filepath.Join(dir, key)); err == nil {
+			if code, out, ok := strings.Cut(string(data), "\n"); ok {
+				if code == "1" {
+					return out, fmt.Errorf("%w: %s (cached)", ErrFindings, p.localRef)
+				}
+				if code == "0" {
+					return out, nil
+				}
+			}
+		}
+	}
+	var buf bytes.Buffer
+	err := runCheck(cmd.Context(), s, &cf, &buf)
+	code := ""
+	switch {
+	case err == nil:
+		code = "0"
+	case errors.Is(err, ErrFindings):
+		code = "1"
+	}
+	if dir != "" && code != "" {
+		if os.MkdirAll(dir, 0o755) == nil {
+			_ = os.WriteFile(filepath.Join(dir, key), []byte(code+"\n"+buf.String()), 0o644)
+		}
+	}
+	return buf.String(), err
+}
+
+// cacheKey hashes what decides a check's outcome: d1lint's version, the
+// flags, the pushed commit, and the content of every file of the other
+// repositories and folders the check reads (their working trees may change
+// without a commit).
+func cacheKey(f *checkFlags) (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%q\x00%q\x00%s\x00%s\x00", toolVersion(), f.argsForKey(), f.at, f.standsFor, f.configRef)
+	root := source.RepoRoot(".")
+	paths := append([]string{}, f.sources...)
+	if f.config != "" {
+		paths = append(paths, "config="+f.config)
+	}
+	for _, p := range f.policies {
+		paths = append(paths, "policy="+p)
+	}
+	cfgPath := f.config
+	if cfgPath == "" {
+		cfgPath = ".d1lint.yaml"
+	}
+	if data, err := os.ReadFile(cfgPath); err == nil {
+		h.Write(data)
+		// The sources the configuration maps are read too.
+		for _, line := range strings.Split(string(data), "\n") {
+			if v, ok := strings.CutPrefix(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "- ")), "path:"); ok {
+				paths = append(paths, "="+filepath.Join(filepath.Dir(cfgPath), strings.TrimSpace(v)))
+			}
+		}
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		dir := p
+		if i := strings.LastIndex(p, "="); i >= 0 {
+			dir = p[i+1:]
+		}
+		dir = strings.SplitN(dir, "@", 2)[0]
+		abs, err := filepath.Abs(dir)
+		if err != nil {
+			return "", err
+		}
+		if root != "" && (abs == root || strings.HasPrefix(abs, root+string(filepath.Separator))) {
+			continue // the pushed commit stands for this repository
+		}
+		if err := hashTree(h, abs); err != nil {
+			return "", err
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16]), nil
+}
+
+// hashTree hashes the content of every file under dir; in a git folder,
+// only HEAD and the refs (a commit or a branch move changes what other
+// branches read; objects are named by those).
+func hashTree(h io.Writer, dir string) error {
+	fmt.Fprintf(h, "%s\x00", dir)
+	return filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		if git, ok := strings.CutPrefix(rel, ".git/"); ok {
+			if d.IsDir() {
+				if git == "refs" || strings.HasPrefix(git, "refs/") {
+					return nil
+				}
+				return filepath.SkipDir
+			}
+			if git != "HEAD" && git != "packed-refs" && !strings.HasPrefix(git, "refs/") {
+				return nil
+			}
+		}
+		if d.IsDir() || !d.Type().IsRegular() {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil
+		}
+		sum := sha256.Sum256(data)
+		fmt.Fprintf(h, "%s\x00%x\x00", rel, sum)
+		return nil
+	})
+}

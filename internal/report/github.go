@@ -1,0 +1,110 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/d1lint/d1lint/internal/finding"
+)
+
+// GitHub is GitHub Actions workflow commands: one annotation per finding
+// (::error, ::warning or ::notice), located at the file and line when the
+// finding is in the repository being checked. With a baseline, only new
+// findings are annotated.
+//
+// When SummaryPath is set it also appends the Markdown report to that file
+// (the job summary), and when OutputPath is set it appends the step's
+// outputs errors, warnings, infos and new to that file.
+type GitHub struct {
+	// SummaryPath is $GITHUB_STEP_SUMMARY; empty to write no summary.
+	SummaryPath string
+	// OutputPath is $GITHUB_OUTPUT; empty to set no outputs.
+	OutputPath string
+}
+
+// Write implements Reporter.
+func (g GitHub) Write(w io.Writer, r *Report) error {
+	var b strings.Builder
+	existing := 0
+	for _, f := range r.Findings {
+		if r.Existing(f) {
+			existing++
+			continue
+		}
+		var props []string
+		msg := f.Message
+		switch {
+		case r.Local(f):
+			props = append(props, "file="+escapeProperty(f.File))
+			if f.Line > 0 {
+				props = append(props, fmt.Sprintf("line=%d", f.Line))
+			}
+		case f.File != "":
+			msg = Where(f) + ": " + msg
+		}
+		props = append(props, "title="+escapeProperty(f.Rule+": "+f.Title))
+		fmt.Fprintf(&b, "::%s %s::%s\n", githubCommand(f.Severity), strings.Join(props, ","), escapeData(msg))
+	}
+	if existing > 0 {
+		fmt.Fprintf(&b, "%d existing finding(s) not annotated: %s had them already\n", existing, r.Baseline)
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return err
+	}
+	if g.SummaryPath != "" {
+		var md bytes.Buffer
+		if err := (Markdown{}).Write(&md, r); err != nil {
+			return err
+		}
+		if err := appendFile(g.SummaryPath, md.Bytes()); err != nil {
+			return fmt.Errorf("writing the job summary: %w", err)
+		}
+	}
+	if g.OutputPath != "" {
+		s := r.Summary
+		out := fmt.Sprintf("errors=%d\nwarnings=%d\ninfos=%d\nnew=%d\n",
+			s.Findings[finding.Error], s.Findings[finding.Warning], s.Findings[finding.Info], s.New)
+		if err := appendFile(g.OutputPath, []byte(out)); err != nil {
+			return fmt.Errorf("writing the step outputs: %w", err)
+		}
+	}
+	return nil
+}
+
+func githubCommand(severity string) string {
+	switch severity {
+	case finding.Error:
+		return "error"
+	case finding.Warning:
+		return "warning"
+	}
+	return "notice"
+}
+
+// escapeData escapes the message of a workflow command.
+func escapeData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+// escapeProperty escapes a property value of a workflow command.
+func escapeProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+// appendFile appends data to a file, creating it when absent.
+func appendFile(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		_ = f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -1,0 +1,152 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/d1lint/d1lint/internal/finding"
+)
+
+// Markdown is a report for pull request comments, job summaries and
+// audits: a headline with the counts, a table of findings per cluster, the
+// waivers and the baseline. Text from findings is escaped, so it can
+// neither break a table nor inject HTML, links or mentions.
+type Markdown struct{}
+
+// Write implements Reporter.
+func (Markdown) Write(w io.Writer, r *Report) error {
+	var b strings.Builder
+	s := r.Summary
+	total := s.Findings[finding.Error] + s.Findings[finding.Warning] + s.Findings[finding.Info]
+	if total == 0 {
+		b.WriteString("## d1lint: no findings\n\n")
+	} else {
+		fmt.Fprintf(&b, "## d1lint: %s, %s, %s\n\n", plural(s.Findings[finding.Error], "error"),
+			plural(s.Findings[finding.Warning], "warning"), plural(s.Findings[finding.Info], "info"))
+	}
+	fmt.Fprintf(&b, "%s, %s and %s checked", plural(s.Clusters, "cluster"), plural(s.Objects, "object"),
+		plural(s.Kustomizations, "Kustomization"))
+	if s.Skipped > 0 || s.Unresolved > 0 {
+		fmt.Fprintf(&b, " (not rendered: %s; unresolved: %s)", plural(s.Skipped, "Kustomization"), plural(s.Unresolved, "source"))
+	}
+	b.WriteString(".")
+	if s.Waived > 0 {
+		fmt.Fprintf(&b, " %s waived.", plural(s.Waived, "finding"))
+	}
+	if r.Repository != "" {
+		fmt.Fprintf(&b, " Repository: %s.", mdEscape(r.Repository))
+	}
+	b.WriteString("\n")
+	if r.Baseline != "" {
+		fmt.Fprintf(&b, "\nBaseline %s: %s, %d already there (marked existing).\n",
+			mdEscape(r.Baseline), plural(s.New, "new finding"), total-s.New)
+	}
+
+	byCluster := map[string][]finding.Finding{}
+	for _, f := range r.Findings {
+		byCluster[f.Cluster] = append(byCluster[f.Cluster], f)
+	}
+	for _, c := range r.Clusters {
+		fs := byCluster[c.Name]
+		env := c.Environment
+		if env == "" {
+			env = "no environment"
+		}
+		fmt.Fprintf(&b, "\n### %s (%s, %s)", mdEscape(c.Name), mdEscape(env), plural(c.Objects, "object"))
+		if len(fs) == 0 {
+			b.WriteString(": no findings\n")
+			continue
+		}
+		b.WriteString("\n\n| Severity | Rule | Location | Message |\n| --- | --- | --- | --- |\n")
+		for _, f := range fs {
+			sev := f.Severity
+			if r.Existing(f) {
+				sev += " (existing)"
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", sev, mdRule(r.Rule(f), f), mdLocation(r, f), mdEscape(f.Message))
+		}
+	}
+
+	if len(r.Waivers) > 0 {
+		b.WriteString("\n### Waivers\n\n| Rule | Scope | Owner | Expires | Status | Waived | Reason |\n| --- | --- | --- | --- | --- | --- | --- |\n")
+		for _, x := range r.Waivers {
+			var scope []string
+			for _, kv := range [][2]string{{"cluster", x.Cluster}, {"namespace", x.Namespace}, {"kind", x.Kind}, {"name", x.Name}} {
+				if kv[1] != "" {
+					scope = append(scope, kv[0]+" "+kv[1])
+				}
+			}
+			if len(scope) == 0 {
+				scope = []string{"everywhere"}
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %d | %s |\n", mdEscape(x.Rule), mdEscape(strings.Join(scope, ", ")),
+				mdEscape(x.Owner), mdEscape(x.Expires), mdEscape(x.Status), x.Waived, mdEscape(x.Reason))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// mdRule is a rule's id, linked to its documentation, with its title as
+// the link's title.
+func mdRule(x Rule, f finding.Finding) string {
+	if x.HelpURI == "" {
+		return mdEscape(f.Rule)
+	}
+	title := strings.NewReplacer(`"`, "'", `\`, "/", "\n", " ", "\r", " ").Replace(x.Title)
+	return fmt.Sprintf("[%s](<%s> \"%s\")", mdEscape(f.Rule), x.HelpURI, mdEscape(title))
+}
+
+// mdLocation is a finding's file and line (with its repository and branch
+// when it is in another repository), linked to the file on GitHub.
+func mdLocation(r *Report, f finding.Finding) string {
+	if f.File == "" {
+		return "-"
+	}
+	text := Where(f)
+	if r.Local(f) {
+		text = f.File
+		if f.Line > 0 {
+			text += fmt.Sprintf(":%d", f.Line)
+		}
+	}
+	if u := BlobURL(f); u != "" && strings.HasPrefix(f.Repo, "github.com/") {
+		return fmt.Sprintf("[%s](<%s>)", mdEscape(text), u)
+	}
+	return mdEscape(text)
+}
+
+// mdEscape makes text safe in a Markdown table cell: HTML and Markdown
+// punctuation are escaped, line breaks become <br>.
+func mdEscape(s string) string {
+	var b strings.Builder
+	for _, c := range strings.ReplaceAll(s, "\r\n", "\n") {
+		switch c {
+		case '&':
+			b.WriteString("&amp;")
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '\n', '\r':
+			b.WriteString("<br>")
+		case '\\', '`', '*', '_', '[', ']', '|', '$', '~', '@', '#', '!':
+			b.WriteByte('\\')
+			b.WriteRune(c)
+		default:
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
+}
+
+// plural is "1 error", "2 errors"; "info" stays "info".
+func plural(n int, noun string) string {
+	if n == 1 || noun == "info" {
+		return fmt.Sprintf("%d %s", n, noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
