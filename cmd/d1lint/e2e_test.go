@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/d1lint/d1lint/internal/testutil"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -39,6 +40,7 @@ func testMain(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
+	defer testutil.Cleanup()
 	binary = filepath.Join(dir, "d1lint")
 	if runtime.GOOS == "windows" {
 		binary += ".exe"
@@ -195,4 +197,18 @@ func TestE2ESchemas(t *testing.T) {
 	assert.Contains(t, p.stdout, "cases/schema-errors/workloads.yaml:17")
 	assert.Contains(t, p.stdout, "spec.template.spec.serviceAcountName: unknown field")
 	assert.Contains(t, p.stdout, "D1-0503")
+}
+
+// TestE2EFluxPlugin: named flux-d1lint, the binary runs as a Flux CLI
+// plugin, and its help says so.
+func TestE2EFluxPlugin(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile(binary)
+	require.NoError(t, err)
+	plugin := filepath.Join(dir, "flux-d1lint")
+	require.NoError(t, os.WriteFile(plugin, data, 0o755))
+	cmd := exec.Command(plugin, "check", "--help")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, string(out))
+	assert.Contains(t, string(out), "flux d1lint check [flags]")
 }

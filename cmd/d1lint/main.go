@@ -12,7 +12,9 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
+	"strings"
 
 	"github.com/d1lint/d1lint/internal/cli"
 )
@@ -43,12 +45,23 @@ func main() {
 		debug.SetGCPercent(gcPercent)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	err := cli.NewRootCommand(cli.Streams{Out: os.Stdout, Err: stderr}).ExecuteContext(ctx)
+	err := cli.NewRootCommand(cli.Streams{Out: os.Stdout, Err: stderr, Name: commandName(os.Args[0])}).ExecuteContext(ctx)
 	stop()
 	if err != nil {
 		fmt.Fprintln(stderr, "d1lint:", err)
 	}
 	os.Exit(exitCode(err))
+}
+
+// commandName is how the user calls d1lint: installed as flux-d1lint in the
+// Flux CLI's plugin folder (~/.fluxcd/plugins or $FLUXCD_PLUGINS), it runs
+// as "flux d1lint".
+func commandName(arg0 string) string {
+	base := strings.TrimSuffix(filepath.Base(arg0), ".exe")
+	if base == "flux-d1lint" {
+		return "flux d1lint"
+	}
+	return "d1lint"
 }
 
 func exitCode(err error) int {

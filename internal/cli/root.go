@@ -36,6 +36,9 @@ type Streams struct {
 	Out, Err io.Writer
 	// Getenv reads the environment (os.Getenv when nil).
 	Getenv func(string) string
+	// Name is how the user calls d1lint ("d1lint", or "flux d1lint" as a
+	// Flux CLI plugin); it names the commands in help.
+	Name string
 }
 
 // NewRootCommand returns the d1lint command with all its subcommands.
@@ -52,6 +55,9 @@ infra and apps repositories, each at the branch the cluster follows), and
 checks it before the merge.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+	}
+	if s.Name != "" && s.Name != root.Use {
+		root.Annotations = map[string]string{cobra.CommandDisplayNameAnnotation: s.Name}
 	}
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)

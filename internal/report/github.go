@@ -31,6 +31,14 @@ type GitHub struct {
 func (g GitHub) Write(w io.Writer, r *Report) error {
 	var b strings.Builder
 	existing := 0
+	// The same annotation on several clusters (a shared file) is written
+	// once, naming the clusters: GitHub shows each line on the diff.
+	type annotation struct {
+		cmd, props, msg string
+		clusters        []string
+	}
+	var order []string
+	byKey := map[string]*annotation{}
 	for _, f := range r.Findings {
 		if r.Existing(f) {
 			existing++
@@ -48,7 +56,22 @@ func (g GitHub) Write(w io.Writer, r *Report) error {
 			msg = Where(f) + ": " + msg
 		}
 		props = append(props, "title="+escapeProperty(f.Rule+": "+f.Title))
-		fmt.Fprintf(&b, "::%s %s::%s\n", githubCommand(f.Severity), strings.Join(props, ","), escapeData(msg))
+		key := githubCommand(f.Severity) + "\x00" + strings.Join(props, ",") + "\x00" + msg
+		a, ok := byKey[key]
+		if !ok {
+			a = &annotation{cmd: githubCommand(f.Severity), props: strings.Join(props, ","), msg: msg}
+			byKey[key] = a
+			order = append(order, key)
+		}
+		a.clusters = append(a.clusters, f.Cluster)
+	}
+	for _, key := range order {
+		a := byKey[key]
+		msg := a.msg
+		if len(a.clusters) > 1 {
+			msg += " (clusters " + strings.Join(a.clusters, ", ") + ")"
+		}
+		fmt.Fprintf(&b, "::%s %s::%s\n", a.cmd, a.props, escapeData(msg))
 	}
 	if existing > 0 {
 		fmt.Fprintf(&b, "%d existing finding(s) not annotated: %s had them already\n", existing, r.Baseline)

@@ -361,3 +361,16 @@ func TestJUnit(t *testing.T) {
 	assert.Nil(t, doc2.Suites[0].Cases[0].Failure)
 	assert.Contains(t, b.String(), "(existing)")
 }
+
+// TestGitHubOneAnnotationPerLine: a finding in a shared file, reported on
+// several clusters, is annotated once, naming the clusters.
+func TestGitHubOneAnnotationPerLine(t *testing.T) {
+	f := finding.Finding{Rule: "D1-0501", Title: "Object does not match its schema", Severity: finding.Error,
+		Repo: "github.com/acme/d1-fleet", File: "apps/web.yaml", Line: 7, Message: "Deployment web: spec.replicas: got string, want integer"}
+	a, b := f, f
+	a.Cluster, b.Cluster = "prod-eu", "prod-us"
+	r := &Report{Repository: "github.com/acme/d1-fleet", Findings: []finding.Finding{a, b}}
+	var out strings.Builder
+	require.NoError(t, GitHub{}.Write(&out, r))
+	assert.Equal(t, "::error file=apps/web.yaml,line=7,title=D1-0501%3A Object does not match its schema::Deployment web: spec.replicas: got string, want integer (clusters prod-eu, prod-us)\n", out.String())
+}
