@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/d1lint/d1lint/internal/config"
+	"github.com/d1lint/d1lint/internal/finding"
 	"github.com/d1lint/d1lint/internal/model"
 	"github.com/d1lint/d1lint/internal/report"
 	"github.com/d1lint/d1lint/internal/testutil"
@@ -876,4 +877,32 @@ deny contains msg if {
 	r = run(t, "check", "--config", "testdata/no-such-file.yaml", "--format", "sarif="+missing)
 	assertErrClass(t, errUsage, r.err)
 	assert.NoFileExists(t, missing)
+}
+
+// TestFindingInProductionPatch: a value a production overlay's patch sets
+// is reported at the patch's line, on the production branch.
+func TestFindingInProductionPatch(t *testing.T) {
+	dir := t.TempDir()
+	src, err := filepath.Abs("../../fixtures/example")
+	require.NoError(t, err)
+	require.NoError(t, os.CopyFS(dir, os.DirFS(src)))
+	values := filepath.Join(dir, "apps-production/components/shop/production/storefront-values.yaml")
+	data, err := os.ReadFile(values)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(values, []byte(strings.Replace(string(data), "logLevel: info", "logLevel: ${LOG_LEVEL}", 1)), 0o644))
+
+	r := run(t, "check", "--cluster", "prod-eu", "--format", "json", "--config", filepath.Join(dir, "fleet", ".d1lint.yaml"))
+	require.ErrorIs(t, r.err, ErrFindings, r.stderr)
+	var rep struct {
+		Findings []finding.Finding `json:"findings"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rep))
+	require.Len(t, rep.Findings, 1)
+	f := rep.Findings[0]
+	assert.Equal(t, "D1-0401", f.Rule)
+	assert.Equal(t, "github.com/acme/d1-apps", f.Repo)
+	assert.Equal(t, "production", f.Branch)
+	assert.Equal(t, "components/shop/production/storefront-values.yaml", f.File)
+	assert.Equal(t, 9, f.Line)
+	assert.Equal(t, "spec.values.logLevel", f.Field)
 }
