@@ -236,6 +236,7 @@ func (b *builder) run(snap *source.Snapshot, ks *unstructured.Unstructured, ksKe
 	}
 	done := make(chan result, 1)
 	b.count.Add(1)
+	start := time.Now()
 	go func() {
 		m, err := kustomizeBuild(fs, dir, customSchema)
 		if err != nil {
@@ -245,9 +246,17 @@ func (b *builder) run(snap *source.Snapshot, ks *unstructured.Unstructured, ksKe
 		done <- result{res: m.Resources()}
 	}()
 	var r result
+	timedOut := false
 	select {
 	case r = <-done:
+		// A build that finished past its bound is over it too, whichever
+		// of the two the select saw first (kustomize-controller's timeout
+		// would have cancelled it).
+		timedOut = time.Since(start) > b.timeout
 	case <-time.After(b.timeout):
+		timedOut = true
+	}
+	if timedOut {
 		msg := fmt.Sprintf("kustomize build of %s in %s did not finish within %s", rel, snap.URL, b.timeout)
 		b.stuck.Store(msg)
 		return fail(model.ProblemLimit, rel, msg)
