@@ -45,16 +45,10 @@ func (Markdown) Write(w io.Writer, r *Report) error {
 			mdEscape(r.Baseline), plural(s.New, "new finding"), total-s.New)
 	}
 
-	byCluster := map[string][]finding.Finding{}
-	for _, f := range r.Findings {
-		byCluster[f.Cluster] = append(byCluster[f.Cluster], f)
-	}
+	byCluster := r.findingsByCluster()
 	for _, c := range r.Clusters {
 		fs := byCluster[c.Name]
-		env := c.Environment
-		if env == "" {
-			env = "no environment"
-		}
+		env := c.environment()
 		fmt.Fprintf(&b, "\n### %s (%s, %s)", mdEscape(c.Name), mdEscape(env), plural(c.Objects, "object"))
 		if len(fs) == 0 {
 			b.WriteString(": no findings\n")

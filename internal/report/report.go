@@ -257,3 +257,20 @@ func Lookup(name string) (Reporter, error) {
 	}
 	return r, nil
 }
+
+// findingsByCluster groups the findings by cluster, each in report order.
+func (r *Report) findingsByCluster() map[string][]finding.Finding {
+	out := map[string][]finding.Finding{}
+	for _, f := range r.Findings {
+		out[f.Cluster] = append(out[f.Cluster], f)
+	}
+	return out
+}
+
+// environment names the cluster's environment for headings.
+func (c Cluster) environment() string {
+	if c.Environment == "" {
+		return "no environment"
+	}
+	return c.Environment
+}

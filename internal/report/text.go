@@ -47,16 +47,10 @@ func severityColor(severity string) string {
 // Write implements Reporter.
 func (t Text) Write(w io.Writer, r *Report) error {
 	var b strings.Builder
-	byCluster := map[string][]finding.Finding{}
-	for _, f := range r.Findings {
-		byCluster[f.Cluster] = append(byCluster[f.Cluster], f)
-	}
+	byCluster := r.findingsByCluster()
 	for _, c := range r.Clusters {
 		fs := byCluster[c.Name]
-		env := c.Environment
-		if env == "" {
-			env = "no environment"
-		}
+		env := c.environment()
 		fmt.Fprintf(&b, "%s (%s, %d objects)", c.Name, env, c.Objects)
 		if len(fs) == 0 {
 			b.WriteString(": no findings\n")

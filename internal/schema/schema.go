@@ -31,6 +31,7 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
+	"github.com/d1lint/d1lint/internal/finding"
 	"github.com/d1lint/d1lint/internal/model"
 	"github.com/d1lint/d1lint/internal/openapi"
 )
@@ -509,7 +510,7 @@ func (v *Validator) checkLocal(o *model.Object) (*model.SchemaResult, bool) {
 			if e.Path == "" {
 				segs = nil
 			}
-			r.Errors = append(r.Errors, model.SchemaError{Path: pointerPath(segs), Segments: segs, Message: e.Msg})
+			r.Errors = append(r.Errors, model.SchemaError{Path: finding.FieldString(segs), Segments: segs, Message: e.Msg})
 		}
 		if len(r.Errors) == 0 && res.Err != nil {
 			r.Errors = append(r.Errors, model.SchemaError{Message: res.Err.Error()})
@@ -573,12 +574,12 @@ func schemaErrors(e *jsonschema.ValidationError) []model.SchemaError {
 		var out []model.SchemaError
 		for _, p := range ap.Properties {
 			segs := append(append([]string{}, e.InstanceLocation...), p)
-			out = append(out, model.SchemaError{Path: pointerPath(segs), Segments: segs, Message: "unknown field"})
+			out = append(out, model.SchemaError{Path: finding.FieldString(segs), Segments: segs, Message: "unknown field"})
 		}
 		return out
 	}
 	segs := append([]string{}, e.InstanceLocation...)
-	return []model.SchemaError{{Path: pointerPath(segs), Segments: segs, Message: e.ErrorKind.LocalizedString(printer)}}
+	return []model.SchemaError{{Path: finding.FieldString(segs), Segments: segs, Message: e.ErrorKind.LocalizedString(printer)}}
 }
 
 // leaves are the errors worth reporting: the innermost ones, except that an
@@ -606,26 +607,6 @@ func sortErrors(es []model.SchemaError) {
 		}
 		return es[i].Message < es[j].Message
 	})
-}
-
-// pointerPath turns an instance location into d1lint's field path
-// ("spec.containers[0].image"), as variable references are named.
-func pointerPath(loc []string) string {
-	var b strings.Builder
-	for _, p := range loc {
-		if p == "" {
-			continue
-		}
-		if _, err := strconv.Atoi(p); err == nil && b.Len() > 0 {
-			b.WriteString("[" + p + "]")
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(p)
-	}
-	return b.String()
 }
 
 // prune copies obj without null map values.
