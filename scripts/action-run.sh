@@ -5,7 +5,10 @@
 # action's inputs, passed as INPUT_* environment variables, into d1lint's
 # arguments, runs d1lint, and sets the step output `sarif`. d1lint's github
 # format sets the outputs errors, warnings, infos and new, annotates the
-# findings and writes the job summary. Exits with d1lint's status.
+# findings and writes the job summary. With INPUT_DIFF, it then runs
+# `d1lint diff --format markdown` and appends what the change does to each
+# cluster to the job summary; a failing diff is reported, and never changes
+# the exit status. Exits with the status of `d1lint check`.
 #
 # Environment:
 #   D1LINT                   the d1lint binary (default: d1lint on PATH)
@@ -19,7 +22,9 @@
 #   INPUT_NEW_SINCE          git revision of the checked repository; findings it already had do not fail
 #   INPUT_TRUST_BASE_CONFIG  "true": in a pull request, read the configuration and policies from origin/<base branch>
 #   INPUT_ARGS               further `d1lint check` arguments, one a line
-#   GITHUB_EVENT_NAME, GITHUB_BASE_REF, GITHUB_OUTPUT: set by GitHub Actions
+#   INPUT_DIFF               "true": also run `d1lint diff` (against new-since, else origin/<base branch>
+#                            in a pull request, else HEAD) and append it to the job summary
+#   GITHUB_EVENT_NAME, GITHUB_BASE_REF, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY: set by GitHub Actions
 #
 # Lines of multiline inputs are trimmed; blank lines are ignored. Nothing
 # here touches the network.
@@ -61,17 +66,23 @@ bool() {
 }
 
 args=(check)
+# The arguments `d1lint diff` shares with the check: what to render.
+dargs=(diff --format markdown)
+
+bool diff "${INPUT_DIFF:-false}"
+diff=$value
 
 fleet="$(trim "${INPUT_FLEET:-}")"
-[[ -n "$fleet" ]] && args+=(--fleet "$fleet")
+[[ -n "$fleet" ]] && args+=(--fleet "$fleet") && dargs+=(--fleet "$fleet")
 
 config="$(trim "${INPUT_CONFIG:-}")"
-[[ -n "$config" ]] && args+=(--config "$config")
+[[ -n "$config" ]] && args+=(--config "$config") && dargs+=(--config "$config")
 
 lines "${INPUT_SOURCES:-}"
 for s in ${items[@]+"${items[@]}"}; do
   [[ "$s" == *=* ]] || fail "sources: \"$s\" is not URL=PATH"
   args+=(--source "$s")
+  dargs+=(--source "$s")
 done
 
 lines "${INPUT_CLUSTERS:-}"
@@ -79,7 +90,7 @@ for line in ${items[@]+"${items[@]}"}; do
   IFS=, read -r -a names <<<"$line"
   for c in ${names[@]+"${names[@]}"}; do
     c="$(trim "$c")"
-    [[ -n "$c" ]] && args+=(--cluster "$c")
+    [[ -n "$c" ]] && args+=(--cluster "$c") && dargs+=(--cluster "$c")
   done
 done
 
@@ -133,6 +144,47 @@ if [[ -n "${GITHUB_OUTPUT:-}" ]]; then
   else
     printf 'sarif=\n' >>"$GITHUB_OUTPUT"
   fi
+fi
+
+# What the change does to each cluster, for the job summary. Its failure is
+# reported, and leaves the check's status as it is.
+if [[ "$diff" == true ]]; then
+  if [[ -n "$newSince" ]]; then
+    dargs+=(--base "$newSince")
+  else
+    case "${GITHUB_EVENT_NAME:-}" in
+      pull_request | pull_request_target)
+        [[ -n "${GITHUB_BASE_REF:-}" ]] && dargs+=(--base "origin/$GITHUB_BASE_REF")
+        ;;
+    esac
+  fi
+  printf '+ d1lint' >&2
+  printf ' %q' "${dargs[@]}" >&2
+  printf '\n' >&2
+  dout="$(mktemp)"
+  derr="$(mktemp)"
+  dstatus=0
+  "$d1lint" "${dargs[@]}" >"$dout" 2>"$derr" || dstatus=$?
+  cat "$derr" >&2
+  if [[ "$dstatus" == 0 ]]; then
+    if [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
+      { printf '\n'; cat "$dout"; } >>"$GITHUB_STEP_SUMMARY"
+    else
+      cat "$dout"
+    fi
+  else
+    printf '::warning title=d1lint diff::d1lint diff failed (exit status %d); the check is not affected\n' "$dstatus"
+    printf 'd1lint action: d1lint diff failed (exit status %d); the check is not affected\n' "$dstatus" >&2
+    if [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
+      {
+        printf '\n## d1lint diff: failed\n\n`d1lint diff` failed (exit status %d); the check is not affected.\n\n' "$dstatus"
+        printf '```text\n'
+        tail -n 20 "$derr" | sed 's/```/` ` `/g'
+        printf '```\n'
+      } >>"$GITHUB_STEP_SUMMARY"
+    fi
+  fi
+  rm -f "$dout" "$derr"
 fi
 
 case "$status" in

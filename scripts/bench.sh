@@ -7,7 +7,11 @@
 #     100-cluster fleet (a fresh bundle and compile each iteration);
 #   - rule evaluation (rules/ benchmarks);
 #   - check on the d1 corpus as a process under 0.5 s, and the pre-push hook
-#     on an unchanged fleet under 1 s (the second run replays the cache).
+#     on an unchanged fleet under 1 s (the second run replays the cache);
+#   - diff (uncommitted changes) and diff --promote on the d1 corpus as a
+#     process under 1 s each;
+#   - audit (check, promotion drift, report.html) of the synthetic
+#     100-cluster fleet under 30 s.
 # Usage: scripts/bench.sh [BENCHTIME]   (default 10x)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,7 +41,15 @@ if [ -d ../shared/corpus/d1 ]; then
   (cd "$work/d1/d1-fleet" && sha=$(git rev-parse HEAD) && for _ in 1 2 3; do
     echo "refs/heads/main $sha refs/heads/main 0000000000000000000000000000000000000000" |
       timed "$work/d1lint" hook run pre-push "${srcs[@]}" -- origin https://example.invalid/fleet.git; done)
+  echo "diff on the d1 corpus, an uncommitted edit in d1-apps (target 1 s):"
+  sed -i.orig 's/replicaCount: 1/replicaCount: 2/' "$work/d1/d1-apps/components/backend/base/redis.yaml"
+  (cd "$work/d1/d1-fleet" && for _ in 1 2 3; do timed "$work/d1lint" diff "${srcs[@]}"; done)
+  echo "diff --promote on the d1 corpus (target 1 s):"
+  (cd "$work/d1/d1-fleet" && for _ in 1 2 3; do timed "$work/d1lint" diff --promote "${srcs[@]}"; done)
+  mv "$work/d1/d1-apps/components/backend/base/redis.yaml.orig" "$work/d1/d1-apps/components/backend/base/redis.yaml"
 fi
 go run ./cmd/synth-fleet -clusters 100 -namespaces 20 -components 8 "$work/synth" >/dev/null
 echo "synthetic fleet, 100 clusters x 20 namespaces x 8 components:"
 (cd "$work/synth/d1-fleet" && for _ in 1 2; do timed "$work/d1lint" clusters; done)
+echo "audit of the synthetic fleet into a folder (target 30 s):"
+(cd "$work/synth/d1-fleet" && for _ in 1 2; do timed "$work/d1lint" audit --out "$work/audit"; done)

@@ -73,6 +73,7 @@ var actionInputs = map[string]string{
 	"new-since":         "",
 	"trust-base-config": "true",
 	"args":              "",
+	"diff":              "false",
 	"working-directory": ".",
 	"go-version":        "1.26",
 }
@@ -830,4 +831,89 @@ func TestActionTrustBaseConfig(t *testing.T) {
 	require.Equal(t, exitOK, r.code, "the pull request's configuration: stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
 	assert.NotContains(t, r.stderr, "--config-ref")
 	assert.Empty(t, r.annotated("error", ""))
+}
+
+// TestActionDiff runs the action with diff on a d1-apps pull request, the
+// way docs/workflows/d1-apps.yml checks one: the job summary gets, after
+// the check's report, what the pull request does to each cluster.
+func TestActionDiff(t *testing.T) {
+	work := actionD1Copy(t)
+	apps := filepath.Join(work, "d1-apps")
+	actionInject(t, filepath.Join(apps, "components", "backend", "staging", "redis-values.yaml"), `memory: "128Mi"`, `memory: "256Mi"`)
+	actionGit(t, apps, false, "checkout", "-q", "-b", "more-memory")
+	actionGit(t, apps, false, "commit", "-q", "-am", "more memory for redis on staging")
+	actionGit(t, apps, false, "checkout", "-q", "--detach") // as actions/checkout leaves a pull request
+	env := map[string]string{
+		"INPUT_FLEET":             "../d1-fleet",
+		"INPUT_SOURCES":           testutil.D1InfraURL + "=../d1-infra\n" + testutil.D1AppsURL + "=.\n",
+		"INPUT_SARIF":             "",
+		"INPUT_TRUST_BASE_CONFIG": "false",
+		"INPUT_DIFF":              "true",
+		"GITHUB_EVENT_NAME":       "pull_request",
+		"GITHUB_BASE_REF":         "main",
+		"GITHUB_REPOSITORY":       "controlplaneio-fluxcd/d1-apps",
+	}
+	r := runAction(t, apps, binary, env)
+	require.Equal(t, exitOK, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	assert.Contains(t, r.stderr, "+ d1lint diff --format markdown --fleet ../d1-fleet --source")
+	assert.Contains(t, r.stderr, "--base origin/main")
+	check := strings.Index(r.summary, "## d1lint")
+	section := strings.Index(r.summary, "## d1lint diff: 1 of 3 clusters change")
+	require.GreaterOrEqual(t, section, 0, "summary:\n%s", r.summary)
+	assert.Less(t, check, section, "the diff comes after the check's report")
+	assert.Contains(t, r.summary, "<details><summary>staging: 0 added, 0 removed, 1 modified</summary>")
+	assert.Contains(t, r.summary, "| modified | HelmRelease backend/redis | github.com/controlplaneio-fluxcd/d1-apps\\@main:components/backend/base/redis.yaml:1 | spec.values.master.resources.limits.memory |")
+	assert.Contains(t, r.summary, "Unchanged: prod-eu, prod-us.")
+
+	// On a push, without new-since: what is not committed (nothing).
+	r = runAction(t, apps, binary, map[string]string{
+		"INPUT_FLEET": env["INPUT_FLEET"], "INPUT_SOURCES": env["INPUT_SOURCES"], "INPUT_SARIF": "", "INPUT_DIFF": "true",
+		"GITHUB_EVENT_NAME": "push", "GITHUB_REPOSITORY": env["GITHUB_REPOSITORY"],
+	})
+	require.Equal(t, exitOK, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	assert.NotContains(t, r.stderr, "--base")
+	assert.Contains(t, r.summary, "## d1lint diff: no change")
+	assert.Contains(t, r.summary, "Base: the HEAD commit of d1-fleet, d1-infra.", "a detached HEAD with no branch to stand for is read from git objects only")
+}
+
+// TestActionDiffFails: a failing `d1lint diff` is reported in the summary
+// and as a warning, and the step keeps the check's status.
+func TestActionDiffFails(t *testing.T) {
+	dir := t.TempDir()
+	bin, log := filepath.Join(dir, "d1lint"), filepath.Join(dir, "log")
+	script := `#!/usr/bin/env bash
+printf '%s\n' "$*" >> ` + actionShQuote(log) + `
+if [[ "$1" == diff ]]; then echo "diff: something broke" >&2; exit "${FAKE_DIFF_STATUS:-0}"; fi
+exit "${FAKE_STATUS:-0}"
+`
+	require.NoError(t, os.WriteFile(bin, []byte(script), 0o755))
+	work := t.TempDir()
+	for _, tc := range []struct{ check, diff int }{{0, 3}, {1, 2}} {
+		require.NoError(t, os.RemoveAll(log))
+		r := runAction(t, work, bin, map[string]string{
+			"INPUT_DIFF": "true", "INPUT_FLEET": "fleet", "INPUT_CLUSTERS": "staging", "INPUT_SARIF": "",
+			"INPUT_NEW_SINCE": "origin/main", "INPUT_FAIL_ON": "warning", "INPUT_POLICIES": "policies",
+			"FAKE_STATUS": strconv.Itoa(tc.check), "FAKE_DIFF_STATUS": strconv.Itoa(tc.diff),
+		})
+		assert.Equal(t, tc.check, r.code, "the check's status: %s", r.stderr)
+		data, err := os.ReadFile(log)
+		require.NoError(t, err)
+		assert.Equal(t, "check --fleet fleet --cluster staging --fail-on warning --policy policies --new-since origin/main --format github\n"+
+			"diff --format markdown --fleet fleet --cluster staging --base origin/main\n", string(data),
+			"the diff renders what the check rendered, against new-since")
+		assert.Contains(t, r.summary, fmt.Sprintf("## d1lint diff: failed\n\n`d1lint diff` failed (exit status %d)", tc.diff))
+		assert.Contains(t, r.summary, "diff: something broke")
+		assert.Contains(t, r.stdout, fmt.Sprintf("::warning title=d1lint diff::d1lint diff failed (exit status %d)", tc.diff))
+	}
+
+	// Off by default; a bad value is a usage error.
+	require.NoError(t, os.RemoveAll(log))
+	r := runAction(t, work, bin, map[string]string{"INPUT_SARIF": ""})
+	require.Equal(t, 0, r.code, r.stderr)
+	data, err := os.ReadFile(log)
+	require.NoError(t, err)
+	assert.Equal(t, "check --format github\n", string(data))
+	r = runAction(t, work, bin, map[string]string{"INPUT_DIFF": "yes"})
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, "diff must be true or false")
 }

@@ -43,6 +43,11 @@ type checkFlags struct {
 	newSince  string
 	at        string
 	standsFor string
+	// progress, when set, is told what the check is doing (audit prints
+	// it on a terminal); rendered is the fleet the last check rendered
+	// (audit reports on it).
+	progress func(string)
+	rendered *model.Fleet
 }
 
 // argsForKey are the flags that decide a check's outcome, for the hook's
@@ -403,10 +408,11 @@ func (f *checkFlags) check(ctx context.Context, s Streams) (*report.Report, erro
 			return nil, usage(fmt.Errorf("--at %s: %w", f.at, err))
 		}
 	}
-	fl, findings, err := evaluate(ctx, opts, cat, cfg, today)
+	fl, findings, err := evaluateWith(ctx, opts, cat, cfg, today, f.progress)
 	if err != nil {
 		return nil, err
 	}
+	f.rendered = fl
 	r := report.New(fl, findings.Findings)
 	r.Waivers, r.Summary.Waived = findings.Waivers, findings.Waived
 	r.Repository = f.checkedRepository(s.Getenv, fl)
@@ -442,12 +448,20 @@ func (f *checkFlags) check(ctx context.Context, s Streams) (*report.Report, erro
 // evaluate renders a fleet, evaluates the rules, points each finding that
 // names a field at the line that sets it, and applies the waivers.
 func evaluate(ctx context.Context, opts render.Options, cat *rules.Catalogue, cfg *config.Config, today time.Time) (*model.Fleet, waiver.Result, error) {
+	return evaluateWith(ctx, opts, cat, cfg, today, nil)
+}
+
+// evaluateWith is evaluate, telling progress (when not nil) what it does.
+func evaluateWith(ctx context.Context, opts render.Options, cat *rules.Catalogue, cfg *config.Config, today time.Time, progress func(string)) (*model.Fleet, waiver.Result, error) {
 	defer guard.Lockdown()()
 	rd, err := render.New(opts)
 	if err != nil {
 		return nil, waiver.Result{}, usage(err)
 	}
 	defer rd.Close()
+	if progress != nil {
+		progress(renderingWhat(opts))
+	}
 	fl, err := rd.Render(ctx)
 	if err != nil {
 		return nil, waiver.Result{}, usage(err)
@@ -455,6 +469,9 @@ func evaluate(ctx context.Context, opts render.Options, cat *rules.Catalogue, cf
 	if len(fl.Clusters) == 0 {
 		// A check that checked nothing must not pass.
 		return nil, waiver.Result{}, fmt.Errorf("%w: no cluster folder under %s/clusters: nothing to check", ErrUsage, opts.FleetPath)
+	}
+	if progress != nil {
+		progress(fmt.Sprintf("evaluating %d rules over %d clusters…", len(cat.Rules()), len(fl.Clusters)))
 	}
 	all, err := cat.Evaluate(ctx, fl, settings(cfg))
 	if err != nil {

@@ -136,5 +136,5 @@ func (v *revisions) standIn(opts render.Options, root, rev, branch string, geten
 	if !found {
 		return out, fmt.Errorf("%w: neither the fleet (%s) nor any --source mapping is in the repository at %s", ErrUsage, opts.FleetPath, root)
 	}
-	return out, nil
+	return keepFleetBranches(out, opts), nil
 }

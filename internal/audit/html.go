@@ -1,0 +1,511 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package audit
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/d1lint/d1lint/internal/diff"
+	"github.com/d1lint/d1lint/internal/finding"
+	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/report"
+	"github.com/d1lint/d1lint/internal/waiver"
+	"github.com/d1lint/d1lint/rules"
+)
+
+//go:embed report.html.tmpl
+var pageTemplate string
+
+var tmpl = template.Must(template.New("report.html").Funcs(template.FuncMap{
+	"plural": plural,
+}).Parse(pageTemplate))
+
+// HTML writes the audit page (report.html): one self-contained document.
+func HTML(w io.Writer, d *Data) error {
+	var b bytes.Buffer
+	if err := tmpl.Execute(&b, newPage(d)); err != nil {
+		return err
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// knownHosts are the hosts whose file pages are
+// https://<repo>/blob/<branch>/<path>#L<line>.
+var knownHosts = []string{"github.com"}
+
+// page is what the template shows.
+type page struct {
+	Repository, ToolVersion, Date, Baseline string
+	Summary                                 report.Summary
+	Totals                                  counts
+	Categories                              []string
+	Matrix                                  []matrixRow
+	MatrixTotals                            []counts
+	Clusters                                []*clusterView
+	Waivers                                 []waiverView
+	WaiverStatus                            []statusCount
+	WaiverPolicy                            string
+	Promotion                               *promotionView
+}
+
+// counts are findings by severity.
+type counts struct{ Error, Warning, Info int }
+
+func (c *counts) add(severity string) {
+	switch severity {
+	case finding.Error:
+		c.Error++
+	case finding.Warning:
+		c.Warning++
+	default:
+		c.Info++
+	}
+}
+
+// Total is every finding.
+func (c counts) Total() int { return c.Error + c.Warning + c.Info }
+
+// Class is the CSS class of the most severe count: error, warning, info or
+// clean.
+func (c counts) Class() string {
+	switch {
+	case c.Error > 0:
+		return finding.Error
+	case c.Warning > 0:
+		return finding.Warning
+	case c.Info > 0:
+		return finding.Info
+	}
+	return "clean"
+}
+
+type matrixRow struct {
+	Cluster, Environment, ID string
+	Cells                    []counts
+	Total                    counts
+}
+
+type clusterView struct {
+	Name, ID, Environment, Era, Path, Root string
+	Flux                                   model.Flux
+	Objects                                int
+	Rendered                               bool // the fleet has the cluster
+	Counts                                 counts
+	Findings                               []findingView
+	Sources                                []sourceView
+	HelmReleases                           []helmView
+	Kustomizations                         []kustomizationView
+	Problems                               []problemView
+	Graph                                  *graphView
+}
+
+type link struct{ Text, URL string }
+
+type findingView struct {
+	Severity, Rule, Title, Category string
+	Message, Field, Object, Chain   string
+	Location                        link
+	Existing                        bool
+	Description, Remediation        string
+	HelpURI                         string
+}
+
+type sourceView struct {
+	Key, Kind, URL, Follows string
+	Branch, Commit, Short   string
+	Resolved                bool
+	Mode, How               string
+	Location                link
+}
+
+type helmView struct {
+	Release, Chart, Version, Source, AppliedBy string
+	Location                                   link
+}
+
+type kustomizationView struct {
+	Key, Path, Source, Revision, Status, Reason string
+	DependsOn                                   string
+	Objects                                     int
+	Location                                    link
+}
+
+type problemView struct {
+	Kind, Kustomization, Reason string
+	Warning                     bool
+	Location                    link
+}
+
+type waiverView struct {
+	waiver.Status
+	Scope string
+}
+
+type statusCount struct {
+	Status string
+	N      int
+}
+
+type promotionView struct {
+	Computed         bool
+	Main, Production string
+	Note             string
+	Clusters         []promotionCluster
+	Drifting         int
+}
+
+type promotionCluster struct {
+	Name, ID, Only           string
+	Added, Removed, Modified int
+	Changes                  []changeView
+	Charts                   []diff.ChartChange
+	Introduced, Fixed        int
+	Changed                  bool
+}
+
+type changeView struct {
+	Kind, Object, AppliedBy, Fields string
+	Location                        link
+}
+
+// newPage builds the page of an audit, everything sorted.
+func newPage(d *Data) *page {
+	r := d.Report
+	p := &page{Repository: r.Repository, ToolVersion: r.ToolVersion, Date: d.Date, Baseline: r.Baseline,
+		Summary: r.Summary, Categories: categories(r),
+		WaiverPolicy: fmt.Sprintf("expiring: active and expiring within %d days", int(waiver.ExpiringWithin.Hours()/24))}
+
+	models := map[string]*model.Cluster{}
+	for _, c := range d.Fleet.Clusters {
+		models[c.Name] = c
+	}
+	byCluster := map[string]*clusterView{}
+	ids := newIDs()
+	var names []string
+	for _, c := range r.Clusters {
+		if byCluster[c.Name] == nil {
+			byCluster[c.Name] = &clusterView{Name: c.Name, Environment: c.Environment, Era: c.Era, Objects: c.Objects}
+			names = append(names, c.Name)
+		}
+	}
+	for _, f := range r.Findings {
+		if byCluster[f.Cluster] == nil {
+			byCluster[f.Cluster] = &clusterView{Name: f.Cluster}
+			names = append(names, f.Cluster)
+		}
+	}
+	sort.Strings(names)
+
+	catIndex := map[string]int{}
+	for i, c := range p.Categories {
+		catIndex[c] = i
+	}
+	p.MatrixTotals = make([]counts, len(p.Categories))
+	rows := map[string]*matrixRow{}
+	for _, name := range names {
+		cv := byCluster[name]
+		cv.ID = ids.make("cluster-" + name)
+		if m := models[name]; m != nil {
+			fillCluster(cv, m)
+		}
+		p.Clusters = append(p.Clusters, cv)
+		row := &matrixRow{Cluster: name, Environment: cv.Environment, ID: cv.ID, Cells: make([]counts, len(p.Categories))}
+		rows[name] = row
+	}
+	for _, f := range r.Findings {
+		cv := byCluster[f.Cluster]
+		cv.Counts.add(f.Severity)
+		cv.Findings = append(cv.Findings, newFinding(r, f))
+		row := rows[f.Cluster]
+		i := catIndex[category(f)]
+		row.Cells[i].add(f.Severity)
+		row.Total.add(f.Severity)
+		p.MatrixTotals[i].add(f.Severity)
+		p.Totals.add(f.Severity)
+	}
+	for _, name := range names {
+		p.Matrix = append(p.Matrix, *rows[name])
+		cv := byCluster[name]
+		if m := models[name]; m != nil {
+			cv.Graph = layout(m, r.Findings)
+		}
+	}
+
+	statuses := map[string]int{}
+	for _, w := range r.Waivers {
+		p.Waivers = append(p.Waivers, waiverView{Status: w, Scope: scope(w)})
+		statuses[w.Status]++
+	}
+	for _, s := range []string{waiver.Active, waiver.Expiring, waiver.Expired, waiver.Stale} {
+		p.WaiverStatus = append(p.WaiverStatus, statusCount{Status: s, N: statuses[s]})
+	}
+
+	p.Promotion = newPromotion(d, ids)
+	return p
+}
+
+// categories are the columns of the overview: the rule categories in the
+// order they are documented, custom policies, then any other category of a
+// rule or finding, sorted.
+func categories(r *report.Report) []string {
+	out := append(append([]string{}, rules.Categories...), rules.CustomCategory)
+	var extra []string
+	seen := func(c string) bool { return slices.Contains(out, c) || slices.Contains(extra, c) }
+	for _, x := range r.Rules {
+		if x.Category != "" && !seen(x.Category) {
+			extra = append(extra, x.Category)
+		}
+	}
+	for _, f := range r.Findings {
+		if c := category(f); !seen(c) {
+			extra = append(extra, c)
+		}
+	}
+	sort.Strings(extra)
+	return append(out, extra...)
+}
+
+// category is a finding's category; a team's rule without one is custom.
+func category(f finding.Finding) string {
+	if f.Category == "" {
+		return rules.CustomCategory
+	}
+	return f.Category
+}
+
+func newFinding(r *report.Report, f finding.Finding) findingView {
+	x := r.Rule(f)
+	v := findingView{Severity: f.Severity, Rule: f.Rule, Title: f.Title, Category: category(f), Message: f.Message,
+		Field: f.Field, Chain: strings.Join(f.Chain, " → "), Existing: r.Existing(f),
+		Description: x.Description, Remediation: x.Remediation, HelpURI: x.HelpURI}
+	if v.Title == "" {
+		v.Title = x.Title
+	}
+	if f.Object != nil {
+		v.Object = objectName(f.Object.Kind, f.Object.Namespace, f.Object.Name)
+	}
+	if f.File != "" {
+		v.Location = locationLink(model.Location{Repo: f.Repo, Branch: f.Branch, Path: f.File, Line: f.Line})
+	}
+	return v
+}
+
+func objectName(kind, namespace, name string) string { return kind + " " + nsName(namespace, name) }
+
+// nsName is namespace/name, or name alone for a cluster-scoped object.
+func nsName(namespace, name string) string {
+	if namespace == "" {
+		return name
+	}
+	return namespace + "/" + name
+}
+
+// locationLink is repo@branch:path:line, linked to the file's page when the
+// repository is on a known host.
+func locationLink(l model.Location) link {
+	if l.Path == "" {
+		return link{}
+	}
+	out := link{Text: l.String()}
+	host, _, _ := strings.Cut(l.Repo, "/")
+	if slices.Contains(knownHosts, host) {
+		out.URL = report.BlobURL(finding.Finding{Repo: l.Repo, Branch: l.Branch, File: l.Path, Line: l.Line})
+	}
+	return out
+}
+
+func locationPtr(l *model.Location) link {
+	if l == nil {
+		return link{}
+	}
+	return locationLink(*l)
+}
+
+func fillCluster(cv *clusterView, c *model.Cluster) {
+	cv.Rendered = true
+	cv.Environment, cv.Era, cv.Path, cv.Root, cv.Flux, cv.Objects = c.Environment, c.Era, c.Path, c.Root, c.Flux, len(c.Objects)
+	for _, s := range c.Sources {
+		v := sourceView{Key: s.Key, Kind: s.Kind, URL: s.URL, Follows: refString(s.Ref), Branch: s.Branch, Commit: s.Commit,
+			Short: short(s.Commit), Resolved: s.Resolved, Mode: s.Mode, How: s.Note, Location: locationPtr(s.Location)}
+		if !s.Resolved {
+			v.How = s.Reason
+		}
+		cv.Sources = append(cv.Sources, v)
+	}
+	sort.SliceStable(cv.Sources, func(i, j int) bool { return cv.Sources[i].Key < cv.Sources[j].Key })
+	for _, h := range c.HelmReleases {
+		cv.HelmReleases = append(cv.HelmReleases, helmView{Release: nsName(h.Namespace, h.Name), Chart: h.Chart,
+			Version: h.Version, Source: h.Source, AppliedBy: h.AppliedBy, Location: locationLink(h.Location)})
+	}
+	sort.SliceStable(cv.HelmReleases, func(i, j int) bool { return cv.HelmReleases[i].Release < cv.HelmReleases[j].Release })
+	// Kustomizations stay in apply order (deterministic: see docs/model.md).
+	for _, k := range c.Kustomizations {
+		v := kustomizationView{Key: k.Key, Path: k.Path, Source: k.Source, Status: k.Status, Reason: k.Reason,
+			Objects: k.Objects, Location: locationPtr(k.Location)}
+		if k.Revision != nil {
+			v.Revision = k.Revision.Repo
+			if k.Revision.Branch != "" {
+				v.Revision += "@" + k.Revision.Branch
+			}
+			if k.Revision.Commit != "" {
+				v.Revision += " (" + short(k.Revision.Commit) + ")"
+			}
+		}
+		var deps []string
+		for _, d := range k.DependsOn {
+			deps = append(deps, refKey(d))
+		}
+		v.DependsOn = strings.Join(deps, ", ")
+		cv.Kustomizations = append(cv.Kustomizations, v)
+	}
+	for _, p := range c.Problems {
+		cv.Problems = append(cv.Problems, problemView{Kind: p.Kind, Kustomization: p.Kustomization, Reason: p.Reason,
+			Warning: p.Warning, Location: locationPtr(p.Location)})
+	}
+	sort.SliceStable(cv.Problems, func(i, j int) bool {
+		a, b := cv.Problems[i], cv.Problems[j]
+		if a.Warning != b.Warning {
+			return !a.Warning
+		}
+		if a.Kustomization != b.Kustomization {
+			return a.Kustomization < b.Kustomization
+		}
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		return a.Reason < b.Reason
+	})
+}
+
+// refString describes a source's spec.ref: "branch main", "tag v1.2.0".
+func refString(ref map[string]string) string {
+	var parts []string
+	for _, k := range []string{"branch", "tag", "semver", "name", "commit"} {
+		if v := ref[k]; v != "" {
+			parts = append(parts, k+" "+v)
+		}
+	}
+	var other []string
+	for k, v := range ref {
+		if !slices.Contains([]string{"branch", "tag", "semver", "name", "commit"}, k) && v != "" {
+			other = append(other, k+" "+v)
+		}
+	}
+	sort.Strings(other)
+	return strings.Join(append(parts, other...), ", ")
+}
+
+func refKey(r model.Ref) string { return nsName(r.Namespace, r.Name) }
+
+// short is a commit's first 12 characters.
+func short(commit string) string {
+	if len(commit) > 12 {
+		return commit[:12]
+	}
+	return commit
+}
+
+// scope describes what a waiver covers.
+func scope(w waiver.Status) string {
+	var out []string
+	for _, kv := range [][2]string{{"cluster", w.Cluster}, {"namespace", w.Namespace}, {"kind", w.Kind}, {"name", w.Name}} {
+		if kv[1] != "" {
+			out = append(out, kv[0]+" "+kv[1])
+		}
+	}
+	if len(out) == 0 {
+		return "everywhere"
+	}
+	return strings.Join(out, ", ")
+}
+
+var changeRank = map[string]int{diff.Added: 0, diff.Removed: 1, diff.Modified: 2}
+
+func newPromotion(d *Data, ids *idSet) *promotionView {
+	v := &promotionView{Computed: d.Promotion != nil, Main: d.Main, Production: d.Production, Note: d.PromotionNote}
+	if v.Main == "" {
+		v.Main = "main"
+	}
+	if v.Production == "" {
+		v.Production = "production"
+	}
+	sorted := append([]diff.Cluster(nil), d.Promotion...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
+	for _, c := range sorted {
+		pc := promotionCluster{Name: c.Name, ID: ids.make("promotion-" + c.Name), Only: c.Only,
+			Introduced: len(c.Introduced), Fixed: len(c.Fixed), Changed: c.Changed()}
+		if pc.Changed {
+			v.Drifting++
+		}
+		changes := append([]diff.Change(nil), c.Changes...)
+		sort.SliceStable(changes, func(i, j int) bool {
+			a, b := changes[i], changes[j]
+			if changeRank[a.Kind] != changeRank[b.Kind] {
+				return changeRank[a.Kind] < changeRank[b.Kind]
+			}
+			return objectKey(a.Object) < objectKey(b.Object)
+		})
+		for _, ch := range changes {
+			switch ch.Kind {
+			case diff.Added:
+				pc.Added++
+			case diff.Removed:
+				pc.Removed++
+			case diff.Modified:
+				pc.Modified++
+			}
+			fields := append([]string(nil), ch.Fields...)
+			sort.Strings(fields)
+			if ch.MoreFields > 0 {
+				fields = append(fields, fmt.Sprintf("and %d more", ch.MoreFields))
+			}
+			pc.Changes = append(pc.Changes, changeView{Kind: ch.Kind, Object: objectName(ch.Object.Kind, ch.Object.Namespace, ch.Object.Name),
+				AppliedBy: ch.AppliedBy, Fields: strings.Join(fields, ", "), Location: locationLink(ch.Location)})
+		}
+		pc.Charts = append([]diff.ChartChange(nil), c.Charts...)
+		sort.SliceStable(pc.Charts, func(i, j int) bool { return objectKey(pc.Charts[i].Release) < objectKey(pc.Charts[j].Release) })
+		v.Clusters = append(v.Clusters, pc)
+	}
+	return v
+}
+
+func objectKey(o model.ObjectID) string {
+	return o.Kind + "\x00" + o.Namespace + "\x00" + o.Name + "\x00" + o.APIVersion
+}
+
+// idSet makes unique HTML ids from names.
+type idSet map[string]bool
+
+func newIDs() *idSet { s := idSet{}; return &s }
+
+var idUnsafe = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
+
+func (s *idSet) make(name string) string {
+	base := idUnsafe.ReplaceAllString(name, "_")
+	id := base
+	for i := 2; (*s)[id]; i++ {
+		id = fmt.Sprintf("%s-%d", base, i)
+	}
+	(*s)[id] = true
+	return id
+}
+
+// plural is "1 error", "2 errors"; "info" stays "info".
+func plural(n int, noun string) string {
+	if n == 1 || noun == "info" {
+		return fmt.Sprintf("%d %s", n, noun)
+	}
+	if strings.HasSuffix(noun, "s") {
+		return fmt.Sprintf("%d %ses", n, noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

@@ -1,0 +1,213 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/d1lint/d1lint/internal/audit"
+	"github.com/d1lint/d1lint/internal/diff"
+	"github.com/d1lint/d1lint/internal/finding"
+	"github.com/d1lint/d1lint/internal/fleet"
+	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/render"
+	"github.com/d1lint/d1lint/internal/report"
+)
+
+type auditFlags struct {
+	checkFlags
+	out string
+	// auditFailOn is --fail-on: empty unless given (an audit is a report).
+	auditFailOn string
+	// terminal tells whether a stream is a terminal (progress is printed
+	// only on one).
+	terminal func(io.Writer) bool
+}
+
+func newAuditCommand(s Streams) *cobra.Command {
+	return newAuditCommandWith(s, isTerminal)
+}
+
+// newAuditCommandWith is the audit command with the terminal check
+// injected (tests).
+func newAuditCommandWith(s Streams, terminal func(io.Writer) bool) *cobra.Command {
+	f := &auditFlags{terminal: terminal}
+	cmd := &cobra.Command{
+		Use:   "audit --out DIR",
+		Short: "Audit the whole fleet into a folder: HTML report, JSON and SARIF",
+		Long: `Renders every selected cluster, evaluates the rules like check, and writes
+the audit into the folder --out (created when missing):
+
+  report.html   one self-contained page (no script, no external resource):
+                fleet overview (clusters x rule categories), every finding
+                with its location and the rule's documentation, the waivers
+                and their status, each cluster's inventory (sources,
+                HelmReleases, Kustomizations) and Flux Kustomization graph,
+                and the promotion drift between main and production
+  report.json   the check's JSON report (docs/report.schema.json)
+  report.sarif  the check's SARIF 2.1.0 log
+
+An audit is a report: the exit status is 0 whatever it finds, unless
+--fail-on names a severity (then 1 when something at or above it was
+found, after the files are written). 2 for a usage or configuration
+error, 3 when d1lint itself failed. On a terminal, progress goes to
+standard error. See docs/audit.md.`,
+		Example: `  d1lint audit --out audit
+  d1lint audit --out audit --fail-on error
+  d1lint audit --out audit --policy ./my-policies`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runAudit(cmd.Context(), s, f, cmd.ErrOrStderr())
+		},
+	}
+	f.register(cmd)
+	fl := cmd.Flags()
+	fl.StringVar(&f.out, "out", "", "folder to write report.html, report.json and report.sarif into (created when missing; required)")
+	fl.StringVar(&f.auditFailOn, "fail-on", "", "fail (exit status 1) when something at or above this severity is found: error, warning or info (default: never)")
+	fl.StringArrayVar(&f.policies, "policy", nil, "a folder of the team's own Rego policies (repeatable), as for check")
+	fl.StringVar(&f.repository, "repository", "", "URL of the repository whose files report.sarif annotates (default: $GITHUB_REPOSITORY, else the fleet repository)")
+	fl.StringVar(&f.today, "today", "", "the date waivers expire against and the audit is dated (YYYY-MM-DD; default today)")
+	_ = fl.MarkHidden("today")
+	return cmd
+}
+
+// runAudit checks the fleet and writes the audit; stderr takes progress.
+func runAudit(ctx context.Context, s Streams, f *auditFlags, stderr io.Writer) error {
+	if f.out == "" {
+		return fmt.Errorf("%w: audit needs --out DIR, the folder to write the report into", ErrUsage)
+	}
+	if st, err := os.Stat(f.out); err == nil && !st.IsDir() {
+		return fmt.Errorf("%w: --out %s is a file, not a folder", ErrUsage, f.out)
+	}
+	f.failOn = finding.Error // check's threshold, unused here; --fail-on is auditFailOn
+	if f.auditFailOn != "" {
+		if _, err := finding.ParseSeverity(f.auditFailOn); err != nil {
+			return usageError{fmt.Errorf("--fail-on: %w", err)}
+		}
+	}
+	date := f.today
+	if date == "" {
+		date = time.Now().UTC().Format(time.DateOnly)
+		f.today = date
+	}
+	progress := func(string) {}
+	if f.terminal != nil && f.terminal(stderr) {
+		progress = func(msg string) { fmt.Fprintln(stderr, msg) }
+		f.progress = progress
+	}
+
+	r, err := f.check(ctx, s)
+	if err != nil {
+		return err
+	}
+	d := &audit.Data{Report: r, Fleet: f.rendered, Date: date}
+	progress("computing the promotion drift…")
+	if err := f.promotion(ctx, s, d); err != nil {
+		return err
+	}
+
+	progress(fmt.Sprintf("writing %s to %s…", strings.Join(audit.Files, ", "), f.out))
+	if err := audit.Write(f.out, d); err != nil {
+		return err
+	}
+	progress(fmt.Sprintf("wrote %s: %s", filepath.Join(f.out, audit.HTMLFile), auditSummary(r)))
+
+	if f.auditFailOn == "" {
+		return nil
+	}
+	n := 0
+	for _, x := range r.Findings {
+		if finding.Rank(x.Severity) >= finding.Rank(f.auditFailOn) {
+			n++
+		}
+	}
+	if n > 0 {
+		return fmt.Errorf("%w: %d finding(s) at or above %s (the audit is in %s)", ErrFindings, n, f.auditFailOn, f.out)
+	}
+	return nil
+}
+
+// promotion sets the promotion drift of the audit (Promotion). When it
+// cannot be computed, the audit says why and goes on; only a cancelled
+// context stops it.
+func (f *auditFlags) promotion(ctx context.Context, s Streams, d *audit.Data) error {
+	opts, cfg, err := f.load(s.Getenv)
+	if err != nil {
+		return err
+	}
+	// Promotion renders the fleet twice more: only the production
+	// clusters, which are all it reports on, halve that.
+	branches := settings(cfg).Branches
+	d.Main, d.Production = branches["staging"], branches["production"]
+	if d.Production == "" {
+		d.Production = "production"
+	}
+	opts.Clusters = productionClusters(d.Fleet, d.Production)
+	if len(opts.Clusters) == 0 {
+		d.Promotion = []diff.Cluster{}
+		return nil
+	}
+	p, err := Promotion(ctx, opts, cfg)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		d.PromotionNote = err.Error()
+		f.say("the promotion drift was not computed: " + err.Error())
+		return nil
+	}
+	d.Main, d.Production = p.Main, p.Production
+	d.Promotion = p.Clusters
+	if d.Promotion == nil {
+		d.Promotion = []diff.Cluster{}
+	}
+	return nil
+}
+
+// say prints a progress line when progress is shown.
+func (f *auditFlags) say(msg string) {
+	if f.progress != nil {
+		f.progress(msg)
+	}
+}
+
+// productionClusters names the clusters that run production: runtime-info
+// ENVIRONMENT production, GIT_BRANCH the production branch, or a source
+// read at it (as Promotion tells them).
+func productionClusters(fl *model.Fleet, prodBranch string) []string {
+	var out []string
+	for _, c := range fl.Clusters {
+		prod := c.Environment == "production" || c.RuntimeInfo["GIT_BRANCH"] == prodBranch
+		for _, src := range c.Sources {
+			prod = prod || src.Resolved && src.Branch == prodBranch
+		}
+		if prod {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
+
+// auditSummary is the last progress line: what the audit holds.
+func auditSummary(r *report.Report) string {
+	s := r.Summary
+	return fmt.Sprintf("%d clusters, %d errors, %d warnings, %d info", s.Clusters,
+		s.Findings[finding.Error], s.Findings[finding.Warning], s.Findings[finding.Info])
+}
+
+// renderingWhat is the progress line before a render: how many clusters.
+func renderingWhat(opts render.Options) string {
+	specs, err := fleet.Discover(opts.FleetPath, opts.Clusters)
+	if err != nil {
+		return "rendering the fleet…"
+	}
+	return fmt.Sprintf("rendering %d clusters…", len(specs))
+}

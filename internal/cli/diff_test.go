@@ -1,0 +1,276 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package cli
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/d1lint/d1lint/internal/diff"
+	"github.com/d1lint/d1lint/internal/source"
+	"github.com/d1lint/d1lint/internal/testutil"
+)
+
+// TestMain removes the d1 corpus the tests lay out.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	testutil.Cleanup()
+	os.Exit(code)
+}
+
+// d1Copy copies the d1 corpus trio into a fresh folder, as a user has the
+// three repositories checked out side by side.
+func d1Copy(t *testing.T) testutil.D1 {
+	t.Helper()
+	d := testutil.D1Corpus(t, false)
+	work := t.TempDir()
+	for _, repo := range []string{d.Fleet, d.Infra, d.Apps} {
+		out, err := exec.Command("cp", "-a", repo, work).CombinedOutput()
+		require.NoError(t, err, string(out))
+	}
+	return testutil.D1{Fleet: filepath.Join(work, "d1-fleet"), Infra: filepath.Join(work, "d1-infra"), Apps: filepath.Join(work, "d1-apps")}
+}
+
+// d1Args are the arguments of d1lint diff on the copy.
+func d1Args(d testutil.D1, extra ...string) []string {
+	return append([]string{"diff", "--fleet", d.Fleet,
+		"--source", testutil.D1InfraURL + "=" + d.Infra,
+		"--source", testutil.D1AppsURL + "=" + d.Apps}, extra...)
+}
+
+// gitIn runs git in dir.
+func gitIn(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", append([]string{"-c", "user.name=d1lint test", "-c", "user.email=test@example.invalid",
+		"-c", "commit.gpgsign=false"}, args...)...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "git %v: %s", args, out)
+	return strings.TrimSpace(string(out))
+}
+
+// edit replaces old (which must occur once) with new in file.
+func edit(t *testing.T, file, old, new string) {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	require.NoError(t, err)
+	require.Equal(t, 1, strings.Count(string(data), old), "%q in %s", old, file)
+	require.NoError(t, os.WriteFile(file, []byte(strings.Replace(string(data), old, new, 1)), 0o644))
+}
+
+// TestDiffUncommitted: an uncommitted edit of d1-apps' staging overlay
+// reaches the staging cluster only, with the changed field.
+func TestDiffUncommitted(t *testing.T) {
+	d := d1Copy(t)
+	r := run(t, d1Args(d)...)
+	require.NoError(t, r.err, r.stderr)
+	assert.Contains(t, r.stdout, "no change on any of 3 clusters")
+	assert.Contains(t, r.stdout, "unchanged: prod-eu, prod-us, staging")
+
+	edit(t, filepath.Join(d.Apps, "components", "backend", "staging", "redis-values.yaml"), `memory: "128Mi"`, `memory: "256Mi"`)
+	r = run(t, d1Args(d)...)
+	require.NoError(t, r.err, r.stderr)
+	assert.Empty(t, r.stderr)
+	assert.Contains(t, r.stdout, "base: the HEAD commit of d1-apps, d1-fleet, d1-infra\n")
+	assert.Contains(t, r.stdout, "the change reaches 1 of 3 clusters: staging\n")
+	assert.Contains(t, r.stdout, "staging: 0 added, 0 removed, 1 modified\n")
+	assert.Contains(t, r.stdout, "  modified  HelmRelease backend/redis  github.com/controlplaneio-fluxcd/d1-apps@main:components/backend/base/redis.yaml:1\n"+
+		"            spec.values.master.resources.limits.memory\n")
+	assert.Contains(t, r.stdout, "unchanged: prod-eu, prod-us")
+	assertPortable(t, r.stdout)
+
+	// A mistake in the working tree is a finding the change introduces.
+	edit(t, filepath.Join(d.Apps, "components", "backend", "base", "redis.yaml"), "\n  driftDetection:\n", "\n  driftDetecton:\n")
+	r = run(t, d1Args(d, "--format", "markdown")...)
+	require.NoError(t, r.err, "differences are no failure: %s", r.stderr)
+	assert.Contains(t, r.stdout, "## d1lint diff: 1 of 3 clusters change\n")
+	assert.Contains(t, r.stdout, "<details><summary>staging: 0 added, 0 removed, 1 modified; 1 finding introduced</summary>")
+	assert.Contains(t, r.stdout, "spec.driftDetection<br>spec.driftDetecton<br>spec.values.master.resources.limits.memory")
+	assert.Contains(t, r.stdout, "| error | D1-0501 | github.com/controlplaneio-fluxcd/d1-apps\\@main:components/backend/base/redis.yaml:15 |")
+	assert.Contains(t, r.stdout, "Unchanged: prod-eu, prod-us.")
+	golden(t, "diff-uncommitted-markdown.stdout", r.stdout)
+
+	// --cluster leaves the others out.
+	r = run(t, d1Args(d, "--cluster", "prod-eu")...)
+	require.NoError(t, r.err, r.stderr)
+	assert.Contains(t, r.stdout, "no change on any of 1 cluster")
+}
+
+// TestDiffBase: --base names a revision of the repository being checked;
+// what was fixed since is listed as fixed.
+func TestDiffBase(t *testing.T) {
+	d := d1Copy(t)
+	redis := filepath.Join(d.Apps, "components", "backend", "base", "redis.yaml")
+	edit(t, redis, "\n  driftDetection:\n", "\n  driftDetecton:\n")
+	gitIn(t, d.Apps, "commit", "-q", "-am", "a mistake")
+	edit(t, redis, "\n  driftDetecton:\n", "\n  driftDetection:\n")
+	edit(t, redis, "replicaCount: 1", "replicaCount: 3")
+	gitIn(t, d.Apps, "commit", "-q", "-am", "fixed, and more replicas")
+
+	r := run(t, d1Args(d, "--base", "HEAD~1", "--repository", testutil.D1AppsURL)...)
+	require.NoError(t, r.err, r.stderr)
+	assert.Contains(t, r.stdout, "base: HEAD~1 of d1-apps\nhead: the working tree\n")
+	assert.Contains(t, r.stdout, "the change reaches 1 of 3 clusters: staging\n")
+	assert.Contains(t, r.stdout, "staging: 0 added, 0 removed, 1 modified; 1 finding fixed\n")
+	assert.Contains(t, r.stdout, "            spec.driftDetection\n            spec.driftDetecton\n            spec.values.replica.replicaCount\n")
+	assert.Contains(t, r.stdout, "  fixed      error   D1-0501  github.com/controlplaneio-fluxcd/d1-apps@main:components/backend/base/redis.yaml:15\n")
+
+	// The same repository named by GitHub's environment.
+	r = runEnv(t, map[string]string{"GITHUB_REPOSITORY": "controlplaneio-fluxcd/d1-apps"}, d1Args(d, "--base", "HEAD~2")...)
+	require.NoError(t, r.err, r.stderr)
+	assert.Contains(t, r.stdout, "staging: 0 added, 0 removed, 1 modified\n")
+	assert.Contains(t, r.stdout, "            spec.values.replica.replicaCount\n")
+
+	// Committed, so nothing is uncommitted.
+	r = run(t, d1Args(d)...)
+	require.NoError(t, r.err, r.stderr)
+	assert.Contains(t, r.stdout, "no change on any of 3 clusters")
+
+	r = run(t, d1Args(d, "--base", "no-such-revision", "--repository", testutil.D1AppsURL)...)
+	assertErrClass(t, errUsage, r.err)
+}
+
+// TestDiffPromote: what main has that production does not reaches the
+// production clusters, with the chart version it moves, and without any
+// checkout.
+func TestDiffPromote(t *testing.T) {
+	d := d1Copy(t)
+	// The corpus's main and production hold the same files: main moves on.
+	redis := filepath.Join(d.Apps, "components", "backend", "base", "redis.yaml")
+	edit(t, redis, "version: 27.0.12", "version: 27.1.0")
+	edit(t, redis, "replicaCount: 1", "replicaCount: 2")
+	gitIn(t, d.Apps, "commit", "-q", "-am", "redis 27.1.0, two replicas")
+	head := gitIn(t, d.Apps, "rev-parse", "HEAD")
+	prodHead := gitIn(t, d.Apps, "rev-parse", "production")
+
+	r := run(t, d1Args(d, "--promote")...)
+	require.NoError(t, r.err, r.stderr)
+	assert.Contains(t, r.stdout, "base: the production clusters as they are (branch production)\n")
+	assert.Contains(t, r.stdout, "github.com/controlplaneio-fluxcd/d1-apps")
+	assert.Contains(t, r.stdout, "the change reaches 2 of 2 clusters: prod-eu, prod-us\n")
+	assert.NotContains(t, r.stdout, "staging", "only production clusters")
+	for _, c := range []string{"prod-eu", "prod-us"} {
+		assert.Contains(t, r.stdout, c+": 0 added, 0 removed, 1 modified; 1 chart version\n")
+	}
+	assert.Contains(t, r.stdout, "  modified  HelmRelease backend/redis  github.com/controlplaneio-fluxcd/d1-apps@production:components/backend/base/redis.yaml:1\n"+
+		"            spec.chart.spec.version\n            spec.values.replica.replicaCount\n")
+	assert.Contains(t, r.stdout, "  chart     HelmRelease backend/redis: redis 27.0.12 -> 27.1.0\n")
+	assert.Equal(t, prodHead, gitIn(t, d.Apps, "rev-parse", "production"), "production is untouched")
+	assert.Equal(t, "main", gitIn(t, d.Apps, "rev-parse", "--abbrev-ref", "HEAD"), "nothing was checked out")
+
+	r = run(t, d1Args(d, "--promote", "--format", "markdown")...)
+	require.NoError(t, r.err, r.stderr)
+	assert.Contains(t, r.stdout, "| HelmRelease backend/redis | redis | 27.0.12 | 27.1.0 |")
+	golden(t, "diff-promote-markdown.stdout", r.stdout)
+
+	// The function the nightly audit calls.
+	f := &diffFlags{}
+	f.fleet, f.sources = d.Fleet, []string{testutil.D1InfraURL + "=" + d.Infra, testutil.D1AppsURL + "=" + d.Apps}
+	opts, cfg, err := f.load(func(string) string { return "" })
+	require.NoError(t, err)
+	p, err := Promotion(context.Background(), opts, cfg)
+	require.NoError(t, err)
+	assert.Equal(t, "main", p.Main)
+	assert.Equal(t, "production", p.Production)
+	var apps *PromotedRepository
+	for i, repo := range p.Repositories {
+		if repo.URL == source.NormalizeURL(testutil.D1AppsURL) {
+			apps = &p.Repositories[i]
+		}
+	}
+	require.NotNil(t, apps, "d1-apps is promoted: %+v", p.Repositories)
+	assert.Equal(t, prodHead, apps.From)
+	assert.Equal(t, head, apps.To)
+	require.Len(t, p.Clusters, 2)
+	assert.Equal(t, []string{"prod-eu", "prod-us"}, diff.Reached(p.Clusters))
+	assert.Equal(t, []diff.ChartChange{{Release: p.Clusters[0].Charts[0].Release, Chart: "redis", From: "27.0.12", To: "27.1.0"}}, p.Clusters[0].Charts)
+
+	// A mistake on main is a finding the promotion would bring to production.
+	edit(t, redis, "\n  driftDetection:\n", "\n  driftDetecton:\n")
+	gitIn(t, d.Apps, "commit", "-q", "-am", "a mistake")
+	p, err = Promotion(context.Background(), opts, cfg)
+	require.NoError(t, err)
+	for _, c := range p.Clusters {
+		if assert.Len(t, c.Introduced, 1, c.Name) {
+			assert.Equal(t, "D1-0501", c.Introduced[0].Rule)
+			assert.Equal(t, "production", c.Introduced[0].Branch)
+			assert.Equal(t, 15, c.Introduced[0].Line)
+		}
+	}
+
+	// Production already has what main has: nothing to promote.
+	gitIn(t, d.Apps, "branch", "-f", "production", "main")
+	gitIn(t, d.Infra, "branch", "-f", "production", "main")
+	r = run(t, d1Args(d, "--promote")...)
+	require.NoError(t, r.err, r.stderr)
+	assert.Contains(t, r.stdout, "no change on any of 2 clusters")
+	// main read from git objects (not a working tree): the same commit.
+	gitIn(t, d.Apps, "checkout", "-q", "--detach")
+	gitIn(t, d.Infra, "checkout", "-q", "--detach")
+	r = run(t, d1Args(d, "--promote")...)
+	require.NoError(t, r.err, r.stderr)
+	assert.Contains(t, r.stdout, "no change on any of 2 clusters")
+	assert.Contains(t, r.stdout, "no repository's production branch differs from its main branch")
+}
+
+func TestDiffUsage(t *testing.T) {
+	d := d1Copy(t)
+	for _, args := range [][]string{
+		d1Args(d, "--format", "json"),
+		d1Args(d, "--promote", "--base", "HEAD"),
+		d1Args(d, "extra"),
+		d1Args(d, "--cluster", "nope"),
+	} {
+		r := run(t, args...)
+		assertErrClass(t, errUsage, r.err)
+	}
+}
+
+// TestDiffPromoteFleet: when production clusters follow the fleet's
+// production branch, the fleet is promoted too.
+func TestDiffPromoteFleet(t *testing.T) {
+	d := d1Copy(t)
+	for _, c := range []string{"prod-eu", "prod-us"} {
+		edit(t, filepath.Join(d.Fleet, "clusters", c, "flux-system", "flux-instance.yaml"), `ref: "refs/heads/main"`, `ref: "refs/heads/production"`)
+	}
+	gitIn(t, d.Fleet, "commit", "-q", "-am", "production clusters follow production")
+	gitIn(t, d.Fleet, "branch", "production")
+	edit(t, filepath.Join(d.Fleet, "clusters", "prod-eu", "runtime-info.yaml"), "eu.example.com", "eu2.example.com")
+	gitIn(t, d.Fleet, "commit", "-q", "-am", "a new domain for prod-eu")
+
+	// Nothing is uncommitted: the base still reads the fleet's production
+	// branch from its git objects.
+	r := run(t, d1Args(d, "--fleet-branch", "main")...)
+	require.NoError(t, r.err, r.stderr)
+	assert.Contains(t, r.stdout, "no change on any of 3 clusters")
+
+	// The fleet's working tree stands for main: production is read from
+	// git objects, and main's copy takes its place.
+	r = run(t, d1Args(d, "--promote", "--fleet-branch", "main")...)
+	require.NoError(t, r.err, r.stderr)
+	assert.Contains(t, r.stdout, "github.com/controlplaneio-fluxcd/d1-fleet")
+	assert.Contains(t, r.stdout, "the change reaches 1 of 2 clusters: prod-eu\n")
+	assert.Contains(t, r.stdout, "  modified  ConfigMap flux-system/flux-runtime-info  github.com/controlplaneio-fluxcd/d1-fleet@production:clusters/prod-eu/runtime-info.yaml:1\n"+
+		"            data.CLUSTER_DOMAIN\n")
+	assert.Contains(t, r.stdout, "  modified  HelmRelease frontend/podinfo  github.com/controlplaneio-fluxcd/d1-apps@production:")
+
+	// The working tree stands for production (most clusters' roots sync
+	// it): it already holds main, so the promotion changes nothing.
+	r = run(t, d1Args(d, "--promote")...)
+	require.NoError(t, r.err, r.stderr)
+	assert.Contains(t, r.stdout, "no change on any of 2 clusters")
+
+	// ... unless production is checked out.
+	gitIn(t, d.Fleet, "checkout", "-q", "production")
+	r = run(t, d1Args(d, "--promote")...)
+	require.NoError(t, r.err, r.stderr)
+	assert.Contains(t, r.stdout, "the change reaches 1 of 2 clusters: prod-eu\n")
+	assert.Contains(t, r.stdout, "data.CLUSTER_DOMAIN")
+}
