@@ -4,6 +4,7 @@ package diff
 
 import (
 	"fmt"
+	"github.com/d1lint/d1lint/internal/report"
 	"html"
 	"io"
 	"strings"
@@ -143,29 +144,9 @@ func Markdown(w io.Writer, clusters []Cluster, opts MarkdownOptions) error {
 	return err
 }
 
-// MarkdownEscape makes text safe in a Markdown table cell or paragraph:
-// HTML and Markdown punctuation are escaped, line breaks become <br>.
-func MarkdownEscape(s string) string {
-	var b strings.Builder
-	for _, c := range strings.ReplaceAll(s, "\r\n", "\n") {
-		switch c {
-		case '&':
-			b.WriteString("&amp;")
-		case '<':
-			b.WriteString("&lt;")
-		case '>':
-			b.WriteString("&gt;")
-		case '\n', '\r':
-			b.WriteString("<br>")
-		case '\\', '`', '*', '_', '[', ']', '|', '$', '~', '@', '#', '!':
-			b.WriteByte('\\')
-			b.WriteRune(c)
-		default:
-			b.WriteRune(c)
-		}
-	}
-	return b.String()
-}
+// MarkdownEscape makes text safe in a Markdown table cell or paragraph, as
+// the check's Markdown report escapes it.
+func MarkdownEscape(s string) string { return report.MarkdownEscape(s) }
 
 // fieldList is a change's fields with the "+N more" marker.
 func fieldList(x Change) []string {

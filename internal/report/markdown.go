@@ -37,19 +37,19 @@ func (Markdown) Write(w io.Writer, r *Report) error {
 		fmt.Fprintf(&b, " %s waived.", plural(s.Waived, "finding"))
 	}
 	if r.Repository != "" {
-		fmt.Fprintf(&b, " Repository: %s.", mdEscape(r.Repository))
+		fmt.Fprintf(&b, " Repository: %s.", MarkdownEscape(r.Repository))
 	}
 	b.WriteString("\n")
 	if r.Baseline != "" {
 		fmt.Fprintf(&b, "\nBaseline %s: %s, %d already there (marked existing).\n",
-			mdEscape(r.Baseline), plural(s.New, "new finding"), total-s.New)
+			MarkdownEscape(r.Baseline), plural(s.New, "new finding"), total-s.New)
 	}
 
 	byCluster := r.findingsByCluster()
 	for _, c := range r.Clusters {
 		fs := byCluster[c.Name]
 		env := c.environment()
-		fmt.Fprintf(&b, "\n### %s (%s, %s)", mdEscape(c.Name), mdEscape(env), plural(c.Objects, "object"))
+		fmt.Fprintf(&b, "\n### %s (%s, %s)", MarkdownEscape(c.Name), MarkdownEscape(env), plural(c.Objects, "object"))
 		if len(fs) == 0 {
 			b.WriteString(": no findings\n")
 			continue
@@ -60,7 +60,7 @@ func (Markdown) Write(w io.Writer, r *Report) error {
 			if r.Existing(f) {
 				sev += " (existing)"
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", sev, mdRule(r.Rule(f), f), mdLocation(r, f), mdEscape(f.Message))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", sev, mdRule(r.Rule(f), f), mdLocation(r, f), MarkdownEscape(f.Message))
 		}
 	}
 
@@ -76,8 +76,8 @@ func (Markdown) Write(w io.Writer, r *Report) error {
 			if len(scope) == 0 {
 				scope = []string{"everywhere"}
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %d | %s |\n", mdEscape(x.Rule), mdEscape(strings.Join(scope, ", ")),
-				mdEscape(x.Owner), mdEscape(x.Expires), mdEscape(x.Status), x.Waived, mdEscape(x.Reason))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %d | %s |\n", MarkdownEscape(x.Rule), MarkdownEscape(strings.Join(scope, ", ")),
+				MarkdownEscape(x.Owner), MarkdownEscape(x.Expires), MarkdownEscape(x.Status), x.Waived, MarkdownEscape(x.Reason))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -88,10 +88,10 @@ func (Markdown) Write(w io.Writer, r *Report) error {
 // the link's title.
 func mdRule(x Rule, f finding.Finding) string {
 	if x.HelpURI == "" {
-		return mdEscape(f.Rule)
+		return MarkdownEscape(f.Rule)
 	}
 	title := strings.NewReplacer(`"`, "'", `\`, "/", "\n", " ", "\r", " ").Replace(x.Title)
-	return fmt.Sprintf("[%s](<%s> \"%s\")", mdEscape(f.Rule), x.HelpURI, mdEscape(title))
+	return fmt.Sprintf("[%s](<%s> \"%s\")", MarkdownEscape(f.Rule), x.HelpURI, MarkdownEscape(title))
 }
 
 // mdLocation is a finding's file and line (with its repository and branch
@@ -108,14 +108,14 @@ func mdLocation(r *Report, f finding.Finding) string {
 		}
 	}
 	if u := BlobURL(f); u != "" && strings.HasPrefix(f.Repo, "github.com/") {
-		return fmt.Sprintf("[%s](<%s>)", mdEscape(text), u)
+		return fmt.Sprintf("[%s](<%s>)", MarkdownEscape(text), u)
 	}
-	return mdEscape(text)
+	return MarkdownEscape(text)
 }
 
-// mdEscape makes text safe in a Markdown table cell: HTML and Markdown
-// punctuation are escaped, line breaks become <br>.
-func mdEscape(s string) string {
+// MarkdownEscape makes text safe in a Markdown table cell or paragraph:
+// HTML and Markdown punctuation are escaped, line breaks become <br>.
+func MarkdownEscape(s string) string {
 	var b strings.Builder
 	for _, c := range strings.ReplaceAll(s, "\r\n", "\n") {
 		switch c {

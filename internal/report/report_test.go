@@ -335,7 +335,7 @@ func TestGitHubEscaping(t *testing.T) {
 
 func TestMarkdownEscape(t *testing.T) {
 	assert.Equal(t, `a \| b &lt;script&gt; &amp; \[x\](y) \@me \*em\* \_u\_ \${V} \`+"`c\\`"+`<br>d`,
-		mdEscape("a | b <script> & [x](y) @me *em* _u_ ${V} `c`\r\nd"))
+		MarkdownEscape("a | b <script> & [x](y) @me *em* _u_ ${V} `c`\r\nd"))
 }
 
 func TestJUnit(t *testing.T) {
