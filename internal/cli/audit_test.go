@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/d1lint/d1lint/internal/audit"
+	"github.com/d1lint/d1lint/internal/testutil"
 )
 
 // readAudit reads the files an audit wrote into dir.
@@ -185,4 +186,25 @@ func TestAuditProgress(t *testing.T) {
 			"wrote " + filepath.Join(dir, "report.html") + ": 2 clusters, 0 errors, 0 warnings, 0 info",
 		}, lines[2:])
 	}
+}
+
+// TestAuditD1Corpus audits the real d1 trio: every cluster, its graph, its
+// sources at the branches it follows, and the promotion drift (none: the
+// corpus's main and production hold the same files).
+func TestAuditD1Corpus(t *testing.T) {
+	d := testutil.D1Corpus(t, false)
+	dir := filepath.Join(t.TempDir(), "audit")
+	r := run(t, "audit", "--fleet", d.Fleet, "--today", "2026-11-24", "--out", dir,
+		"--source", testutil.D1InfraURL+"="+d.Infra, "--source", testutil.D1AppsURL+"="+d.Apps)
+	require.NoError(t, r.err, r.stderr)
+	// The sources were given as absolute paths, which the page shows as
+	// given (so no assertPortable here).
+	page := readAudit(t, dir)[audit.HTMLFile]
+	assert.Contains(t, page, `id="count-clusters">3<`)
+	assert.Contains(t, page, `id="count-objects">158<`)
+	assert.Equal(t, 3, strings.Count(page, `aria-label="Flux Kustomization graph"`))
+	for _, c := range []string{"prod-eu", "prod-us"} {
+		assert.Contains(t, page, `id="promotion-`+c+`"`)
+	}
+	assert.Contains(t, page, "refs/heads/production")
 }
