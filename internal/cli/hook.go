@@ -277,7 +277,11 @@ func cachedCheck(cmd *cobra.Command, s Streams, f *checkFlags, p pushed) (string
 	cf := *f
 	cf.at = p.localSHA
 	if cf.standsFor == "" {
-		cf.standsFor = standsFor(p.remoteRef, nil)
+		var branches map[string]string
+		if _, cfg, err := cf.load(s.Getenv); err == nil && cfg != nil {
+			branches = cfg.Branches
+		}
+		cf.standsFor = standsFor(p.remoteRef, branches)
 	}
 	key, keyErr := cacheKey(&cf)
 	var dir string
