@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -218,17 +217,6 @@ func reportRules(cat *rules.Catalogue) []report.Rule {
 		out = append(out, r)
 	}
 	return out
-}
-
-// toolVersion is d1lint's version: the linker's, the module's, or devel.
-func toolVersion() string {
-	if Version != "" {
-		return Version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "devel"
 }
 
 // settings are the rule settings: d1's defaults, overridden by the file.
@@ -454,31 +442,19 @@ func evaluate(ctx context.Context, opts render.Options, cat *rules.Catalogue, cf
 // evaluateWith is evaluate, telling progress (when not nil) what it does.
 func evaluateWith(ctx context.Context, opts render.Options, cat *rules.Catalogue, cfg *config.Config, today time.Time, progress func(string)) (*model.Fleet, waiver.Result, error) {
 	defer guard.Lockdown()()
-	rd, err := render.New(opts)
-	if err != nil {
-		return nil, waiver.Result{}, usage(err)
-	}
-	defer rd.Close()
 	if progress != nil {
 		progress(renderingWhat(opts))
 	}
-	fl, err := rd.Render(ctx)
-	if err != nil {
-		return nil, waiver.Result{}, usage(err)
-	}
-	if len(fl.Clusters) == 0 {
-		// A check that checked nothing must not pass.
-		return nil, waiver.Result{}, fmt.Errorf("%w: no cluster folder under %s/clusters: nothing to check", ErrUsage, opts.FleetPath)
-	}
-	if progress != nil {
-		progress(fmt.Sprintf("evaluating %d rules over %d clusters…", len(cat.Rules()), len(fl.Clusters)))
-	}
-	all, err := cat.Evaluate(ctx, fl, settings(cfg))
+	rd, fl, err := renderSide(ctx, opts)
 	if err != nil {
 		return nil, waiver.Result{}, err
 	}
-	locate(rd, fl, all)
-	return fl, waiver.Apply(fl, all, cfg, today), nil
+	defer rd.Close()
+	if progress != nil {
+		progress(fmt.Sprintf("evaluating %d rules over %d clusters…", len(cat.Rules()), len(fl.Clusters)))
+	}
+	res, err := judge(ctx, rd, fl, nil, func() (*rules.Catalogue, error) { return cat, nil }, cfg, today)
+	return fl, res, err
 }
 
 // locate moves each finding that names a field (as keys and indices) to

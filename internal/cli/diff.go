@@ -259,7 +259,8 @@ func renderSide(ctx context.Context, opts render.Options) (*render.Renderer, *mo
 	}
 	if len(fl.Clusters) == 0 {
 		_ = rd.Close()
-		return nil, nil, fmt.Errorf("%w: no cluster folder under %s/clusters: nothing to compare", ErrUsage, opts.FleetPath)
+		// A check (or comparison) that looked at nothing must not pass.
+		return nil, nil, fmt.Errorf("%w: no cluster folder under %s/clusters: nothing to check", ErrUsage, opts.FleetPath)
 	}
 	return rd, fl, nil
 }

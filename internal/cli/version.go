@@ -20,15 +20,19 @@ func newVersionCommand(_ Streams) *cobra.Command {
 		Short: "Print d1lint's version and the cluster model version",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			v := Version
-			if v == "" {
-				v = "devel"
-				if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-					v = bi.Main.Version
-				}
-			}
-			_, err := fmt.Fprintf(cmd.OutOrStdout(), "d1lint %s (cluster model %s)\n", v, model.Version)
+			_, err := fmt.Fprintf(cmd.OutOrStdout(), "d1lint %s (cluster model %s)\n", toolVersion(), model.Version)
 			return err
 		},
 	}
+}
+
+// toolVersion is d1lint's version: the linker's, the module's, or devel.
+func toolVersion() string {
+	if Version != "" {
+		return Version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
 }
