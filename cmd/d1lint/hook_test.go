@@ -80,4 +80,16 @@ func TestHookBlocksPush(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, out3, "(cached)", "the unchanged push replays the stored result")
 	assert.Contains(t, out3, "tenants/apps/components/frontend/sync.yaml:8")
+
+	// An edit in a sibling repository's working tree is read by the check:
+	// the stored result no longer applies.
+	f, err := os.OpenFile(filepath.Join(work, "d1-apps", "README.md"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	require.NoError(t, err)
+	_, err = f.WriteString("\nedited\n")
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	out4, err := git("push", "test", "main")
+	require.Error(t, err)
+	assert.NotContains(t, out4, "(cached)")
+	assert.Contains(t, out4, "tenants/apps/components/frontend/sync.yaml:8")
 }

@@ -13,11 +13,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/d1lint/d1lint/internal/config"
 	"github.com/d1lint/d1lint/internal/source"
 )
 
@@ -283,7 +283,7 @@ func cachedCheck(cmd *cobra.Command, s Streams, f *checkFlags, p pushed) (string
 		}
 		cf.standsFor = standsFor(p.remoteRef, branches)
 	}
-	key, keyErr := cacheKey(&cf)
+	key, keyErr := cacheKey(&cf, s.Getenv)
 	var dir string
 	if keyErr == nil {
 		if root := source.RepoRoot("."); root != "" {
@@ -322,47 +322,40 @@ func cachedCheck(cmd *cobra.Command, s Streams, f *checkFlags, p pushed) (string
 }
 
 // cacheKey hashes what decides a check's outcome: d1lint's version, the
-// flags, the pushed commit, and the content of every file of the other
-// repositories and folders the check reads (their working trees may change
-// without a commit).
-func cacheKey(f *checkFlags) (string, error) {
+// flags, the pushed commit, the configuration file, and the content of
+// every other folder the check reads (the fleet, the mapped sources, the
+// policy folders and schema locations, as the configuration and the flags
+// name them: their working trees may change without a commit).
+func cacheKey(f *checkFlags, getenv func(string) string) (string, error) {
+	opts, _, err := f.load(getenv)
+	if err != nil {
+		return "", err
+	}
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%q\x00%q\x00%s\x00%s\x00", toolVersion(), f.argsForKey(), f.at, f.standsFor, f.configRef)
-	root := source.RepoRoot(".")
-	paths := append([]string{}, f.sources...)
-	if f.config != "" {
-		paths = append(paths, "config="+f.config)
-	}
-	for _, p := range f.policies {
-		paths = append(paths, "policy="+p)
-	}
 	cfgPath := f.config
 	if cfgPath == "" {
-		cfgPath = ".d1lint.yaml"
+		cfgPath = config.Find(opts.FleetPath)
 	}
 	if data, err := os.ReadFile(cfgPath); err == nil {
 		h.Write(data)
-		// The sources the configuration maps are read too.
-		for _, line := range strings.Split(string(data), "\n") {
-			if v, ok := strings.CutPrefix(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "- ")), "path:"); ok {
-				paths = append(paths, "="+filepath.Join(filepath.Dir(cfgPath), strings.TrimSpace(v)))
-			}
-		}
 	}
-	sort.Strings(paths)
+	paths := append([]string{opts.FleetPath}, f.policies...)
+	paths = append(paths, opts.Schemas.Locations...)
+	for _, m := range opts.Sources {
+		paths = append(paths, m.Path)
+	}
+	root := source.RepoRoot(".")
+	seen := map[string]bool{}
 	for _, p := range paths {
-		dir := p
-		if i := strings.LastIndex(p, "="); i >= 0 {
-			dir = p[i+1:]
-		}
-		dir = strings.SplitN(dir, "@", 2)[0]
-		abs, err := filepath.Abs(dir)
+		abs, err := filepath.Abs(p)
 		if err != nil {
 			return "", err
 		}
-		if root != "" && (abs == root || strings.HasPrefix(abs, root+string(filepath.Separator))) {
-			continue // the pushed commit stands for this repository
+		if seen[abs] || root != "" && (abs == root || strings.HasPrefix(abs, root+string(filepath.Separator))) {
+			continue // hashed already, or the pushed commit stands for it
 		}
+		seen[abs] = true
 		if err := hashTree(h, abs); err != nil {
 			return "", err
 		}
