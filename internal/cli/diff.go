@@ -18,7 +18,6 @@ import (
 
 	"github.com/d1lint/d1lint/internal/config"
 	"github.com/d1lint/d1lint/internal/diff"
-	"github.com/d1lint/d1lint/internal/fleet"
 	"github.com/d1lint/d1lint/internal/guard"
 	"github.com/d1lint/d1lint/internal/model"
 	"github.com/d1lint/d1lint/internal/render"
@@ -503,7 +502,7 @@ func promotedOptions(res *source.Resolver, opts render.Options, mainBranch, prod
 		}
 	}
 	// The fleet, mapped as the renderer maps it.
-	fleetBranch := fleetBranches(opts)
+	fleetBranch := render.FleetBranches(opts)
 	for _, u := range sortedKeys(fleetBranch) {
 		if err := res.AddMapping(source.Mapping{URL: u, Path: opts.FleetPath, Branch: fleetBranch[u]}); err != nil {
 			return opts, nil, false, usageError{err}
@@ -563,52 +562,6 @@ func promotedOptions(res *source.Resolver, opts render.Options, mainBranch, prod
 	return head, repos, fleetPromoted, nil
 }
 
-// fleetBranches maps the fleet repository's URL (normalised) to the branch
-// its working tree stands for, as the renderer decides it: --fleet-branch,
-// else the branch most clusters' roots sync. Empty when the cluster folders
-// cannot be read (the render reports why).
-func fleetBranches(opts render.Options) map[string]string {
-	out := map[string]string{}
-	specs, err := fleet.Discover(opts.FleetPath, opts.Clusters)
-	if err != nil {
-		return out
-	}
-	counts := map[string]map[string]int{}
-	fallback := opts.FleetURL
-	for _, sp := range specs {
-		if !sp.Assumed && sp.URL != "" && fallback == "" {
-			fallback = sp.URL
-		}
-	}
-	for _, sp := range specs {
-		u := sp.URL
-		if sp.Assumed {
-			u = fallback
-		}
-		if u == "" {
-			continue
-		}
-		u = source.NormalizeURL(u)
-		if counts[u] == nil {
-			counts[u] = map[string]int{}
-		}
-		counts[u][sp.Ref.Branch]++
-	}
-	for u, bs := range counts {
-		branch := opts.FleetBranch
-		if branch == "" {
-			best := -1
-			for b, n := range bs {
-				if n > best || n == best && b < branch {
-					branch, best = b, n
-				}
-			}
-		}
-		out[u] = branch
-	}
-	return out
-}
-
 func sortedKeys(m map[string]string) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
@@ -630,7 +583,7 @@ func keepFleetBranches(stood, opts render.Options) render.Options {
 	if _, err := os.Lstat(filepath.Join(opts.FleetPath, ".git")); err != nil {
 		return stood
 	}
-	branches := fleetBranches(opts)
+	branches := render.FleetBranches(opts)
 	stood.Sources = append([]source.Mapping(nil), stood.Sources...)
 	for _, u := range sortedKeys(branches) {
 		stood.Sources = append(stood.Sources, source.Mapping{URL: u, Path: opts.FleetPath})

@@ -175,7 +175,7 @@ func (r *Renderer) Render(ctx context.Context) (*model.Fleet, error) {
 	}
 	for _, s := range specs {
 		if s.Assumed {
-			s.URL = r.fleetURL(specs)
+			s.URL = fleetURL(r.opts, specs)
 		}
 	}
 	if err := r.mapFleet(specs); err != nil {
@@ -200,18 +200,18 @@ func (r *Renderer) Render(ctx context.Context) (*model.Fleet, error) {
 }
 
 // fleetURL names the fleet repository for clusters that declare no sync.
-func (r *Renderer) fleetURL(specs []*fleet.Cluster) string {
-	if r.opts.FleetURL != "" {
-		return r.opts.FleetURL
+func fleetURL(opts Options, specs []*fleet.Cluster) string {
+	if opts.FleetURL != "" {
+		return opts.FleetURL
 	}
 	for _, s := range specs {
 		if !s.Assumed && s.URL != "" {
 			return s.URL
 		}
 	}
-	abs, err := filepath.Abs(r.opts.FleetPath)
+	abs, err := filepath.Abs(opts.FleetPath)
 	if err != nil {
-		abs = r.opts.FleetPath
+		abs = opts.FleetPath
 	}
 	return "local/" + filepath.Base(abs)
 }
@@ -219,6 +219,24 @@ func (r *Renderer) fleetURL(specs []*fleet.Cluster) string {
 // mapFleet maps the fleet's own URL to its working tree, which stands for
 // the branch the clusters' roots sync (d1: always main).
 func (r *Renderer) mapFleet(specs []*fleet.Cluster) error {
+	branches := fleetBranches(specs, r.opts.FleetBranch)
+	urls := make([]string, 0, len(branches))
+	for u := range branches {
+		urls = append(urls, u)
+	}
+	sort.Strings(urls)
+	for _, u := range urls {
+		if err := r.resolver.AddMapping(source.Mapping{URL: u, Path: r.opts.FleetPath, Branch: branches[u]}); err != nil {
+			return usagef("mapping the fleet repository: %w", err)
+		}
+	}
+	return nil
+}
+
+// fleetBranches maps each fleet repository URL (normalised) the clusters'
+// roots sync to the branch its working tree stands for: fleetBranch when
+// set, else the branch most roots sync.
+func fleetBranches(specs []*fleet.Cluster, fleetBranch string) map[string]string {
 	counts := map[string]map[string]int{}
 	for _, s := range specs {
 		if s.URL == "" {
@@ -230,26 +248,37 @@ func (r *Renderer) mapFleet(specs []*fleet.Cluster) error {
 		}
 		counts[u][s.Ref.Branch]++
 	}
-	urls := make([]string, 0, len(counts))
-	for u := range counts {
-		urls = append(urls, u)
-	}
-	sort.Strings(urls)
-	for _, u := range urls {
-		branch := r.opts.FleetBranch
+	out := map[string]string{}
+	for u, bs := range counts {
+		branch := fleetBranch
 		if branch == "" {
 			best := -1
-			for b, n := range counts[u] {
+			for b, n := range bs {
 				if n > best || n == best && b < branch {
 					branch, best = b, n
 				}
 			}
 		}
-		if err := r.resolver.AddMapping(source.Mapping{URL: u, Path: r.opts.FleetPath, Branch: branch}); err != nil {
-			return usagef("mapping the fleet repository: %w", err)
+		out[u] = branch
+	}
+	return out
+}
+
+// FleetBranches is, for the fleet opts names, each fleet repository URL
+// (normalised) and the branch its working tree stands for, as Render maps
+// them; empty when the cluster folders cannot be read (Render says why).
+func FleetBranches(opts Options) map[string]string {
+	specs, err := fleet.Discover(opts.FleetPath, opts.Clusters)
+	if err != nil {
+		return map[string]string{}
+	}
+	url := fleetURL(opts, specs)
+	for _, s := range specs {
+		if s.Assumed {
+			s.URL = url
 		}
 	}
-	return nil
+	return fleetBranches(specs, opts.FleetBranch)
 }
 
 func (r *Renderer) renderCluster(ctx context.Context, spec *fleet.Cluster) (out *model.Cluster) {
