@@ -5,7 +5,10 @@
 // what the rules read, serialised as JSON; docs/model.md documents it.
 package model
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // Version is the version of the cluster model's JSON shape. Rules written
 // against one version keep working until it changes.
@@ -393,4 +396,12 @@ func (l Location) String() string {
 		s += ":" + strconv.Itoa(l.Line)
 	}
 	return s
+}
+
+// SplitAPIVersion splits "group/version" ("v1" for the core group: group "").
+func SplitAPIVersion(apiVersion string) (group, version string) {
+	if i := strings.LastIndex(apiVersion, "/"); i >= 0 {
+		return apiVersion[:i], apiVersion[i+1:]
+	}
+	return "", apiVersion
 }

@@ -303,7 +303,7 @@ func (l *locator) targets(sel map[string]string) bool {
 	if sel == nil {
 		return true
 	}
-	group, version := splitAPIVersion(l.o.APIVersion)
+	group, version := model.SplitAPIVersion(l.o.APIVersion)
 	for key, want := range map[string]string{"group": group, "version": version, "kind": l.o.Kind, "name": l.o.Name, "namespace": l.o.Namespace} {
 		pat, ok := sel[key]
 		if !ok || pat == "" {
@@ -494,11 +494,4 @@ func prefix(p, of []string) bool {
 func isIndex(s string) bool {
 	_, err := strconv.Atoi(s)
 	return err == nil
-}
-
-func splitAPIVersion(av string) (group, version string) {
-	if i := strings.LastIndex(av, "/"); i >= 0 {
-		return av[:i], av[i+1:]
-	}
-	return "", av
 }

@@ -434,7 +434,7 @@ func (v *Validator) check(cs *clusterSchemas, o *model.Object) *model.SchemaResu
 			return r
 		}
 	}
-	group, version := splitAPIVersion(o.APIVersion)
+	group, version := model.SplitAPIVersion(o.APIVersion)
 	if e, ok := cs.crds[group+"/"+o.Kind]; ok {
 		return v.checkCRD(e, o, group, version)
 	}
@@ -654,11 +654,4 @@ func encrypted(inst map[string]any, loc []string) bool {
 	}
 	s, ok := cur.(string)
 	return ok && strings.HasPrefix(s, "ENC[")
-}
-
-func splitAPIVersion(av string) (group, version string) {
-	if i := strings.LastIndex(av, "/"); i >= 0 {
-		return av[:i], av[i+1:]
-	}
-	return "", av
 }
