@@ -138,3 +138,23 @@ func (v *revisions) standIn(opts render.Options, root, rev, branch string, geten
 	}
 	return keepFleetBranches(out, opts), nil
 }
+
+// keepFleetBranches makes the fleet's other branches readable in options
+// where a copy of one revision replaced the fleet's working tree (standIn
+// maps the copy for the fleet's branch only): the fleet's git repository is
+// mapped again with no branch, so that clusters following another branch
+// (production) still read it from git objects.
+func keepFleetBranches(stood, opts render.Options) render.Options {
+	if stood.FleetPath == opts.FleetPath {
+		return stood
+	}
+	if _, err := os.Lstat(filepath.Join(opts.FleetPath, ".git")); err != nil {
+		return stood
+	}
+	branches := render.FleetBranches(opts)
+	stood.Sources = append([]source.Mapping(nil), stood.Sources...)
+	for _, u := range sortedKeys(branches) {
+		stood.Sources = append(stood.Sources, source.Mapping{URL: u, Path: opts.FleetPath})
+	}
+	return stood
+}
