@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,6 +21,7 @@ import (
 	"github.com/d1lint/d1lint/internal/model"
 	"github.com/d1lint/d1lint/internal/render"
 	"github.com/d1lint/d1lint/internal/report"
+	"github.com/d1lint/d1lint/rules"
 )
 
 type auditFlags struct {
@@ -135,7 +137,7 @@ func runAudit(ctx context.Context, s Streams, f *auditFlags, stderr io.Writer) e
 	return nil
 }
 
-// promotion sets the promotion drift of the audit (Promotion). When it
+// promotion sets the promotion drift of the audit (see Promotion). When it
 // cannot be computed, the audit says why and goes on; only a cancelled
 // context stops it.
 func (f *auditFlags) promotion(ctx context.Context, s Streams, d *audit.Data) error {
@@ -155,7 +157,14 @@ func (f *auditFlags) promotion(ctx context.Context, s Streams, d *audit.Data) er
 		d.Promotion = []diff.Cluster{}
 		return nil
 	}
-	p, err := Promotion(ctx, opts, cfg)
+	// The same rules (the team's --policy folders too) and the same date as
+	// the audit's own check judge both sides of the promotion.
+	today, err := time.Parse(time.DateOnly, f.today)
+	if err != nil {
+		return usageError{fmt.Errorf("--today: %w", err)}
+	}
+	cat := sync.OnceValues(func() (*rules.Catalogue, error) { return loadCatalogue(f.policies) })
+	p, err := promote(ctx, opts, cfg, cat, today)
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
