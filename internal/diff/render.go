@@ -4,13 +4,13 @@ package diff
 
 import (
 	"fmt"
-	"github.com/d1lint/d1lint/internal/report"
 	"html"
 	"io"
 	"strings"
 
 	"github.com/d1lint/d1lint/internal/finding"
 	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/report"
 )
 
 // Text writes the comparison for a terminal: which clusters the change
