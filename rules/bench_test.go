@@ -1,6 +1,6 @@
 // Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
 
-package rules
+package rules_test
 
 import (
 	"context"
@@ -8,28 +8,31 @@ import (
 	"testing"
 
 	"github.com/d1lint/d1lint/internal/config"
+	"github.com/d1lint/d1lint/internal/engine"
 	"github.com/d1lint/d1lint/internal/model"
-	"github.com/d1lint/d1lint/internal/render"
 	"github.com/d1lint/d1lint/internal/source"
 	"github.com/d1lint/d1lint/internal/synth"
 	"github.com/d1lint/d1lint/internal/testutil"
+	"github.com/d1lint/d1lint/rules"
 )
 
-func benchEvaluate(b *testing.B, opts render.Options) {
-	r, err := render.New(opts)
+// benchEvaluate measures rule evaluation alone over the fleet opts name,
+// rendered and validated once by the engine.
+func benchEvaluate(b *testing.B, fleetPath string, sources []source.Mapping) {
+	opts := engine.Options{}
+	opts.FleetPath, opts.OutOfBand, opts.Sources = fleetPath, config.DefaultOutOfBand(), sources
+	fl, err := engine.New(engine.Config{}).Build(context.Background(), opts)
 	if err != nil {
 		b.Fatal(err)
 	}
-	fl, err := r.Render(context.Background())
-	_ = r.Close()
+	c, err := rules.Load()
 	if err != nil {
 		b.Fatal(err)
 	}
-	c := load(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := c.Evaluate(context.Background(), fl, DefaultSettings()); err != nil {
+		if _, err := c.Evaluate(context.Background(), fl, rules.DefaultSettings()); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -48,8 +51,7 @@ func objects(fl *model.Fleet) int {
 // (target: under 100 ms).
 func BenchmarkEvaluateD1Corpus(b *testing.B) {
 	d := testutil.D1Corpus(b, false)
-	benchEvaluate(b, render.Options{FleetPath: d.Fleet, OutOfBand: config.DefaultOutOfBand(),
-		Sources: []source.Mapping{{URL: testutil.D1InfraURL, Path: d.Infra}, {URL: testutil.D1AppsURL, Path: d.Apps}}})
+	benchEvaluate(b, d.Fleet, []source.Mapping{{URL: testutil.D1InfraURL, Path: d.Infra}, {URL: testutil.D1AppsURL, Path: d.Apps}})
 }
 
 // BenchmarkEvaluateSynthetic measures rule evaluation on the 100-cluster
@@ -59,6 +61,5 @@ func BenchmarkEvaluateSynthetic(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchEvaluate(b, render.Options{FleetPath: f.FleetPath, OutOfBand: config.DefaultOutOfBand(),
-		Sources: []source.Mapping{{URL: f.InfraURL, Path: f.InfraPath}, {URL: f.AppsURL, Path: f.AppsPath}}})
+	benchEvaluate(b, f.FleetPath, []source.Mapping{{URL: f.InfraURL, Path: f.InfraPath}, {URL: f.AppsURL, Path: f.AppsPath}})
 }

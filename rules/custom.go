@@ -14,12 +14,11 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 
 	"github.com/d1lint/d1lint/internal/finding"
-	"github.com/d1lint/d1lint/policies"
 )
 
 // CustomCategory is the category of findings from a team's own policies
-// written conftest-style.
-const CustomCategory = "custom"
+// written conftest-style (finding.CustomCategory).
+const CustomCategory = finding.CustomCategory
 
 // customQuery is one prepared query over a team's package: its `report`
 // set (findings built with result.fail), or its conftest-style `deny` or
@@ -29,17 +28,15 @@ type customQuery struct {
 	prepared  rego.PreparedEvalQuery
 }
 
-// LoadWithPolicies compiles the built-in rules together with a team's own
+// LoadWithPolicies returns the built-in rules (see Load) with a team's own
 // policies, each folder read with fsys (os.DirFS). A team's packages live in
-// their own namespace: they may not be under data.d1lint.
+// their own namespace: they may not be under data.d1lint. They are compiled
+// with d1lint's library (data.d1lint.lib), as `d1lint policy test` runs them,
+// and with the built-in rules only when they read one.
 func LoadWithPolicies(dirs map[string]fs.FS) (*Catalogue, error) {
 	c, err := Load()
 	if err != nil || len(dirs) == 0 {
 		return c, err
-	}
-	modules, err := parseFS(policies.FS, ".")
-	if err != nil {
-		return nil, err
 	}
 	user := map[string]*ast.Module{}
 	names := make([]string, 0, len(dirs))
@@ -57,9 +54,17 @@ func LoadWithPolicies(dirs map[string]fs.FS) (*Catalogue, error) {
 			if pkg == "d1lint" || strings.HasPrefix(pkg, "d1lint.") {
 				return nil, fmt.Errorf("%w: %s/%s: package %s is d1lint's namespace; put team policies in a package of your own", ErrPolicy, name, file, pkg)
 			}
-			key := name + "/" + file
-			modules[key], user[key] = m, m
+			user[name+"/"+file] = m
 		}
+	}
+	// Load succeeded, so the built-ins are compiled and this returns them.
+	b, err := builtins()
+	if err != nil {
+		return nil, err
+	}
+	modules := b.forTeam(user)
+	for key, m := range user {
+		modules[key] = m
 	}
 	compiler := ast.NewCompiler().WithCapabilities(Capabilities())
 	compiler.Compile(modules)

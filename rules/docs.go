@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"text/template"
+
+	"github.com/d1lint/d1lint/internal/finding"
 )
 
 // DocsDir is where the rule documentation is generated, relative to the
@@ -36,12 +38,12 @@ overlays on the example fleet in ` + "`fixtures/example`" + `.
 
 // Docs renders the documentation pages: one per rule (<ID>.md) and an
 // index (README.md), from the rules' METADATA alone.
-func Docs(rules []Rule) (map[string][]byte, error) {
+func Docs(rules []finding.Rule) (map[string][]byte, error) {
 	out := map[string][]byte{}
 	var idx strings.Builder
 	idx.WriteString("# d1lint rules\n\nEvery rule, generated from its METADATA. `d1lint rules ID` prints the same text.\n")
 	for _, cat := range Categories {
-		var in []Rule
+		var in []finding.Rule
 		for _, r := range rules {
 			if r.Category == cat {
 				in = append(in, r)

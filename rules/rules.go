@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,12 +27,11 @@ import (
 
 	"github.com/d1lint/d1lint/internal/finding"
 	"github.com/d1lint/d1lint/internal/model"
-	"github.com/d1lint/d1lint/policies"
 )
 
 // RulesPackage is the package prefix of the built-in rules:
 // data.d1lint.rules.<category>.<rule>, each with a `report` set.
-const RulesPackage = "d1lint.rules"
+const RulesPackage = finding.RulesPackage
 
 // query collects every built-in rule's report.
 const query = "data.d1lint.rules[category][rule].report[finding]"
@@ -45,25 +45,10 @@ var ErrPolicy = errors.New("invalid policy")
 // Categories are the rule categories, in the order they are documented.
 var Categories = []string{"multi-tenancy", "branch-mapping", "dependency-ordering", "substitution", "schema", "build"}
 
-// Rule is one rule's METADATA: the single source of truth for docs,
-// `d1lint rules` and reports.
-type Rule struct {
-	ID          string `json:"id"`
-	Title       string `json:"title"`
-	Category    string `json:"category"`
-	Severity    string `json:"severity"`
-	Description string `json:"description"`
-	Remediation string `json:"remediation"`
-	// Package is the Rego package (d1lint.rules.<category>.<rule>).
-	Package string `json:"package"`
-	// Dir is the rule's folder under policies/.
-	Dir string `json:"dir"`
-}
-
 // Catalogue holds the compiled rules.
 type Catalogue struct {
-	rules    []Rule
-	byID     map[string]Rule
+	rules    []finding.Rule
+	byID     map[string]finding.Rule
 	prepared rego.PreparedEvalQuery
 	custom   []customQuery
 	timeout  time.Duration
@@ -86,31 +71,15 @@ func Capabilities() *ast.Capabilities {
 	return c
 }
 
-// Load compiles the built-in rules.
+// Load returns the catalogue of the built-in rules. They are compiled once
+// per process; every catalogue shares them.
 func Load() (*Catalogue, error) {
-	modules, err := parseFS(policies.FS, ".")
+	b, err := builtins()
 	if err != nil {
 		return nil, err
 	}
-	rules, err := readMetadata(modules)
-	if err != nil {
-		return nil, err
-	}
-	compiler := ast.NewCompiler().WithCapabilities(Capabilities())
-	compiler.Compile(modules)
-	if compiler.Failed() {
-		return nil, fmt.Errorf("%w: %v", ErrPolicy, compiler.Errors)
-	}
-	pq, err := rego.New(
-		rego.Query(query),
-		rego.Compiler(compiler),
-		rego.StrictBuiltinErrors(true),
-	).PrepareForEval(context.Background())
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrPolicy, err)
-	}
-	c := &Catalogue{rules: rules, byID: map[string]Rule{}, prepared: pq, timeout: DefaultTimeout}
-	for _, r := range rules {
+	c := &Catalogue{rules: b.rules, byID: make(map[string]finding.Rule, len(b.rules)), prepared: b.prepared, timeout: DefaultTimeout}
+	for _, r := range b.rules {
 		c.byID[r.ID] = r
 	}
 	return c, nil
@@ -147,8 +116,8 @@ func parseFS(fsys fs.FS, root string, withTests ...bool) (map[string]*ast.Module
 
 // readMetadata reads the package METADATA of every rule module and checks
 // it: every field present, ids unique, category and folder agreeing.
-func readMetadata(modules map[string]*ast.Module) ([]Rule, error) {
-	var rules []Rule
+func readMetadata(modules map[string]*ast.Module) ([]finding.Rule, error) {
+	var rules []finding.Rule
 	seen := map[string]string{}
 	for file, m := range modules {
 		pkg := strings.TrimPrefix(m.Package.Path.String(), "data.")
@@ -164,13 +133,13 @@ func readMetadata(modules map[string]*ast.Module) ([]Rule, error) {
 		if a == nil {
 			return nil, fmt.Errorf("%w: %s: package %s has no METADATA", ErrPolicy, file, pkg)
 		}
-		r := Rule{Title: a.Title, Description: strings.TrimSpace(a.Description), Package: pkg, Dir: path.Dir(file)}
+		r := finding.Rule{Title: a.Title, Description: strings.TrimSpace(a.Description), Package: pkg, Dir: path.Dir(file)}
 		r.ID, _ = a.Custom["id"].(string)
 		r.Category, _ = a.Custom["category"].(string)
 		r.Severity, _ = a.Custom["severity"].(string)
 		r.Remediation, _ = a.Custom["remediation"].(string)
 		r.Remediation = strings.TrimSpace(r.Remediation)
-		if err := r.validate(); err != nil {
+		if err := validate(r); err != nil {
 			return nil, fmt.Errorf("%w: %s: %w", ErrPolicy, file, err)
 		}
 		if other, ok := seen[r.ID]; ok {
@@ -183,13 +152,14 @@ func readMetadata(modules map[string]*ast.Module) ([]Rule, error) {
 	return rules, nil
 }
 
-func (r Rule) validate() error {
+// validate checks a rule's METADATA against its folder and package.
+func validate(r finding.Rule) error {
 	switch {
 	case r.ID == "" || r.Title == "" || r.Description == "" || r.Remediation == "":
 		return fmt.Errorf("METADATA needs title, description and custom id, category, severity, remediation")
 	case finding.Rank(r.Severity) == 0:
 		return fmt.Errorf("rule %s: severity %q is not error, warning or info", r.ID, r.Severity)
-	case !contains(Categories, r.Category):
+	case !slices.Contains(Categories, r.Category):
 		return fmt.Errorf("rule %s: category %q is not one of %s", r.ID, r.Category, strings.Join(Categories, ", "))
 	case !strings.HasPrefix(r.Dir, r.Category+"/"):
 		return fmt.Errorf("rule %s: category %s but folder %s", r.ID, r.Category, r.Dir)
@@ -200,10 +170,10 @@ func (r Rule) validate() error {
 }
 
 // Rules returns every rule, sorted by id.
-func (c *Catalogue) Rules() []Rule { return append([]Rule(nil), c.rules...) }
+func (c *Catalogue) Rules() []finding.Rule { return slices.Clone(c.rules) }
 
 // Rule returns the rule with the given id.
-func (c *Catalogue) Rule(id string) (Rule, bool) {
+func (c *Catalogue) Rule(id string) (finding.Rule, bool) {
 	r, ok := c.byID[id]
 	return r, ok
 }
@@ -211,7 +181,7 @@ func (c *Catalogue) Rule(id string) (Rule, bool) {
 // Settings are what rules read besides the cluster model (input.config).
 type Settings struct {
 	// Branches maps an environment to the branch its clusters follow.
-	Branches map[string]string `json:"branches"`
+	Branches model.Branches `json:"branches"`
 	// PrivilegedNamespaces hold the platform's Kustomizations (flux-system:
 	// the fleet root, the infra tenant). What a Kustomization in any other
 	// namespace applies belongs to a tenant.
@@ -235,7 +205,7 @@ type Settings struct {
 // DefaultSettings are d1's conventions.
 func DefaultSettings() Settings {
 	return Settings{
-		Branches:             map[string]string{"staging": "main", "production": "production"},
+		Branches:             model.DefaultBranches(),
 		PrivilegedNamespaces: []string{"flux-system"},
 		TenantClusterRoles:   []string{"admin"},
 		TenantLabel:          "toolkit.fluxcd.io/tenant",
@@ -253,24 +223,18 @@ type Input struct {
 	Config  Settings       `json:"config"`
 }
 
-// FleetSummary is what a rule may know of the other clusters.
+// FleetSummary is what a rule may know of the other clusters: each one's
+// summary (name, environment, runtimeInfo and the counts).
 type FleetSummary struct {
-	Clusters []ClusterSummary `json:"clusters"`
-}
-
-// ClusterSummary is one cluster as other clusters' rules see it.
-type ClusterSummary struct {
-	Name        string            `json:"name"`
-	Environment string            `json:"environment"`
-	RuntimeInfo map[string]string `json:"runtimeInfo"`
+	Clusters []model.ClusterSummary `json:"clusters"`
 }
 
 // Evaluate runs every rule on every cluster, concurrently, and returns the
 // findings sorted.
 func (c *Catalogue) Evaluate(ctx context.Context, fl *model.Fleet, s Settings) ([]finding.Finding, error) {
-	summary := FleetSummary{Clusters: []ClusterSummary{}}
+	summary := FleetSummary{Clusters: []model.ClusterSummary{}}
 	for _, cl := range fl.Clusters {
-		summary.Clusters = append(summary.Clusters, ClusterSummary{Name: cl.Name, Environment: cl.Environment, RuntimeInfo: cl.RuntimeInfo})
+		summary.Clusters = append(summary.Clusters, model.Summarize(cl))
 	}
 	results := make([][]finding.Finding, len(fl.Clusters))
 	errs := make([]error, len(fl.Clusters))
@@ -352,8 +316,9 @@ type reported struct {
 	Location *model.Location `json:"location"`
 	Chain    []string        `json:"chain"`
 	// Field is the offending field: a list of keys and indices
-	// (["spec", "ref", "branch"]), which lets d1lint locate it, even in the
-	// patch that set it; or a path string, shown as is.
+	// (["spec", "ref", "branch"]) or the same path as d1lint shows it
+	// ("spec.ref.branch"); either way d1lint locates it, even in the patch
+	// that set it.
 	Field any `json:"field"`
 }
 
@@ -368,11 +333,15 @@ func decode(raw []byte) (finding.Finding, error) {
 	f := finding.Finding{Rule: r.Rule, Title: r.Title, Category: r.Category, Severity: r.Severity,
 		Object: r.Object, Message: r.Message, Chain: r.Chain}
 	if r.Location != nil {
-		f.Repo, f.Branch, f.File, f.Line = r.Location.Repo, r.Location.Branch, r.Location.Path, r.Location.Line
+		// A finding is located by repository, branch, file and line; the
+		// commit is not part of it.
+		f.Location = model.Location{Repo: r.Location.Repo, Branch: r.Location.Branch, Path: r.Location.Path, Line: r.Location.Line}
 	}
 	switch field := r.Field.(type) {
 	case string:
-		f.Field = field
+		// A path written as d1lint shows fields is located the same way
+		// as its keys and indices.
+		f.Field, f.FieldPath = field, finding.ParseField(field)
 	case []any:
 		for _, seg := range field {
 			switch v := seg.(type) {
@@ -387,13 +356,4 @@ func decode(raw []byte) (finding.Finding, error) {
 		f.Field = finding.FieldString(f.FieldPath)
 	}
 	return f, nil
-}
-
-func contains(l []string, s string) bool {
-	for _, e := range l {
-		if e == s {
-			return true
-		}
-	}
-	return false
 }

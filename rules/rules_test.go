@@ -15,11 +15,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/d1lint/d1lint/internal/config"
-	"github.com/d1lint/d1lint/internal/finding"
 	"github.com/d1lint/d1lint/internal/model"
 	"github.com/d1lint/d1lint/internal/render"
-	"github.com/d1lint/d1lint/internal/source"
 	"github.com/d1lint/d1lint/internal/testutil"
 	"github.com/d1lint/d1lint/policies"
 )
@@ -119,75 +116,15 @@ func exampleWith(t testing.TB, overlay string) string {
 	return dst
 }
 
-func renderConfig(t testing.TB, cfgPath string) *model.Fleet {
+// renderExample renders the example fleet (its sources unmapped: the
+// rules still have a fleet to evaluate).
+func renderExample(t testing.TB) *model.Fleet {
 	t.Helper()
-	cfg, err := config.Load(cfgPath)
+	res, err := render.Render(context.Background(), render.Options{FleetPath: testutil.Fixture(t, "example", "fleet"),
+		Getenv: func(string) string { return "" }})
 	require.NoError(t, err)
-	opts := render.OptionsFromConfig(cfg)
-	opts.Getenv = func(string) string { return "" }
-	r, err := render.New(opts)
-	require.NoError(t, err)
-	defer r.Close()
-	fl, err := r.Render(context.Background())
-	require.NoError(t, err)
-	return fl
-}
-
-// TestFixtures renders the example fleet with each rule's bad overlay (only
-// that rule fires) and good overlay (nothing fires): no enabled rule can
-// silently stop firing.
-func TestFixtures(t *testing.T) {
-	c := load(t)
-	for _, r := range c.Rules() {
-		t.Run(r.ID, func(t *testing.T) {
-			for _, kind := range []string{"bad", "good"} {
-				dir := exampleWith(t, filepath.ToSlash(filepath.Join(r.Dir, "fixtures", kind)))
-				fl := renderConfig(t, filepath.Join(dir, "fleet", ".d1lint.yaml"))
-				fs, err := c.Evaluate(context.Background(), fl, DefaultSettings())
-				require.NoError(t, err)
-				if kind == "good" {
-					assert.Empty(t, fs, "the good fixture gives no finding")
-					continue
-				}
-				require.NotEmpty(t, fs, "rule %s fires on its bad fixture", r.ID)
-				for _, f := range fs {
-					assert.Equal(t, r.ID, f.Rule, "only %s fires on its bad fixture: %s", r.ID, f.Message)
-					assert.Equal(t, r.Severity, f.Severity)
-					assert.Equal(t, r.Category, f.Category)
-					assert.NotEmpty(t, f.Cluster)
-					assert.NotEmpty(t, f.Message)
-				}
-			}
-		})
-	}
-}
-
-func TestExampleFleetIsClean(t *testing.T) {
-	c := load(t)
-	for _, era := range []string{"fleet", "fleet-bootstrap"} {
-		fl := renderConfig(t, testutil.Fixture(t, "example", era, ".d1lint.yaml"))
-		fs, err := c.Evaluate(context.Background(), fl, DefaultSettings())
-		require.NoError(t, err)
-		assert.Empty(t, fs, era)
-	}
-}
-
-func TestD1CorpusHasNoErrors(t *testing.T) {
-	c := load(t)
-	for _, bootstrap := range []bool{false, true} {
-		d := testutil.D1Corpus(t, bootstrap)
-		r, err := render.New(render.Options{FleetPath: d.Fleet, OutOfBand: config.DefaultOutOfBand(),
-			Sources: []source.Mapping{{URL: testutil.D1InfraURL, Path: d.Infra}, {URL: testutil.D1AppsURL, Path: d.Apps}}})
-		require.NoError(t, err)
-		fl, err := r.Render(context.Background())
-		require.NoError(t, err)
-		_ = r.Close()
-		fs, err := c.Evaluate(context.Background(), fl, DefaultSettings())
-		require.NoError(t, err)
-		for _, f := range fs {
-			assert.NotEqual(t, finding.Error, f.Severity, "%s %s: %s", f.Cluster, f.Rule, f.Message)
-		}
-	}
+	t.Cleanup(func() { _ = res.Close() })
+	return res.Fleet
 }
 
 func TestCapabilitiesDenyNetwork(t *testing.T) {
@@ -205,7 +142,7 @@ func TestCapabilitiesDenyNetwork(t *testing.T) {
 func TestEvaluationDeadline(t *testing.T) {
 	c := load(t)
 	c.timeout = time.Nanosecond
-	fl := renderConfig(t, testutil.Fixture(t, "example", "fleet", ".d1lint.yaml"))
+	fl := renderExample(t)
 	_, err := c.Evaluate(context.Background(), fl, DefaultSettings())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "evaluating cluster")

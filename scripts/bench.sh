@@ -2,7 +2,8 @@
 # Measures d1lint's speed against the targets of the issues:
 #   - render: the d1 corpus (../shared/corpus/d1, laid out with its mkrepos.sh)
 #     under 300 ms; a synthetic 100-cluster x 20-namespace fleet under 10 s
-#     and 1 GiB peak memory;
+#     and 1 GiB peak memory (internal/render: the render alone;
+#     internal/engine: render, schema validation and locate, as build runs);
 #   - schema validation: under 150 ms added to the d1 corpus, under 5 s to the
 #     100-cluster fleet (a fresh bundle and compile each iteration);
 #   - rule evaluation (rules/ benchmarks);
@@ -19,8 +20,9 @@ benchtime=${1:-10x}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-echo "== go test -bench (in-process render, GOGC as the CLI sets it)"
+echo "== go test -bench (in-process, GOGC as the CLI sets it)"
 go test ./internal/render/ -run '^$' -bench . -benchtime "$benchtime"
+go test ./internal/engine/ -run '^$' -bench . -benchtime "$benchtime"
 go test ./internal/schema/ -run '^$' -bench . -benchtime "$benchtime"
 go test ./rules/ -run '^$' -bench . -benchtime "$benchtime"
 

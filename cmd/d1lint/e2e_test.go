@@ -1,5 +1,7 @@
 // Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
 
+//go:build e2e
+
 package main
 
 import (
@@ -20,6 +22,11 @@ import (
 
 	"github.com/d1lint/d1lint/internal/testutil"
 )
+
+// The built binary, end to end: TestMain builds d1lint once, and the tests
+// here, in hook_test.go and in action_test.go run it as a user, a git hook
+// or the GitHub Action would. They build and spawn processes, so they sit
+// behind the e2e build tag: go test -tags e2e ./cmd/d1lint/ (.ci/run does).
 
 // binary is the d1lint executable TestMain builds.
 var binary string

@@ -1,5 +1,7 @@
 // Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
 
+//go:build e2e
+
 package main
 
 import (

@@ -62,12 +62,12 @@ func sample() *Data {
 	fl := &model.Fleet{Version: model.Version, Clusters: []*model.Cluster{prod, staging}}
 	fs := []finding.Finding{
 		{Rule: "D1-0401", Title: "Variable is not defined for this cluster", Category: "substitution", Severity: finding.Error, Cluster: "prod-eu",
-			Object: &finding.Object{APIVersion: "v1", Kind: "ConfigMap", Namespace: "shop", Name: "settings"},
-			Repo:   "github.com/acme/d1-apps", Branch: "production", File: "shop/settings yaml.yaml", Line: 4, Field: "data.host",
+			Object:   &finding.Object{APIVersion: "v1", Kind: "ConfigMap", Namespace: "shop", Name: "settings"},
+			Location: model.Location{Repo: "github.com/acme/d1-apps", Branch: "production", Path: "shop/settings yaml.yaml", Line: 4}, Field: "data.host",
 			Message: `ConfigMap shop/settings: ${HOST} is <script>alert("x")</script> & undefined`, Chain: []string{"flux-system/flux-system", "flux-system/apps"}},
 		{Rule: "D1-0002", Title: "The render dropped a file", Category: "build", Severity: finding.Warning, Cluster: "prod-eu", Message: "a.yaml: symlink dropped"},
 		{Rule: "acme.replicas", Title: "acme.replicas", Category: "custom", Severity: finding.Info, Cluster: "staging",
-			Repo: "gitlab.example/acme/fleet", Branch: "main", File: "clusters/staging/kustomization.yaml", Line: 7, Message: "one replica"},
+			Location: model.Location{Repo: "gitlab.example/acme/fleet", Branch: "main", Path: "clusters/staging/kustomization.yaml", Line: 7}, Message: "one replica"},
 		{Rule: "D1-0101", Title: "Multi-tenancy lockdown is off", Category: "multi-tenancy", Severity: finding.Error, Cluster: "staging",
 			Object:  &finding.Object{APIVersion: "kustomize.toolkit.fluxcd.io/v1", Kind: "Kustomization", Namespace: "flux-system", Name: "flux-system"},
 			Message: "lockdown is off"},
@@ -78,13 +78,13 @@ func sample() *Data {
 	finding.Sort(fs)
 	r := report.New(fl, fs)
 	r.Repository, r.ToolVersion = "github.com/acme/d1-fleet", "v1.2.3"
-	r.Rules = []report.Rule{
+	r.Rules = []finding.Rule{
 		{ID: "D1-0002", Title: "The render dropped a file", Category: "build", Severity: "warning", Description: "Flux drops symlinks.",
-			Remediation: "Copy the file.", HelpURI: report.RuleDocs + "D1-0002.md"},
+			Remediation: "Copy the file.", Package: "d1lint.rules.build.dropped"},
 		{ID: "D1-0101", Title: "Multi-tenancy lockdown is off", Category: "multi-tenancy", Severity: "error", Description: "Tenants can do anything.",
-			Remediation: "Turn lockdown on.", HelpURI: report.RuleDocs + "D1-0101.md"},
+			Remediation: "Turn lockdown on.", Package: "d1lint.rules.multi_tenancy.lockdown"},
 		{ID: "D1-0401", Title: "Variable is not defined for this cluster", Category: "substitution", Severity: "error",
-			Description: "Flux substitutes the empty string.", Remediation: "Define it in runtime-info.", HelpURI: report.RuleDocs + "D1-0401.md"},
+			Description: "Flux substitutes the empty string.", Remediation: "Define it in runtime-info.", Package: "d1lint.rules.substitution.undefined"},
 	}
 	w := func(rule, status string, waived int) waiver.Status {
 		return waiver.Status{Waiver: config.Waiver{Rule: rule, Cluster: "prod-*", Owner: "team-<a>", Expires: "2026-12-01", Reason: "because"}, Status: status, Waived: waived}

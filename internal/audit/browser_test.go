@@ -110,7 +110,7 @@ func TestBrowser(t *testing.T) {
 		}
 		s := r.Summary
 		assert.Equal(t, map[string]int{
-			"clusters": s.Clusters, "objects": s.Objects, "kustomizations": s.Kustomizations, "skipped": s.Skipped,
+			"clusters": s.Clusters, "objects": s.Objects, "kustomizations": s.Rendered(), "skipped": s.Skipped,
 			"unresolved": s.Unresolved, "error": s.Findings[finding.Error], "warning": s.Findings[finding.Warning],
 			"info": s.Findings[finding.Info], "waived": s.Waived,
 		}, got, "the overview shows the report's summary")

@@ -115,8 +115,8 @@ type findingView struct {
 	Message, Field, Object, Chain   string
 	Location                        link
 	Existing                        bool
-	Description, Remediation        string
-	HelpURI                         string
+	// Doc is the rule's documentation (description, remediation, HelpURI).
+	Doc finding.Rule
 }
 
 type sourceView struct {
@@ -203,7 +203,7 @@ func newPage(d *Data) *page {
 			names = append(names, f.Cluster)
 		}
 	}
-	sort.Strings(names)
+	slices.Sort(names)
 
 	catIndex := map[string]int{}
 	for i, c := range p.Categories {
@@ -270,7 +270,7 @@ func categories(r *report.Report) []string {
 			extra = append(extra, c)
 		}
 	}
-	sort.Strings(extra)
+	slices.Sort(extra)
 	return append(out, extra...)
 }
 
@@ -285,17 +285,14 @@ func category(f finding.Finding) string {
 func newFinding(r *report.Report, f finding.Finding) findingView {
 	x := r.Rule(f)
 	v := findingView{Severity: f.Severity, Rule: f.Rule, Title: f.Title, Category: category(f), Message: f.Message,
-		Field: f.Field, Chain: strings.Join(f.Chain, " → "), Existing: r.Existing(f),
-		Description: x.Description, Remediation: x.Remediation, HelpURI: x.HelpURI}
+		Field: f.Field, Chain: strings.Join(f.Chain, " → "), Existing: r.Existing(f), Doc: x}
 	if v.Title == "" {
 		v.Title = x.Title
 	}
 	if f.Object != nil {
 		v.Object = objectName(f.Object.Kind, f.Object.Namespace, f.Object.Name)
 	}
-	if f.File != "" {
-		v.Location = locationLink(model.Location{Repo: f.Repo, Branch: f.Branch, Path: f.File, Line: f.Line})
-	}
+	v.Location = locationLink(f.Location)
 	return v
 }
 
@@ -318,7 +315,7 @@ func locationLink(l model.Location) link {
 	out := link{Text: l.String()}
 	host, _, _ := strings.Cut(l.Repo, "/")
 	if slices.Contains(knownHosts, host) {
-		out.URL = report.BlobURL(finding.Finding{Repo: l.Repo, Branch: l.Branch, File: l.Path, Line: l.Line})
+		out.URL = report.BlobURL(l)
 	}
 	return out
 }
@@ -400,7 +397,7 @@ func refString(ref map[string]string) string {
 			other = append(other, k+" "+v)
 		}
 	}
-	sort.Strings(other)
+	slices.Sort(other)
 	return strings.Join(append(parts, other...), ", ")
 }
 
@@ -431,13 +428,9 @@ func scope(w waiver.Status) string {
 var changeRank = map[string]int{diff.Added: 0, diff.Removed: 1, diff.Modified: 2}
 
 func newPromotion(d *Data, ids *idSet) *promotionView {
-	v := &promotionView{Computed: d.Promotion != nil, Main: d.Main, Production: d.Production, Note: d.PromotionNote}
-	if v.Main == "" {
-		v.Main = "main"
-	}
-	if v.Production == "" {
-		v.Production = "production"
-	}
+	// Unset branches are d1's (model.Branches' defaults).
+	branches := model.Branches{model.Staging: d.Main, model.Production: d.Production}
+	v := &promotionView{Computed: d.Promotion != nil, Main: branches.Main(), Production: branches.Production(), Note: d.PromotionNote}
 	sorted := append([]diff.Cluster(nil), d.Promotion...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
 	for _, c := range sorted {
@@ -464,7 +457,7 @@ func newPromotion(d *Data, ids *idSet) *promotionView {
 				pc.Modified++
 			}
 			fields := append([]string(nil), ch.Fields...)
-			sort.Strings(fields)
+			slices.Sort(fields)
 			if ch.MoreFields > 0 {
 				fields = append(fields, fmt.Sprintf("and %d more", ch.MoreFields))
 			}

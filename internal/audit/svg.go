@@ -4,6 +4,7 @@ package audit
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -95,7 +96,7 @@ func layout(c *model.Cluster, findings []finding.Finding) *graphView {
 		}
 	}
 	for p := range children {
-		sort.Strings(children[p])
+		slices.Sort(children[p])
 	}
 
 	// Roots: the cluster's root, then Kustomizations whose parent is not

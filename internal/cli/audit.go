@@ -9,26 +9,24 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/d1lint/d1lint/internal/audit"
 	"github.com/d1lint/d1lint/internal/diff"
+	"github.com/d1lint/d1lint/internal/engine"
 	"github.com/d1lint/d1lint/internal/finding"
-	"github.com/d1lint/d1lint/internal/fleet"
-	"github.com/d1lint/d1lint/internal/model"
-	"github.com/d1lint/d1lint/internal/render"
 	"github.com/d1lint/d1lint/internal/report"
-	"github.com/d1lint/d1lint/rules"
+	"github.com/d1lint/d1lint/internal/revision"
 )
 
 type auditFlags struct {
-	checkFlags
-	out string
-	// auditFailOn is --fail-on: empty unless given (an audit is a report).
-	auditFailOn string
+	fleetFlags
+	out        string
+	failOn     string
+	policies   []string
+	repository string
+	today      string
 	// terminal tells whether a stream is a terminal (progress is printed
 	// only on one).
 	terminal func(io.Writer) bool
@@ -73,7 +71,7 @@ standard error. See docs/audit.md.`,
 	f.register(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&f.out, "out", "", "folder to write report.html, report.json and report.sarif into (created when missing; required)")
-	fl.StringVar(&f.auditFailOn, "fail-on", "", "fail (exit status 1) when something at or above this severity is found: error, warning or info (default: never)")
+	fl.StringVar(&f.failOn, "fail-on", "", "fail (exit status 1) when something at or above this severity is found: error, warning or info (default: never)")
 	fl.StringArrayVar(&f.policies, "policy", nil, "a folder of the team's own Rego policies (repeatable), as for check")
 	fl.StringVar(&f.repository, "repository", "", "URL of the repository whose files report.sarif annotates (default: $GITHUB_REPOSITORY, else the fleet repository)")
 	fl.StringVar(&f.today, "today", "", "the date waivers expire against and the audit is dated (YYYY-MM-DD; default today)")
@@ -89,30 +87,38 @@ func runAudit(ctx context.Context, s Streams, f *auditFlags, stderr io.Writer) e
 	if st, err := os.Stat(f.out); err == nil && !st.IsDir() {
 		return fmt.Errorf("%w: --out %s is a file, not a folder", ErrUsage, f.out)
 	}
-	f.failOn = finding.Error // check's threshold, unused here; --fail-on is auditFailOn
-	if f.auditFailOn != "" {
-		if _, err := finding.ParseSeverity(f.auditFailOn); err != nil {
+	if f.failOn != "" {
+		if _, err := finding.ParseSeverity(f.failOn); err != nil {
 			return usageError{fmt.Errorf("--fail-on: %w", err)}
 		}
 	}
-	date := f.today
-	if date == "" {
-		date = time.Now().UTC().Format(time.DateOnly)
-		f.today = date
+	today, err := parseToday(f.today)
+	if err != nil {
+		return err
 	}
 	progress := func(string) {}
 	if f.terminal != nil && f.terminal(stderr) {
 		progress = func(msg string) { fmt.Fprintln(stderr, msg) }
-		f.progress = progress
 	}
-
-	r, err := f.check(ctx, s)
+	opts, cfg, err := f.load(s.Getenv, nil)
 	if err != nil {
 		return err
 	}
-	d := &audit.Data{Report: r, Fleet: f.rendered, Date: date}
+	policies, err := policyFS(f.policies, nil)
+	if err != nil {
+		return err
+	}
+	// The same rules (the team's --policy folders too) and the same date
+	// judge the audit's check and both sides of the promotion.
+	e := engine.New(engine.Config{File: cfg, Policies: policies, Today: today, Progress: progress,
+		Repository: revision.Repository(f.repository, s.Getenv), ToolVersion: toolVersion()})
+	res, err := e.Check(ctx, opts)
+	if err != nil {
+		return err
+	}
+	d := &audit.Data{Report: res.Report, Fleet: res.Fleet, Date: today.Format("2006-01-02")}
 	progress("computing the promotion drift…")
-	if err := f.promotion(ctx, s, d); err != nil {
+	if err := promotion(ctx, e, opts, d, progress); err != nil {
 		return err
 	}
 
@@ -120,57 +126,42 @@ func runAudit(ctx context.Context, s Streams, f *auditFlags, stderr io.Writer) e
 	if err := audit.Write(f.out, d); err != nil {
 		return err
 	}
-	progress(fmt.Sprintf("wrote %s: %s", filepath.Join(f.out, audit.HTMLFile), auditSummary(r)))
+	progress(fmt.Sprintf("wrote %s: %s", filepath.Join(f.out, audit.HTMLFile), auditSummary(res.Report)))
 
-	if f.auditFailOn == "" {
+	if f.failOn == "" {
 		return nil
 	}
-	n := 0
-	for _, x := range r.Findings {
-		if finding.Rank(x.Severity) >= finding.Rank(f.auditFailOn) {
-			n++
-		}
-	}
-	if n > 0 {
-		return fmt.Errorf("%w: %d finding(s) at or above %s (the audit is in %s)", ErrFindings, n, f.auditFailOn, f.out)
+	if n := finding.Failing(res.Report.Findings, f.failOn); n > 0 {
+		return fmt.Errorf("%w: %d finding(s) at or above %s (the audit is in %s)", ErrFindings, n, f.failOn, f.out)
 	}
 	return nil
 }
 
-// promotion sets the promotion drift of the audit (see Promotion). When it
-// cannot be computed, the audit says why and goes on; only a cancelled
-// context stops it.
-func (f *auditFlags) promotion(ctx context.Context, s Streams, d *audit.Data) error {
-	opts, cfg, err := f.load(s.Getenv)
-	if err != nil {
-		return err
-	}
-	// Promotion renders the fleet twice more: only the production
+// promotion sets the promotion drift of the audit (see
+// engine.Engine.Promotion). When it cannot be computed, the audit says why
+// and goes on; only a cancelled context stops it.
+func promotion(ctx context.Context, e *engine.Engine, opts engine.Options, d *audit.Data, progress func(string)) error {
+	branches := e.Branches()
+	d.Main, d.Production = branches.Main(), branches.Production()
+	// The promotion renders the fleet twice more: only the production
 	// clusters, which are all it reports on, halve that.
-	branches := settings(cfg).Branches
-	d.Main, d.Production = branches["staging"], branches["production"]
-	if d.Production == "" {
-		d.Production = "production"
+	opts.Clusters = nil
+	for _, c := range d.Fleet.Clusters {
+		if branches.IsProduction(c) {
+			opts.Clusters = append(opts.Clusters, c.Name)
+		}
 	}
-	opts.Clusters = productionClusters(d.Fleet, d.Production)
 	if len(opts.Clusters) == 0 {
 		d.Promotion = []diff.Cluster{}
 		return nil
 	}
-	// The same rules (the team's --policy folders too) and the same date as
-	// the audit's own check judge both sides of the promotion.
-	today, err := time.Parse(time.DateOnly, f.today)
-	if err != nil {
-		return usageError{fmt.Errorf("--today: %w", err)}
-	}
-	cat := sync.OnceValues(func() (*rules.Catalogue, error) { return loadCatalogue(f.policies) })
-	p, err := promote(ctx, opts, cfg, cat, today)
+	p, err := e.Promotion(ctx, opts)
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 		d.PromotionNote = err.Error()
-		f.say("the promotion drift was not computed: " + err.Error())
+		progress("the promotion drift was not computed: " + err.Error())
 		return nil
 	}
 	d.Main, d.Production = p.Main, p.Production
@@ -181,42 +172,9 @@ func (f *auditFlags) promotion(ctx context.Context, s Streams, d *audit.Data) er
 	return nil
 }
 
-// say prints a progress line when progress is shown.
-func (f *auditFlags) say(msg string) {
-	if f.progress != nil {
-		f.progress(msg)
-	}
-}
-
-// productionClusters names the clusters that run production: runtime-info
-// ENVIRONMENT production, GIT_BRANCH the production branch, or a source
-// read at it (as Promotion tells them).
-func productionClusters(fl *model.Fleet, prodBranch string) []string {
-	var out []string
-	for _, c := range fl.Clusters {
-		prod := c.Environment == "production" || c.RuntimeInfo["GIT_BRANCH"] == prodBranch
-		for _, src := range c.Sources {
-			prod = prod || src.Resolved && src.Branch == prodBranch
-		}
-		if prod {
-			out = append(out, c.Name)
-		}
-	}
-	return out
-}
-
 // auditSummary is the last progress line: what the audit holds.
 func auditSummary(r *report.Report) string {
 	s := r.Summary
 	return fmt.Sprintf("%d clusters, %d errors, %d warnings, %d info", s.Clusters,
 		s.Findings[finding.Error], s.Findings[finding.Warning], s.Findings[finding.Info])
-}
-
-// renderingWhat is the progress line before a render: how many clusters.
-func renderingWhat(opts render.Options) string {
-	specs, err := fleet.Discover(opts.FleetPath, opts.Clusters)
-	if err != nil {
-		return "rendering the fleet…"
-	}
-	return fmt.Sprintf("rendering %d clusters…", len(specs))
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -43,7 +44,7 @@ part of a render could not be built.`,
 			if f.format != "yaml" && f.format != "json" {
 				return fmt.Errorf("%w: --format must be yaml or json", ErrUsage)
 			}
-			fl, err := f.renderFleet(cmd.Context(), s.Getenv)
+			fl, err := f.build(cmd.Context(), s.Getenv)
 			if err != nil {
 				return err
 			}
@@ -91,21 +92,14 @@ func writeYAML(w io.Writer, fl *model.Fleet, provenance bool) error {
 }
 
 func withProvenance(o *model.Object) map[string]any {
-	obj := make(map[string]any, len(o.Object))
-	for k, v := range o.Object {
-		obj[k] = v
-	}
+	obj := maps.Clone(o.Object)
 	md := map[string]any{}
-	if m, ok := o.Object["metadata"].(map[string]any); ok {
-		for k, v := range m {
-			md[k] = v
-		}
+	if m, ok := o.Object["metadata"].(map[string]any); ok && m != nil {
+		md = maps.Clone(m)
 	}
 	anns := map[string]any{}
-	if a, ok := md["annotations"].(map[string]any); ok {
-		for k, v := range a {
-			anns[k] = v
-		}
+	if a, ok := md["annotations"].(map[string]any); ok && a != nil {
+		anns = maps.Clone(a)
 	}
 	anns[AnnotationOrigin] = o.Location.String()
 	anns[AnnotationAppliedBy] = strings.Join(o.Chain, " > ")

@@ -304,7 +304,7 @@ func TestBadFleetProblems(t *testing.T) {
 	js := run(t, "clusters", "--format", "json", "--config", badFleet)
 	require.ErrorIs(t, js.err, ErrIncomplete)
 	assert.Contains(t, js.stderr, "error: cluster invalid-yaml", "problems go to stderr in JSON mode too")
-	var rows []summary
+	var rows []model.ClusterSummary
 	require.NoError(t, json.Unmarshal([]byte(js.stdout), &rows))
 	problems := map[string]int{}
 	for _, s := range rows {
@@ -459,7 +459,7 @@ func TestUsageErrors(t *testing.T) {
 		{"check two formats to one file", []string{"check", "--format", "sarif=out.sarif", "--format", "json=./out.sarif", "--config", exampleFleet}, []string{"two formats write to ./out.sarif"}},
 		{"check fail-on", []string{"check", "--fail-on", "fatal", "--config", exampleFleet}, []string{`unknown severity "fatal"`}},
 		{"unknown rule", []string{"rules", "D1-9999"}, []string{"no rule D1-9999"}},
-		{"unknown kube version", []string{"check", "--kube-version", "1.20", "--config", exampleFleet}, []string{"--kube-version", "Kubernetes 1.20 has no bundled schemas", "1.37.2"}},
+		{"unknown kube version", []string{"check", "--kube-version", "1.20", "--config", exampleFleet}, []string{"Kubernetes version", "Kubernetes 1.20 has no bundled schemas", "1.37.2"}},
 		{"remote schema location", []string{"build", "--schema-location", "https://example.invalid/schemas", "--config", exampleFleet}, []string{"never downloads schemas", "https://example.invalid/schemas"}},
 		{"schemas format", []string{"schemas", "--format", "bogus"}, []string{"--format must be table or json"}},
 		{"schemas of an unknown kind", []string{"schemas", "Gizmo"}, []string{"no bundled schema matches"}},
@@ -489,7 +489,7 @@ func TestConfigFoundInFleetFolder(t *testing.T) {
 	// Without --config the .d1lint.yaml of --fleet maps the other repositories.
 	r := run(t, "clusters", "--format", "json", "--fleet", "../../fixtures/example/fleet")
 	require.NoError(t, r.err)
-	var rows []summary
+	var rows []model.ClusterSummary
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rows))
 	require.Len(t, rows, 2)
 	for _, s := range rows {
@@ -504,7 +504,7 @@ func TestSourceFlagAddsToConfig(t *testing.T) {
 	r := run(t, "clusters", "--format", "json", "--cluster", "missing-branch", "--config", badFleet,
 		"--source", "https://github.com/acme/bad-tenant.git@no-such-branch=../../fixtures/bad/bad-tenant")
 	require.NoError(t, r.err)
-	var rows []summary
+	var rows []model.ClusterSummary
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rows))
 	require.Len(t, rows, 1)
 	assert.Equal(t, 0, rows[0].Problems)
@@ -534,19 +534,6 @@ func TestRootWithoutArgumentsPrintsHelp(t *testing.T) {
 	require.NoError(t, r.err)
 	for _, sub := range []string{"clusters", "build", "graph", "version"} {
 		assert.Contains(t, r.stdout, sub)
-	}
-}
-
-func TestRepoName(t *testing.T) {
-	for in, want := range map[string]string{
-		"https://github.com/acme/d1-fleet.git":  "d1-fleet",
-		"https://github.com/acme/d1-fleet/":     "d1-fleet",
-		"ssh://git@github.com/acme/d1-apps.git": "d1-apps",
-		"git@github.com:d1-infra.git":           "d1-infra",
-		"oci://ghcr.io/acme/manifests":          "manifests",
-		"plain":                                 "plain",
-	} {
-		assert.Equal(t, want, repoName(in), in)
 	}
 }
 
@@ -782,14 +769,6 @@ func TestCheckRepository(t *testing.T) {
 			assert.Contains(t, g.stdout, "::github.com/acme/d1-fleet@main:cases/undefined-var/variables.yaml:11: ")
 		})
 	}
-	var f checkFlags
-	fl := &model.Fleet{}
-	assert.Equal(t, "", f.checkedRepository(func(string) string { return "" }, fl))
-	assert.Equal(t, "ghe.example.com/acme/x", f.checkedRepository(func(k string) string {
-		return map[string]string{"GITHUB_REPOSITORY": "acme/x", "GITHUB_SERVER_URL": "https://GHE.example.com/"}[k]
-	}, fl))
-	f.repository = "git@github.com:acme/y.git"
-	assert.Equal(t, "github.com/acme/y", f.checkedRepository(func(string) string { return "" }, fl))
 }
 
 // TestCheckSARIFOtherRepositories: findings in the infra repository are
@@ -826,8 +805,7 @@ func TestCheckColor(t *testing.T) {
 	assert.False(t, isTerminal(&buf))
 
 	color := func(getenv func(string) string, w io.Writer, formats ...string) bool {
-		f := checkFlags{formats: formats}
-		outs, err := f.outputs(w, getenv)
+		outs, err := parseOutputs(formats, w, getenv)
 		require.NoError(t, err)
 		return outs[0].rep.(report.Text).Color
 	}
@@ -860,7 +838,9 @@ deny contains msg if {
 }
 `), 0o644))
 	out := filepath.Join(t.TempDir(), "results.sarif")
-	r := run(t, "check", "--config", exampleFleet, "--cluster", "staging", "--policy", dir, "--format", "sarif="+out)
+	jsonOut, mdOut := filepath.Join(t.TempDir(), "report.json"), filepath.Join(t.TempDir(), "report.md")
+	r := run(t, "check", "--config", exampleFleet, "--cluster", "staging", "--policy", dir, "--format", "sarif="+out,
+		"--format", "json="+jsonOut, "--format", "markdown="+mdOut)
 	require.Error(t, r.err)
 	require.False(t, errors.Is(r.err, ErrUsage) || errors.Is(r.err, ErrFindings), "an internal error: %v", r.err)
 	data, err := os.ReadFile(out)
@@ -871,6 +851,19 @@ deny contains msg if {
 	inv := doc.Runs[0].Invocations[0]
 	assert.False(t, *inv.ExecutionSuccessful)
 	assert.Contains(t, *inv.ToolExecutionNotifications[0].Message.Text, "to_number")
+	// JSON says so too (report.FailureWriter); markdown cannot.
+	data, err = os.ReadFile(jsonOut)
+	require.NoError(t, err)
+	var failed struct {
+		Version  int
+		Error    string
+		Findings []any
+	}
+	require.NoError(t, json.Unmarshal(data, &failed))
+	assert.Equal(t, 1, failed.Version)
+	assert.Contains(t, failed.Error, "to_number")
+	assert.Empty(t, failed.Findings)
+	assert.NoFileExists(t, mdOut)
 
 	// A usage error writes nothing.
 	missing := filepath.Join(t.TempDir(), "usage.sarif")
@@ -900,9 +893,7 @@ func TestFindingInProductionPatch(t *testing.T) {
 	require.Len(t, rep.Findings, 1)
 	f := rep.Findings[0]
 	assert.Equal(t, "D1-0401", f.Rule)
-	assert.Equal(t, "github.com/acme/d1-apps", f.Repo)
-	assert.Equal(t, "production", f.Branch)
-	assert.Equal(t, "components/shop/production/storefront-values.yaml", f.File)
-	assert.Equal(t, 9, f.Line)
+	assert.Equal(t, model.Location{Repo: "github.com/acme/d1-apps", Branch: "production",
+		Path: "components/shop/production/storefront-values.yaml", Line: 9}, f.Location)
 	assert.Equal(t, "spec.values.logLevel", f.Field)
 }

@@ -5,7 +5,6 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 	"text/tabwriter"
 
@@ -36,7 +35,7 @@ of a render could not be built.`,
 			if f.format != "table" && f.format != "json" {
 				return fmt.Errorf("%w: --format must be table or json", ErrUsage)
 			}
-			fl, err := f.renderFleet(cmd.Context(), s.Getenv)
+			fl, err := f.build(cmd.Context(), s.Getenv)
 			if err != nil {
 				return err
 			}
@@ -57,58 +56,13 @@ of a render could not be built.`,
 	return cmd
 }
 
-// summary is one row of `d1lint clusters`.
-type summary struct {
-	Name        string `json:"name"`
-	Era         string `json:"era"`
-	Environment string `json:"environment"`
-	// Sources are "<repository>@<branch>" (or "@unresolved"), sorted.
-	Sources        []string `json:"sources"`
-	Objects        int      `json:"objects"`
-	Kustomizations int      `json:"kustomizations"`
-	Problems       int      `json:"problems"`
-	Warnings       int      `json:"warnings"`
-}
-
-func summaries(fl *model.Fleet) []summary {
-	out := []summary{}
+// summaries are the rows of `d1lint clusters`, one per cluster.
+func summaries(fl *model.Fleet) []model.ClusterSummary {
+	out := []model.ClusterSummary{}
 	for _, c := range fl.Clusters {
-		s := summary{Name: c.Name, Era: c.Era, Environment: c.Environment, Sources: []string{},
-			Objects: len(c.Objects), Kustomizations: len(c.Kustomizations)}
-		seen := map[string]bool{}
-		for _, src := range c.Sources {
-			name := repoName(src.URL)
-			if name == "" {
-				name = src.Name
-			}
-			entry := name + "@unresolved"
-			if src.Resolved {
-				entry = name + "@" + src.Branch
-			}
-			if !seen[entry] {
-				seen[entry] = true
-				s.Sources = append(s.Sources, entry)
-			}
-		}
-		sort.Strings(s.Sources)
-		for _, p := range c.Problems {
-			if p.Warning {
-				s.Warnings++
-			} else {
-				s.Problems++
-			}
-		}
-		out = append(out, s)
+		out = append(out, model.Summarize(c))
 	}
 	return out
-}
-
-func repoName(url string) string {
-	u := strings.TrimSuffix(strings.TrimSuffix(url, "/"), ".git")
-	if i := strings.LastIndexAny(u, "/:"); i >= 0 {
-		return u[i+1:]
-	}
-	return u
 }
 
 func writeTable(cmd *cobra.Command, fl *model.Fleet) error {

@@ -14,6 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/d1lint/d1lint/internal/diff"
+	"github.com/d1lint/d1lint/internal/engine"
+	"github.com/d1lint/d1lint/internal/revision"
 	"github.com/d1lint/d1lint/internal/source"
 	"github.com/d1lint/d1lint/internal/testutil"
 )
@@ -170,16 +172,17 @@ func TestDiffPromote(t *testing.T) {
 	assert.Contains(t, r.stdout, "| HelmRelease backend/redis | redis | 27.0.12 | 27.1.0 |")
 	golden(t, "diff-promote-markdown.stdout", r.stdout)
 
-	// The function the nightly audit calls.
+	// What the nightly audit calls.
 	f := &diffFlags{}
 	f.fleet, f.sources = d.Fleet, []string{testutil.D1InfraURL + "=" + d.Infra, testutil.D1AppsURL + "=" + d.Apps}
-	opts, cfg, err := f.load(func(string) string { return "" })
+	opts, cfg, err := f.load(func(string) string { return "" }, nil)
 	require.NoError(t, err)
-	p, err := Promotion(context.Background(), opts, cfg)
+	e := engine.New(engine.Config{File: cfg})
+	p, err := e.Promotion(context.Background(), opts)
 	require.NoError(t, err)
 	assert.Equal(t, "main", p.Main)
 	assert.Equal(t, "production", p.Production)
-	var apps *PromotedRepository
+	var apps *revision.Promoted
 	for i, repo := range p.Repositories {
 		if repo.URL == source.NormalizeURL(testutil.D1AppsURL) {
 			apps = &p.Repositories[i]
@@ -195,13 +198,13 @@ func TestDiffPromote(t *testing.T) {
 	// A mistake on main is a finding the promotion would bring to production.
 	edit(t, redis, "\n  driftDetection:\n", "\n  driftDetecton:\n")
 	gitIn(t, d.Apps, "commit", "-q", "-am", "a mistake")
-	p, err = Promotion(context.Background(), opts, cfg)
+	p, err = e.Promotion(context.Background(), opts)
 	require.NoError(t, err)
 	for _, c := range p.Clusters {
 		if assert.Len(t, c.Introduced, 1, c.Name) {
 			assert.Equal(t, "D1-0501", c.Introduced[0].Rule)
-			assert.Equal(t, "production", c.Introduced[0].Branch)
-			assert.Equal(t, 15, c.Introduced[0].Line)
+			assert.Equal(t, "production", c.Introduced[0].Location.Branch)
+			assert.Equal(t, 15, c.Introduced[0].Location.Line)
 		}
 	}
 

@@ -4,6 +4,7 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -25,10 +26,10 @@ func newGraphCommand(s Streams) *cobra.Command {
   d1lint graph --cluster prod-eu | dot -Tsvg > prod-eu.svg`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !contains(graph.Formats, f.format) {
+			if !slices.Contains(graph.Formats, f.format) {
 				return fmt.Errorf("%w: --format must be one of %s", ErrUsage, strings.Join(graph.Formats, ", "))
 			}
-			fl, err := f.renderFleet(cmd.Context(), s.Getenv)
+			fl, err := f.build(cmd.Context(), s.Getenv)
 			if err != nil {
 				return err
 			}
@@ -42,13 +43,4 @@ func newGraphCommand(s Streams) *cobra.Command {
 	f.register(cmd)
 	cmd.Flags().StringVar(&f.format, "format", "dot", "output format: dot or mermaid")
 	return cmd
-}
-
-func contains(l []string, s string) bool {
-	for _, e := range l {
-		if e == s {
-			return true
-		}
-	}
-	return false
 }

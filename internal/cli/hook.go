@@ -18,6 +18,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/d1lint/d1lint/internal/config"
+	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/revision"
 	"github.com/d1lint/d1lint/internal/source"
 )
 
@@ -61,7 +63,7 @@ func newHookInstallCommand(_ Streams) *cobra.Command {
 			if root == "" {
 				return fmt.Errorf("%w: the current folder is not in a git repository", ErrUsage)
 			}
-			dir, err := hooksDir(root)
+			dir, err := revision.HooksDir(root)
 			if err != nil {
 				return err
 			}
@@ -125,68 +127,6 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// hooksDir is core.hooksPath when set, else the git folder's hooks.
-func hooksDir(root string) (string, error) {
-	gitDir, err := gitDir(root)
-	if err != nil {
-		return "", err
-	}
-	if data, err := os.ReadFile(filepath.Join(gitDir, "config")); err == nil {
-		if p := gitConfigValue(string(data), "core", "hookspath"); p != "" {
-			if !filepath.IsAbs(p) {
-				p = filepath.Join(root, p)
-			}
-			return p, nil
-		}
-	}
-	return filepath.Join(gitDir, "hooks"), nil
-}
-
-// gitDir resolves .git, which is a folder, or a file naming it (worktrees).
-func gitDir(root string) (string, error) {
-	p := filepath.Join(root, ".git")
-	st, err := os.Stat(p)
-	if err != nil {
-		return "", err
-	}
-	if st.IsDir() {
-		return p, nil
-	}
-	data, err := os.ReadFile(p)
-	if err != nil {
-		return "", err
-	}
-	dir, ok := strings.CutPrefix(strings.TrimSpace(string(data)), "gitdir: ")
-	if !ok {
-		return "", fmt.Errorf("%s: not a gitdir file", p)
-	}
-	if !filepath.IsAbs(dir) {
-		dir = filepath.Join(root, dir)
-	}
-	return dir, nil
-}
-
-// gitConfigValue reads one key of a git config file (the simple syntax git
-// itself writes).
-func gitConfigValue(cfg, section, key string) string {
-	in := false
-	for _, line := range strings.Split(cfg, "\n") {
-		line = strings.TrimSpace(line)
-		if strings.HasPrefix(line, "[") {
-			in = strings.EqualFold(strings.Trim(line, "[] \t"), section)
-			continue
-		}
-		if !in {
-			continue
-		}
-		k, v, ok := strings.Cut(line, "=")
-		if ok && strings.EqualFold(strings.TrimSpace(k), key) {
-			return strings.Trim(strings.TrimSpace(v), `"`)
-		}
-	}
-	return ""
-}
-
 // pushed is one line git gives a pre-push hook.
 type pushed struct {
 	localRef, localSHA, remoteRef, remoteSHA string
@@ -213,22 +153,13 @@ func readPushes(r io.Reader) ([]pushed, error) {
 }
 
 // standsFor is the branch a pushed commit stands for: the branch it is
-// pushed to when clusters follow it (the configured environments' branches),
-// else main, which feature branches merge into.
-func standsFor(remoteRef string, branches map[string]string) string {
-	b, ok := strings.CutPrefix(remoteRef, "refs/heads/")
-	if !ok {
-		return "main"
+// pushed to when clusters follow it (the configured environments'
+// branches), else main, which feature branches merge into.
+func standsFor(remoteRef string, branches model.Branches) string {
+	if b, ok := strings.CutPrefix(remoteRef, "refs/heads/"); ok && branches.Followed(b) {
+		return b
 	}
-	if len(branches) == 0 {
-		branches = map[string]string{"staging": "main", "production": "production"}
-	}
-	for _, v := range branches {
-		if v == b {
-			return b
-		}
-	}
-	return "main"
+	return branches.Main()
 }
 
 func newHookRunCommand(s Streams) *cobra.Command {
@@ -266,7 +197,7 @@ func newHookRunCommand(s Streams) *cobra.Command {
 			return nil
 		},
 	}
-	f.registerCheck(cmd)
+	f.register(cmd)
 	return cmd
 }
 
@@ -274,20 +205,19 @@ func newHookRunCommand(s Streams) *cobra.Command {
 // identical check: same d1lint, same flags, same pushed commit, same
 // configuration and the same content of every other repository it reads.
 func cachedCheck(cmd *cobra.Command, s Streams, f *checkFlags, p pushed) (string, error) {
-	cf := *f
-	cf.at = p.localSHA
-	if cf.standsFor == "" {
-		var branches map[string]string
-		if _, cfg, err := cf.load(s.Getenv); err == nil && cfg != nil {
+	t := target{at: p.localSHA, standsFor: f.standsFor}
+	if t.standsFor == "" {
+		var branches model.Branches
+		if _, cfg, err := f.load(s.Getenv, nil); err == nil && cfg != nil {
 			branches = cfg.Branches
 		}
-		cf.standsFor = standsFor(p.remoteRef, branches)
+		t.standsFor = standsFor(p.remoteRef, branches)
 	}
-	key, keyErr := cacheKey(&cf, s.Getenv)
+	key, keyErr := cacheKey(f, t, s.Getenv)
 	var dir string
 	if keyErr == nil {
 		if root := source.RepoRoot("."); root != "" {
-			if g, err := gitDir(root); err == nil {
+			if g, err := revision.GitDir(root); err == nil {
 				dir = filepath.Join(g, "d1lint", "cache")
 			}
 		}
@@ -305,7 +235,7 @@ func cachedCheck(cmd *cobra.Command, s Streams, f *checkFlags, p pushed) (string
 		}
 	}
 	var buf bytes.Buffer
-	err := runCheck(cmd.Context(), s, &cf, &buf)
+	err := runCheck(cmd.Context(), s, f, t, &buf)
 	code := ""
 	switch {
 	case err == nil:
@@ -322,17 +252,18 @@ func cachedCheck(cmd *cobra.Command, s Streams, f *checkFlags, p pushed) (string
 }
 
 // cacheKey hashes what decides a check's outcome: d1lint's version, the
-// flags, the pushed commit, the configuration file, and the content of
-// every other folder the check reads (the fleet, the mapped sources, the
-// policy folders and schema locations, as the configuration and the flags
-// name them: their working trees may change without a commit).
-func cacheKey(f *checkFlags, getenv func(string) string) (string, error) {
-	opts, _, err := f.load(getenv)
+// flags, the pushed commit and the branch it stands for, the configuration
+// file, and the content of every other folder the check reads (the fleet,
+// the mapped sources, the policy folders and schema locations, as the
+// configuration and the flags name them: their working trees may change
+// without a commit).
+func cacheKey(f *checkFlags, t target, getenv func(string) string) (string, error) {
+	opts, _, err := f.load(getenv, nil)
 	if err != nil {
 		return "", err
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%q\x00%q\x00%s\x00%s\x00", toolVersion(), f.argsForKey(), f.at, f.standsFor, f.configRef)
+	fmt.Fprintf(h, "%s\x00%q\x00%q\x00%s\x00%s\x00", toolVersion(), f.argsForKey(), t.at, t.standsFor, f.configRef)
 	cfgPath := f.config
 	if cfgPath == "" {
 		cfgPath = config.Find(opts.FleetPath)

@@ -35,9 +35,3 @@ func TestHookScript(t *testing.T) {
 	assert.Contains(t, s, chainedHook)
 	assert.Contains(t, s, `exec d1lint hook run pre-push --source 'https://github.com/acme/d1-infra.git=../d1 infra' --cluster 'it'\''s' -- "$@"`)
 }
-
-func TestGitConfigValue(t *testing.T) {
-	cfg := "[core]\n\trepositoryformatversion = 0\n\thooksPath = .githooks\n[remote \"origin\"]\n\turl = x\n"
-	assert.Equal(t, ".githooks", gitConfigValue(cfg, "core", "hookspath"))
-	assert.Equal(t, "", gitConfigValue(cfg, "core", "nothing"))
-}

@@ -17,16 +17,17 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/d1lint/d1lint/internal/config"
-	"github.com/d1lint/d1lint/internal/guard"
+	"github.com/d1lint/d1lint/internal/engine"
 	"github.com/d1lint/d1lint/internal/model"
-	"github.com/d1lint/d1lint/internal/render"
+	"github.com/d1lint/d1lint/internal/revision"
 	"github.com/d1lint/d1lint/internal/source"
 )
 
 // Errors that decide the exit status (see cmd/d1lint).
 var (
-	// ErrUsage: the command line or configuration is wrong (exit 2).
-	ErrUsage = errors.New("usage error")
+	// ErrUsage: the command line or configuration is wrong (exit 2). It is
+	// the engine's: what the engine refuses is a usage error too.
+	ErrUsage = engine.ErrUsage
 	// ErrIncomplete: the render is incomplete; problems were reported (exit 1).
 	ErrIncomplete = errors.New("render incomplete")
 )
@@ -74,7 +75,8 @@ checks it before the merge.`,
 	return root
 }
 
-// fleetFlags are the flags every rendering command shares.
+// fleetFlags are the flags every rendering command shares: which fleet,
+// how its repositories map to local folders, which clusters, which schemas.
 type fleetFlags struct {
 	config      string
 	fleet       string
@@ -84,10 +86,6 @@ type fleetFlags struct {
 	clusters    []string
 	kubeVersion string
 	locations   []string
-	// configRef, when set, is the git revision the configuration file is
-	// read from (through revs).
-	configRef string
-	revs      *revisions
 }
 
 func (f *fleetFlags) register(cmd *cobra.Command) {
@@ -102,45 +100,44 @@ func (f *fleetFlags) register(cmd *cobra.Command) {
 	fl.StringArrayVar(&f.locations, "schema-location", nil, "a kubeconform-style schema location (local folder or path template), consulted before the bundled schemas (repeatable)")
 }
 
-// options turns the flags and the configuration file into render options.
-func (f *fleetFlags) options(getenv func(string) string) (render.Options, error) {
-	opts, _, err := f.load(getenv)
-	return opts, err
+// configPath is the configuration file the flags name, or the one found
+// in the fleet folder or the current folder ("" when there is none).
+func (f *fleetFlags) configPath() string {
+	if f.config != "" {
+		return f.config
+	}
+	dir := f.fleet
+	if dir == "" {
+		dir = "."
+	}
+	return config.Find(dir)
 }
 
 // load reads the configuration file (nil when there is none) and turns it
-// and the flags into render options.
-func (f *fleetFlags) load(getenv func(string) string) (render.Options, *config.Config, error) {
-	cfgPath := f.config
-	if cfgPath == "" {
-		dir := f.fleet
-		if dir == "" {
-			dir = "."
-		}
-		cfgPath = config.Find(dir)
-	}
+// and the flags into the engine's options. trusted, when not nil, maps the
+// file to its copy at the trusted revision (--config-ref); relative paths
+// in it still resolve against the working tree.
+func (f *fleetFlags) load(getenv func(string) string, trusted func(string) (string, error)) (engine.Options, *config.Config, error) {
 	var cfg *config.Config
-	if cfgPath != "" {
-		data, err := os.ReadFile(cfgPath)
-		if f.configRef != "" && f.revs != nil {
-			// The configuration of the trusted revision, its relative
-			// paths still resolving against the working tree.
-			var at string
-			if at, err = f.revs.at(cfgPath, f.configRef); err == nil {
-				data, err = os.ReadFile(at)
-			}
+	if cfgPath := f.configPath(); cfgPath != "" {
+		at := cfgPath
+		var err error
+		if trusted != nil {
+			at, err = trusted(cfgPath)
+		}
+		var data []byte
+		if err == nil {
+			data, err = os.ReadFile(at)
 		}
 		if err != nil {
-			return render.Options{}, nil, usageError{fmt.Errorf("%w: %s: %w", config.ErrInvalid, cfgPath, err)}
+			return engine.Options{}, nil, fmt.Errorf("%w: %w: %s: %w", ErrUsage, config.ErrInvalid, cfgPath, err)
 		}
-		c, err := config.Parse(data, cfgPath)
-		if err != nil {
-			return render.Options{}, nil, usageError{err}
+		if cfg, err = config.Parse(data, cfgPath); err != nil {
+			return engine.Options{}, nil, usage(err)
 		}
-		cfg = c
 	}
 	// The flags override the file; --source mappings add to its own.
-	opts := render.OptionsFromConfig(cfg)
+	opts := engine.OptionsFromConfig(cfg)
 	opts.Clusters, opts.Getenv = f.clusters, getenv
 	switch {
 	case f.fleet != "":
@@ -161,34 +158,22 @@ func (f *fleetFlags) load(getenv func(string) string) (render.Options, *config.C
 	for _, s := range f.sources {
 		m, err := source.ParseMapping(s)
 		if err != nil {
-			return render.Options{}, nil, fmt.Errorf("%w: --source %q: %w", ErrUsage, s, err)
+			return engine.Options{}, nil, fmt.Errorf("%w: --source %q: %w", ErrUsage, s, err)
 		}
 		opts.Sources = append(opts.Sources, m)
 	}
 	return opts, cfg, nil
 }
 
-// renderFleet renders the selected clusters with the network locked away.
-func (f *fleetFlags) renderFleet(ctx context.Context, getenv func(string) string) (*model.Fleet, error) {
-	opts, err := f.options(getenv)
+// build renders and validates the selected clusters (build, clusters,
+// graph).
+func (f *fleetFlags) build(ctx context.Context, getenv func(string) string) (*model.Fleet, error) {
+	opts, cfg, err := f.load(getenv, nil)
 	if err != nil {
 		return nil, err
 	}
-	return renderWith(ctx, opts)
-}
-
-func renderWith(ctx context.Context, opts render.Options) (*model.Fleet, error) {
-	defer guard.Lockdown()()
-	r, err := render.New(opts)
-	if err != nil {
-		return nil, usage(err)
-	}
-	defer r.Close()
-	fl, err := r.Render(ctx)
-	if err != nil {
-		return nil, usage(err)
-	}
-	return fl, nil
+	fl, err := engine.New(engine.Config{File: cfg, ToolVersion: toolVersion()}).Build(ctx, opts)
+	return fl, usage(err)
 }
 
 // noArgs refuses positional arguments as a usage error.
@@ -199,8 +184,9 @@ func noArgs(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
+// usage marks the errors that say the input is wrong as usage errors.
 func usage(err error) error {
-	if errors.Is(err, render.ErrUsage) || errors.Is(err, config.ErrInvalid) {
+	if err != nil && !errors.Is(err, ErrUsage) && (errors.Is(err, revision.ErrUsage) || errors.Is(err, config.ErrInvalid)) {
 		return usageError{err}
 	}
 	return err
@@ -253,7 +239,7 @@ func where(l *model.Location) string {
 
 func oneCluster(fl *model.Fleet) (*model.Cluster, error) {
 	if len(fl.Clusters) != 1 {
-		var names []string
+		names := make([]string, 0, len(fl.Clusters))
 		for _, c := range fl.Clusters {
 			names = append(names, c.Name)
 		}

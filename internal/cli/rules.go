@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/d1lint/d1lint/internal/finding"
 	"github.com/d1lint/d1lint/rules"
 )
 
@@ -44,7 +45,7 @@ func newRulesCommand(_ Streams) *cobra.Command {
 				if !ok {
 					return fmt.Errorf("%w: no rule %s (see d1lint rules)", ErrUsage, args[0])
 				}
-				list = []rules.Rule{r}
+				list = []finding.Rule{r}
 			}
 			out := cmd.OutOrStdout()
 			if f.format == "json" {

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/d1lint/d1lint/internal/model"
 )
 
 // FileName is the configuration file d1lint looks for at the fleet root.
@@ -42,7 +44,7 @@ type Config struct {
 
 	// Branches maps an environment to the branch its clusters follow
 	// (default staging: main, production: production).
-	Branches map[string]string `json:"branches,omitempty"`
+	Branches model.Branches `json:"branches,omitempty"`
 	// PrivilegedNamespaces hold the platform's Kustomizations (default flux-system).
 	PrivilegedNamespaces []string `json:"privilegedNamespaces,omitempty"`
 	// TenantClusterRoles are the ClusterRoles tenants may be bound to (default admin).
@@ -80,17 +82,7 @@ type Source struct {
 }
 
 // Object declares an object that exists on the clusters but not in git.
-type Object struct {
-	APIVersion string            `json:"apiVersion,omitempty"`
-	Kind       string            `json:"kind"`
-	Namespace  string            `json:"namespace"`
-	Name       string            `json:"name"`
-	Labels     map[string]string `json:"labels,omitempty"`
-	// Keys are the data keys it holds; they count as defined variables.
-	Keys []string `json:"keys,omitempty"`
-	// Clusters limits the declaration to these clusters (all when empty).
-	Clusters []string `json:"clusters,omitempty"`
-}
+type Object = model.OutOfBandObject
 
 // RuleSetting disables or re-grades one rule.
 type RuleSetting struct {

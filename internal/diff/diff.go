@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -125,7 +126,7 @@ func Fleets(base, head *model.Fleet) []Cluster {
 			names = append(names, n)
 		}
 	}
-	sort.Strings(names)
+	slices.Sort(names)
 	out := make([]Cluster, 0, len(names))
 	for _, n := range names {
 		b, h := bc[n], hc[n]
@@ -281,7 +282,7 @@ func Charts(base, head []*model.HelmRelease) []ChartChange {
 func Fields(base, head map[string]any) []string {
 	var out []string
 	walk(nil, base, head, &out)
-	sort.Strings(out)
+	slices.Sort(out)
 	return out
 }
 
@@ -386,19 +387,18 @@ func number(v any) (float64, bool) {
 // fingerprint head does not have, each sorted with finding.Sort. Findings
 // of clusters that are not in clusters are left out.
 func Findings(clusters []Cluster, base, head []finding.Finding) {
-	had, has := fingerprints(base), fingerprints(head)
 	idx := map[string]int{}
 	for i := range clusters {
 		idx[clusters[i].Name] = i
 		clusters[i].Introduced, clusters[i].Fixed = nil, nil
 	}
-	for _, f := range head {
-		if i, ok := idx[f.Cluster]; ok && !had[f.Fingerprint] {
+	for _, f := range finding.Unmatched(head, base) {
+		if i, ok := idx[f.Cluster]; ok {
 			clusters[i].Introduced = append(clusters[i].Introduced, f)
 		}
 	}
-	for _, f := range base {
-		if i, ok := idx[f.Cluster]; ok && !has[f.Fingerprint] {
+	for _, f := range finding.Unmatched(base, head) {
+		if i, ok := idx[f.Cluster]; ok {
 			clusters[i].Fixed = append(clusters[i].Fixed, f)
 		}
 	}
@@ -406,20 +406,6 @@ func Findings(clusters []Cluster, base, head []finding.Finding) {
 		finding.Sort(clusters[i].Introduced)
 		finding.Sort(clusters[i].Fixed)
 	}
-}
-
-func fingerprints(fs []finding.Finding) map[string]bool {
-	out := make(map[string]bool, len(fs))
-	for _, f := range fs {
-		fp := f.Fingerprint
-		if fp == "" {
-			g := f
-			g.SetFingerprint()
-			fp = g.Fingerprint
-		}
-		out[fp] = true
-	}
-	return out
 }
 
 // ObjectName shows an object as kind namespace/name (kind name for a

@@ -200,7 +200,7 @@ func TestFleets(t *testing.T) {
 }
 
 func finding1(cluster, rule, msg string) finding.Finding {
-	f := finding.Finding{Rule: rule, Severity: finding.Error, Cluster: cluster, Message: msg, Repo: "github.com/acme/d1-apps", Branch: "main", File: "r.yaml", Line: 3}
+	f := finding.Finding{Rule: rule, Severity: finding.Error, Cluster: cluster, Message: msg, Location: model.Location{Repo: "github.com/acme/d1-apps", Branch: "main", Path: "r.yaml", Line: 3}}
 	f.SetFingerprint()
 	return f
 }
@@ -210,7 +210,7 @@ func TestFindings(t *testing.T) {
 	kept := finding1("staging", "D1-0501", "kept")
 	moved := finding1("staging", "D1-0402", "moved")
 	movedHead := moved
-	movedHead.Line = 40 // a finding that moves is the same finding
+	movedHead.Location.Line = 40 // a finding that moves is the same finding
 	base := []finding.Finding{kept, moved, finding1("staging", "D1-0401", "fixed"), finding1("gone", "D1-0401", "elsewhere")}
 	head := []finding.Finding{finding1("staging", "D1-0501", "b new"), kept, movedHead, finding1("prod-eu", "D1-0401", "a new"), finding1("staging", "D1-0101", "a new")}
 	Findings(clusters, base, head)

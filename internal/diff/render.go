@@ -47,7 +47,7 @@ func Text(w io.Writer, clusters []Cluster) error {
 			fs   []finding.Finding
 		}{{"introduced", c.Introduced}, {"fixed", c.Fixed}} {
 			for _, f := range set.fs {
-				fmt.Fprintf(&b, "  %-10s %-7s %s  %s\n", set.what, f.Severity, f.Rule, orDash(where(f)))
+				fmt.Fprintf(&b, "  %-10s %-7s %s  %s\n", set.what, f.Severity, f.Rule, orDash(f.Where()))
 				fmt.Fprintf(&b, "             %s\n", strings.ReplaceAll(f.Message, "\n", "\n             "))
 			}
 		}
@@ -132,7 +132,7 @@ func Markdown(w io.Writer, clusters []Cluster, opts MarkdownOptions) error {
 			fmt.Fprintf(&b, "\n%s:\n\n| Severity | Rule | Location | Message |\n| --- | --- | --- | --- |\n", set.what)
 			for _, f := range set.fs {
 				fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", MarkdownEscape(f.Severity), MarkdownEscape(f.Rule),
-					orDash(MarkdownEscape(where(f))), MarkdownEscape(f.Message))
+					orDash(MarkdownEscape(f.Where())), MarkdownEscape(f.Message))
 			}
 		}
 		b.WriteString("\n</details>\n")
@@ -188,14 +188,6 @@ func unchanged(clusters []Cluster) []string {
 		}
 	}
 	return out
-}
-
-// where is a finding's location as d1lint prints it, "" without a file.
-func where(f finding.Finding) string {
-	if f.File == "" {
-		return ""
-	}
-	return model.Location{Repo: f.Repo, Branch: f.Branch, Path: f.File, Line: f.Line}.String()
 }
 
 func version(v string) string {

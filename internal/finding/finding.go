@@ -5,12 +5,15 @@
 package finding
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/d1lint/d1lint/internal/model"
 )
 
 // Severities, most severe first.
@@ -57,13 +60,12 @@ type Finding struct {
 	Severity string  `json:"severity"`
 	Cluster  string  `json:"cluster"`
 	Object   *Object `json:"object,omitempty"`
-	// Repo, Branch, File and Line locate what caused it; File is relative
-	// to the repository root.
-	Repo    string `json:"repo,omitempty"`
-	Branch  string `json:"branch,omitempty"`
-	File    string `json:"file,omitempty"`
-	Line    int    `json:"line,omitempty"`
-	Message string `json:"message"`
+	// Location is what caused it: repository, branch, file (Path, relative
+	// to the repository root) and line. Its JSON is flat on the finding:
+	// "repo", "branch", "file" and "line" (see MarshalJSON); Commit is not
+	// part of it.
+	Location model.Location `json:"-"`
+	Message  string         `json:"message"`
 	// Field is the offending field of the object when the rule names one
 	// (spec.ref.branch); the location is then the field's line, in the
 	// patch that set it when a patch did.
@@ -100,24 +102,40 @@ func (f *Finding) SetFingerprint() {
 // Sort orders findings deterministically: by cluster, severity (most
 // severe first), file, line, rule, object and message.
 func Sort(fs []Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
-		switch {
-		case a.Cluster != b.Cluster:
-			return a.Cluster < b.Cluster
-		case Rank(a.Severity) != Rank(b.Severity):
-			return Rank(a.Severity) > Rank(b.Severity)
-		case a.Repo+a.File != b.Repo+b.File:
-			return a.Repo+a.File < b.Repo+b.File
-		case a.Line != b.Line:
-			return a.Line < b.Line
-		case a.Rule != b.Rule:
-			return a.Rule < b.Rule
-		case objKey(a.Object) != objKey(b.Object):
-			return objKey(a.Object) < objKey(b.Object)
-		}
-		return a.Message < b.Message
-	})
+	slices.SortStableFunc(fs, compare)
+}
+
+// compare is Sort's order. Each key is computed only when the ones before
+// it tie.
+func compare(a, b Finding) int {
+	if c := cmp.Compare(a.Cluster, b.Cluster); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(Rank(b.Severity), Rank(a.Severity)); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Location.Repo+a.Location.Path, b.Location.Repo+b.Location.Path); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Location.Line, b.Location.Line); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Rule, b.Rule); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(objKey(a.Object), objKey(b.Object)); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Message, b.Message)
+}
+
+// Where is the finding's location as d1lint prints it
+// (repo@branch:path:line), or "" when it has no file.
+func (f Finding) Where() string {
+	if f.Location.Path == "" {
+		return ""
+	}
+	return f.Location.String()
 }
 
 func objKey(o *Object) string {

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -103,7 +104,7 @@ func Discover(root string, only []string) ([]*Cluster, error) {
 		}
 	}
 	if len(missing) > 0 {
-		sort.Strings(missing)
+		slices.Sort(missing)
 		return nil, fmt.Errorf("no cluster %s in %s", strings.Join(missing, ", "), base)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
@@ -126,7 +127,7 @@ func discoverOne(root, name string) *Cluster {
 		}
 		return nil
 	})
-	sort.Strings(files)
+	slices.Sort(files)
 	for _, f := range files {
 		rel, _ := filepath.Rel(root, f)
 		rel = filepath.ToSlash(rel)
@@ -247,4 +248,75 @@ func nestedString(obj map[string]any, fields ...string) string {
 	}
 	s, _ := cur.(string)
 	return s
+}
+
+// AssumeURL names the fleet repository for the clusters whose folder
+// declares no sync (Assumed): url when given, else the URL the other
+// clusters sync, else "local/<folder name>" of the fleet at path.
+func AssumeURL(specs []*Cluster, url, path string) {
+	if url == "" {
+		for _, s := range specs {
+			if !s.Assumed && s.URL != "" {
+				url = s.URL
+				break
+			}
+		}
+	}
+	if url == "" {
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			abs = path
+		}
+		url = "local/" + filepath.Base(abs)
+	}
+	for _, s := range specs {
+		if s.Assumed {
+			s.URL = url
+		}
+	}
+}
+
+// Branches maps each fleet repository URL (normalised) the clusters' roots
+// sync to the branch a working tree of it stands for: branch when set, else
+// the branch most roots sync (ties go to the first name). A renderer maps the
+// fleet's working tree for these branches; other branches of the fleet are
+// read from its git objects.
+func Branches(specs []*Cluster, branch string) map[string]string {
+	counts := map[string]map[string]int{}
+	for _, s := range specs {
+		if s.URL == "" {
+			continue
+		}
+		u := source.NormalizeURL(s.URL)
+		if counts[u] == nil {
+			counts[u] = map[string]int{}
+		}
+		counts[u][s.Ref.Branch]++
+	}
+	out := map[string]string{}
+	for u, bs := range counts {
+		b := branch
+		if b == "" {
+			best := -1
+			for name, n := range bs {
+				if n > best || n == best && name < b {
+					b, best = name, n
+				}
+			}
+		}
+		out[u] = b
+	}
+	return out
+}
+
+// BranchesAt is Branches for the fleet at path (its clusters limited to
+// clusters, when given; url and branch as AssumeURL and Branches take
+// them); empty when the cluster folders cannot be read (a render says why).
+func BranchesAt(path string, clusters []string, url, branch string) map[string]string {
+	specs, err := Discover(path, clusters)
+	if err != nil {
+		return map[string]string{}
+	}
+	AssumeURL(specs, url, path)
+	return Branches(specs, branch)
 }

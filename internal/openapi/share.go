@@ -7,7 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"reflect"
-	"sort"
+	"slices"
 )
 
 // shareThreshold is the size (bytes of JSON, roughly) from which a repeated
@@ -65,7 +65,7 @@ func (s *sharer) hashSchema(m map[string]any) nodeInfo {
 	for k := range m {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
+	slices.Sort(keys)
 	for _, k := range keys {
 		h.Write([]byte(k))
 		h.Write([]byte{0})
@@ -125,7 +125,7 @@ func (s *sharer) hashContainer(m map[string]any) nodeInfo {
 	for k := range m {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
+	slices.Sort(keys)
 	h.Write([]byte{'{'})
 	for _, k := range keys {
 		h.Write([]byte(k))

@@ -21,16 +21,12 @@ func benchRender(b *testing.B, opts Options) {
 	b.ReportAllocs()
 	var objects int
 	for b.Loop() {
-		r, err := New(opts)
+		res, err := Render(context.Background(), opts)
 		if err != nil {
 			b.Fatal(err)
 		}
-		fl, err := r.Render(context.Background())
-		if err != nil {
-			b.Fatal(err)
-		}
-		objects = countObjects(b, fl)
-		_ = r.Close()
+		objects = countObjects(b, res.Fleet)
+		_ = res.Close()
 	}
 	b.ReportMetric(float64(objects), "objects")
 }

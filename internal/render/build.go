@@ -12,6 +12,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -212,7 +213,7 @@ func (b *builder) run(snap *source.Snapshot, ks *unstructured.Unstructured, ksKe
 	// the annotation is removed again below unless the user asked for it.
 	gks := ks.DeepCopy()
 	userMeta, _, _ := unstructured.NestedStringSlice(gks.Object, "spec", "buildMetadata")
-	keepOrigin := contains(userMeta, "originAnnotations")
+	keepOrigin := slices.Contains(userMeta, "originAnnotations")
 	if !keepOrigin {
 		_ = unstructured.SetNestedStringSlice(gks.Object, append(userMeta, "originAnnotations"), "spec", "buildMetadata")
 	}
@@ -347,13 +348,4 @@ func describe(s *source.Snapshot) string {
 		return s.Note
 	}
 	return s.Mode
-}
-
-func contains(l []string, s string) bool {
-	for _, e := range l {
-		if e == s {
-			return true
-		}
-	}
-	return false
 }

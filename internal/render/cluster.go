@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -54,7 +55,7 @@ const (
 
 // clusterRender renders one cluster. It is used by one goroutine.
 type clusterRender struct {
-	r     *Renderer
+	r     *renderer
 	spec  *fleet.Cluster
 	out   *model.Cluster
 	store map[string]*stored
@@ -62,6 +63,8 @@ type clusterRender struct {
 	order []*node
 	snaps map[string]*sourceResult
 	gen   []*model.Object
+	// kinds resolves the cluster's Flux sources by kind (see sourceKinds).
+	kinds *source.Kinds
 }
 
 type sourceResult struct {
@@ -187,14 +190,14 @@ func newNode(obj map[string]any, parent *model.Kustomization, loc *model.Locatio
 	if m.SourceRef.Namespace == "" {
 		m.SourceRef.Namespace = ns
 	}
-	for _, d := range maps(spec["dependsOn"]) {
+	for _, d := range objectList(spec["dependsOn"]) {
 		r := model.Ref{Kind: "Kustomization", Name: str(d["name"]), Namespace: str(d["namespace"])}
 		if r.Namespace == "" {
 			r.Namespace = ns
 		}
 		m.DependsOn = append(m.DependsOn, r)
 	}
-	for _, h := range maps(spec["healthChecks"]) {
+	for _, h := range objectList(spec["healthChecks"]) {
 		m.HealthChecks = append(m.HealthChecks, model.Ref{APIVersion: str(h["apiVersion"]), Kind: str(h["kind"]), Namespace: str(h["namespace"]), Name: str(h["name"])})
 	}
 	if pb, ok := spec["postBuild"].(map[string]any); ok {
@@ -202,7 +205,7 @@ func newNode(obj map[string]any, parent *model.Kustomization, loc *model.Locatio
 		if len(m.PostBuild.Substitute) == 0 {
 			m.PostBuild.Substitute = nil
 		}
-		for _, s := range maps(pb["substituteFrom"]) {
+		for _, s := range objectList(pb["substituteFrom"]) {
 			opt, _ := s["optional"].(bool)
 			m.PostBuild.SubstituteFrom = append(m.PostBuild.SubstituteFrom, model.SubstituteRef{Kind: str(s["kind"]), Name: str(s["name"]), Optional: opt})
 		}
@@ -218,25 +221,56 @@ func newNode(obj map[string]any, parent *model.Kustomization, loc *model.Locatio
 
 func str(v any) string { s, _ := v.(string); return s }
 
+// sourceKinds builds the source kinds a cluster's render resolves Flux
+// sources through. resolveGit is the renderer's memoised git resolution, so
+// the fleet snapshot and every GitRepository that asks for the same revision
+// share one answer. Registering a kind here is all a new kind of source
+// needs in the render; tests replace the variable to add fakes.
+var sourceKinds = func(resolveGit func(url string, ref source.Ref, ignore string) (*source.Snapshot, error)) *source.Kinds {
+	return source.NewKinds(source.GitKind(resolveGit))
+}
+
+// sourceKind returns the kind that resolves Flux sources of kind name.
+func (c *clusterRender) sourceKind(name string) (source.Kind, bool) {
+	if c.kinds == nil {
+		c.kinds = sourceKinds(c.r.resolve)
+	}
+	return c.kinds.Lookup(name)
+}
+
+// artifactKinds are Flux source kinds that are objects with a spec.url,
+// from which source-controller downloads an artifact. Without a Kind to
+// resolve them the render still reads the object, so the report names the
+// source's URL.
+var artifactKinds = map[string]bool{"GitRepository": true, "OCIRepository": true, "Bucket": true}
+
+// sourceSpec reads what a Flux source object asks for.
+func sourceSpec(obj map[string]any) source.Spec {
+	var s source.Spec
+	s.URL, _, _ = unstructured.NestedString(obj, "spec", "url")
+	s.Ref, _, _ = unstructured.NestedStringMap(obj, "spec", "ref")
+	s.Ignore, _, _ = unstructured.NestedString(obj, "spec", "ignore")
+	return s
+}
+
 // resolveSource finds the Flux source a Kustomization reads and materialises it.
 func (c *clusterRender) resolveSource(n *node) (*sourceResult, string) {
 	ref := n.m.SourceRef
 	kind := ref.Kind
 	if kind == "" {
-		kind = "GitRepository"
+		kind = source.GitRepository
 	}
 	key := kind + "/" + ref.Namespace + "/" + ref.Name
 	n.m.Source = key
 	if r, ok := c.snaps[key]; ok {
 		return r, ""
 	}
-	switch kind {
-	case "GitRepository", "OCIRepository", "Bucket":
-	default:
+	impl, resolvable := c.sourceKind(kind)
+	if !resolvable && !artifactKinds[kind] {
 		// ExternalArtifact (made by source-watcher's ArtifactGenerator) and
 		// other kinds hold content d1lint cannot reproduce offline.
 		ms := &model.Source{Key: key, Kind: kind, Namespace: ref.Namespace, Name: ref.Name,
-			Reason: fmt.Sprintf("sources of kind %s are not rendered (d1lint renders GitRepository sources)", kind)}
+			Reason: fmt.Sprintf("sources of kind %s are not rendered (d1lint renders %s sources)", kind, strings.Join(c.kinds.Names(), ", "))}
 		res := &sourceResult{m: ms, err: errors.New(ms.Reason)}
 		c.snaps[key] = res
 		c.out.Sources = append(c.out.Sources, ms)
@@ -246,16 +280,15 @@ func (c *clusterRender) resolveSource(n *node) (*sourceResult, string) {
 	if s == nil {
 		return nil, fmt.Sprintf("source %s not found in the render", key)
 	}
-	url, _, _ := unstructured.NestedString(s.obj, "spec", "url")
-	ms := &model.Source{Key: key, Kind: kind, Namespace: ref.Namespace, Name: ref.Name, URL: url, Location: s.loc}
-	ms.Ref, _, _ = unstructured.NestedStringMap(s.obj, "spec", "ref")
+	spec := sourceSpec(s.obj)
+	ms := &model.Source{Key: key, Kind: kind, Namespace: ref.Namespace, Name: ref.Name, URL: spec.URL, Ref: spec.Ref, Location: s.loc}
 	res := &sourceResult{m: ms}
-	switch kind {
-	case "GitRepository":
-		ignore, _, _ := unstructured.NestedString(s.obj, "spec", "ignore")
-		res.snap, res.err = c.r.resolve(url, gitRef(ms.Ref), ignore)
-	default:
-		res.err = fmt.Errorf("%s (%s) is not a git source; d1lint renders git sources only and never fetches artifacts", key, url)
+	if resolvable {
+		res.snap, res.err = impl.Resolve(spec)
+	} else {
+		// source-controller downloads these artifacts (OCI registries,
+		// buckets); d1lint never touches the network.
+		res.err = fmt.Errorf("%s (%s) is not a git source; d1lint renders git sources only and never fetches artifacts", key, spec.URL)
 	}
 	if res.err != nil {
 		ms.Reason = res.err.Error()
@@ -274,37 +307,27 @@ func (c *clusterRender) resolveSource(n *node) (*sourceResult, string) {
 // sibling Kustomizations use every core.
 func (c *clusterRender) prefetch(n *node) {
 	ref := n.m.SourceRef
-	if ref.Kind != "GitRepository" && ref.Kind != "" {
+	kind := ref.Kind
+	if kind == "" {
+		kind = source.GitRepository
+	}
+	impl, ok := c.sourceKind(kind)
+	if !ok {
 		return
 	}
-	s := c.lookup("GitRepository", ref.Namespace, ref.Name)
+	s := c.lookup(kind, ref.Namespace, ref.Name)
 	if s == nil {
 		return
 	}
-	url, _, _ := unstructured.NestedString(s.obj, "spec", "url")
-	refMap, _, _ := unstructured.NestedStringMap(s.obj, "spec", "ref")
-	ignore, _, _ := unstructured.NestedString(s.obj, "spec", "ignore")
+	spec := sourceSpec(s.obj)
 	ks, key := n.ks, n.m.Key
 	c.r.prefetches.Add(1)
 	go func() {
 		defer c.r.prefetches.Done()
-		if snap, err := c.r.resolve(url, gitRef(refMap), ignore); err == nil {
+		if snap, err := impl.Resolve(spec); err == nil {
 			c.r.builder.build(snap, ks, key)
 		}
 	}()
-}
-
-// gitRef reads a GitRepository spec.ref. A ref name "refs/heads/x" (what Flux
-// Operator writes for spec.sync.ref) is the branch x.
-func gitRef(m map[string]string) source.Ref {
-	r := source.Ref{Branch: m["branch"], Tag: m["tag"], SemVer: m["semver"], Name: m["name"], Commit: m["commit"]}
-	if strings.HasPrefix(r.Name, "refs/heads/") && r.Branch == "" {
-		r.Branch, r.Name = strings.TrimPrefix(r.Name, "refs/heads/"), ""
-	}
-	if strings.HasPrefix(r.Name, "refs/tags/") && r.Tag == "" {
-		r.Tag, r.Name = strings.TrimPrefix(r.Name, "refs/tags/"), ""
-	}
-	return r
 }
 
 // missingSubstituteFrom returns the first required substituteFrom object
@@ -449,7 +472,7 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 		case child.m.Key == n.m.Key:
 			// The bootstrap pattern: flux-system applies its own definition.
 			continue
-		case contains(n.m.Chain, child.m.Key):
+		case slices.Contains(n.m.Chain, child.m.Key):
 			c.problem(&model.Problem{Kind: model.ProblemCycle, Kustomization: n.m.Key, Location: &l,
 				Reason: fmt.Sprintf("Kustomization %s applies itself through %s", child.m.Key, strings.Join(append(n.m.Chain, child.m.Key), " -> "))})
 			continue

@@ -132,7 +132,7 @@ data:
 	md := nestedMap(dep.Object, "metadata")
 	assert.Equal(t, "team", md["labels"].(map[string]any)["owner"], "commonMetadata")
 	assert.Equal(t, "yes", md["annotations"].(map[string]any)["patched"], "labelSelector patch")
-	ctr := maps(nestedMap(nestedMap(nestedMap(dep.Object, "spec"), "template"), "spec")["containers"])[0]
+	ctr := objectList(nestedMap(nestedMap(nestedMap(dep.Object, "spec"), "template"), "spec")["containers"])[0]
 	assert.Equal(t, "ghcr.io/acme/web:2.0.0", ctr["image"], "images")
 
 	assert.NotNil(t, object(c, "ConfigMap", "team", "pre-extra-suf"), "components")

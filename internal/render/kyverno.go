@@ -3,6 +3,7 @@
 package render
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -55,7 +56,7 @@ func kyvernoClones(objects []*model.Object, lookup func(kind, ns, name string) *
 	}
 	for _, p := range policies {
 		spec, _ := p.Object["spec"].(map[string]any)
-		for _, r := range maps(spec["rules"]) {
+		for _, r := range objectList(spec["rules"]) {
 			gen, _ := r["generate"].(map[string]any)
 			if gen == nil {
 				continue
@@ -115,8 +116,8 @@ func matchesNamespace(rule map[string]any, ns *model.Object) bool {
 		return false
 	}
 	var blocks []map[string]any
-	blocks = append(blocks, maps(match["any"])...)
-	blocks = append(blocks, maps(match["all"])...)
+	blocks = append(blocks, objectList(match["any"])...)
+	blocks = append(blocks, objectList(match["all"])...)
 	if res, ok := match["resources"].(map[string]any); ok {
 		blocks = append(blocks, map[string]any{"resources": res})
 	}
@@ -135,7 +136,7 @@ func matchesNamespace(rule map[string]any, ns *model.Object) bool {
 		if !kindOK {
 			continue
 		}
-		if names := strings_(res["names"]); len(names) > 0 && !contains(names, ns.Name) {
+		if names := strings_(res["names"]); len(names) > 0 && !slices.Contains(names, ns.Name) {
 			continue
 		}
 		sel, _ := res["selector"].(map[string]any)
@@ -155,13 +156,13 @@ func excluded(rule map[string]any, name string) bool {
 	if ex == nil {
 		return false
 	}
-	blocks := append(maps(ex["any"]), maps(ex["all"])...)
+	blocks := append(objectList(ex["any"]), objectList(ex["all"])...)
 	if res, ok := ex["resources"].(map[string]any); ok {
 		blocks = append(blocks, map[string]any{"resources": res})
 	}
 	for _, b := range blocks {
 		res, _ := b["resources"].(map[string]any)
-		if contains(strings_(res["names"]), name) || contains(strings_(res["namespaces"]), name) {
+		if slices.Contains(strings_(res["names"]), name) || slices.Contains(strings_(res["namespaces"]), name) {
 			return true
 		}
 	}

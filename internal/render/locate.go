@@ -21,17 +21,12 @@ import (
 // returns nil when none of them holds the field (a generator made it, or a
 // transformer such as namespace or images set it). It needs the source
 // snapshots: call it before Close.
-func (r *Renderer) Locate(c *model.Cluster, o *model.Object, path []string) *model.Location {
+func (x *Result) Locate(c *model.Cluster, o *model.Object, path []string) *model.Location {
 	if len(path) == 0 {
 		return nil
 	}
-	var k *model.Kustomization
-	for _, x := range c.Kustomizations {
-		if x.Key == o.AppliedBy {
-			k = x
-			break
-		}
-	}
+	r := x.r
+	k := c.Kustomization(o.AppliedBy)
 	l := &locator{r: r, o: o, path: path}
 	if k != nil {
 		if loc := l.fluxPatches(c, k); loc != nil {
@@ -50,7 +45,7 @@ func (r *Renderer) Locate(c *model.Cluster, o *model.Object, path []string) *mod
 }
 
 type locator struct {
-	r    *Renderer
+	r    *renderer
 	o    *model.Object
 	path []string
 	seen map[string]bool

@@ -108,11 +108,10 @@ spec:
 
 func TestLocate(t *testing.T) {
 	dir := writeFleet(t, locateFleet)
-	r, err := New(Options{FleetPath: dir})
+	r, err := Render(context.Background(), Options{FleetPath: dir})
 	require.NoError(t, err)
 	defer r.Close()
-	fl, err := r.Render(context.Background())
-	require.NoError(t, err)
+	fl := r.Fleet
 	c := fl.Clusters[0]
 	require.Empty(t, hardProblems(c))
 	o := object(c, "Deployment", "shop", "web")

@@ -3,6 +3,7 @@
 package render
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/fluxcd/pkg/ssa"
@@ -55,7 +56,7 @@ func applyOrder(nodes []*node) []*node {
 			// dependents start after its whole subtree.
 			if dep.m.Wait || len(dep.m.HealthChecks) > 0 {
 				for _, s := range subtree(k, map[string]bool{k: true}) {
-					if s != n.m.Key && !contains(n.m.Chain, s) {
+					if s != n.m.Key && !slices.Contains(n.m.Chain, s) {
 						after[n.m.Key] = append(after[n.m.Key], s)
 					}
 				}
@@ -66,7 +67,7 @@ func applyOrder(nodes []*node) []*node {
 	for k := range byKey {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
+	slices.Sort(keys)
 	state := map[string]int{} // 0 new, 1 visiting, 2 done
 	var out []*node
 	var visit func(k string)
@@ -76,7 +77,7 @@ func applyOrder(nodes []*node) []*node {
 		}
 		state[k] = 1
 		deps := append([]string{}, after[k]...)
-		sort.Strings(deps)
+		slices.Sort(deps)
 		for _, d := range deps {
 			if state[d] == 0 {
 				visit(d)

@@ -137,7 +137,7 @@ func (p *prechecker) dir(dir string, stack []string) {
 		}
 	}
 	for _, f := range []string{"patches", "patchesJson6902", "replacements"} {
-		for _, m := range maps(k[f]) {
+		for _, m := range objectList(k[f]) {
 			if s, ok := m["path"].(string); ok && s != "" {
 				p.entry(kfile, f+".path", s)
 			}
@@ -150,7 +150,7 @@ func (p *prechecker) dir(dir string, stack []string) {
 		}
 	}
 	for _, f := range []string{"configMapGenerator", "secretGenerator"} {
-		for _, m := range maps(k[f]) {
+		for _, m := range objectList(k[f]) {
 			for _, e := range strings_(m["files"]) {
 				// "key=path" names the key; the path follows the '='.
 				if i := strings.Index(e, "="); i >= 0 && !isURL(e) {
@@ -247,7 +247,7 @@ func strings_(v any) []string {
 	return out
 }
 
-func maps(v any) []map[string]any {
+func objectList(v any) []map[string]any {
 	l, _ := v.([]any)
 	var out []map[string]any
 	for _, e := range l {

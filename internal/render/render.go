@@ -6,19 +6,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/d1lint/d1lint/internal/config"
 	"github.com/d1lint/d1lint/internal/fleet"
 	"github.com/d1lint/d1lint/internal/model"
-	"github.com/d1lint/d1lint/internal/schema"
 	"github.com/d1lint/d1lint/internal/source"
 )
 
@@ -50,7 +49,7 @@ type Options struct {
 	// Sources map the other repositories' URLs to local paths.
 	Sources []source.Mapping
 	// OutOfBand are objects that exist on the clusters without being in git.
-	OutOfBand []config.Object
+	OutOfBand []model.OutOfBandObject
 	// Clusters limits the render to these clusters.
 	Clusters []string
 	// Concurrency is how many clusters render at once (default GOMAXPROCS).
@@ -61,16 +60,17 @@ type Options struct {
 	TempDir string
 	// Getenv reads the environment (default os.Getenv); GITHUB_BASE_REF is read.
 	Getenv func(string) string
-	// Schemas configures the validation of every rendered object against
-	// its schema (see package schema).
-	Schemas schema.Options
-	// SkipSchemas turns schema validation off (Cluster.Schemas stays nil).
-	SkipSchemas bool
+	// Then, when set, is the next stage of the pipeline (schema
+	// validation): it runs on each cluster as soon as that cluster is
+	// rendered, on the cluster's goroutine, so that it overlaps with the
+	// rendering of the others. A panic in it costs that cluster a problem,
+	// not the run.
+	Then func(*model.Cluster)
 }
 
-// Renderer renders the clusters of a fleet. Builds are shared by every
+// renderer renders the clusters of a fleet. Builds are shared by every
 // cluster that needs the same source revision, path and spec.
-type Renderer struct {
+type renderer struct {
 	opts     Options
 	resolver *source.Resolver
 	builder  *builder
@@ -79,8 +79,6 @@ type Renderer struct {
 	resolved sync.Map
 	// prefetches are builds started ahead of the graph walk.
 	prefetches sync.WaitGroup
-	// validator checks every object against its schema (nil: off).
-	validator *schema.Validator
 }
 
 type resolveEntry struct {
@@ -90,7 +88,7 @@ type resolveEntry struct {
 }
 
 // resolve materialises a source revision once for every cluster.
-func (r *Renderer) resolve(url string, ref source.Ref, ignore string) (*source.Snapshot, error) {
+func (r *renderer) resolve(url string, ref source.Ref, ignore string) (*source.Snapshot, error) {
 	key := source.NormalizeURL(url) + "\x00" + ref.Branch + "\x00" + ref.Tag + "\x00" + ref.SemVer + "\x00" + ref.Name + "\x00" + ref.Commit + "\x00" + ignore
 	v, _ := r.resolved.LoadOrStore(key, &resolveEntry{})
 	e := v.(*resolveEntry)
@@ -98,8 +96,40 @@ func (r *Renderer) resolve(url string, ref source.Ref, ignore string) (*source.S
 	return e.snap, e.err
 }
 
-// New prepares a renderer; Close removes its snapshots.
-func New(opts Options) (*Renderer, error) {
+// Result is a rendered fleet. It owns the source snapshots the render
+// read, so that findings can still be located in them (Locate) until Close
+// removes them.
+type Result struct {
+	// Fleet is the model of every selected cluster.
+	Fleet *model.Fleet
+	r     *renderer
+}
+
+// Close removes the source snapshots.
+func (x *Result) Close() error { return x.r.resolver.Close() }
+
+// Builds reports how many kustomize builds ran (shared builds count once).
+func (x *Result) Builds() int64 { return x.r.builder.count.Load() }
+
+// Render renders every selected cluster of the fleet opts names. A cluster
+// that cannot be rendered is still in the result, with its problems: one
+// broken cluster never hides the others. Errors match ErrUsage when the
+// options are wrong (no fleet folder, an unknown cluster, a bad mapping);
+// nothing is left to close then.
+func Render(ctx context.Context, opts Options) (*Result, error) {
+	r, err := newRenderer(opts)
+	if err != nil {
+		return nil, err
+	}
+	fl, err := r.render(ctx)
+	if err != nil {
+		_ = r.resolver.Close()
+		return nil, err
+	}
+	return &Result{Fleet: fl, r: r}, nil
+}
+
+func newRenderer(opts Options) (*renderer, error) {
 	if opts.BuildTimeout == 0 {
 		opts.BuildTimeout = 60 * time.Second
 	}
@@ -114,70 +144,31 @@ func New(opts Options) (*Renderer, error) {
 	if err != nil {
 		return nil, usageError{err}
 	}
-	r := &Renderer{opts: opts, resolver: res, builder: newBuilder(opts.BuildTimeout)}
-	if !opts.SkipSchemas {
-		if r.validator, err = schema.New(opts.Schemas); err != nil {
-			if errors.Is(err, schema.ErrUsage) {
-				return nil, usageError{err}
-			}
-			return nil, err
-		}
-	}
-	return r, nil
+	return &renderer{opts: opts, resolver: res, builder: newBuilder(opts.BuildTimeout)}, nil
 }
 
-// validate records the schema verdicts in the cluster's model.
-func (r *Renderer) validate(c *model.Cluster) {
-	if r.validator == nil {
+// then runs the next stage on a rendered cluster.
+func (r *renderer) then(c *model.Cluster) {
+	if r.opts.Then == nil {
 		return
 	}
 	defer func() {
-		// A bug must cost one cluster's validation, not the run.
+		// A bug must cost one cluster's later stage, not the run.
 		if p := recover(); p != nil {
 			c.Problems = append(c.Problems, &model.Problem{Kind: model.ProblemCluster,
-				Reason: fmt.Sprintf("internal error validating cluster %s: %v\n%s", c.Name, p, debug.Stack())})
+				Reason: fmt.Sprintf("internal error checking cluster %s: %v\n%s", c.Name, p, debug.Stack())})
 		}
 	}()
-	r.validator.Validate(c)
-	r.locateFields(c)
+	r.opts.Then(c)
 }
 
-// locateFields points each schema error at the line that sets its field:
-// the patch that set it, or the object's own document.
-func (r *Renderer) locateFields(c *model.Cluster) {
-	for _, o := range c.Objects {
-		if o.Schema == nil || len(o.Schema.Errors) == 0 {
-			continue
-		}
-		for i := range o.Schema.Errors {
-			e := &o.Schema.Errors[i]
-			if loc := r.Locate(c, o, e.Segments); loc != nil && *loc != o.Location {
-				e.Location = loc
-			}
-		}
-	}
-}
-
-// Close removes the source snapshots.
-func (r *Renderer) Close() error { return r.resolver.Close() }
-
-// Builds reports how many kustomize builds ran (shared builds count once).
-func (r *Renderer) Builds() int64 { return r.builder.count.Load() }
-
-// Render renders every selected cluster. A cluster that cannot be rendered
-// is still returned, with its problems: one broken cluster never hides the
-// others.
-func (r *Renderer) Render(ctx context.Context) (*model.Fleet, error) {
+func (r *renderer) render(ctx context.Context) (*model.Fleet, error) {
 	warmSchema()
 	specs, err := fleet.Discover(r.opts.FleetPath, r.opts.Clusters)
 	if err != nil {
 		return nil, usageError{err}
 	}
-	for _, s := range specs {
-		if s.Assumed {
-			s.URL = fleetURL(r.opts, specs)
-		}
-	}
+	fleet.AssumeURL(specs, r.opts.FleetURL, r.opts.FleetPath)
 	if err := r.mapFleet(specs); err != nil {
 		return nil, err
 	}
@@ -191,7 +182,7 @@ func (r *Renderer) Render(ctx context.Context) (*model.Fleet, error) {
 			defer wg.Done()
 			defer func() { <-sem }()
 			out.Clusters[i] = r.renderCluster(ctx, spec)
-			r.validate(out.Clusters[i])
+			r.then(out.Clusters[i])
 		}()
 	}
 	wg.Wait()
@@ -199,33 +190,11 @@ func (r *Renderer) Render(ctx context.Context) (*model.Fleet, error) {
 	return out, nil
 }
 
-// fleetURL names the fleet repository for clusters that declare no sync.
-func fleetURL(opts Options, specs []*fleet.Cluster) string {
-	if opts.FleetURL != "" {
-		return opts.FleetURL
-	}
-	for _, s := range specs {
-		if !s.Assumed && s.URL != "" {
-			return s.URL
-		}
-	}
-	abs, err := filepath.Abs(opts.FleetPath)
-	if err != nil {
-		abs = opts.FleetPath
-	}
-	return "local/" + filepath.Base(abs)
-}
-
 // mapFleet maps the fleet's own URL to its working tree, which stands for
 // the branch the clusters' roots sync (d1: always main).
-func (r *Renderer) mapFleet(specs []*fleet.Cluster) error {
-	branches := fleetBranches(specs, r.opts.FleetBranch)
-	urls := make([]string, 0, len(branches))
-	for u := range branches {
-		urls = append(urls, u)
-	}
-	sort.Strings(urls)
-	for _, u := range urls {
+func (r *renderer) mapFleet(specs []*fleet.Cluster) error {
+	branches := fleet.Branches(specs, r.opts.FleetBranch)
+	for _, u := range slices.Sorted(maps.Keys(branches)) {
 		if err := r.resolver.AddMapping(source.Mapping{URL: u, Path: r.opts.FleetPath, Branch: branches[u]}); err != nil {
 			return usagef("mapping the fleet repository: %w", err)
 		}
@@ -233,55 +202,7 @@ func (r *Renderer) mapFleet(specs []*fleet.Cluster) error {
 	return nil
 }
 
-// fleetBranches maps each fleet repository URL (normalised) the clusters'
-// roots sync to the branch its working tree stands for: fleetBranch when
-// set, else the branch most roots sync.
-func fleetBranches(specs []*fleet.Cluster, fleetBranch string) map[string]string {
-	counts := map[string]map[string]int{}
-	for _, s := range specs {
-		if s.URL == "" {
-			continue
-		}
-		u := source.NormalizeURL(s.URL)
-		if counts[u] == nil {
-			counts[u] = map[string]int{}
-		}
-		counts[u][s.Ref.Branch]++
-	}
-	out := map[string]string{}
-	for u, bs := range counts {
-		branch := fleetBranch
-		if branch == "" {
-			best := -1
-			for b, n := range bs {
-				if n > best || n == best && b < branch {
-					branch, best = b, n
-				}
-			}
-		}
-		out[u] = branch
-	}
-	return out
-}
-
-// FleetBranches is, for the fleet opts names, each fleet repository URL
-// (normalised) and the branch its working tree stands for, as Render maps
-// them; empty when the cluster folders cannot be read (Render says why).
-func FleetBranches(opts Options) map[string]string {
-	specs, err := fleet.Discover(opts.FleetPath, opts.Clusters)
-	if err != nil {
-		return map[string]string{}
-	}
-	url := fleetURL(opts, specs)
-	for _, s := range specs {
-		if s.Assumed {
-			s.URL = url
-		}
-	}
-	return fleetBranches(specs, opts.FleetBranch)
-}
-
-func (r *Renderer) renderCluster(ctx context.Context, spec *fleet.Cluster) (out *model.Cluster) {
+func (r *renderer) renderCluster(ctx context.Context, spec *fleet.Cluster) (out *model.Cluster) {
 	out = &model.Cluster{Name: spec.Name, Path: spec.Path, Era: spec.Era, Root: "flux-system/flux-system",
 		Sources: []*model.Source{}, Kustomizations: []*model.Kustomization{}, Objects: []*model.Object{},
 		Variables: []*model.VarRef{}, HelmReleases: []*model.HelmRelease{}, Problems: []*model.Problem{}}
@@ -299,7 +220,7 @@ func (r *Renderer) renderCluster(ctx context.Context, spec *fleet.Cluster) (out 
 		return out
 	}
 	for _, o := range r.opts.OutOfBand {
-		if len(o.Clusters) > 0 && !contains(o.Clusters, spec.Name) {
+		if len(o.Clusters) > 0 && !slices.Contains(o.Clusters, spec.Name) {
 			continue
 		}
 		obj := map[string]any{"apiVersion": o.APIVersion, "kind": o.Kind,
@@ -402,23 +323,4 @@ func helmRelease(o *model.Object) *model.HelmRelease {
 // fleetSnapshot returns the snapshot of the fleet repository for a cluster.
 func (c *clusterRender) fleetSnapshot() (*source.Snapshot, error) {
 	return c.r.resolve(c.spec.URL, c.spec.Ref, "")
-}
-
-// OptionsFromConfig turns a .d1lint.yaml into render options: the fleet,
-// its URL and branch, the source mappings (paths resolved against the
-// file) and the out-of-band objects. cfg may be nil (d1's defaults).
-func OptionsFromConfig(cfg *config.Config) Options {
-	opts := Options{OutOfBand: cfg.OutOfBandObjects()}
-	if cfg == nil {
-		return opts
-	}
-	opts.FleetPath, opts.FleetURL, opts.FleetBranch = cfg.FleetPath(), cfg.FleetURL, cfg.FleetBranch
-	for _, s := range cfg.Sources {
-		opts.Sources = append(opts.Sources, source.Mapping{URL: s.URL, Path: cfg.Resolve(s.Path), Branch: s.Branch})
-	}
-	opts.Schemas.KubeVersion = cfg.KubeVersion
-	for _, l := range cfg.SchemaLocations {
-		opts.Schemas.Locations = append(opts.Schemas.Locations, cfg.Resolve(l))
-	}
-	return opts
 }

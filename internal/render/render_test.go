@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -32,19 +33,20 @@ func renderConfig(t testing.TB, cfgPath string, clusters ...string) *model.Fleet
 	t.Helper()
 	cfg, err := config.Load(cfgPath)
 	require.NoError(t, err)
-	opts := OptionsFromConfig(cfg)
+	opts := Options{OutOfBand: cfg.OutOfBandObjects(), FleetPath: cfg.FleetPath(), FleetURL: cfg.FleetURL, FleetBranch: cfg.FleetBranch}
+	for _, s := range cfg.Sources {
+		opts.Sources = append(opts.Sources, source.Mapping{URL: s.URL, Path: cfg.Resolve(s.Path), Branch: s.Branch})
+	}
 	opts.Clusters, opts.Getenv = clusters, func(string) string { return "" }
 	return renderOpts(t, opts)
 }
 
 func renderOpts(t testing.TB, opts Options) *model.Fleet {
 	t.Helper()
-	r, err := New(opts)
+	res, err := Render(context.Background(), opts)
 	require.NoError(t, err)
-	defer r.Close()
-	fl, err := r.Render(context.Background())
-	require.NoError(t, err)
-	return fl
+	t.Cleanup(func() { _ = res.Close() })
+	return res.Fleet
 }
 
 func cluster(t testing.TB, fl *model.Fleet, name string) *model.Cluster {
@@ -382,36 +384,38 @@ func TestBuildTimeout(t *testing.T) {
 }
 
 func TestUnknownClusterIsUsageError(t *testing.T) {
-	r, err := New(Options{FleetPath: testutil.Fixture(t, "example", "fleet")})
+	res, err := Render(context.Background(), Options{FleetPath: testutil.Fixture(t, "example", "fleet")})
 	require.NoError(t, err)
-	defer r.Close()
-	_, err = r.Render(context.Background())
-	require.NoError(t, err)
-	r2, err := New(Options{FleetPath: testutil.Fixture(t, "example", "fleet"), Clusters: []string{"nope"}})
-	require.NoError(t, err)
-	defer r2.Close()
-	_, err = r2.Render(context.Background())
+	require.NoError(t, res.Close())
+	_, err = Render(context.Background(), Options{FleetPath: testutil.Fixture(t, "example", "fleet"), Clusters: []string{"nope"}})
 	require.ErrorIs(t, err, ErrUsage)
 	assert.Contains(t, err.Error(), "nope")
-	_, err = New(Options{FleetPath: "/does/not/exist"})
+	_, err = Render(context.Background(), Options{FleetPath: "/does/not/exist"})
 	require.ErrorIs(t, err, ErrUsage)
 }
 
-// TestSchemaOptionsFromConfig: kubeVersion and schemaLocations in
-// .d1lint.yaml reach the validator, locations relative to the file.
-func TestSchemaOptionsFromConfig(t *testing.T) {
-	dir := t.TempDir()
-	p := filepath.Join(dir, ".d1lint.yaml")
-	require.NoError(t, os.WriteFile(p, []byte("kubeVersion: \"1.36\"\nschemaLocations: [schemas, \"/abs/{{.Group}}.json\"]\n"), 0o644))
-	cfg, err := config.Load(p)
+// TestThenRunsOnEveryCluster: the next stage sees every rendered cluster,
+// and a panic in it costs that cluster a problem, not the run.
+func TestThenRunsOnEveryCluster(t *testing.T) {
+	var mu sync.Mutex
+	var seen []string
+	res, err := Render(context.Background(), Options{FleetPath: testutil.Fixture(t, "example", "fleet"),
+		Then: func(c *model.Cluster) {
+			mu.Lock()
+			seen = append(seen, c.Name)
+			mu.Unlock()
+			if c.Name == "staging" {
+				panic("boom")
+			}
+		}})
 	require.NoError(t, err)
-	opts := OptionsFromConfig(cfg)
-	assert.Equal(t, "1.36", opts.Schemas.KubeVersion)
-	assert.Equal(t, []string{filepath.Join(dir, "schemas"), "/abs/{{.Group}}.json"}, opts.Schemas.Locations)
-
-	// An unknown release is a usage error when the renderer is made.
-	opts.FleetPath, opts.Schemas.KubeVersion = dir, "1.2"
-	_, err = New(opts)
-	require.Error(t, err)
-	assert.ErrorIs(t, err, ErrUsage)
+	defer res.Close()
+	require.Len(t, seen, len(res.Fleet.Clusters))
+	for _, c := range res.Fleet.Clusters {
+		var internal bool
+		for _, p := range c.Problems {
+			internal = internal || strings.Contains(p.Reason, "internal error checking cluster staging: boom")
+		}
+		assert.Equal(t, c.Name == "staging", internal, c.Name)
+	}
 }

@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 
@@ -184,7 +184,7 @@ func (c *clusterRender) bootstrapRoot() (*node, error) {
 
 func managerArgs(dep map[string]any) []string {
 	spec := nestedMap(nestedMap(nestedMap(dep, "spec"), "template"), "spec")
-	for _, ctr := range maps(spec["containers"]) {
+	for _, ctr := range objectList(spec["containers"]) {
 		if str(ctr["name"]) == "manager" {
 			return strings_(ctr["args"])
 		}
@@ -217,7 +217,7 @@ func (c *clusterRender) bootstrapFlux(fleetDir string, flags map[string][]string
 		for name := range flags {
 			f.Components = append(f.Components, name)
 		}
-		sort.Strings(f.Components)
+		slices.Sort(f.Components)
 	}
 	for _, a := range flags["kustomize-controller"] {
 		if a == "--no-cross-namespace-refs=true" || a == "--no-cross-namespace-refs" {

@@ -6,7 +6,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -147,7 +147,7 @@ func findVars(obj map[string]any) (uses []varUse, dollar bool, err error) {
 			for k := range t {
 				keys = append(keys, k)
 			}
-			sort.Strings(keys)
+			slices.Sort(keys)
 			for _, k := range keys {
 				p := k
 				if path != "" {
@@ -212,7 +212,7 @@ func varNames(vars map[string]string) string {
 	for k := range vars {
 		names = append(names, k)
 	}
-	sort.Strings(names)
+	slices.Sort(names)
 	return strings.Join(names, "\x00")
 }
 

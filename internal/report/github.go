@@ -48,12 +48,12 @@ func (g GitHub) Write(w io.Writer, r *Report) error {
 		msg := f.Message
 		switch {
 		case r.Local(f):
-			props = append(props, "file="+escapeProperty(f.File))
-			if f.Line > 0 {
-				props = append(props, fmt.Sprintf("line=%d", f.Line))
+			props = append(props, "file="+escapeProperty(f.Location.Path))
+			if f.Location.Line > 0 {
+				props = append(props, fmt.Sprintf("line=%d", f.Location.Line))
 			}
-		case f.File != "":
-			msg = Where(f) + ": " + msg
+		case f.Location.Path != "":
+			msg = f.Where() + ": " + msg
 		}
 		props = append(props, "title="+escapeProperty(f.Rule+": "+f.Title))
 		key := githubCommand(f.Severity) + "\x00" + strings.Join(props, ",") + "\x00" + msg

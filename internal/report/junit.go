@@ -71,10 +71,10 @@ func (JUnit) Write(w io.Writer, r *Report) error {
 				tc.Name += " (existing)"
 			}
 			if r.Local(f) {
-				tc.File, tc.Line = f.File, f.Line
+				tc.File, tc.Line = f.Location.Path, f.Location.Line
 			}
 			details := junitDetails(r, f)
-			if finding.Rank(f.Severity) >= finding.Rank(finding.Warning) {
+			if finding.AtLeast(f.Severity, finding.Warning) {
 				tc.Failure = &junitFailure{Message: f.Title, Type: f.Severity, Text: details}
 				suite.Failures++
 			} else {
@@ -98,7 +98,7 @@ func (JUnit) Write(w io.Writer, r *Report) error {
 // junitDetails describes a finding, one property a line.
 func junitDetails(r *Report, f finding.Finding) string {
 	lines := []string{f.Message, "rule: " + f.Rule + " (" + f.Title + ")", "severity: " + f.Severity}
-	if loc := Where(f); loc != "" {
+	if loc := f.Where(); loc != "" {
 		lines = append(lines, "location: "+loc)
 	}
 	if f.Object != nil {
@@ -113,8 +113,8 @@ func junitDetails(r *Report, f finding.Finding) string {
 	if r.Existing(f) {
 		lines = append(lines, "baseline: existing in "+r.Baseline)
 	}
-	if x := r.Rule(f); x.HelpURI != "" {
-		lines = append(lines, "help: "+x.HelpURI)
+	if u := r.Rule(f).HelpURI(); u != "" {
+		lines = append(lines, "help: "+u)
 	}
 	return strings.Join(lines, "\n")
 }

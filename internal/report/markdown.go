@@ -86,28 +86,29 @@ func (Markdown) Write(w io.Writer, r *Report) error {
 
 // mdRule is a rule's id, linked to its documentation, with its title as
 // the link's title.
-func mdRule(x Rule, f finding.Finding) string {
-	if x.HelpURI == "" {
+func mdRule(x finding.Rule, f finding.Finding) string {
+	helpURI := x.HelpURI()
+	if helpURI == "" {
 		return MarkdownEscape(f.Rule)
 	}
 	title := strings.NewReplacer(`"`, "'", `\`, "/", "\n", " ", "\r", " ").Replace(x.Title)
-	return fmt.Sprintf("[%s](<%s> \"%s\")", MarkdownEscape(f.Rule), x.HelpURI, MarkdownEscape(title))
+	return fmt.Sprintf("[%s](<%s> \"%s\")", MarkdownEscape(f.Rule), helpURI, MarkdownEscape(title))
 }
 
 // mdLocation is a finding's file and line (with its repository and branch
 // when it is in another repository), linked to the file on GitHub.
 func mdLocation(r *Report, f finding.Finding) string {
-	if f.File == "" {
+	if f.Location.Path == "" {
 		return "-"
 	}
-	text := Where(f)
+	text := f.Where()
 	if r.Local(f) {
-		text = f.File
-		if f.Line > 0 {
-			text += fmt.Sprintf(":%d", f.Line)
+		text = f.Location.Path
+		if f.Location.Line > 0 {
+			text += fmt.Sprintf(":%d", f.Location.Line)
 		}
 	}
-	if u := BlobURL(f); u != "" && strings.HasPrefix(f.Repo, "github.com/") {
+	if u := BlobURL(f.Location); u != "" && strings.HasPrefix(f.Location.Repo, "github.com/") {
 		return fmt.Sprintf("[%s](<%s>)", MarkdownEscape(text), u)
 	}
 	return MarkdownEscape(text)

@@ -5,10 +5,13 @@
 package report
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/d1lint/d1lint/internal/finding"
@@ -23,10 +26,14 @@ const Version = 1
 type Report struct {
 	// Version is the version of the JSON report's shape (see Version).
 	Version int `json:"version"`
-	// Repository is the repository being checked, normalised like
-	// finding.Repo (github.com/acme/d1-apps). Findings in it are local: their
-	// File is relative to the checkout's root. Empty when unknown: every
-	// finding then counts as local.
+	// Error says why the check could not run: set only in the failure
+	// document of JSON.WriteFailure, whose clusters, findings and waivers
+	// are then empty.
+	Error string `json:"error,omitempty"`
+	// Repository is the repository being checked, normalised like a
+	// finding's Location.Repo (github.com/acme/d1-apps). Findings in it are
+	// local: their Location.Path is relative to the checkout's root. Empty
+	// when unknown: every finding then counts as local.
 	Repository string `json:"repository,omitempty"`
 	// Baseline is the revision that --new-since compared against; empty
 	// when no baseline was used.
@@ -38,41 +45,20 @@ type Report struct {
 	Summary Summary         `json:"summary"`
 	// Rules are the rules of the catalogue, sorted by id (for formats that
 	// describe rules, such as SARIF).
-	Rules []Rule `json:"-"`
+	Rules []finding.Rule `json:"-"`
 	// ToolVersion is d1lint's own version (SARIF tool.driver.version).
 	ToolVersion string `json:"-"`
 }
 
-// Rule describes one rule of the catalogue.
-type Rule struct {
-	ID          string
-	Title       string
-	Category    string
-	Severity    string
-	Description string
-	Remediation string
-	// HelpURI is the rule's documentation page; empty for a team's rules.
-	HelpURI string
-}
-
-// RuleDocs is where the documentation of d1lint's own rules lives:
-// RuleDocs + "<id>.md".
-const RuleDocs = "https://github.com/d1lint/d1lint/blob/main/docs/rules/"
-
 // InformationURI is d1lint's home page.
 const InformationURI = "https://github.com/d1lint/d1lint"
 
-// Cluster says what was checked of one cluster.
+// Cluster says what was checked of one cluster: its summary (Kustomizations
+// counts them all, Skipped those not rendered). In the JSON report it has
+// name, era, environment, objects, kustomizations, skipped and unresolved
+// (see MarshalJSON).
 type Cluster struct {
-	Name           string `json:"name"`
-	Era            string `json:"era"`
-	Environment    string `json:"environment,omitempty"`
-	Objects        int    `json:"objects"`
-	Kustomizations int    `json:"kustomizations"`
-	// Skipped counts Kustomizations that were not rendered.
-	Skipped int `json:"skipped"`
-	// Unresolved counts sources that could not be resolved.
-	Unresolved int `json:"unresolved"`
+	model.ClusterSummary
 
 	// defined are where the cluster's Flux Kustomizations are defined, by
 	// key; sync is where the cluster's Flux sync and runtime-info are.
@@ -80,19 +66,47 @@ type Cluster struct {
 	sync    []*model.Location
 }
 
+// clusterJSON is a cluster as the JSON report documents it.
+type clusterJSON struct {
+	Name           string `json:"name"`
+	Era            string `json:"era"`
+	Environment    string `json:"environment,omitempty"`
+	Objects        int    `json:"objects"`
+	Kustomizations int    `json:"kustomizations"`
+	Skipped        int    `json:"skipped"`
+	Unresolved     int    `json:"unresolved"`
+}
+
+// MarshalJSON writes the fields of the cluster that the JSON report
+// documents (docs/report.schema.json).
+func (c Cluster) MarshalJSON() ([]byte, error) {
+	s := c.ClusterSummary
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // the caller's encoder escapes, or not
+	err := enc.Encode(clusterJSON{Name: s.Name, Era: s.Era, Environment: s.Environment, Objects: s.Objects,
+		Kustomizations: s.Kustomizations, Skipped: s.Skipped, Unresolved: s.Unresolved})
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), err
+}
+
 // Summary counts what was checked and found.
 type Summary struct {
-	Clusters       int            `json:"clusters"`
-	Objects        int            `json:"objects"`
-	Kustomizations int            `json:"kustomizations"`
-	Skipped        int            `json:"skipped"`
-	Unresolved     int            `json:"unresolved"`
-	Findings       map[string]int `json:"findings"`
+	Clusters int `json:"clusters"`
+	Objects  int `json:"objects"`
+	// Kustomizations counts every Flux Kustomization, rendered or not.
+	Kustomizations int `json:"kustomizations"`
+	// Skipped counts the Flux Kustomizations that were not rendered.
+	Skipped    int            `json:"skipped"`
+	Unresolved int            `json:"unresolved"`
+	Findings   map[string]int `json:"findings"`
 	// Waived counts findings accepted by a waiver.
 	Waived int `json:"waived"`
 	// New counts findings that the baseline did not have (Baseline "new").
 	New int `json:"new"`
 }
+
+// Rendered counts the Flux Kustomizations that were rendered.
+func (s Summary) Rendered() int { return s.Kustomizations - s.Skipped }
 
 // New builds the report of a checked fleet; findings must be sorted.
 func New(fl *model.Fleet, findings []finding.Finding) *Report {
@@ -102,8 +116,7 @@ func New(fl *model.Fleet, findings []finding.Finding) *Report {
 		r.Findings = []finding.Finding{}
 	}
 	for _, c := range fl.Clusters {
-		rc := Cluster{Name: c.Name, Era: c.Era, Environment: c.Environment, Objects: len(c.Objects),
-			defined: map[string]*model.Location{}}
+		rc := Cluster{ClusterSummary: model.Summarize(c), defined: map[string]*model.Location{}}
 		for _, k := range c.Kustomizations {
 			if k.Location != nil {
 				rc.defined[k.Key] = k.Location
@@ -111,18 +124,8 @@ func New(fl *model.Fleet, findings []finding.Finding) *Report {
 			if k.Key == c.Root {
 				rc.sync = append(rc.sync, k.Location)
 			}
-			if k.Status == model.StatusRendered {
-				rc.Kustomizations++
-			} else {
-				rc.Skipped++
-			}
 		}
 		rc.sync = append(rc.sync, c.Flux.Location, c.RuntimeInfoLocation)
-		for _, s := range c.Sources {
-			if !s.Resolved {
-				rc.Unresolved++
-			}
-		}
 		r.Clusters = append(r.Clusters, rc)
 		r.Summary.Clusters++
 		r.Summary.Objects += rc.Objects
@@ -140,9 +143,9 @@ func New(fl *model.Fleet, findings []finding.Finding) *Report {
 }
 
 // Local reports whether a finding is in the repository being checked, so
-// that its File can be annotated in the checkout.
+// that its file (Location.Path) can be annotated in the checkout.
 func (r *Report) Local(f finding.Finding) bool {
-	return f.File != "" && (r.Repository == "" || f.Repo == r.Repository)
+	return f.Location.Path != "" && (r.Repository == "" || f.Location.Repo == r.Repository)
 }
 
 // Anchor is where, in the repository being checked, a finding that is not
@@ -176,14 +179,13 @@ func (r *Report) inRepository(l *model.Location) bool {
 }
 
 // Rule returns the description of a rule: the catalogue's, or one made
-// from the finding for a rule the catalogue does not list (a team's).
-func (r *Report) Rule(f finding.Finding) Rule {
-	for _, x := range r.Rules {
-		if x.ID == f.Rule {
-			return x
-		}
+// from the finding for a rule the catalogue does not list (a team's, which
+// has no HelpURI).
+func (r *Report) Rule(f finding.Finding) finding.Rule {
+	if i := slices.IndexFunc(r.Rules, func(x finding.Rule) bool { return x.ID == f.Rule }); i >= 0 {
+		return r.Rules[i]
 	}
-	return Rule{ID: f.Rule, Title: f.Title, Category: f.Category, Severity: f.Severity}
+	return finding.Rule{ID: f.Rule, Title: f.Title, Category: f.Category, Severity: f.Severity}
 }
 
 // Existing reports whether a baseline was used and already had the finding.
@@ -191,16 +193,16 @@ func (r *Report) Existing(f finding.Finding) bool {
 	return r.Baseline != "" && f.Baseline == finding.Existing
 }
 
-// BlobURL is the web address of a finding's file on its repository's host,
-// https://<repo>/blob/<branch>/<path>#L<line>; empty without a file or
-// branch.
-func BlobURL(f finding.Finding) string {
-	if f.Repo == "" || f.File == "" || f.Branch == "" {
+// BlobURL is the web address of a location's file on its repository's
+// host, https://<repo>/blob/<branch>/<path>#L<line>; empty without a
+// repository, file or branch.
+func BlobURL(l model.Location) string {
+	if l.Repo == "" || l.Path == "" || l.Branch == "" {
 		return ""
 	}
-	u := "https://" + f.Repo + "/blob/" + escapePath(f.Branch) + "/" + escapePath(f.File)
-	if f.Line > 0 {
-		u += fmt.Sprintf("#L%d", f.Line)
+	u := "https://" + l.Repo + "/blob/" + escapePath(l.Branch) + "/" + escapePath(l.Path)
+	if l.Line > 0 {
+		u += fmt.Sprintf("#L%d", l.Line)
 	}
 	return u
 }
@@ -214,48 +216,66 @@ func escapePath(p string) string {
 	return strings.Join(parts, "/")
 }
 
-// Where is a finding's location as d1lint prints it
-// (repo@branch:path:line), or "" when it has no file.
-func Where(f finding.Finding) string {
-	if f.File == "" {
-		return ""
-	}
-	return model.Location{Repo: f.Repo, Branch: f.Branch, Path: f.File, Line: f.Line}.String()
-}
-
 // Reporter writes a report in one format.
 type Reporter interface {
 	Write(w io.Writer, r *Report) error
 }
 
-// Formats are the output formats by name, in their default setup (no
-// colour, no GitHub files); the CLI sets the fields of Text and GitHub.
-var Formats = map[string]Reporter{
-	"text":     Text{},
-	"json":     JSON{},
-	"sarif":    SARIF{},
-	"github":   GitHub{},
-	"junit":    JUnit{},
-	"markdown": Markdown{},
+// FailureWriter is a Reporter that can also say that the check could not
+// run at all (d1lint failed, exit status 3): the CLI writes such a
+// document to every file output whose reporter implements it, for the CI
+// steps that read the file whatever happened. SARIF and JSON do.
+type FailureWriter interface {
+	WriteFailure(w io.Writer, cause error) error
+}
+
+// Env is what reporters may know of the environment they run in.
+type Env struct {
+	// Terminal says that the output is a terminal: text is then coloured,
+	// unless NO_COLOR is set.
+	Terminal bool
+	// Getenv reads environment variables (NO_COLOR, GITHUB_STEP_SUMMARY,
+	// GITHUB_OUTPUT); nil reads none.
+	Getenv func(string) string
+	// ToolVersion is d1lint's own version, for the failure documents (a
+	// report carries its own, Report.ToolVersion).
+	ToolVersion string
+}
+
+// getenv reads an environment variable; "" without Getenv.
+func (e Env) getenv(key string) string {
+	if e.Getenv == nil {
+		return ""
+	}
+	return e.Getenv(key)
+}
+
+// reporters build the reporter of each format for an environment.
+var reporters = map[string]func(Env) Reporter{
+	"text":  func(e Env) Reporter { return Text{Color: e.Terminal && e.getenv("NO_COLOR") == ""} },
+	"json":  func(Env) Reporter { return JSON{} },
+	"sarif": func(e Env) Reporter { return SARIF{ToolVersion: e.ToolVersion} },
+	"github": func(e Env) Reporter {
+		return GitHub{SummaryPath: e.getenv("GITHUB_STEP_SUMMARY"), OutputPath: e.getenv("GITHUB_OUTPUT")}
+	},
+	"junit":    func(Env) Reporter { return JUnit{} },
+	"markdown": func(Env) Reporter { return Markdown{} },
 }
 
 // Names lists the format names, sorted.
 func Names() []string {
-	var out []string
-	for n := range Formats {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(reporters))
 }
 
-// Lookup finds the reporter of a format.
-func Lookup(name string) (Reporter, error) {
-	r, ok := Formats[name]
+// NewReporter builds the reporter of a format for an environment: text is
+// coloured on a terminal unless NO_COLOR is set; github appends to
+// $GITHUB_STEP_SUMMARY and $GITHUB_OUTPUT when they are set.
+func NewReporter(name string, env Env) (Reporter, error) {
+	build, ok := reporters[name]
 	if !ok {
 		return nil, fmt.Errorf("unknown format %q (want one of %s)", name, strings.Join(Names(), ", "))
 	}
-	return r, nil
+	return build(env), nil
 }
 
 // findingsByCluster groups the findings by cluster, each in report order.

@@ -52,24 +52,24 @@ func sample() *Report {
 	fs := []finding.Finding{
 		{Rule: "D1-0401", Title: "Variable is not defined for this cluster", Category: "substitution", Severity: finding.Error,
 			Cluster: "prod-eu", Object: &finding.Object{APIVersion: "v1", Kind: "ConfigMap", Namespace: "shop", Name: "settings"},
-			Repo: "github.com/acme/d1-apps", Branch: "production", File: "components/shop/base/settings.yaml", Line: 4,
-			Message: "ConfigMap shop/settings: ${HOST} in data.host is not defined", Chain: []string{"flux-system/flux-system", "shop/flux-shop"},
+			Location: model.Location{Repo: "github.com/acme/d1-apps", Branch: "production", Path: "components/shop/base/settings.yaml", Line: 4},
+			Message:  "ConfigMap shop/settings: ${HOST} in data.host is not defined", Chain: []string{"flux-system/flux-system", "shop/flux-shop"},
 			Baseline: finding.New},
 		{Rule: "D1-0101", Title: "Multi-tenancy lockdown is off", Category: "multi-tenancy", Severity: finding.Error,
-			Cluster: "prod-eu", Repo: "github.com/acme/d1-fleet", Branch: "main", File: "clusters/prod-eu/flux-system/flux-instance.yaml", Line: 1,
+			Cluster: "prod-eu", Location: model.Location{Repo: "github.com/acme/d1-fleet", Branch: "main", Path: "clusters/prod-eu/flux-system/flux-instance.yaml", Line: 1},
 			Message:  "cluster prod-eu runs Flux without lockdown: 100% | <b>open</b>, [see](http://x) @acme *now*\nsecond line",
 			Baseline: finding.Existing},
 		{Rule: "D1-0002", Title: "The render dropped a file or assumed a default", Category: "build", Severity: finding.Warning,
 			Cluster: "prod-eu", Message: "a.yaml: symlink dropped", Baseline: finding.New},
 		{Rule: "D1-0501", Title: "Object does not match its schema", Category: "schema", Severity: finding.Warning,
 			Cluster: "staging", Object: &finding.Object{APIVersion: "v1", Kind: "Service", Namespace: "web", Name: "web"},
-			Repo: "github.com/acme/d1-fleet", Branch: "main", File: "apps/web app/service.yaml", Line: 12, Field: "spec.ports[0].port",
+			Location: model.Location{Repo: "github.com/acme/d1-fleet", Branch: "main", Path: "apps/web app/service.yaml", Line: 12}, Field: "spec.ports[0].port",
 			Message: "Service web/web: spec.ports[0].port: got string, want integer", Chain: []string{"flux-system/flux-system", "flux-system/apps"},
 			Baseline: finding.New},
 		{Rule: "D1-0002", Title: "The render dropped a file or assumed a default", Category: "build", Severity: finding.Warning,
 			Cluster: "dev", Message: "cluster dev declares no Flux sync; assumed flux bootstrap's", Baseline: finding.New},
 		{Rule: "acme.conftest", Title: "acme.conftest", Category: "custom", Severity: finding.Info,
-			Cluster: "staging", Repo: "github.com/acme/d1-fleet", Branch: "main", File: "clusters/staging/kustomization.yaml",
+			Cluster: "staging", Location: model.Location{Repo: "github.com/acme/d1-fleet", Branch: "main", Path: "clusters/staging/kustomization.yaml"},
 			Message: "staging has more than 50 objects", Baseline: finding.New},
 	}
 	for i := range fs {
@@ -78,15 +78,15 @@ func sample() *Report {
 	finding.Sort(fs)
 	r := New(fl, fs)
 	r.Repository, r.Baseline, r.ToolVersion = "github.com/acme/d1-fleet", "origin/main", "v1.2.3"
-	r.Rules = []Rule{
+	r.Rules = []finding.Rule{
 		{ID: "D1-0002", Title: "The render dropped a file or assumed a default", Category: "build", Severity: finding.Warning,
-			Description: "The renderer dropped a file.", Remediation: "Fix the file.", HelpURI: RuleDocs + "D1-0002.md"},
+			Description: "The renderer dropped a file.", Remediation: "Fix the file.", Package: "d1lint.rules.build.dropped"},
 		{ID: "D1-0101", Title: "Multi-tenancy lockdown is off", Category: "multi-tenancy", Severity: finding.Error,
-			Description: "Tenants can reach across namespaces.", Remediation: "Set `cluster.multitenant: true`.", HelpURI: RuleDocs + "D1-0101.md"},
+			Description: "Tenants can reach across namespaces.", Remediation: "Set `cluster.multitenant: true`.", Package: "d1lint.rules.multi_tenancy.lockdown"},
 		{ID: "D1-0401", Title: "Variable is not defined for this cluster", Category: "substitution", Severity: finding.Error,
-			Description: "A ${VAR} has no value.", Remediation: "Define it in runtime-info.", HelpURI: RuleDocs + "D1-0401.md"},
+			Description: "A ${VAR} has no value.", Remediation: "Define it in runtime-info.", Package: "d1lint.rules.substitution.undefined"},
 		{ID: "D1-0501", Title: "Object does not match its schema", Category: "schema", Severity: finding.Error,
-			Description: "The schema rejects the object.", Remediation: "Fix the field.", HelpURI: RuleDocs + "D1-0501.md"},
+			Description: "The schema rejects the object.", Remediation: "Fix the field.", Package: "d1lint.rules.schema.invalid"},
 	}
 	w := func(rule, cluster, status, expires string, waived int) waiver.Status {
 		return waiver.Status{Waiver: config.Waiver{Rule: rule, Cluster: cluster, Reason: "because | reasons", Owner: "platform-team", Expires: expires},
@@ -105,8 +105,12 @@ func sample() *Report {
 func TestNewCounts(t *testing.T) {
 	r := sample()
 	assert.Equal(t, Version, r.Version)
-	assert.Equal(t, Summary{Clusters: 3, Objects: 6, Kustomizations: 1, Skipped: 1, Unresolved: 1,
-		Findings: map[string]int{finding.Error: 2, finding.Warning: 3, finding.Info: 1}, Waived: 2, New: 5}, r.Summary)
+	assert.Equal(t, Summary{Clusters: 3, Objects: 6, Kustomizations: 2, Skipped: 1, Unresolved: 1,
+		Findings: map[string]int{finding.Error: 2, finding.Warning: 3, finding.Info: 1}, Waived: 2, New: 5}, r.Summary,
+		"kustomizations counts them all, skipped those not rendered")
+	assert.Equal(t, 1, r.Summary.Rendered())
+	assert.Equal(t, model.ClusterSummary{Name: "prod-eu", Era: "operator", Environment: "production",
+		Sources: []string{"@", "@unresolved"}, Objects: 3, Kustomizations: 2, Skipped: 1, Unresolved: 1}, r.Clusters[1].ClusterSummary)
 	var order []string
 	for _, f := range r.Findings {
 		order = append(order, f.Cluster+" "+f.Rule)
@@ -141,17 +145,20 @@ func TestLocal(t *testing.T) {
 	assert.Equal(t, "cluster dev", what)
 }
 
-// formats are the golden cases: every registered format, and text in colour.
-func formats() map[string]Reporter {
+// formats are the golden cases: every format in a plain environment, and
+// text in colour.
+func formats(t *testing.T) map[string]Reporter {
 	m := map[string]Reporter{"text-color": Text{Color: true}}
 	for _, n := range Names() {
-		m[n] = Formats[n]
+		rep, err := NewReporter(n, Env{})
+		require.NoError(t, err)
+		m[n] = rep
 	}
 	return m
 }
 
 func TestGolden(t *testing.T) {
-	for name, rep := range formats() {
+	for name, rep := range formats(t) {
 		t.Run(name, func(t *testing.T) {
 			var b bytes.Buffer
 			require.NoError(t, rep.Write(&b, sample()))
@@ -165,9 +172,42 @@ func TestGolden(t *testing.T) {
 			assert.True(t, b.String() == again.String(), "two writes differ")
 		})
 	}
-	_, err := Lookup("yaml")
-	assert.ErrorContains(t, err, `unknown format "yaml"`)
+	_, err := NewReporter("yaml", Env{})
+	assert.EqualError(t, err, `unknown format "yaml" (want one of github, json, junit, markdown, sarif, text)`)
 	assert.Equal(t, []string{"github", "json", "junit", "markdown", "sarif", "text"}, Names())
+}
+
+// TestNewReporter: each reporter takes what it needs from the environment.
+func TestNewReporter(t *testing.T) {
+	env := func(vars map[string]string) func(string) string { return func(k string) string { return vars[k] } }
+	for _, tt := range []struct {
+		env  Env
+		want bool
+	}{
+		{Env{Terminal: true}, true},
+		{Env{Terminal: true, Getenv: env(map[string]string{"NO_COLOR": "1"})}, false},
+		{Env{Terminal: false}, false},
+	} {
+		rep, err := NewReporter("text", tt.env)
+		require.NoError(t, err)
+		assert.Equal(t, Text{Color: tt.want}, rep, "%+v", tt.env)
+	}
+	rep, err := NewReporter("github", Env{Getenv: env(map[string]string{"GITHUB_STEP_SUMMARY": "s.md", "GITHUB_OUTPUT": "out"})})
+	require.NoError(t, err)
+	assert.Equal(t, GitHub{SummaryPath: "s.md", OutputPath: "out"}, rep)
+	rep, err = NewReporter("sarif", Env{ToolVersion: "v1.2.3"})
+	require.NoError(t, err)
+	assert.Equal(t, SARIF{ToolVersion: "v1.2.3"}, rep)
+
+	var failing []string
+	for _, n := range Names() {
+		rep, err := NewReporter(n, Env{})
+		require.NoError(t, err)
+		if _, ok := rep.(FailureWriter); ok {
+			failing = append(failing, n)
+		}
+	}
+	assert.Equal(t, []string{"json", "sarif"}, failing, "the formats that write a failure document")
 }
 
 func TestTextColor(t *testing.T) {
@@ -193,9 +233,9 @@ func TestJSONShape(t *testing.T) {
 	}
 }
 
-// TestJSONSchema validates JSON reports against docs/report.schema.json:
-// this package's golden and the CLI's.
-func TestJSONSchema(t *testing.T) {
+// reportSchema compiles docs/report.schema.json.
+func reportSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
 	root := testutil.Root(t)
 	schemaFile, err := os.Open(filepath.Join(root, "docs", "report.schema.json"))
 	require.NoError(t, err)
@@ -207,6 +247,21 @@ func TestJSONSchema(t *testing.T) {
 	require.NoError(t, c.AddResource(id, doc))
 	schema, err := c.Compile(id)
 	require.NoError(t, err)
+	return schema
+}
+
+// validate checks a JSON report against docs/report.schema.json.
+func validate(t *testing.T, name string, data []byte) {
+	t.Helper()
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	require.NoError(t, err, name)
+	assert.NoError(t, reportSchema(t).Validate(inst), name)
+}
+
+// TestJSONSchema validates JSON reports against docs/report.schema.json:
+// this package's golden and the CLI's.
+func TestJSONSchema(t *testing.T) {
+	schema := reportSchema(t)
 
 	var b bytes.Buffer
 	require.NoError(t, JSON{}.Write(&b, sample()))
@@ -282,7 +337,7 @@ func TestSARIF(t *testing.T) {
 
 func TestSARIFFailure(t *testing.T) {
 	var b bytes.Buffer
-	require.NoError(t, SARIF{}.WriteFailure(&b, "v1.2.3", errors.New("loading the built-in rules: boom")))
+	require.NoError(t, SARIF{ToolVersion: "v1.2.3"}.WriteFailure(&b, errors.New("loading the built-in rules: boom")))
 	doc, err := sarif.FromBytes(b.Bytes())
 	require.NoError(t, err)
 	require.NoError(t, doc.Validate())
@@ -290,6 +345,21 @@ func TestSARIFFailure(t *testing.T) {
 	assert.False(t, *inv.ExecutionSuccessful)
 	assert.Equal(t, "loading the built-in rules: boom", *inv.ToolExecutionNotifications[0].Message.Text)
 	assert.Empty(t, doc.Runs[0].Results)
+}
+
+// TestJSONFailure: a check that could not run still writes a JSON report,
+// valid against the schema, with the cause in "error" and nothing checked.
+func TestJSONFailure(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, JSON{}.WriteFailure(&b, errors.New("loading the built-in rules: <boom> & bust")))
+	testutil.Golden(t, *update, "json-failure", b.String())
+	validate(t, "json-failure", b.Bytes())
+	var r Report
+	require.NoError(t, json.Unmarshal(b.Bytes(), &r))
+	assert.Equal(t, Version, r.Version)
+	assert.Equal(t, "loading the built-in rules: <boom> & bust", r.Error)
+	assert.Empty(t, r.Findings)
+	assert.Empty(t, r.Clusters)
 }
 
 func TestGitHub(t *testing.T) {
@@ -366,7 +436,7 @@ func TestJUnit(t *testing.T) {
 // several clusters, is annotated once, naming the clusters.
 func TestGitHubOneAnnotationPerLine(t *testing.T) {
 	f := finding.Finding{Rule: "D1-0501", Title: "Object does not match its schema", Severity: finding.Error,
-		Repo: "github.com/acme/d1-fleet", File: "apps/web.yaml", Line: 7, Message: "Deployment web: spec.replicas: got string, want integer"}
+		Location: model.Location{Repo: "github.com/acme/d1-fleet", Path: "apps/web.yaml", Line: 7}, Message: "Deployment web: spec.replicas: got string, want integer"}
 	a, b := f, f
 	a.Cluster, b.Cluster = "prod-eu", "prod-us"
 	r := &Report{Repository: "github.com/acme/d1-fleet", Findings: []finding.Finding{a, b}}

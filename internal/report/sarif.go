@@ -27,7 +27,11 @@ import (
 // properties hold that location, its web address (url) and what it is
 // shown at (shownAt). A finding without an anchor is left out, and a tool
 // execution notification counts those.
-type SARIF struct{}
+type SARIF struct {
+	// ToolVersion is d1lint's version in a failure log (WriteFailure); a
+	// report's log takes Report.ToolVersion.
+	ToolVersion string
+}
 
 // SARIFBaseID is the uriBaseId of every artifact location: the root of the
 // checkout of Report.Repository.
@@ -42,11 +46,11 @@ func (SARIF) Write(w io.Writer, r *Report) error {
 	return writeSARIF(w, SARIFLog(r))
 }
 
-// WriteFailure writes a SARIF log for a check that could not run: one run
-// with no results and an invocation that failed with cause, as a tool
-// execution notification.
-func (SARIF) WriteFailure(w io.Writer, toolVersion string, cause error) error {
-	run := newRun(toolVersion)
+// WriteFailure implements FailureWriter: a SARIF log for a check that could
+// not run, with one run with no results and an invocation that failed with
+// cause, as a tool execution notification.
+func (s SARIF) WriteFailure(w io.Writer, cause error) error {
+	run := newRun(s.ToolVersion)
 	inv := sarif.NewInvocation().WithExecutionSuccessful(false)
 	inv.AddToolExecutionNotification(sarif.NewNotification().WithLevel(sarif.LevelError).
 		WithMessage(sarif.NewTextMessage(cause.Error())))
@@ -71,7 +75,7 @@ func SARIFLog(r *Report) *sarif.Report {
 		props := sarif.NewPropertyBag().Add("cluster", f.Cluster)
 		var loc *sarif.Location
 		if r.Local(f) {
-			loc = sarifLocation(f.File, f.Line)
+			loc = sarifLocation(f.Location.Path, f.Location.Line)
 		} else {
 			a, what, ok := r.Anchor(f)
 			if !ok {
@@ -80,10 +84,10 @@ func SARIFLog(r *Report) *sarif.Report {
 			}
 			loc = sarifLocation(a.Path, a.Line).WithMessage(sarif.NewTextMessage(what))
 			props.Add("shownAt", what)
-			if f.File != "" {
-				msg = Where(f) + ": " + msg
-				props.Add("location", Where(f))
-				if u := BlobURL(f); u != "" {
+			if where := f.Where(); where != "" {
+				msg = where + ": " + msg
+				props.Add("location", where)
+				if u := BlobURL(f.Location); u != "" {
 					props.Add("url", u)
 				}
 			}
@@ -149,9 +153,9 @@ func newRun(toolVersion string) *sarif.Run {
 
 // sarifRules are the catalogue's rules and those of findings it does not
 // list (a team's), sorted by id.
-func sarifRules(r *Report) []Rule {
+func sarifRules(r *Report) []finding.Rule {
 	seen := map[string]bool{}
-	var out []Rule
+	var out []finding.Rule
 	for _, x := range r.Rules {
 		if !seen[x.ID] {
 			seen[x.ID] = true
@@ -168,7 +172,8 @@ func sarifRules(r *Report) []Rule {
 	return out
 }
 
-func sarifRule(x Rule) *sarif.ReportingDescriptor {
+func sarifRule(x finding.Rule) *sarif.ReportingDescriptor {
+	helpURI := x.HelpURI()
 	d := sarif.NewRule(x.ID)
 	if x.Title != "" {
 		d.ShortDescription = sarif.NewMultiformatMessageString().WithText(x.Title)
@@ -176,20 +181,20 @@ func sarifRule(x Rule) *sarif.ReportingDescriptor {
 	if x.Description != "" {
 		d.FullDescription = sarif.NewMultiformatMessageString().WithText(x.Description)
 	}
-	if x.Remediation != "" || x.HelpURI != "" {
+	if x.Remediation != "" || helpURI != "" {
 		text, md := x.Remediation, x.Remediation
-		if x.HelpURI != "" {
+		if helpURI != "" {
 			if md != "" {
 				text += "\n\n"
 				md += "\n\n"
 			}
-			text += "Documentation: " + x.HelpURI
-			md += "[" + x.ID + " documentation](" + x.HelpURI + ")"
+			text += "Documentation: " + helpURI
+			md += "[" + x.ID + " documentation](" + helpURI + ")"
 		}
 		d.Help = sarif.NewMultiformatMessageString().WithText(text).WithMarkdown(md)
 	}
-	if x.HelpURI != "" {
-		d.WithHelpURI(x.HelpURI)
+	if helpURI != "" {
+		d.WithHelpURI(helpURI)
 	}
 	d.DefaultConfiguration = sarif.NewReportingConfiguration().WithLevel(sarifLevel(x.Severity))
 	props := sarif.NewPropertyBag().Add("category", x.Category)

@@ -102,10 +102,10 @@ func (t Text) count(severity string, n int, noun string) string {
 }
 
 func location(f finding.Finding) string {
-	if f.File == "" {
+	if f.Location.Path == "" {
 		return f.Title
 	}
-	return Where(f)
+	return f.Where()
 }
 
 func waiverNote(status string) string {

@@ -25,16 +25,12 @@ import (
 // of every cluster, clusters in parallel as the renderer runs them.
 func benchValidate(b *testing.B, opts render.Options) {
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
-	opts.SkipSchemas = true
-	r, err := render.New(opts)
+	res, err := render.Render(context.Background(), opts)
 	if err != nil {
 		b.Fatal(err)
 	}
-	fl, err := r.Render(context.Background())
-	_ = r.Close()
-	if err != nil {
-		b.Fatal(err)
-	}
+	fl := res.Fleet
+	_ = res.Close()
 	objects := 0
 	for _, c := range fl.Clusters {
 		objects += len(c.Objects)

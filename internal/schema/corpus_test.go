@@ -28,13 +28,13 @@ func TestMain(m *testing.M) {
 func renderCorpus(t testing.TB, bootstrap bool, opts schema.Options) *model.Fleet {
 	t.Helper()
 	d := testutil.D1Corpus(t, bootstrap)
-	r, err := render.New(render.Options{FleetPath: d.Fleet, OutOfBand: config.DefaultOutOfBand(), Schemas: opts,
+	v, err := schema.New(opts)
+	require.NoError(t, err)
+	res, err := render.Render(context.Background(), render.Options{FleetPath: d.Fleet, OutOfBand: config.DefaultOutOfBand(), Then: v.Validate,
 		Sources: []source.Mapping{{URL: testutil.D1InfraURL, Path: d.Infra}, {URL: testutil.D1AppsURL, Path: d.Apps}}})
 	require.NoError(t, err)
-	defer r.Close()
-	fl, err := r.Render(context.Background())
-	require.NoError(t, err)
-	return fl
+	defer res.Close()
+	return res.Fleet
 }
 
 // TestD1CorpusOffline validates both eras of the d1 corpus with every

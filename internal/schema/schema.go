@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -36,8 +37,8 @@ import (
 	"github.com/d1lint/d1lint/internal/openapi"
 )
 
-// ErrUsage marks errors in the options (an unknown --kube-version, a
-// remote --schema-location).
+// ErrUsage marks errors in the options (an unknown Kubernetes version, a
+// remote schema location).
 var ErrUsage = errors.New("usage error")
 
 const fluxSet = "flux"
@@ -100,7 +101,7 @@ func New(opts Options) (*Validator, error) {
 	}
 	kube, err := b.kube(opts.KubeVersion)
 	if err != nil {
-		return nil, fmt.Errorf("%w: --kube-version: %w", ErrUsage, err)
+		return nil, fmt.Errorf("%w: Kubernetes version: %w", ErrUsage, err)
 	}
 	v := &Validator{bundle: b, kube: kube, kubeKinds: map[string]openapi.Kind{}, kubeGK: map[string][]string{},
 		compiled: map[string]*compiled{}, render: map[string]*renderCRD{}, renderDocs: map[string][]byte{}}
@@ -111,7 +112,7 @@ func New(opts Options) (*Validator, error) {
 	if len(opts.Locations) > 0 {
 		for _, l := range opts.Locations {
 			if strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://") || l == "default" {
-				return nil, fmt.Errorf("%w: --schema-location %q: d1lint never downloads schemas; give a local folder or path template", ErrUsage, l)
+				return nil, fmt.Errorf("%w: schema location %q: d1lint never downloads schemas; give a local folder or path template", ErrUsage, l)
 			}
 		}
 		// kubeconform's own validator reads the team's locations, with its
@@ -119,7 +120,7 @@ func New(opts Options) (*Validator, error) {
 		// for are skipped there and go on to the bundle.
 		local, err := validator.New(opts.Locations, validator.Opts{Strict: true, IgnoreMissingSchemas: true, KubernetesVersion: kube.Version})
 		if err != nil {
-			return nil, fmt.Errorf("%w: --schema-location: %w", ErrUsage, err)
+			return nil, fmt.Errorf("%w: schema location: %w", ErrUsage, err)
 		}
 		v.locations, v.local = opts.Locations, local
 	}
@@ -449,7 +450,7 @@ func (v *Validator) check(cs *clusterSchemas, o *model.Object) *model.SchemaResu
 	if served := v.kubeGK[group+"/"+o.Kind]; len(served) > 0 {
 		// A built-in kind at a version this Kubernetes release no longer
 		// serves (the API server answers: no matches for kind).
-		sort.Strings(served)
+		slices.Sort(served)
 		repl := served[len(served)-1]
 		if group != "" {
 			repl = group + "/" + repl

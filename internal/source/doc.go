@@ -15,4 +15,9 @@
 // exclusions) are applied, and hazardous files (oversized files, YAML alias
 // bombs) are refused and reported in [Snapshot.Problems] instead of being
 // written. Nothing in this package touches the network.
+//
+// A Flux source is resolved by its kind through a [Kind], looked up in a
+// [Kinds] set by the name a sourceRef gives. [GitKind] is the GitRepository
+// kind: it reads spec.ref as source-controller does and resolves through a
+// Resolver. Another kind of source (OCIRepository) is another Kind.
 package source

@@ -338,7 +338,7 @@ func (r *Resolver) candidates(url string) ([]mapping, error) {
 		}
 	}
 	if len(out) == 0 {
-		return nil, errorf(ErrUnmapped, "no local path mapped for %s (add --source %s=PATH)", url, url)
+		return nil, errorf(ErrUnmapped, "no local path mapped for %s (map the repository to a local checkout)", url)
 	}
 	return out, nil
 }

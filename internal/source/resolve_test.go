@@ -148,7 +148,7 @@ func TestResolveUnmapped(t *testing.T) {
 	_, err := r.Resolve("https://github.com/d1/other", Ref{Branch: "main"}, "")
 	require.Error(t, err)
 	assert.True(t, errors.Is(err, ErrUnmapped))
-	assert.Equal(t, "no local path mapped for https://github.com/d1/other (add --source https://github.com/d1/other=PATH)", err.Error())
+	assert.Equal(t, "no local path mapped for https://github.com/d1/other (map the repository to a local checkout)", err.Error())
 	_, err = r.Worktree("https://github.com/d1/other", "main")
 	assert.ErrorIs(t, err, ErrUnmapped)
 }

@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -147,7 +149,7 @@ func Generate(dir string, opts Options) (*Fleet, error) {
 	for _, c := range g.clusters {
 		f.Clusters = append(f.Clusters, c.name)
 	}
-	sort.Strings(f.Clusters)
+	slices.Sort(f.Clusters)
 
 	jobs := []struct {
 		path, url  string
@@ -309,7 +311,7 @@ func writeFiles(root string, files map[string]string, blobs map[string]plumbing.
 		made[dir] = true
 		return os.Mkdir(filepath.Join(root, filepath.FromSlash(dir)), 0o755)
 	}
-	for _, p := range sortedKeys(files) {
+	for _, p := range slices.Sorted(maps.Keys(files)) {
 		if err := mkdir(path.Dir(p)); err != nil {
 			return nil, err
 		}
@@ -335,16 +337,6 @@ func writeFiles(root string, files map[string]string, blobs map[string]plumbing.
 	return idx, nil
 }
 
-// sortedKeys returns m's keys, sorted.
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // dirNode is a folder while a tree is built.
 type dirNode struct {
 	blobs map[string]plumbing.Hash
@@ -360,7 +352,7 @@ func newDirNode() *dirNode {
 func writeTree(s storer.EncodedObjectStorer, files map[string]string) (plumbing.Hash, map[string]plumbing.Hash, error) {
 	root := newDirNode()
 	blobs := make(map[string]plumbing.Hash, len(files))
-	for _, p := range sortedKeys(files) {
+	for _, p := range slices.Sorted(maps.Keys(files)) {
 		h, err := writeBlob(s, files[p])
 		if err != nil {
 			return plumbing.ZeroHash, nil, err

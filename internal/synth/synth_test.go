@@ -7,8 +7,10 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -369,7 +371,7 @@ func TestWriteTreeMatchesIndex(t *testing.T) {
 	}
 	assert.Equal(t, []string{"a-b", "a.b", "a", "ab"}, names)
 	var buf bytes.Buffer
-	for _, p := range sortedKeys(files) {
+	for _, p := range slices.Sorted(maps.Keys(files)) {
 		buf.WriteString(treeFile(t, tree, p))
 	}
 	assert.Equal(t, "3124", buf.String())

@@ -11,12 +11,13 @@ package d1lint.lib.result
 # details holds "message" and, when known, "object" ({apiVersion, kind,
 # namespace, name}), "location" ({repo, branch, commit, path, line}) and
 # "chain" (the Kustomization keys that applied it), and "field" when the
-# finding is about one field of that object: a list of keys and indices
+# finding is about one field of that object: its keys and indices
 # (["spec", "ref", "branch"], ["spec", "dependsOn", 0]; indices as numbers
-# or strings), which d1lint locates in the object's sources (in the patch
-# that set the field when a kustomize or Flux patch did, else in the
-# object's own document) and moves the finding's location to that line; or
-# a string, shown as is but not located (for a location already known).
+# or strings), or the same path written as d1lint shows fields
+# ("spec.dependsOn[0]", "metadata.labels[\"app.kubernetes.io/name\"]").
+# Either way d1lint locates the field in the object's sources (in the patch
+# that set it when a kustomize or Flux patch did, else in the object's own
+# document) and moves the finding's location to that line.
 fail(chain, details) := object.union(
 	{
 		"rule": meta.custom.id,

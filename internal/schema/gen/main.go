@@ -19,10 +19,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -193,7 +195,7 @@ func (b *builder) add(s Source) (Provenanced, error) {
 	if err != nil {
 		return p, err
 	}
-	names := sortedKeys(fs)
+	names := slices.Sorted(maps.Keys(fs))
 	source := s.Module + "@" + s.Version
 	switch s.Kind {
 	case "kubernetes":
@@ -343,7 +345,7 @@ func (b *builder) zip() ([]byte, error) {
 	if err := write("index.json", idx); err != nil {
 		return nil, err
 	}
-	for _, d := range sortedKeys(b.schemas) {
+	for _, d := range slices.Sorted(maps.Keys(b.schemas)) {
 		if err := write("schemas/"+d+".json", b.schemas[d]); err != nil {
 			return nil, err
 		}
@@ -352,13 +354,4 @@ func (b *builder) zip() ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -20,16 +20,15 @@ package d1lint.rules.schema.invalid_object
 
 import data.d1lint.lib.result
 
-# The renderer has already located each error's field (e.location), so the
-# finding names the field as the error's path string: shown, not located
-# again. An error on the object itself names no field.
+# The finding names the field the error is about (its path), which d1lint
+# locates like any other: in the patch that set it, else in the object's
+# own document. An error on the object itself names no field.
 report contains result.fail(rego.metadata.chain(), details) if {
 	some o in input.cluster.objects
 	o.schema.status == "invalid"
 	some e in o.schema.errors
 	msg := sprintf("%s %s: %s%s%s", [o.kind, name(o), field(e), e.message, from(o.schema)])
-	located := object.union(result.object_details(o, msg), {"location": object.get(e, "location", o.location)})
-	details := result.with_field(located, object.get(e, "path", ""))
+	details := result.with_field(result.object_details(o, msg), object.get(e, "path", ""))
 }
 
 name(o) := sprintf("%s/%s", [o.namespace, o.name]) if object.get(o, "namespace", "") != ""

@@ -1,0 +1,171 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package engine
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/d1lint/d1lint/internal/diff"
+	"github.com/d1lint/d1lint/internal/guard"
+	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/revision"
+	"github.com/d1lint/d1lint/internal/source"
+	"github.com/d1lint/d1lint/internal/waiver"
+)
+
+// Compare renders both sides at once, evaluates the rules on each, and
+// returns per cluster what the change from base to head does: objects
+// added, removed or modified, chart versions moved, findings introduced
+// and fixed.
+func (e *Engine) Compare(ctx context.Context, base, head Options) ([]diff.Cluster, error) {
+	defer guard.Lockdown()()
+	var b side
+	var berr error
+	var wg sync.WaitGroup
+	wg.Go(func() { b, berr = e.side(ctx, base, nil) })
+	h, herr := e.side(ctx, head, nil)
+	wg.Wait()
+	if berr != nil {
+		return nil, fmt.Errorf("the base: %w", berr)
+	}
+	if herr != nil {
+		return nil, herr
+	}
+	clusters := diff.Fleets(b.fleet, h.fleet)
+	diff.Findings(clusters, b.result.Findings, h.result.Findings)
+	return clusters, nil
+}
+
+// side is one render of a comparison, with its findings.
+type side struct {
+	fleet  *model.Fleet
+	result waiver.Result
+}
+
+// side renders opts and judges the render (see judge).
+func (e *Engine) side(ctx context.Context, opts Options, others *model.Fleet) (side, error) {
+	res, err := e.renderChecked(ctx, opts)
+	if err != nil {
+		return side{}, err
+	}
+	defer res.Close()
+	judged, err := e.judge(ctx, res, others)
+	return side{fleet: res.Fleet, result: judged}, err
+}
+
+// PromotionResult is what promoting main to production changes.
+type PromotionResult struct {
+	// Main and Production are the branch names (the configuration's
+	// branches.staging and branches.production; main and production by
+	// default).
+	Main       string `json:"main"`
+	Production string `json:"production"`
+	// Repositories are those whose production branch is at another commit
+	// than main (or whose main is a working tree) and that a production
+	// cluster reads at production, sorted by URL. Empty: nothing to
+	// promote, and no cluster changes.
+	Repositories []revision.Promoted `json:"repositories"`
+	// Clusters are the production clusters (model.Branches.IsProduction),
+	// sorted by name, each with the objects, chart versions and findings
+	// the promotion changes; diff.Cluster.Changed is false for a cluster it
+	// leaves as it is. Empty when no cluster is a production one.
+	Clusters []diff.Cluster `json:"clusters"`
+}
+
+// Promotion answers "what would promoting main to production change on
+// each production cluster?" without any checkout: it renders the fleet as
+// opts describes it (the base), and again with the production branch of
+// every mapped repository that has one replaced by the content of its main
+// branch (the head; see revision.Promote). Both sides are judged with the
+// engine's rules, settings, waivers and date, so each cluster also lists
+// the findings the promotion introduces and fixes. opts.Clusters limits the
+// clusters.
+func (e *Engine) Promotion(ctx context.Context, opts Options) (*PromotionResult, error) {
+	defer guard.Lockdown()()
+	branches := e.Branches()
+	mainBranch, prodBranch := branches.Main(), branches.Production()
+	out := &PromotionResult{Main: mainBranch, Production: prodBranch, Repositories: []revision.Promoted{}, Clusters: []diff.Cluster{}}
+	// The base renders while main's copies are made.
+	var p *revision.Promotion
+	var perr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		p, perr = revision.Promote(opts.Options, mainBranch, prodBranch)
+	}()
+	base, err := e.renderChecked(ctx, opts)
+	<-done
+	if perr == nil {
+		defer p.Close()
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer base.Close()
+	if perr != nil {
+		return nil, usage(perr)
+	}
+	prod := map[string]bool{}
+	read := map[string]bool{}
+	var names []string
+	for _, c := range base.Fleet.Clusters {
+		if !branches.IsProduction(c) {
+			continue
+		}
+		prod[c.Name] = true
+		names = append(names, c.Name)
+		for _, src := range c.Sources {
+			if src.Resolved && src.Branch == prodBranch {
+				read[source.NormalizeURL(src.URL)] = true
+			}
+		}
+	}
+	for _, r := range p.Repositories {
+		if read[r.URL] {
+			out.Repositories = append(out.Repositories, r)
+		}
+	}
+	only := func(fl *model.Fleet) *model.Fleet {
+		o := &model.Fleet{Version: fl.Version}
+		for _, c := range fl.Clusters {
+			if prod[c.Name] {
+				o.Clusters = append(o.Clusters, c)
+			}
+		}
+		return o
+	}
+	if len(names) == 0 || len(out.Repositories) == 0 {
+		// Nothing to promote: every production cluster stays as it is.
+		out.Clusters = diff.Fleets(only(base.Fleet), only(base.Fleet))
+		return out, nil
+	}
+	head := opts
+	head.Options = p.Options
+	if !p.FleetPromoted {
+		// The cluster folders are the same: only production clusters are
+		// rendered again; the others complete the fleet for the rules.
+		head.Clusters = names
+	}
+	var bres waiver.Result
+	var berr error
+	var wg sync.WaitGroup
+	wg.Go(func() { bres, berr = e.judge(ctx, base, nil) })
+	h, herr := e.side(ctx, head, base.Fleet)
+	wg.Wait()
+	if berr != nil {
+		return nil, berr
+	}
+	if herr != nil {
+		return nil, fmt.Errorf("the promoted render: %w", herr)
+	}
+	for _, c := range h.fleet.Clusters {
+		if branches.IsProduction(c) {
+			prod[c.Name] = true
+		}
+	}
+	out.Clusters = diff.Fleets(only(base.Fleet), only(h.fleet))
+	diff.Findings(out.Clusters, bres.Findings, h.result.Findings)
+	return out, nil
+}

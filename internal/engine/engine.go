@@ -1,0 +1,235 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+// Package engine runs d1lint's pipeline, the same for every command:
+// render every cluster (package render), validate each object against its
+// schema (package schema), evaluate the rules (package rules), locate each
+// finding at the line that sets its field, apply the team's waivers
+// (package waiver) and build the report (package report). check, build,
+// clusters, graph, diff, audit and the pre-push hook all call it; the
+// process is locked away from the network and from git (package guard)
+// while it runs.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sync"
+	"time"
+
+	"github.com/d1lint/d1lint/internal/config"
+	"github.com/d1lint/d1lint/internal/fleet"
+	"github.com/d1lint/d1lint/internal/guard"
+	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/render"
+	"github.com/d1lint/d1lint/internal/revision"
+	"github.com/d1lint/d1lint/internal/schema"
+	"github.com/d1lint/d1lint/internal/source"
+	"github.com/d1lint/d1lint/rules"
+)
+
+// ErrUsage marks errors in what the user asked for: options that name no
+// fleet or an unknown cluster, a broken team policy, an unknown Kubernetes
+// release, a fleet with no cluster to check. Test with errors.Is.
+var ErrUsage = errors.New("usage error")
+
+// usageError reads as its cause and matches ErrUsage.
+type usageError struct{ err error }
+
+func (e usageError) Error() string        { return e.err.Error() }
+func (e usageError) Unwrap() error        { return e.err }
+func (e usageError) Is(target error) bool { return target == ErrUsage }
+
+// usage marks the errors of the stages that say the input is wrong.
+func usage(err error) error {
+	if err == nil || errors.Is(err, ErrUsage) {
+		return err
+	}
+	for _, kind := range []error{render.ErrUsage, schema.ErrUsage, rules.ErrPolicy, config.ErrInvalid, revision.ErrUsage} {
+		if errors.Is(err, kind) {
+			return usageError{err}
+		}
+	}
+	return err
+}
+
+// Options say which fleet to check and how to read it.
+type Options struct {
+	// Options say what to render: the fleet, the source mappings, the
+	// clusters.
+	render.Options
+	// Schemas configures the validation of every rendered object.
+	Schemas schema.Options
+	// SkipSchemas turns schema validation off (Cluster.Schemas stays nil).
+	SkipSchemas bool
+}
+
+// OptionsFromConfig turns a .d1lint.yaml into options: the fleet, its URL
+// and branch, the source mappings (paths resolved against the file), the
+// out-of-band objects and the schema settings. cfg may be nil (d1's
+// defaults).
+func OptionsFromConfig(cfg *config.Config) Options {
+	opts := Options{}
+	opts.OutOfBand = cfg.OutOfBandObjects()
+	if cfg == nil {
+		return opts
+	}
+	opts.FleetPath, opts.FleetURL, opts.FleetBranch = cfg.FleetPath(), cfg.FleetURL, cfg.FleetBranch
+	for _, s := range cfg.Sources {
+		opts.Sources = append(opts.Sources, source.Mapping{URL: s.URL, Path: cfg.Resolve(s.Path), Branch: s.Branch})
+	}
+	opts.Schemas.KubeVersion = cfg.KubeVersion
+	for _, l := range cfg.SchemaLocations {
+		opts.Schemas.Locations = append(opts.Schemas.Locations, cfg.Resolve(l))
+	}
+	return opts
+}
+
+// Config is what an Engine is built from.
+type Config struct {
+	// File is the configuration (.d1lint.yaml): the rules' settings, rules
+	// turned off or re-graded, and the waivers. nil: d1's defaults.
+	File *config.Config
+	// Policies are the team's own policy folders, by name (none: the
+	// built-in rules only).
+	Policies map[string]fs.FS
+	// Today is the date waivers expire against (default: now, UTC).
+	Today time.Time
+	// Progress, when set, is told what the engine is doing.
+	Progress func(string)
+	// Repository is the repository being checked, normalised (see
+	// revision.Repository); "" derives it from the fleet.
+	Repository string
+	// ToolVersion is d1lint's version, for reports.
+	ToolVersion string
+}
+
+// Engine runs the pipeline. Build it once per command with New; its
+// methods may run concurrently.
+type Engine struct {
+	cfg       Config
+	settings  rules.Settings
+	catalogue func() (*rules.Catalogue, error)
+}
+
+// New returns an Engine and starts compiling its rules, which go on
+// compiling while the first fleet renders.
+func New(c Config) *Engine {
+	if c.Today.IsZero() {
+		c.Today = time.Now().UTC()
+	}
+	e := &Engine{cfg: c, settings: Settings(c.File)}
+	e.catalogue = sync.OnceValues(func() (*rules.Catalogue, error) {
+		if len(c.Policies) == 0 {
+			cat, err := rules.Load()
+			if err != nil {
+				return nil, fmt.Errorf("loading the built-in rules: %w", err)
+			}
+			return cat, nil
+		}
+		cat, err := rules.LoadWithPolicies(c.Policies)
+		return cat, usage(err)
+	})
+	go func() { _, _ = e.catalogue() }()
+	return e
+}
+
+// Catalogue returns the compiled rules (built-in and the team's).
+func (e *Engine) Catalogue() (*rules.Catalogue, error) { return e.catalogue() }
+
+// Settings returns what the rules read besides the model.
+func (e *Engine) Settings() rules.Settings { return e.settings }
+
+// Branches returns the branch each environment follows.
+func (e *Engine) Branches() model.Branches { return e.settings.Branches }
+
+// Settings are the rules' settings: d1's defaults, overridden by the
+// configuration file (nil: the defaults).
+func Settings(cfg *config.Config) rules.Settings {
+	s := rules.DefaultSettings()
+	if cfg == nil {
+		return s
+	}
+	if len(cfg.Branches) > 0 {
+		s.Branches = cfg.Branches
+	}
+	if len(cfg.PrivilegedNamespaces) > 0 {
+		s.PrivilegedNamespaces = cfg.PrivilegedNamespaces
+	}
+	if len(cfg.TenantClusterRoles) > 0 {
+		s.TenantClusterRoles = cfg.TenantClusterRoles
+	}
+	if cfg.TenantLabel != "" {
+		s.TenantLabel = cfg.TenantLabel
+	}
+	if cfg.AutomationBranch != "" {
+		s.AutomationBranch = cfg.AutomationBranch
+	}
+	s.CRDCharts = cfg.CRDCharts
+	return s
+}
+
+func (e *Engine) progress(msg string) {
+	if e.cfg.Progress != nil {
+		e.cfg.Progress(msg)
+	}
+}
+
+// Render renders the fleet opts names and validates every object against
+// its schema, as the objects are rendered. The result owns the source
+// snapshots (Close removes them); schema errors are not located yet (see
+// Build). The caller must hold the lockdown.
+func (e *Engine) render(ctx context.Context, opts Options) (*render.Result, error) {
+	ropts := opts.Options
+	if !opts.SkipSchemas {
+		v, err := schema.New(opts.Schemas)
+		if err != nil {
+			return nil, usage(err)
+		}
+		ropts.Then = v.Validate
+	}
+	res, err := render.Render(ctx, ropts)
+	if err != nil {
+		return nil, usage(err)
+	}
+	return res, nil
+}
+
+// Build renders the fleet opts names, validates it, and points every schema
+// error at the line that sets its field: the desired state of `d1lint
+// build`, `clusters` and `graph`, with the problems that stopped part of
+// it in the model.
+func (e *Engine) Build(ctx context.Context, opts Options) (*model.Fleet, error) {
+	defer guard.Lockdown()()
+	res, err := e.render(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Close()
+	locate(res, nil)
+	return res.Fleet, nil
+}
+
+// renderChecked renders a fleet that must have clusters: a check (or a
+// comparison) that looked at nothing must not pass.
+func (e *Engine) renderChecked(ctx context.Context, opts Options) (*render.Result, error) {
+	res, err := e.render(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Fleet.Clusters) == 0 {
+		_ = res.Close()
+		return nil, usageError{fmt.Errorf("no cluster folder under %s/clusters: nothing to check", opts.FleetPath)}
+	}
+	return res, nil
+}
+
+// renderingWhat is the progress line before a render: how many clusters.
+func renderingWhat(opts Options) string {
+	specs, err := fleet.Discover(opts.FleetPath, opts.Clusters)
+	if err != nil {
+		return "rendering the fleet…"
+	}
+	return fmt.Sprintf("rendering %d clusters…", len(specs))
+}

@@ -1,0 +1,173 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package engine
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/d1lint/d1lint/internal/config"
+	"github.com/d1lint/d1lint/internal/finding"
+	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/testutil"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	testutil.Cleanup()
+	os.Exit(code)
+}
+
+// options are the options of a fixture fleet's .d1lint.yaml.
+func options(t testing.TB, cfgPath string, clusters ...string) (Options, *config.Config) {
+	t.Helper()
+	cfg, err := config.Load(cfgPath)
+	require.NoError(t, err)
+	opts := OptionsFromConfig(cfg)
+	opts.Clusters, opts.Getenv = clusters, func(string) string { return "" }
+	return opts, cfg
+}
+
+// TestOptionsFromConfig: the fleet, mappings, out-of-band objects and the
+// schema settings of .d1lint.yaml reach the options, paths relative to the
+// file.
+func TestOptionsFromConfig(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, ".d1lint.yaml")
+	require.NoError(t, os.WriteFile(p, []byte(`fleet: fleet
+fleetBranch: trunk
+sources:
+  - {url: https://github.com/acme/apps.git, path: ../apps, branch: production}
+outOfBand: []
+kubeVersion: "1.36"
+schemaLocations: [schemas, "/abs/{{.Group}}.json"]
+`), 0o644))
+	cfg, err := config.Load(p)
+	require.NoError(t, err)
+	opts := OptionsFromConfig(cfg)
+	assert.Equal(t, filepath.Join(dir, "fleet"), opts.FleetPath)
+	assert.Equal(t, "trunk", opts.FleetBranch)
+	require.Len(t, opts.Sources, 1)
+	assert.Equal(t, filepath.Join(dir, "..", "apps"), opts.Sources[0].Path)
+	assert.Equal(t, "production", opts.Sources[0].Branch)
+	assert.Empty(t, opts.OutOfBand)
+	assert.Equal(t, "1.36", opts.Schemas.KubeVersion)
+	assert.Equal(t, []string{filepath.Join(dir, "schemas"), "/abs/{{.Group}}.json"}, opts.Schemas.Locations)
+
+	// No file: d1's out-of-band secrets.
+	assert.Equal(t, config.DefaultOutOfBand(), OptionsFromConfig(nil).OutOfBand)
+
+	// An unknown release is a usage error when the engine renders.
+	opts.FleetPath, opts.Schemas.KubeVersion = testutil.Fixture(t, "example", "fleet"), "1.2"
+	_, err = New(Config{}).Build(context.Background(), opts)
+	require.ErrorIs(t, err, ErrUsage)
+}
+
+// TestOneLocateStep: schema errors in the model and the findings of the
+// rules are pointed at the line that sets their field by the same step.
+func TestOneLocateStep(t *testing.T) {
+	opts, cfg := options(t, testutil.Fixture(t, "bad", "fleet", ".d1lint.yaml"), "schema-errors")
+	fl, err := New(Config{File: cfg}).Build(context.Background(), opts)
+	require.NoError(t, err)
+	dep := fl.Clusters[0].Object(model.ObjectID{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "flux-system", Name: "web"})
+	require.NotNil(t, dep)
+	require.NotNil(t, dep.Schema)
+	require.Len(t, dep.Schema.Errors, 1)
+	require.NotNil(t, dep.Schema.Errors[0].Location, "the schema error is located")
+	assert.Equal(t, 17, dep.Schema.Errors[0].Location.Line)
+
+	res, err := New(Config{File: cfg}).Check(context.Background(), opts)
+	require.NoError(t, err)
+	var found bool
+	for _, f := range res.Report.Findings {
+		if f.Rule == "D1-0501" && f.Object != nil && f.Object.Kind == "Deployment" {
+			found = true
+			assert.Equal(t, "cases/schema-errors/workloads.yaml", f.Location.Path)
+			assert.Equal(t, 17, f.Location.Line, "the finding is at its field's line")
+			assert.Equal(t, "spec.template.spec.serviceAcountName", f.Field)
+		}
+	}
+	assert.True(t, found, "D1-0501 on the Deployment: %+v", res.Report.Findings)
+}
+
+// TestWaiversAndSettingsApply: the configuration's rule overrides and the
+// date decide what the engine reports.
+func TestWaiversAndSettingsApply(t *testing.T) {
+	opts, cfg := options(t, testutil.Fixture(t, "bad", "fleet", ".d1lint.yaml"), "undefined-var")
+	res, err := New(Config{File: cfg}).Check(context.Background(), opts)
+	require.NoError(t, err)
+	require.NotEmpty(t, res.Report.Findings)
+	rule := res.Report.Findings[0].Rule
+
+	off := *cfg
+	off.Rules = map[string]config.RuleSetting{rule: {Disabled: true}}
+	res2, err := New(Config{File: &off}).Check(context.Background(), opts)
+	require.NoError(t, err)
+	for _, f := range res2.Report.Findings {
+		assert.NotEqual(t, rule, f.Rule)
+	}
+
+	waived := *cfg
+	waived.Waivers = []config.Waiver{{Rule: rule, Reason: "known", Owner: "me", Expires: "2026-06-30"}}
+	before, err := New(Config{File: &waived, Today: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)}).Check(context.Background(), opts)
+	require.NoError(t, err)
+	after, err := New(Config{File: &waived, Today: time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)}).Check(context.Background(), opts)
+	require.NoError(t, err)
+	assert.Positive(t, before.Report.Summary.Waived)
+	assert.Zero(t, after.Report.Summary.Waived, "an expired waiver waives nothing")
+	assert.Len(t, after.Report.Findings, len(res.Report.Findings))
+}
+
+// TestTeamPolicies: the team's policies join the built-in rules; a broken
+// one is a usage error.
+func TestTeamPolicies(t *testing.T) {
+	opts, cfg := options(t, testutil.Fixture(t, "example", "fleet", ".d1lint.yaml"), "staging")
+	team := fstest.MapFS{"acme.rego": {Data: []byte(`package acme.ns
+
+import rego.v1
+
+deny contains msg if {
+	some o in input.cluster.objects
+	o.kind == "Namespace"
+	msg := sprintf("namespace %s", [o.name])
+}
+`)}}
+	res, err := New(Config{File: cfg, Policies: map[string]fs.FS{"acme": team}}).Check(context.Background(), opts)
+	require.NoError(t, err)
+	assert.NotEmpty(t, res.Report.Findings)
+	for _, f := range res.Report.Findings {
+		assert.Equal(t, finding.Error, f.Severity)
+	}
+	broken := fstest.MapFS{"x.rego": {Data: []byte("package acme.x\n\ndeny contains msg if {\n")}}
+	_, err = New(Config{File: cfg, Policies: map[string]fs.FS{"broken": broken}}).Check(context.Background(), opts)
+	require.ErrorIs(t, err, ErrUsage)
+}
+
+// TestNothingToCheck: a fleet with no cluster folder is a usage error for a
+// check, not a pass.
+func TestNothingToCheck(t *testing.T) {
+	opts := Options{}
+	opts.FleetPath = t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(opts.FleetPath, "clusters"), 0o755))
+	_, err := New(Config{}).Check(context.Background(), opts)
+	require.ErrorIs(t, err, ErrUsage)
+	assert.Contains(t, err.Error(), "nothing to check")
+}
+
+func TestBranches(t *testing.T) {
+	e := New(Config{File: &config.Config{Branches: model.Branches{"production": "release"}}})
+	assert.Equal(t, "main", e.Branches().Main())
+	assert.Equal(t, "release", e.Branches().Production())
+	assert.True(t, e.Branches().IsProduction(&model.Cluster{RuntimeInfo: map[string]string{"GIT_BRANCH": "release"}}))
+	assert.True(t, e.Branches().IsProduction(&model.Cluster{Environment: "production"}))
+	assert.False(t, e.Branches().IsProduction(&model.Cluster{Sources: []*model.Source{{Resolved: false, Branch: "release"}}}))
+	assert.True(t, e.Branches().IsProduction(&model.Cluster{Sources: []*model.Source{{Resolved: true, Branch: "release"}}}))
+}

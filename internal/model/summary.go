@@ -1,0 +1,83 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package model
+
+import (
+	"slices"
+	"strings"
+)
+
+// ClusterSummary is one cluster in a few numbers: what `d1lint clusters`
+// lists, what the check report counts, what the audit shows, and what a
+// rule knows of the other clusters (input.fleet.clusters).
+type ClusterSummary struct {
+	// Name is the folder name under clusters/.
+	Name string `json:"name"`
+	// Era is "operator" (FluxInstance) or "bootstrap" (gotk-sync.yaml).
+	Era string `json:"era"`
+	// Environment is runtime-info's ENVIRONMENT.
+	Environment string `json:"environment,omitempty"`
+	// RuntimeInfo is the data of the cluster's runtime-info ConfigMap.
+	RuntimeInfo map[string]string `json:"runtimeInfo,omitempty"`
+	// Sources are "<repository name>@<branch>" for each resolved source and
+	// "<repository name>@unresolved" for the others, sorted and unique.
+	Sources []string `json:"sources"`
+	// Objects counts the rendered objects.
+	Objects int `json:"objects"`
+	// Kustomizations counts every Flux Kustomization of the cluster,
+	// rendered or not.
+	Kustomizations int `json:"kustomizations"`
+	// Skipped counts the Flux Kustomizations that were not rendered (status
+	// failed or skipped).
+	Skipped int `json:"skipped"`
+	// Unresolved counts the sources that could not be resolved.
+	Unresolved int `json:"unresolved"`
+	// Problems counts what stopped part of the render (warnings aside).
+	Problems int `json:"problems"`
+	// Warnings counts the problems that are warnings.
+	Warnings int `json:"warnings"`
+}
+
+// Summarize sums up a cluster.
+func Summarize(c *Cluster) ClusterSummary {
+	s := ClusterSummary{Name: c.Name, Era: c.Era, Environment: c.Environment, RuntimeInfo: c.RuntimeInfo,
+		Sources: []string{}, Objects: len(c.Objects), Kustomizations: len(c.Kustomizations)}
+	for _, k := range c.Kustomizations {
+		if k.Status != StatusRendered {
+			s.Skipped++
+		}
+	}
+	for _, src := range c.Sources {
+		name := repoName(src.URL)
+		if name == "" {
+			name = src.Name
+		}
+		branch := "unresolved"
+		if src.Resolved {
+			branch = src.Branch
+		} else {
+			s.Unresolved++
+		}
+		s.Sources = append(s.Sources, name+"@"+branch)
+	}
+	slices.Sort(s.Sources)
+	s.Sources = slices.Compact(s.Sources)
+	for _, p := range c.Problems {
+		if p.Warning {
+			s.Warnings++
+		} else {
+			s.Problems++
+		}
+	}
+	return s
+}
+
+// repoName is the last segment of a repository URL, without .git: d1-fleet
+// for https://github.com/acme/d1-fleet.git or git@github.com:acme/d1-fleet.git.
+func repoName(url string) string {
+	u := strings.TrimSuffix(strings.TrimSuffix(url, "/"), ".git")
+	if i := strings.LastIndexAny(u, "/:"); i >= 0 {
+		return u[i+1:]
+	}
+	return u
+}

@@ -1,0 +1,135 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package render
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/source"
+)
+
+// fakeOCI resolves every OCIRepository to one folder, as an OCI kind would
+// resolve an artifact, and records what it was asked.
+type fakeOCI struct {
+	snap  *source.Snapshot
+	mu    sync.Mutex
+	specs []source.Spec
+}
+
+func (f *fakeOCI) Kind() string { return "OCIRepository" }
+
+func (f *fakeOCI) Resolve(spec source.Spec) (*source.Snapshot, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.specs = append(f.specs, spec)
+	return f.snap, nil
+}
+
+// ociFleet is a fleet whose root applies a Kustomization reading an
+// OCIRepository and one reading an ExternalArtifact.
+func ociFleet(t *testing.T) string {
+	return writeFleet(t, map[string]string{"clusters/one/apps.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
+kind: OCIRepository
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  interval: 10m
+  url: oci://ghcr.io/acme/apps
+  ref:
+    tag: v1.2.0
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./app
+  prune: true
+  sourceRef:
+    kind: OCIRepository
+    name: apps
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: generated
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./
+  prune: true
+  sourceRef:
+    kind: ExternalArtifact
+    name: generated
+`})
+}
+
+// TestSourceKindRegistered renders through a source kind registered in the
+// registry: the Kustomization reading an OCIRepository renders from what
+// the kind resolved, and the kind got the OCIRepository's spec.
+func TestSourceKindRegistered(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "app"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "app", "cm.yaml"), []byte(strings.Replace(configMap, "%s", "from-oci", 1)), 0o644))
+	oci := &fakeOCI{snap: &source.Snapshot{ID: "fake-oci", Dir: dir, URL: "oci://ghcr.io/acme/apps", Mode: "artifact", Note: "fake"}}
+
+	saved := sourceKinds
+	t.Cleanup(func() { sourceKinds = saved })
+	sourceKinds = func(resolveGit func(string, source.Ref, string) (*source.Snapshot, error)) *source.Kinds {
+		return source.NewKinds(source.GitKind(resolveGit), oci)
+	}
+
+	c := renderOpts(t, Options{FleetPath: ociFleet(t)}).Clusters[0]
+	k := kustomization(c, "flux-system/apps")
+	require.NotNil(t, k)
+	assert.Equal(t, model.StatusRendered, k.Status, k.Reason)
+	cm := object(c, "ConfigMap", "default", "from-oci")
+	require.NotNil(t, cm, "the object comes from the fake kind's snapshot")
+	assert.Equal(t, "oci://ghcr.io/acme/apps", cm.Location.Repo)
+	assert.Equal(t, "app/cm.yaml", cm.Location.Path)
+
+	oci.mu.Lock()
+	require.NotEmpty(t, oci.specs)
+	assert.Equal(t, source.Spec{URL: "oci://ghcr.io/acme/apps", Ref: map[string]string{"tag": "v1.2.0"}}, oci.specs[0])
+	oci.mu.Unlock()
+
+	srcs := map[string]*model.Source{}
+	for _, s := range c.Sources {
+		srcs[s.Key] = s
+	}
+	require.Contains(t, srcs, "OCIRepository/flux-system/apps")
+	assert.True(t, srcs["OCIRepository/flux-system/apps"].Resolved)
+	assert.Equal(t, "artifact", srcs["OCIRepository/flux-system/apps"].Mode)
+	// A kind nobody registered is still refused, and the message lists the
+	// kinds that are rendered.
+	require.Contains(t, srcs, "ExternalArtifact/flux-system/generated")
+	assert.Equal(t, "sources of kind ExternalArtifact are not rendered (d1lint renders GitRepository, OCIRepository sources)",
+		srcs["ExternalArtifact/flux-system/generated"].Reason)
+}
+
+// TestSourceKindsDefault: without an OCI kind, OCIRepository and
+// ExternalArtifact sources get the reasons they always had.
+func TestSourceKindsDefault(t *testing.T) {
+	c := renderOpts(t, Options{FleetPath: ociFleet(t)}).Clusters[0]
+	reasons := map[string]string{}
+	for _, s := range c.Sources {
+		reasons[s.Key] = s.Reason
+	}
+	assert.Equal(t, "OCIRepository/flux-system/apps (oci://ghcr.io/acme/apps) is not a git source; d1lint renders git sources only and never fetches artifacts",
+		reasons["OCIRepository/flux-system/apps"])
+	assert.Equal(t, "sources of kind ExternalArtifact are not rendered (d1lint renders GitRepository sources)",
+		reasons["ExternalArtifact/flux-system/generated"])
+	assert.Equal(t, model.StatusSkipped, kustomization(c, "flux-system/apps").Status)
+	assert.Nil(t, object(c, "ConfigMap", "default", "from-oci"))
+}

@@ -1,0 +1,248 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+// Package revision reads other git revisions of the repositories a fleet
+// check involves, in place of their working trees: the revision a check
+// reads instead of the working tree (d1lint's --at, the pre-push hook's
+// pushed commit), the baseline of --new-since and diff --base, the trusted
+// configuration of --config-ref, the HEAD commit that diff compares
+// uncommitted edits with, and the promotion of main to production. Every
+// revision is read from git objects (package source), never by a checkout
+// and never with the git binary.
+package revision
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/d1lint/d1lint/internal/fleet"
+	"github.com/d1lint/d1lint/internal/render"
+	"github.com/d1lint/d1lint/internal/source"
+)
+
+// ErrUsage marks errors in what the user asked for (a revision of a
+// repository that no mapping reads, a file missing at a revision).
+var ErrUsage = errors.New("usage error")
+
+// Reader reads files of other git revisions of the repositories the user
+// named, from git objects, through one source resolver; Close removes the
+// copies. Options a Reader returned read its copies: keep it open while
+// they are used.
+type Reader struct {
+	res   *source.Resolver
+	roots map[string]string // repository root → URL it is mapped under
+}
+
+// NewReader returns a Reader; getenv reads the environment (GITHUB_BASE_REF
+// names the branch of a detached HEAD).
+func NewReader(getenv func(string) string) (*Reader, error) {
+	res, err := source.NewResolver(nil, source.Options{Getenv: getenv})
+	if err != nil {
+		return nil, err
+	}
+	return &Reader{res: res, roots: map[string]string{}}, nil
+}
+
+// Close removes the copies.
+func (v *Reader) Close() error {
+	if v == nil {
+		return nil
+	}
+	return v.res.Close()
+}
+
+// At returns where path (a file or folder in a git working tree) is in a
+// copy of revision rev of its repository.
+func (v *Reader) At(path, rev string) (string, error) {
+	root := source.RepoRoot(path)
+	if root == "" {
+		return "", fmt.Errorf("%w: %s is not in a git repository, so revision %s of it cannot be read", ErrUsage, path, rev)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	rel, err := filepath.Rel(root, abs)
+	if err != nil {
+		return "", err
+	}
+	url, ok := v.roots[root]
+	if !ok {
+		url = "file://" + filepath.ToSlash(root)
+		if err := v.res.AddMapping(source.Mapping{URL: url, Path: root}); err != nil {
+			return "", err
+		}
+		v.roots[root] = url
+	}
+	snap, err := v.res.Revision(url, rev)
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", ErrUsage, err)
+	}
+	out := filepath.Join(snap.Dir, rel)
+	if _, err := os.Stat(out); err != nil {
+		return "", fmt.Errorf("%w: %s does not exist at revision %s", ErrUsage, filepath.ToSlash(rel), rev)
+	}
+	return out, nil
+}
+
+// StandIn returns render options in which revision rev of the git
+// repository at root replaces its working tree: the fleet folder, or the
+// source mappings, that lie in root read a copy of rev instead. The copy
+// stands for the branch the working tree stood for (branch, when not "":
+// the pre-push hook names the branch being pushed to); other branches of
+// the repository are still read from its git objects.
+func (v *Reader) StandIn(opts render.Options, root, rev, branch string) (render.Options, error) {
+	out := opts
+	out.Sources = nil
+	found := false
+	copyOf := func(p string) (string, error) {
+		dir, err := v.At(p, rev)
+		if err != nil {
+			return "", fmt.Errorf("reading %s at %s: %w", p, rev, err)
+		}
+		return dir, nil
+	}
+	if within(root, opts.FleetPath) {
+		dir, err := copyOf(opts.FleetPath)
+		if err != nil {
+			return out, err
+		}
+		out.FleetPath, found = dir, true
+		if branch != "" {
+			out.FleetBranch = branch
+		}
+	}
+	for _, m := range opts.Sources {
+		if !within(root, m.Path) {
+			out.Sources = append(out.Sources, m)
+			continue
+		}
+		found = true
+		b := m.Branch
+		if b == "" {
+			b = branch
+		}
+		if b == "" {
+			var err error
+			if b, err = source.WorktreeBranch(m.Path, opts.Getenv); err != nil {
+				return out, err
+			}
+		}
+		dir, err := copyOf(m.Path)
+		if err != nil {
+			return out, err
+		}
+		out.Sources = append(out.Sources, source.Mapping{URL: m.URL, Path: dir, Branch: b})
+		if m.Branch == "" && b != "" {
+			// Other branches: from the repository's git objects.
+			out.Sources = append(out.Sources, m)
+		}
+	}
+	if !found {
+		return out, fmt.Errorf("%w: neither the fleet (%s) nor any source mapping is in the repository at %s", ErrUsage, opts.FleetPath, root)
+	}
+	return keepFleetBranches(out, opts), nil
+}
+
+// within tells whether path p lies in the folder root.
+func within(root, p string) bool {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return false
+	}
+	rel, err := filepath.Rel(root, abs)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// keepFleetBranches makes the fleet's other branches readable in options
+// where a copy of one revision replaced the fleet's working tree (StandIn
+// maps the copy for the fleet's branch only): the fleet's git repository is
+// mapped again with no branch, so that clusters following another branch
+// (production) still read it from git objects.
+func keepFleetBranches(stood, opts render.Options) render.Options {
+	if stood.FleetPath == opts.FleetPath {
+		return stood
+	}
+	if _, err := os.Lstat(filepath.Join(opts.FleetPath, ".git")); err != nil {
+		return stood
+	}
+	branches := FleetBranches(opts)
+	stood.Sources = slices.Clone(stood.Sources)
+	for _, u := range slices.Sorted(maps.Keys(branches)) {
+		stood.Sources = append(stood.Sources, source.Mapping{URL: u, Path: opts.FleetPath})
+	}
+	return stood
+}
+
+// FleetBranches is, for the fleet opts names, each fleet repository URL
+// (normalised) and the branch its working tree stands for, as the renderer
+// maps them (fleet.Branches).
+func FleetBranches(opts render.Options) map[string]string {
+	return fleet.BranchesAt(opts.FleetPath, opts.Clusters, opts.FleetURL, opts.FleetBranch)
+}
+
+// WorkingTrees are the roots of the git working trees a render of opts
+// reads, once each, sorted: the fleet's, and every source mapping's that
+// stands for a branch (a mapping with no branch whose working tree is on a
+// detached HEAD, with no GITHUB_BASE_REF to name its branch, is read from
+// git objects only: its uncommitted changes reach no cluster).
+func WorkingTrees(opts render.Options) []string {
+	seen := map[string]bool{}
+	add := func(p string) {
+		if root := source.RepoRoot(p); root != "" {
+			seen[root] = true
+		}
+	}
+	add(opts.FleetPath)
+	for _, m := range opts.Sources {
+		if m.Branch == "" {
+			if b, err := source.WorktreeBranch(m.Path, opts.Getenv); err == nil && b == "" {
+				continue
+			}
+		}
+		add(m.Path)
+	}
+	return slices.Sorted(maps.Keys(seen))
+}
+
+// Repository is the repository being checked when the user or GitHub names
+// it, normalised: named (a --repository flag) when not empty, else
+// GITHUB_REPOSITORY on GITHUB_SERVER_URL (github.com by default); "" when
+// neither names one.
+func Repository(named string, getenv func(string) string) string {
+	if named != "" {
+		return source.NormalizeURL(named)
+	}
+	if repo := getenv("GITHUB_REPOSITORY"); repo != "" {
+		server := getenv("GITHUB_SERVER_URL")
+		if server == "" {
+			server = "https://github.com"
+		}
+		return source.NormalizeURL(strings.TrimRight(server, "/") + "/" + repo)
+	}
+	return ""
+}
+
+// CheckedRoot is the local git repository whose revisions --at, --base and
+// --new-since name: for a named repository (see Repository), the one
+// mapped for it (a source mapping, or else the fleet); without one, the
+// current folder's repository, else the fleet's. "" when none is a git
+// repository.
+func CheckedRoot(repo string, opts render.Options) string {
+	if repo != "" {
+		for _, m := range opts.Sources {
+			if source.NormalizeURL(m.URL) == repo {
+				return source.RepoRoot(m.Path)
+			}
+		}
+		return source.RepoRoot(opts.FleetPath)
+	}
+	if root := source.RepoRoot("."); root != "" {
+		return root
+	}
+	return source.RepoRoot(opts.FleetPath)
+}

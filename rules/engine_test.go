@@ -1,0 +1,84 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package rules_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/d1lint/d1lint/internal/config"
+	"github.com/d1lint/d1lint/internal/engine"
+	"github.com/d1lint/d1lint/internal/finding"
+	"github.com/d1lint/d1lint/internal/source"
+	"github.com/d1lint/d1lint/internal/testutil"
+	"github.com/d1lint/d1lint/rules"
+)
+
+// check runs the product's engine (render, validate, evaluate, locate,
+// waive) on the fleet a .d1lint.yaml describes.
+func check(t testing.TB, cfgPath string) []finding.Finding {
+	t.Helper()
+	cfg, err := config.Load(cfgPath)
+	require.NoError(t, err)
+	opts := engine.OptionsFromConfig(cfg)
+	opts.Getenv = func(string) string { return "" }
+	res, err := engine.New(engine.Config{File: cfg}).Check(context.Background(), opts)
+	require.NoError(t, err)
+	return res.Report.Findings
+}
+
+// TestFixtures checks the example fleet with each rule's bad overlay (only
+// that rule fires, each finding located in a file) and good overlay
+// (nothing fires), through the same engine as d1lint check: no enabled
+// rule can silently stop firing.
+func TestFixtures(t *testing.T) {
+	cat, err := rules.Load()
+	require.NoError(t, err)
+	for _, r := range cat.Rules() {
+		t.Run(r.ID, func(t *testing.T) {
+			for _, kind := range []string{"bad", "good"} {
+				dir := rules.ExampleWith(t, filepath.ToSlash(filepath.Join(r.Dir, "fixtures", kind)))
+				fs := check(t, filepath.Join(dir, "fleet", ".d1lint.yaml"))
+				if kind == "good" {
+					assert.Empty(t, fs, "the good fixture gives no finding")
+					continue
+				}
+				require.NotEmpty(t, fs, "rule %s fires on its bad fixture", r.ID)
+				for _, f := range fs {
+					assert.Equal(t, r.ID, f.Rule, "only %s fires on its bad fixture: %s", r.ID, f.Message)
+					assert.Equal(t, r.Severity, f.Severity)
+					assert.Equal(t, r.Category, f.Category)
+					assert.NotEmpty(t, f.Cluster)
+					assert.NotEmpty(t, f.Message)
+					assert.NotEmpty(t, f.Location.Path, "%s: a finding names its file: %s", r.ID, f.Message)
+					assert.NotEmpty(t, f.Fingerprint)
+				}
+			}
+		})
+	}
+}
+
+func TestExampleFleetIsClean(t *testing.T) {
+	for _, era := range []string{"fleet", "fleet-bootstrap"} {
+		assert.Empty(t, check(t, testutil.Fixture(t, "example", era, ".d1lint.yaml")), era)
+	}
+}
+
+func TestD1CorpusHasNoErrors(t *testing.T) {
+	for _, bootstrap := range []bool{false, true} {
+		d := testutil.D1Corpus(t, bootstrap)
+		opts := engine.Options{}
+		opts.FleetPath, opts.OutOfBand = d.Fleet, config.DefaultOutOfBand()
+		opts.Sources = []source.Mapping{{URL: testutil.D1InfraURL, Path: d.Infra}, {URL: testutil.D1AppsURL, Path: d.Apps}}
+		opts.Getenv = func(string) string { return "" }
+		res, err := engine.New(engine.Config{}).Check(context.Background(), opts)
+		require.NoError(t, err)
+		for _, f := range res.Report.Findings {
+			assert.NotEqual(t, finding.Error, f.Severity, "%s %s: %s", f.Cluster, f.Rule, f.Message)
+		}
+	}
+}
