@@ -236,6 +236,13 @@ func (c *Catalogue) Evaluate(ctx context.Context, fl *model.Fleet, s Settings) (
 	for _, cl := range fl.Clusters {
 		summary.Clusters = append(summary.Clusters, model.Summarize(cl))
 	}
+	// The fleet summary and the settings are the same in every cluster's
+	// input: they are converted to Rego values once, not once per cluster
+	// (with a thousand clusters, the summaries would dominate).
+	shared, err := toValue(Input{Version: model.Version, Fleet: summary, Config: s})
+	if err != nil {
+		return nil, err
+	}
 	results := make([][]finding.Finding, len(fl.Clusters))
 	errs := make([]error, len(fl.Clusters))
 	var wg sync.WaitGroup
@@ -246,7 +253,7 @@ func (c *Catalogue) Evaluate(ctx context.Context, fl *model.Fleet, s Settings) (
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			results[i], errs[i] = c.evaluate(ctx, Input{Version: model.Version, Cluster: cl, Fleet: summary, Config: s})
+			results[i], errs[i] = c.evaluate(ctx, cl, shared)
 		}()
 	}
 	wg.Wait()
@@ -261,15 +268,31 @@ func (c *Catalogue) Evaluate(ctx context.Context, fl *model.Fleet, s Settings) (
 	return out, nil
 }
 
-func (c *Catalogue) evaluate(ctx context.Context, in Input) ([]finding.Finding, error) {
-	data, err := json.Marshal(in)
+// toValue converts v to a Rego value through its JSON form.
+func toValue(v any) (ast.Value, error) {
+	data, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
 	}
-	value, err := ast.ValueFromReader(bytes.NewReader(data))
+	return ast.ValueFromReader(bytes.NewReader(data))
+}
+
+// evaluate runs the rules on one cluster; shared is the input without the
+// cluster (Input with Cluster nil), read only.
+func (c *Catalogue) evaluate(ctx context.Context, cl *model.Cluster, shared ast.Value) ([]finding.Finding, error) {
+	cv, err := toValue(cl)
 	if err != nil {
 		return nil, err
 	}
+	// The input is shared's terms with the cluster's in place of null.
+	input := shared.(ast.Object)
+	value := ast.NewObject()
+	input.Foreach(func(k, v *ast.Term) {
+		if k.Equal(ast.StringTerm("cluster")) {
+			v = ast.NewTerm(cv)
+		}
+		value.Insert(k, v)
+	})
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	rs, err := c.prepared.Eval(ctx, rego.EvalParsedInput(value))
@@ -291,10 +314,10 @@ func (c *Catalogue) evaluate(ctx context.Context, in Input) ([]finding.Finding, 
 		if err != nil {
 			return nil, fmt.Errorf("rule %v/%v: %w", r.Bindings["category"], r.Bindings["rule"], err)
 		}
-		f.Cluster = in.Cluster.Name
+		f.Cluster = cl.Name
 		out = append(out, f)
 	}
-	custom, err := c.evalCustom(ctx, value, in.Cluster.Name)
+	custom, err := c.evalCustom(ctx, value, cl.Name)
 	if err != nil {
 		return nil, err
 	}

@@ -26,6 +26,7 @@ type Result struct {
 // waivers, and reports the outcome.
 func (e *Engine) Check(ctx context.Context, opts Options) (*Result, error) {
 	defer guard.Lockdown()()
+	e.compileRules()
 	e.progress(renderingWhat(opts))
 	res, err := e.renderChecked(ctx, opts)
 	if err != nil {
@@ -55,6 +56,7 @@ func (e *Engine) Check(ctx context.Context, opts Options) (*Result, error) {
 // as the report shows it.
 func (e *Engine) Baseline(ctx context.Context, r *report.Report, base Options, name string) error {
 	defer guard.Lockdown()()
+	e.compileRules()
 	res, err := e.renderChecked(ctx, base)
 	if err != nil {
 		return fmt.Errorf("checking the baseline %s: %w", name, err)

@@ -21,6 +21,7 @@ import (
 // and fixed.
 func (e *Engine) Compare(ctx context.Context, base, head Options) ([]diff.Cluster, error) {
 	defer guard.Lockdown()()
+	e.compileRules()
 	var b side
 	var berr error
 	var wg sync.WaitGroup
@@ -84,6 +85,7 @@ type PromotionResult struct {
 // clusters.
 func (e *Engine) Promotion(ctx context.Context, opts Options) (*PromotionResult, error) {
 	defer guard.Lockdown()()
+	e.compileRules()
 	branches := e.Branches()
 	mainBranch, prodBranch := branches.Main(), branches.Production()
 	out := &PromotionResult{Main: mainBranch, Production: prodBranch, Repositories: []revision.Promoted{}, Clusters: []diff.Cluster{}}

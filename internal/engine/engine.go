@@ -113,8 +113,8 @@ type Engine struct {
 	catalogue func() (*rules.Catalogue, error)
 }
 
-// New returns an Engine and starts compiling its rules, which go on
-// compiling while the first fleet renders.
+// New returns an Engine. Its rules are compiled when a method first needs
+// them, while the fleet renders.
 func New(c Config) *Engine {
 	if c.Today.IsZero() {
 		c.Today = time.Now().UTC()
@@ -131,9 +131,12 @@ func New(c Config) *Engine {
 		cat, err := rules.LoadWithPolicies(c.Policies)
 		return cat, usage(err)
 	})
-	go func() { _, _ = e.catalogue() }()
 	return e
 }
+
+// compileRules starts compiling the rules in the background, so that they
+// are ready when the render they judge is.
+func (e *Engine) compileRules() { go func() { _, _ = e.catalogue() }() }
 
 // Catalogue returns the compiled rules (built-in and the team's).
 func (e *Engine) Catalogue() (*rules.Catalogue, error) { return e.catalogue() }
