@@ -55,6 +55,9 @@ type Cluster struct {
 	HelmReleases []*HelmRelease `json:"helmReleases"`
 	// Problems are what stopped part of the render.
 	Problems []*Problem `json:"problems"`
+	// Completeness says whether all of the cluster was rendered, and what
+	// was not.
+	Completeness Completeness `json:"completeness"`
 	// Schemas says which schemas validated the objects; nil when schema
 	// validation did not run.
 	Schemas *Schemas `json:"schemas,omitempty"`

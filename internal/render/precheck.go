@@ -26,9 +26,10 @@ type hazard struct {
 // every entry kustomize would load from outside the source root or from the
 // network. kustomize's loader treats any resource it cannot find on disk as
 // a remote base and runs git for it (even with remote bases refused), and
-// fetches http(s) URLs given as files; Flux's kustomize-controller refuses
-// remote bases (--no-remote-bases) and confines the build to the artifact.
-// So every entry must be a local, relative, existing path inside root.
+// fetches http(s) URLs given as files. kustomize-controller fetches remote
+// bases unless it runs with --no-remote-bases, but d1lint never touches the
+// network: every entry must be a local, relative, existing path inside
+// root, and a remote one is reported as such.
 //
 // It also reports whether a kustomization sets a custom OpenAPI schema.
 //
@@ -178,7 +179,7 @@ func (p *prechecker) entry(kfile, field, e string) (string, bool) {
 		if filepath.IsAbs(e) {
 			p.add(model.ProblemAbsolutePath, rel, fmt.Sprintf("%s: %s entry %q is an absolute path; Flux confines builds to the source", rel, field, e))
 		} else {
-			p.add(model.ProblemRemoteBase, rel, fmt.Sprintf("%s: %s entry %q is remote; Flux refuses remote bases and d1lint never fetches", rel, field, e))
+			p.add(model.ProblemRemoteBase, rel, fmt.Sprintf("%s: %s entry %q is remote; d1lint never fetches remote content (kustomize-controller fetches it unless started with --no-remote-bases)", rel, field, e))
 		}
 		return "", false
 	}

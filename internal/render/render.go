@@ -183,6 +183,8 @@ func (r *renderer) render(ctx context.Context) (*model.Fleet, error) {
 			defer func() { <-sem }()
 			out.Clusters[i] = r.renderCluster(ctx, spec)
 			r.then(out.Clusters[i])
+			// Last: what the render and the next stage left out.
+			out.Clusters[i].Assess()
 		}()
 	}
 	wg.Wait()

@@ -22,6 +22,7 @@
 #   remediation: Make the Kustomization that applies the custom resource depend on the one that installs its CRD (with wait true when a HelmRelease installs it), add the missing Flux component or installer, or declare the chart's API groups in crdCharts.
 package d1lint.rules.dependency_ordering.crd_ordering
 
+import data.d1lint.lib.completeness
 import data.d1lint.lib.ordering
 import data.d1lint.lib.result
 
@@ -38,7 +39,7 @@ report contains result.fail(rego.metadata.chain(), result.object_details(o, msg)
 
 # A kind that nothing in the cluster installs.
 report contains result.fail(rego.metadata.chain(), result.object_details(o, msg)) if {
-	complete
+	completeness.complete
 	some i in unchecked
 	o := input.cluster.objects[i]
 	g := ordering.group(o.apiVersion)
@@ -50,6 +51,7 @@ report contains result.fail(rego.metadata.chain(), result.object_details(o, msg)
 
 # Installers exist, none is ordered before the custom resource.
 report contains result.fail(rego.metadata.chain(), result.object_details(o, msg)) if {
+	completeness.complete
 	some i in unchecked
 	o := input.cluster.objects[i]
 	g := ordering.group(o.apiVersion)
@@ -85,14 +87,6 @@ custom_groups := {v: g |
 name(o) := sprintf("%s/%s", [o.namespace, o.name]) if object.get(o, "namespace", "") != ""
 
 name(o) := o.name if object.get(o, "namespace", "") == ""
-
-# complete: every Kustomization rendered, so a kind without installer is
-# not merely the shadow of a render problem (reported on its own).
-complete if {
-	every k in input.cluster.kustomizations {
-		k.status == "rendered"
-	}
-}
 
 flux_installed(g, kind) if ordering.flux_installed(ordering.flux_component(g, kind))
 

@@ -13,11 +13,13 @@
 #   remediation: Point spec.dependsOn at a HelmRelease the cluster renders (set namespace when it lives in another namespace), or remove the entry.
 package d1lint.rules.dependency_ordering.helmrelease_dependency
 
+import data.d1lint.lib.completeness
 import data.d1lint.lib.ordering
 import data.d1lint.lib.result
 
 # The finding names the dependsOn entry.
 report contains result.fail(rego.metadata.chain(), result.object_field_details(o, ["spec", "dependsOn", i], msg)) if {
+	completeness.complete
 	some o in input.cluster.objects
 	helm_release(o)
 	some i, d in object.get(o.object, ["spec", "dependsOn"], [])

@@ -53,3 +53,12 @@ test_field_names_the_entry if {
 	]}}
 	{f.field | some f in r} == {["spec", "dependsOn", 1], ["spec", "dependsOn", 2]}
 }
+
+# A part not rendered may hold the target release: not claimed missing.
+test_unknown_when_render_incomplete if {
+	count(helmrelease_dependency.report) == 0 with input as {"cluster": {
+		"helmReleases": releases,
+		"objects": [hr("ingress-nginx", "ingress-nginx", [{"name": "kyverno"}])],
+		"completeness": {"complete": false, "gaps": [{"kustomization": "flux-system/infra", "reason": "build failed"}]},
+	}}
+}

@@ -12,6 +12,7 @@
 #   remediation: Point dependsOn at a Kustomization the cluster renders (namespace defaults to the dependent's own), or remove the entry.
 package d1lint.rules.dependency_ordering.missing_dependency
 
+import data.d1lint.lib.completeness
 import data.d1lint.lib.result
 
 # The finding names the dependsOn entry (the model keeps the spec's order).
@@ -27,6 +28,7 @@ report contains result.fail(rego.metadata.chain(), {
 	"message": sprintf("Kustomization %s depends on %s/%s, which this cluster does not have", [k.key, d.namespace, d.name]),
 	"field": ["spec", "dependsOn", i],
 }) if {
+	completeness.complete
 	some k in input.cluster.kustomizations
 	some i, d in object.get(k, "dependsOn", [])
 	not rendered(d)

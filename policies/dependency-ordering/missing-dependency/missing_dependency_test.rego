@@ -32,3 +32,11 @@ test_wrong_namespace_is_missing if {
 		{"key": "b/y", "namespace": "b", "name": "y", "chain": [], "dependsOn": [{"namespace": "b", "name": "x"}]},
 	]}}
 }
+
+# A part not rendered may define the target: not claimed missing.
+test_unknown_when_render_incomplete if {
+	count(missing_dependency.report) == 0 with input as {"cluster": {
+		"kustomizations": [{"key": "b/y", "namespace": "b", "name": "y", "chain": [], "dependsOn": [{"namespace": "b", "name": "x"}]}],
+		"completeness": {"complete": false, "gaps": [{"kustomization": "flux-system/apps", "reason": "build failed"}]},
+	}}
+}

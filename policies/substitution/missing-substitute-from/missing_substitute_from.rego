@@ -14,6 +14,7 @@
 #   remediation: Create the ConfigMap or Secret in the Kustomization's namespace (or have a Kyverno policy clone it there, or declare it out-of-band in .d1lint.yaml if it is created outside git), fix its name, or mark the entry optional.
 package d1lint.rules.substitution.missing_substitute_from
 
+import data.d1lint.lib.completeness
 import data.d1lint.lib.result
 
 # The finding names the substituteFrom entry (the model keeps the spec's
@@ -32,6 +33,7 @@ report contains result.fail(rego.metadata.chain(), {
 	]),
 	"field": ["spec", "postBuild", "substituteFrom", i],
 }) if {
+	completeness.complete
 	some k in input.cluster.kustomizations
 	some i, ref in k.postBuild.substituteFrom
 	ref.found == false

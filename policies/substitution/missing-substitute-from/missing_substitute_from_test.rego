@@ -43,3 +43,9 @@ test_optional_or_found_is_fine if {
 test_not_looked_up_is_not_judged if {
 	count(missing_substitute_from.report) == 0 with input as {"cluster": cluster([{"kind": "ConfigMap", "name": "x"}])}
 }
+
+# Another part not rendered could provide the object: not claimed missing.
+test_unknown_when_render_incomplete if {
+	c := object.union(cluster([{"kind": "ConfigMap", "name": "shop-settings", "found": false}]), {"completeness": {"complete": false, "gaps": [{"kustomization": "flux-system/infra", "reason": "build failed"}]}})
+	count(missing_substitute_from.report) == 0 with input as {"cluster": c}
+}

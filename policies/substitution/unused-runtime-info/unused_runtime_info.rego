@@ -13,6 +13,7 @@
 #   remediation: Remove the key from runtime-info, or reference it as ${KEY} where it was meant to be used (check the spelling).
 package d1lint.rules.substitution.unused_runtime_info
 
+import data.d1lint.lib.completeness
 import data.d1lint.lib.result
 
 report contains result.fail(rego.metadata.chain(), {
@@ -21,6 +22,7 @@ report contains result.fail(rego.metadata.chain(), {
 		key, input.cluster.name, key,
 	]),
 }) if {
+	completeness.complete
 	substituted_from_runtime_info
 	some key, _ in input.cluster.runtimeInfo
 	not used[key]

@@ -47,3 +47,15 @@ test_runtime_info_not_substituted_anywhere if {
 		"variables": [],
 	}}
 }
+
+# A part not rendered may use the key: not claimed unused.
+test_unknown_when_render_incomplete if {
+	count(unused_runtime_info.report) == 0 with input as {"cluster": {
+		"name": "stg",
+		"runtimeInfoLocation": loc,
+		"runtimeInfo": {"ENVIRONMENT": "staging", "CLUSTER_REGION": "eu-west-1"},
+		"kustomizations": kustomizations,
+		"variables": [{"name": "ENVIRONMENT", "status": "resolved"}],
+		"completeness": {"complete": false, "gaps": [{"kustomization": "flux-system/apps", "reason": "source not resolved"}]},
+	}}
+}
