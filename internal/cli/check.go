@@ -31,8 +31,11 @@ type checkFlags struct {
 	formats    []string
 	repository string
 	failOn     string
-	today      string
-	policies   []string
+	// acceptIncomplete lets a check pass with part of a cluster not
+	// rendered (also the configuration's acceptIncomplete).
+	acceptIncomplete bool
+	today            string
+	policies         []string
 	// newSince, configRef and at are git revisions of the repository of the
 	// current folder (see revision.Reader.StandIn); standsFor is the branch
 	// a revision read with at stands for.
@@ -103,6 +106,7 @@ func (f *checkFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&f.formats, "format", nil, "output format, to standard output (NAME) or to a file (NAME=FILE); repeatable, at most one to standard output (default text): "+strings.Join(report.Names(), ", "))
 	cmd.Flags().StringVar(&f.repository, "repository", "", "URL of the repository being checked, whose files sarif and github annotate (default: $GITHUB_REPOSITORY, else the fleet repository)")
 	cmd.Flags().StringVar(&f.failOn, "fail-on", finding.Error, "lowest severity that fails the check: error, warning or info")
+	cmd.Flags().BoolVar(&f.acceptIncomplete, "accept-incomplete", false, "pass although part of a cluster could not be rendered, once no finding fails the check (by default an incomplete render fails it, even with D1-0001 turned off or waived)")
 	cmd.Flags().StringArrayVar(&f.policies, "policy", nil, "a folder of the team's own Rego policies (repeatable): report sets built with data.d1lint.lib.result.fail, or conftest-style deny/warn")
 	cmd.Flags().StringVar(&f.newSince, "new-since", "", "git revision of the repository being checked (origin/main): findings it already had are marked existing, and only new ones count for --fail-on")
 	cmd.Flags().StringVar(&f.configRef, "config-ref", "", "read .d1lint.yaml and the --policy folders from this git revision of their repository (a pull request cannot relax its own checks)")
@@ -123,7 +127,7 @@ func runCheck(ctx context.Context, s Streams, f *checkFlags, t target, stdout io
 	if err != nil {
 		return usageError{err}
 	}
-	r, err := f.check(ctx, s, t)
+	r, accept, err := f.check(ctx, s, t)
 	if err != nil {
 		if !errors.Is(err, ErrUsage) {
 			// A SARIF or JSON file says that the check failed, for the
@@ -145,24 +149,52 @@ func runCheck(ctx context.Context, s Streams, f *checkFlags, t target, stdout io
 		}
 		return fmt.Errorf("%w: %d finding(s)%s at or above %s", ErrFindings, n, what, failOn)
 	}
+	if !f.acceptIncomplete && !accept {
+		if names := incomplete(r); len(names) > 0 {
+			return fmt.Errorf("%w: part of cluster(s) %s could not be rendered and no finding says so (D1-0001 is turned off, re-graded or waived); fix the render, or accept incomplete renders with --accept-incomplete or acceptIncomplete: true",
+				ErrIncomplete, strings.Join(names, ", "))
+		}
+	}
 	return nil
 }
+
+// incomplete names the clusters with part of the render missing that no
+// failing D1-0001 finding reports, except where the baseline already had
+// the D1-0001 finding (the change did not make it incomplete).
+func incomplete(r *report.Report) []string {
+	existing := map[string]bool{}
+	for _, x := range r.Findings {
+		if x.Rule == renderProblemRule && x.Baseline == finding.Existing {
+			existing[x.Cluster] = true
+		}
+	}
+	var out []string
+	for _, c := range r.Clusters {
+		if !c.Complete && !existing[c.Name] {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
+
+// renderProblemRule is the rule that reports what stopped part of a render.
+const renderProblemRule = "D1-0001"
 
 // check runs the engine over the fleet the flags name, at t; with
 // --new-since it also checks the baseline revision and marks each finding
 // new or existing.
-func (f *checkFlags) check(ctx context.Context, s Streams, t target) (*report.Report, error) {
+func (f *checkFlags) check(ctx context.Context, s Streams, t target) (r *report.Report, acceptIncomplete bool, err error) {
 	today, err := parseToday(f.today)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if t.standsFor != "" && t.at == "" {
-		return nil, fmt.Errorf("%w: --stands-for goes with --at", ErrUsage)
+		return nil, false, fmt.Errorf("%w: --stands-for goes with --at", ErrUsage)
 	}
 	var revs *revision.Reader
 	if f.newSince != "" || f.configRef != "" || t.at != "" {
 		if revs, err = revision.NewReader(s.Getenv); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		defer revs.Close()
 	}
@@ -172,43 +204,43 @@ func (f *checkFlags) check(ctx context.Context, s Streams, t target) (*report.Re
 	}
 	opts, cfg, err := f.load(s.Getenv, trusted)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	policies, err := policyFS(f.policies, trusted)
 	if err != nil {
 		if f.configRef != "" {
 			err = fmt.Errorf("--config-ref %s: %w", f.configRef, err)
 		}
-		return nil, err
+		return nil, false, err
 	}
 	repo := revision.Repository(f.repository, s.Getenv)
 	e := engine.New(engine.Config{File: cfg, Policies: policies, Today: today, Repository: repo, ToolVersion: toolVersion()})
 	root := ""
 	if t.at != "" || f.newSince != "" {
 		if root = revision.CheckedRoot(repo, opts.Options); root == "" {
-			return nil, fmt.Errorf("%w: --at and --new-since read revisions of the repository being checked, and no git repository holds it (see --repository)", ErrUsage)
+			return nil, false, fmt.Errorf("%w: --at and --new-since read revisions of the repository being checked, and no git repository holds it (see --repository)", ErrUsage)
 		}
 	}
 	head := opts
 	if t.at != "" {
 		if head.Options, err = revs.StandIn(opts.Options, root, t.at, t.standsFor); err != nil {
-			return nil, usage(fmt.Errorf("--at %s: %w", t.at, err))
+			return nil, false, usage(fmt.Errorf("--at %s: %w", t.at, err))
 		}
 	}
 	res, err := e.Check(ctx, head)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if f.newSince != "" {
 		base := opts
 		if base.Options, err = revs.StandIn(opts.Options, root, f.newSince, ""); err != nil {
-			return nil, usage(fmt.Errorf("--new-since %s: %w", f.newSince, err))
+			return nil, false, usage(fmt.Errorf("--new-since %s: %w", f.newSince, err))
 		}
 		if err := e.Baseline(ctx, res.Report, base, f.newSince); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
-	return res.Report, nil
+	return res.Report, cfg != nil && cfg.AcceptIncomplete, nil
 }
 
 // parseToday reads --today (default: today, UTC).

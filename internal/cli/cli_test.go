@@ -897,3 +897,60 @@ func TestFindingInProductionPatch(t *testing.T) {
 		Path: "components/shop/production/storefront-values.yaml", Line: 9}, f.Location)
 	assert.Equal(t, "spec.values.logLevel", f.Field)
 }
+
+// TestIncompleteRenderNeverPassesSilently: with D1-0001 turned off, a
+// cluster part of which cannot be rendered still fails the check (exit 1),
+// unless incomplete renders are accepted by flag or configuration; the
+// JSON report says which clusters are complete.
+func TestIncompleteRenderNeverPassesSilently(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.CopyFS(dir, os.DirFS(testutil.Fixture(t, "example"))))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "fleet", "clusters", "staging", "broken.yaml"), []byte(`apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: broken
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./tenants/does-not-exist
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`), 0o644))
+	cfgPath := filepath.Join(dir, "fleet", ".d1lint.yaml")
+	base, err := os.ReadFile(cfgPath)
+	require.NoError(t, err)
+	writeCfg := func(extra string) {
+		require.NoError(t, os.WriteFile(cfgPath, append(append([]byte{}, base...), extra...), 0o644))
+	}
+
+	writeCfg("")
+	r := run(t, "check", "--config", cfgPath, "--format", "json")
+	assertErrClass(t, errFindings, r.err)
+	var rep struct {
+		Clusters []struct {
+			Name     string `json:"name"`
+			Complete bool   `json:"complete"`
+		} `json:"clusters"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rep))
+	complete := map[string]bool{}
+	for _, c := range rep.Clusters {
+		complete[c.Name] = c.Complete
+	}
+	assert.Equal(t, map[string]bool{"prod-eu": true, "staging": false}, complete)
+
+	writeCfg("rules:\n  D1-0001: {disabled: true}\n")
+	r = run(t, "check", "--config", cfgPath)
+	assertErrClass(t, errIncomplete, r.err)
+	assert.Contains(t, r.err.Error(), "part of cluster(s) staging could not be rendered")
+	assert.Contains(t, r.stdout, "D1-0003", "the cluster still says its absence rules were not verified")
+
+	r = run(t, "check", "--config", cfgPath, "--accept-incomplete")
+	assertErrClass(t, errNone, r.err)
+
+	writeCfg("rules:\n  D1-0001: {disabled: true}\nacceptIncomplete: true\n")
+	r = run(t, "check", "--config", cfgPath)
+	assertErrClass(t, errNone, r.err)
+}

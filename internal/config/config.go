@@ -62,6 +62,10 @@ type Config struct {
 	// SchemaLocations are kubeconform-style schema locations (folders or
 	// path templates, relative to the file), consulted before the bundle.
 	SchemaLocations []string `json:"schemaLocations,omitempty"`
+	// AcceptIncomplete lets a check pass although part of a cluster could
+	// not be rendered, once no finding fails it (D1-0001 turned off or
+	// waived). By default an incomplete render fails the check.
+	AcceptIncomplete bool `json:"acceptIncomplete,omitempty"`
 	// Rules disables or re-grades rules by id.
 	Rules map[string]RuleSetting `json:"rules,omitempty"`
 	// Waivers accept known findings, each with a reason, an owner and an expiry.
@@ -183,7 +187,7 @@ func invalid(err error) error { return invalidError{err} }
 // sigs.k8s.io/yaml) matches keys regardless of case; the file is stricter.
 var knownKeys = map[string][]string{
 	"": {"fleet", "fleetURL", "fleetBranch", "sources", "outOfBand", "branches", "privilegedNamespaces",
-		"tenantClusterRoles", "tenantLabel", "automationBranch", "crdCharts", "kubeVersion", "schemaLocations", "rules", "waivers"},
+		"tenantClusterRoles", "tenantLabel", "automationBranch", "crdCharts", "kubeVersion", "schemaLocations", "acceptIncomplete", "rules", "waivers"},
 	"waivers":   {"rule", "cluster", "namespace", "kind", "name", "reason", "owner", "expires"},
 	"sources":   {"url", "path", "branch"},
 	"outOfBand": {"apiVersion", "kind", "namespace", "name", "labels", "keys", "clusters"},

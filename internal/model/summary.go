@@ -36,12 +36,15 @@ type ClusterSummary struct {
 	Problems int `json:"problems"`
 	// Warnings counts the problems that are warnings.
 	Warnings int `json:"warnings"`
+	// Complete is true when all of the cluster was rendered (see
+	// Completeness).
+	Complete bool `json:"complete"`
 }
 
 // Summarize sums up a cluster.
 func Summarize(c *Cluster) ClusterSummary {
 	s := ClusterSummary{Name: c.Name, Era: c.Era, Environment: c.Environment, RuntimeInfo: c.RuntimeInfo,
-		Sources: []string{}, Objects: len(c.Objects), Kustomizations: len(c.Kustomizations)}
+		Sources: []string{}, Objects: len(c.Objects), Kustomizations: len(c.Kustomizations), Complete: c.Completeness.Complete}
 	for _, k := range c.Kustomizations {
 		if k.Status != StatusRendered {
 			s.Skipped++

@@ -26,16 +26,22 @@ func TestSummarize(t *testing.T) {
 		},
 		Problems: []*Problem{{Kind: ProblemBuild}, {Kind: ProblemBuild, Warning: true}, {Kind: ProblemBuild, Warning: true}},
 	}
+	c.Assess()
 	s := Summarize(c)
+	assert.False(t, s.Complete, "two Kustomizations and a problem were not rendered")
+	assert.Len(t, c.Completeness.Gaps, 3)
+	s.Complete = false
 	assert.Equal(t, ClusterSummary{Name: "prod-eu", Era: "operator", Environment: "production", RuntimeInfo: map[string]string{"CLUSTER_NAME": "eu"},
 		Sources: []string{"charts@unresolved", "d1-fleet@main", "d1-infra@production"}, Objects: 3,
 		Kustomizations: 3, Skipped: 2, Unresolved: 1, Problems: 1, Warnings: 2}, s,
 		"kustomizations counts them all, skipped those not rendered")
 
-	data, err := json.Marshal(Summarize(&Cluster{Name: "dev", Era: "bootstrap"}))
+	dev := &Cluster{Name: "dev", Era: "bootstrap"}
+	dev.Assess()
+	data, err := json.Marshal(Summarize(dev))
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"name": "dev", "era": "bootstrap", "sources": [], "objects": 0, "kustomizations": 0, "skipped": 0,
-		"unresolved": 0, "problems": 0, "warnings": 0}`, string(data))
+		"unresolved": 0, "problems": 0, "warnings": 0, "complete": true}`, string(data))
 }
 
 func TestRepoName(t *testing.T) {

@@ -75,6 +75,7 @@ type clusterJSON struct {
 	Kustomizations int    `json:"kustomizations"`
 	Skipped        int    `json:"skipped"`
 	Unresolved     int    `json:"unresolved"`
+	Complete       bool   `json:"complete"`
 }
 
 // MarshalJSON writes the fields of the cluster that the JSON report
@@ -85,7 +86,7 @@ func (c Cluster) MarshalJSON() ([]byte, error) {
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false) // the caller's encoder escapes, or not
 	err := enc.Encode(clusterJSON{Name: s.Name, Era: s.Era, Environment: s.Environment, Objects: s.Objects,
-		Kustomizations: s.Kustomizations, Skipped: s.Skipped, Unresolved: s.Unresolved})
+		Kustomizations: s.Kustomizations, Skipped: s.Skipped, Unresolved: s.Unresolved, Complete: s.Complete})
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), err
 }
 

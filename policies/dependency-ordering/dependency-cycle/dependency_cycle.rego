@@ -4,8 +4,10 @@
 #   A Flux Kustomization waits for every dependsOn entry to be Ready before
 #   it reconciles. When dependsOn entries lead back to the Kustomization
 #   itself, every member of the cycle waits for another one and none of them
-#   is ever applied, nor anything that depends on them. Each cycle is
-#   reported once, on its member with the smallest key.
+#   is ever applied, nor anything that depends on them. Every member of a
+#   cycle is reported, at its own dependsOn entry that leads into the cycle,
+#   so that the change that closed it is annotated whichever member it
+#   touched.
 # custom:
 #   id: D1-0302
 #   category: dependency-ordering
@@ -31,7 +33,6 @@ report contains result.fail(rego.metadata.chain(), {
 	some k in input.cluster.kustomizations
 	k.key in cyclic
 	members := {x | some x in reach[k.key]; k.key in reach[x]}
-	k.key == min(members)
 }
 
 # entry_field is the dependsOn entry of k that leads into the cycle (the
