@@ -14,7 +14,12 @@
 #   through dependsOn; a chart's HelmRelease is applied by a Kustomization
 #   that is a dependsOn target with wait (or health checks), below one, or
 #   Ready before one of those. Kinds that nothing in the cluster installs
-#   are reported too.
+#   are reported too, as errors when every chart of the cluster is known;
+#   charts are not rendered yet, so a chart missing from the table may
+#   install any CRD, and the kind is then reported at info level as
+#   unknown until crdCharts declares what the chart installs. On a cluster
+#   that was not fully rendered, installers and their ordering are not
+#   claimed at all (D1-0003).
 # custom:
 #   id: D1-0303
 #   category: dependency-ordering
@@ -40,6 +45,7 @@ report contains result.fail(rego.metadata.chain(), result.object_details(o, msg)
 # A kind that nothing in the cluster installs.
 report contains result.fail(rego.metadata.chain(), result.object_details(o, msg)) if {
 	completeness.complete
+	count(unknown_charts) == 0
 	some i in unchecked
 	o := input.cluster.objects[i]
 	g := ordering.group(o.apiVersion)
@@ -47,6 +53,31 @@ report contains result.fail(rego.metadata.chain(), result.object_details(o, msg)
 	not operator_kind(g)
 	count(installers(g, o.kind)) == 0
 	msg := sprintf("no CRD for %s/%s (%s %s): no Kustomization of this cluster applies its CustomResourceDefinition and no HelmRelease of a known chart provides the group. Add what installs it and make %s depend on it, or declare the chart in the crdCharts setting", [g, o.kind, o.kind, name(o), o.appliedBy])
+}
+
+# A kind with no known installer, on a cluster that installs charts whose
+# CRDs d1lint does not know (charts are not rendered yet): one of them may
+# install it, so this is unknown, not an error; said at info level, with
+# the way to make it known.
+report contains result.fail(rego.metadata.chain(), object.union(result.object_details(o, msg), {"severity": "info"})) if {
+	completeness.complete
+	count(unknown_charts) > 0
+	some i in unchecked
+	o := input.cluster.objects[i]
+	g := ordering.group(o.apiVersion)
+	not ordering.flux_component(g, o.kind)
+	not operator_kind(g)
+	count(installers(g, o.kind)) == 0
+	msg := sprintf("no known installer of the CRD for %s/%s (%s %s), but charts whose CRDs d1lint does not know may install it (%s): declare the API groups of the chart that does in the crdCharts setting, so that d1lint checks the ordering", [g, o.kind, o.kind, name(o), concat(", ", sort(unknown_charts))])
+}
+
+# unknown_charts are the charts of the cluster's HelmReleases that are not
+# in the table of charts and the API groups their CRDs define.
+unknown_charts contains chart if {
+	some h in input.cluster.helmReleases
+	chart := object.get(h, "chart", "")
+	chart != ""
+	not charts[chart]
 }
 
 # Installers exist, none is ordered before the custom resource.

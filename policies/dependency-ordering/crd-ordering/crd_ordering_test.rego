@@ -132,3 +132,15 @@ test_ordered_cluster_is_clean if {
 	]})
 	count(crd_ordering.report) == 0 with input as {"cluster": c, "config": {}}
 }
+
+# A chart d1lint does not know may install the CRD: unknown, said at info
+# level; once the setting declares it, the ordering is checked.
+test_unknown_chart_makes_no_crd_unknown if {
+	c := object.union(cluster, {"helmReleases": array.concat(cluster.helmReleases, [hr("monitoring", "prom", "my-prometheus", "ctrl")])})
+	r := crd_ordering.report with input as {"cluster": c, "config": {}}
+	some f in r
+	f.object.name == "orphan"
+	f.severity == "info"
+	f.message == "no known installer of the CRD for monitoring.coreos.com/ServiceMonitor (ServiceMonitor default/orphan), but charts whose CRDs d1lint does not know may install it (my-prometheus): declare the API groups of the chart that does in the crdCharts setting, so that d1lint checks the ordering"
+	count([g | some g in r; g.severity == "error"; g.object.name == "orphan"]) == 0
+}
