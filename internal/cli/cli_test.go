@@ -168,7 +168,7 @@ func TestGolden(t *testing.T) {
 			args: []string{"check", "--config", badFleet, "--cluster", "undefined-var", "--format", "github"},
 			err:  errFindings,
 			contains: []string{"::error file=cases/undefined-var/variables.yaml,line=11,title=D1-0401%3A ",
-				"::notice file=clusters/undefined-var/runtime-info.yaml,line=1,title=D1-0404%3A "},
+				"::notice file=clusters/undefined-var/runtime-info.yaml,line=10,title=D1-0404%3A Runtime-info key is never used::runtime-info key GIT_BRANCH "},
 		},
 		{
 			name:     "check-undefined-var-markdown",

@@ -67,3 +67,18 @@ empty_field(null)
 empty_field("")
 
 empty_field([])
+
+# runtime_info_details are the details of a finding about one key of the
+# cluster's runtime-info: its ConfigMap as the object and data.<key> as the
+# field, so that the finding points at the key's line (in the patch that
+# set it, when one did). Without the ConfigMap in the model, the
+# runtime-info's location.
+runtime_info_details(key, message) := object_field_details(objs[0], ["data", key], message) if {
+	objs := [o |
+		some o in input.cluster.objects
+		o.kind == "ConfigMap"
+		object.get(o, "namespace", "") == "flux-system"
+		o.name == "flux-runtime-info"
+	]
+	count(objs) > 0
+} else := {"location": object.get(input.cluster, "runtimeInfoLocation", null), "message": message}

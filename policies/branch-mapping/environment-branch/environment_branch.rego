@@ -15,12 +15,11 @@ package d1lint.rules.branch_mapping.environment_branch
 
 import data.d1lint.lib.result
 
-report contains result.fail(rego.metadata.chain(), {
-	"location": input.cluster.runtimeInfoLocation,
-	"message": sprintf("cluster %s is a %s cluster but follows branch %q; %s clusters follow %q", [
-		input.cluster.name, env, branch, env, want,
-	]),
-}) if {
+# The finding is at the GIT_BRANCH line of the cluster's runtime-info.
+report contains result.fail(rego.metadata.chain(), result.runtime_info_details("GIT_BRANCH", sprintf(
+	"cluster %s is a %s cluster but follows branch %q; %s clusters follow %q",
+	[input.cluster.name, env, branch, env, want],
+))) if {
 	env := input.cluster.runtimeInfo.ENVIRONMENT
 	branch := input.cluster.runtimeInfo.GIT_BRANCH
 	want := input.config.branches[env]

@@ -34,3 +34,21 @@ test_unmapped_environment_is_not_judged_here if {
 		"runtimeInfo": {"ENVIRONMENT": "dev", "GIT_BRANCH": "dev"},
 	}}
 }
+
+# With the runtime-info ConfigMap in the model, the finding is about it and
+# names the GIT_BRANCH key, which d1lint locates at its line.
+test_names_the_runtime_info_object_and_key if {
+	cm := {
+		"apiVersion": "v1", "kind": "ConfigMap", "namespace": "flux-system", "name": "flux-runtime-info",
+		"location": loc, "chain": ["flux-system/flux-system"],
+	}
+	r := environment_branch.report with input as {"config": config, "cluster": {
+		"name": "prod", "runtimeInfoLocation": loc, "objects": [cm],
+		"runtimeInfo": {"ENVIRONMENT": "production", "GIT_BRANCH": "main"},
+	}}
+	[[f.object, f.field, f.chain] | some f in r] == [[
+		{"apiVersion": "v1", "kind": "ConfigMap", "namespace": "flux-system", "name": "flux-runtime-info"},
+		["data", "GIT_BRANCH"],
+		["flux-system/flux-system"],
+	]]
+}

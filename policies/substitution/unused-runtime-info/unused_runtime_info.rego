@@ -16,12 +16,11 @@ package d1lint.rules.substitution.unused_runtime_info
 import data.d1lint.lib.completeness
 import data.d1lint.lib.result
 
-report contains result.fail(rego.metadata.chain(), {
-	"location": input.cluster.runtimeInfoLocation,
-	"message": sprintf("runtime-info key %s of cluster %s is not referenced by any object of the cluster; remove it, or use it as ${%s}", [
-		key, input.cluster.name, key,
-	]),
-}) if {
+# The finding is at the key's line of the cluster's runtime-info.
+report contains result.fail(rego.metadata.chain(), result.runtime_info_details(key, sprintf(
+	"runtime-info key %s of cluster %s is not referenced by any object of the cluster; remove it, or use it as ${%s}",
+	[key, input.cluster.name, key],
+))) if {
 	completeness.complete
 	substituted_from_runtime_info
 	some key, _ in input.cluster.runtimeInfo
