@@ -29,3 +29,18 @@ test_missing_substitute_from_is_left_to_its_rule if {
 		"reason": "shop/flux-shop: substituteFrom ConfigMap shop/x not found",
 	}]}}
 }
+
+# A problem of a Kustomization in the model is about that object; a missing
+# spec.path is located at the field.
+test_problem_names_its_kustomization if {
+	loc := {"repo": "github.com/acme/fleet", "path": "clusters/a/app.yaml", "line": 2}
+	ks := {"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization", "namespace": "flux-system", "name": "app", "location": loc, "chain": ["flux-system/flux-system"]}
+	r := render_problem.report with input as {"cluster": {"objects": [ks], "problems": [
+		{"kind": "missing-path", "kustomization": "flux-system/app", "location": loc, "reason": "spec.path \"./nope\" not found"},
+		{"kind": "invalid-yaml", "kustomization": "flux-system/app", "location": {"repo": "github.com/acme/fleet", "path": "apps/x.yaml"}, "reason": "apps/x.yaml: bad"},
+	]}}
+	{[f.object.name, object.get(f, "field", null), f.location.path] | some f in r} == {
+		["app", ["spec", "path"], "clusters/a/app.yaml"],
+		["app", null, "apps/x.yaml"],
+	}
+}
