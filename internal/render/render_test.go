@@ -419,3 +419,21 @@ func TestThenRunsOnEveryCluster(t *testing.T) {
 		assert.Equal(t, c.Name == "staging", internal, c.Name)
 	}
 }
+
+// TestSymlinkInBootstrapClusterFolder: a symlink in a bootstrap-era cluster
+// folder is dropped with a warning, as source-controller drops it; the
+// cluster still renders.
+func TestSymlinkInBootstrapClusterFolder(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.CopyFS(dir, os.DirFS(testutil.Fixture(t, "example"))))
+	require.NoError(t, os.Symlink("../../../README.md", filepath.Join(dir, "fleet-bootstrap", "clusters", "staging", "notes.yaml")))
+	fl := renderConfig(t, filepath.Join(dir, "fleet-bootstrap", ".d1lint.yaml"), "staging")
+	c := cluster(t, fl, "staging")
+	assert.Empty(t, hardProblems(c))
+	assert.NotEmpty(t, c.Objects)
+	var warned bool
+	for _, p := range c.Problems {
+		warned = warned || p.Warning && p.Kind == model.ProblemFileDropped && strings.HasSuffix(p.Location.Path, "clusters/staging/notes.yaml")
+	}
+	assert.True(t, warned, "the symlink is a warning: %+v", c.Problems)
+}

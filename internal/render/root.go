@@ -145,8 +145,13 @@ func (c *clusterRender) bootstrapRoot() (*node, error) {
 	}
 	raw := &unstructured.Unstructured{Object: deepCopyMap(c.spec.Sync)}
 	b := c.r.builder.build(snap, raw, "flux-system/flux-system")
-	if len(b.problems) > 0 {
-		return nil, fmt.Errorf("building the root of %s: %s", c.spec.Path, b.problems[0].Reason)
+	for _, p := range b.problems {
+		// A warning (a dropped symlink: source-controller drops symlinks
+		// from artifacts) stops nothing; the root's own build, the same one,
+		// records it.
+		if !p.Warning {
+			return nil, fmt.Errorf("building the root of %s: %s", c.spec.Path, p.Reason)
+		}
 	}
 	var ks, repo map[string]any
 	var ksLoc, repoLoc model.Location
