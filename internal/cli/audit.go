@@ -89,7 +89,7 @@ func runAudit(ctx context.Context, s Streams, f *auditFlags, stderr io.Writer) e
 	}
 	if f.failOn != "" {
 		if _, err := finding.ParseSeverity(f.failOn); err != nil {
-			return usageError{fmt.Errorf("--fail-on: %w", err)}
+			return engine.UsageError(fmt.Errorf("--fail-on: %w", err))
 		}
 	}
 	today, err := parseToday(f.today)

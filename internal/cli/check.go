@@ -125,7 +125,7 @@ func runCheck(ctx context.Context, s Streams, f *checkFlags, t target, stdout io
 	}
 	failOn, err := finding.ParseSeverity(f.failOn)
 	if err != nil {
-		return usageError{err}
+		return engine.UsageError(err)
 	}
 	r, accept, err := f.check(ctx, s, t)
 	if err != nil {
@@ -224,7 +224,7 @@ func (f *checkFlags) check(ctx context.Context, s Streams, t target) (r *report.
 	head := opts
 	if t.at != "" {
 		if head.Options, err = revs.StandIn(opts.Options, root, t.at, t.standsFor); err != nil {
-			return nil, false, usage(fmt.Errorf("--at %s: %w", t.at, err))
+			return nil, false, engine.Usage(fmt.Errorf("--at %s: %w", t.at, err))
 		}
 	}
 	res, err := e.Check(ctx, head)
@@ -234,7 +234,7 @@ func (f *checkFlags) check(ctx context.Context, s Streams, t target) (r *report.
 	if f.newSince != "" {
 		base := opts
 		if base.Options, err = revs.StandIn(opts.Options, root, f.newSince, ""); err != nil {
-			return nil, false, usage(fmt.Errorf("--new-since %s: %w", f.newSince, err))
+			return nil, false, engine.Usage(fmt.Errorf("--new-since %s: %w", f.newSince, err))
 		}
 		if err := e.Baseline(ctx, res.Report, base, f.newSince); err != nil {
 			return nil, false, err
@@ -267,7 +267,7 @@ func policyFS(dirs []string, trusted func(string) (string, error)) (map[string]f
 		if trusted != nil {
 			var err error
 			if at, err = trusted(d); err != nil {
-				return nil, usage(fmt.Errorf("--policy %s: %w", d, err))
+				return nil, engine.Usage(fmt.Errorf("--policy %s: %w", d, err))
 			}
 		}
 		if st, err := os.Stat(at); err != nil || !st.IsDir() {

@@ -90,7 +90,7 @@ func runDiff(ctx context.Context, s Streams, f *diffFlags, stdout, stderr io.Wri
 	if f.promote {
 		p, err := e.Promotion(ctx, opts)
 		if err != nil {
-			return usage(err)
+			return engine.Usage(err)
 		}
 		clusters = p.Clusters
 		repos := make([]string, 0, len(p.Repositories))
@@ -119,14 +119,14 @@ func runDiff(ctx context.Context, s Streams, f *diffFlags, stdout, stderr io.Wri
 				return fmt.Errorf("%w: --base reads a revision of the repository being checked, and no git repository holds it (see --repository)", ErrUsage)
 			}
 			if base.Options, err = revs.StandIn(opts.Options, root, f.base, ""); err != nil {
-				return usageError{fmt.Errorf("--base %s: %w", f.base, err)}
+				return engine.UsageError(fmt.Errorf("--base %s: %w", f.base, err))
 			}
 			baseText, headText = fmt.Sprintf("%s of %s", f.base, filepath.Base(root)), "the working tree"
 		} else {
 			roots := revision.WorkingTrees(opts.Options)
 			for _, root := range roots {
 				if base.Options, err = revs.StandIn(base.Options, root, "HEAD", ""); err != nil {
-					return usageError{fmt.Errorf("reading the HEAD commit of %s: %w", root, err)}
+					return engine.UsageError(fmt.Errorf("reading the HEAD commit of %s: %w", root, err))
 				}
 			}
 			names := make([]string, 0, len(roots))
@@ -141,7 +141,7 @@ func runDiff(ctx context.Context, s Streams, f *diffFlags, stdout, stderr io.Wri
 			headText = "the working trees, uncommitted changes included"
 		}
 		if clusters, err = e.Compare(ctx, base, opts); err != nil {
-			return usage(err)
+			return engine.Usage(err)
 		}
 	}
 	if f.format == "markdown" {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/d1lint/d1lint/internal/engine"
 	"github.com/d1lint/d1lint/rules"
 )
 
@@ -39,7 +40,7 @@ func newPolicyCommand(_ Streams) *cobra.Command {
 				}
 				results, err := rules.RunTests(cmd.Context(), os.DirFS(dir), true)
 				if err != nil {
-					return usageError{fmt.Errorf("%s: %w", dir, err)}
+					return engine.UsageError(fmt.Errorf("%s: %w", dir, err))
 				}
 				for _, r := range results {
 					if r.Pass {

@@ -19,7 +19,6 @@ import (
 	"github.com/d1lint/d1lint/internal/config"
 	"github.com/d1lint/d1lint/internal/engine"
 	"github.com/d1lint/d1lint/internal/model"
-	"github.com/d1lint/d1lint/internal/revision"
 	"github.com/d1lint/d1lint/internal/source"
 )
 
@@ -133,7 +132,7 @@ func (f *fleetFlags) load(getenv func(string) string, trusted func(string) (stri
 			return engine.Options{}, nil, fmt.Errorf("%w: %w: %s: %w", ErrUsage, config.ErrInvalid, cfgPath, err)
 		}
 		if cfg, err = config.Parse(data, cfgPath); err != nil {
-			return engine.Options{}, nil, usage(err)
+			return engine.Options{}, nil, engine.Usage(err)
 		}
 	}
 	// The flags override the file; --source mappings add to its own.
@@ -173,7 +172,7 @@ func (f *fleetFlags) build(ctx context.Context, getenv func(string) string) (*mo
 		return nil, err
 	}
 	fl, err := engine.New(engine.Config{File: cfg, ToolVersion: toolVersion()}).Build(ctx, opts)
-	return fl, usage(err)
+	return fl, engine.Usage(err)
 }
 
 // noArgs refuses positional arguments as a usage error.
@@ -183,21 +182,6 @@ func noArgs(cmd *cobra.Command, args []string) error {
 	}
 	return nil
 }
-
-// usage marks the errors that say the input is wrong as usage errors.
-func usage(err error) error {
-	if err != nil && !errors.Is(err, ErrUsage) && (errors.Is(err, revision.ErrUsage) || errors.Is(err, config.ErrInvalid)) {
-		return usageError{err}
-	}
-	return err
-}
-
-// usageError reads as its cause and matches ErrUsage.
-type usageError struct{ err error }
-
-func (e usageError) Error() string        { return e.err.Error() }
-func (e usageError) Unwrap() error        { return e.err }
-func (e usageError) Is(target error) bool { return target == ErrUsage }
 
 // reportProblems writes every problem of the fleet to w and returns
 // ErrIncomplete when any of them stopped part of a render.

@@ -41,6 +41,14 @@ func (e usageError) Error() string        { return e.err.Error() }
 func (e usageError) Unwrap() error        { return e.err }
 func (e usageError) Is(target error) bool { return target == ErrUsage }
 
+// UsageError marks err as a usage error, whatever it is.
+func UsageError(err error) error { return usageError{err} }
+
+// Usage marks err as a usage error when it says the input is wrong: the
+// errors of render, schema, rules (a team's policy), config and revision
+// that do. Other errors (nil too) are returned as they are.
+func Usage(err error) error { return usage(err) }
+
 // usage marks the errors of the stages that say the input is wrong.
 func usage(err error) error {
 	if err == nil || errors.Is(err, ErrUsage) {
