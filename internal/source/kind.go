@@ -3,7 +3,8 @@
 package source
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -55,12 +56,7 @@ func (k *Kinds) Lookup(name string) (Kind, bool) {
 
 // Names returns the names of the kinds, sorted.
 func (k *Kinds) Names() []string {
-	names := make([]string, 0, len(k.byName))
-	for n := range k.byName {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return slices.Sorted(maps.Keys(k.byName))
 }
 
 // GitRepository is the name of the [GitKind].
