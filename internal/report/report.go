@@ -56,8 +56,7 @@ const InformationURI = "https://github.com/d1lint/d1lint"
 // Cluster says what was checked of one cluster: its summary (Kustomizations
 // counts them all, Skipped those not rendered). In the JSON report it has
 // name, era, environment, objects, kustomizations, skipped, unresolved and
-// complete
-// (see MarshalJSON).
+// complete (see MarshalJSON).
 type Cluster struct {
 	model.ClusterSummary
 
