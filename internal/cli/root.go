@@ -190,9 +190,12 @@ func reportProblems(w io.Writer, fl *model.Fleet) error {
 	for _, c := range fl.Clusters {
 		for _, p := range c.Problems {
 			sev := "error"
-			if p.Warning {
+			if p.Warning || p.Kind == model.ProblemNotRendered {
+				// A limitation of d1lint is no mistake of the user's, but
+				// the render it leaves incomplete still counts.
 				sev = "warning"
-			} else {
+			}
+			if !p.Warning {
 				n++
 			}
 			fmt.Fprintf(w, "%s: cluster %s: %s\n", sev, c.Name, describeProblem(p))

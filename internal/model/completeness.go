@@ -31,12 +31,13 @@ type Gap struct {
 // problems.
 func (c *Cluster) Assess() {
 	out := Completeness{Complete: true}
-	// A Kustomization whose substituteFrom object does not exist is one
-	// Flux never applies either: its content is known to be absent, not
-	// unknown (D1-0403 reports it).
+	// A Kustomization whose substituteFrom object does not exist, or whose
+	// sourceRef kustomize-controller refuses, is one Flux never applies
+	// either: its content is known to be absent, not unknown (D1-0403 and
+	// D1-0106 report them).
 	neverApplied := map[string]bool{}
 	for _, p := range c.Problems {
-		if p.Kind == ProblemMissingSubstitute {
+		if p.Kind == ProblemMissingSubstitute || p.Kind == ProblemRefused {
 			neverApplied[p.Kustomization] = true
 		}
 	}
@@ -53,7 +54,7 @@ func (c *Cluster) Assess() {
 		out.Gaps = append(out.Gaps, Gap{Kustomization: k.Key, Reason: reason, Location: k.Location})
 	}
 	for _, p := range c.Problems {
-		if p.Warning || unrendered[p.Kustomization] || p.Kind == ProblemMissingSubstitute {
+		if p.Warning || unrendered[p.Kustomization] || neverApplied[p.Kustomization] {
 			continue
 		}
 		out.Gaps = append(out.Gaps, Gap{Kustomization: p.Kustomization, Reason: p.Reason, Location: p.Location})

@@ -368,6 +368,14 @@ const (
 	ProblemInvalidObject     = "invalid-object"
 	ProblemCluster           = "cluster-error"
 	ProblemLimit             = "limit"
+	// ProblemRefused: kustomize-controller refuses the Kustomization's
+	// sourceRef (a cross-namespace reference under lockdown), so the
+	// Kustomization applies nothing; its content is known to be absent.
+	ProblemRefused = "refused-reference"
+	// ProblemNotRendered: part of the cluster is beyond what d1lint renders
+	// (a source kind it does not read yet). A limitation of d1lint, not a
+	// mistake of the user; its content is unknown.
+	ProblemNotRendered = "not-rendered"
 )
 
 // Problem is a structured record of something that stopped part of a render.
@@ -380,6 +388,10 @@ type Problem struct {
 	Location *Location `json:"location,omitempty"`
 	// Reason says what went wrong, naming the file.
 	Reason string `json:"reason"`
+	// Field is the field of the Kustomization the problem is about, when
+	// it is one (["spec", "components", "1"]); the finding is then located
+	// at that field in the Kustomization's file.
+	Field []string `json:"field,omitempty"`
 	// Warning is true for problems that do not stop the render (a dropped symlink).
 	Warning bool `json:"warning,omitempty"`
 }

@@ -23,6 +23,7 @@ import (
 	fluxfs "github.com/fluxcd/pkg/kustomize/filesys"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/kustomize/api/resource"
+	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/d1lint/d1lint/internal/model"
 	"github.com/d1lint/d1lint/internal/source"
@@ -40,23 +41,23 @@ type built struct {
 	resources []*resource.Resource
 	locations []model.Location
 	problems  []*model.Problem
+	// maps are the resources as maps, shared read-only by every cluster.
+	maps []map[string]any
 
 	// Computed once on first use, shared read-only by every cluster.
 	once   sync.Once
-	maps   []map[string]any
 	uses   [][]varUse
 	dollar []bool
 	perr   []error
 }
 
-// prepare converts the resources to maps and finds their variable
-// references, once for every cluster that uses the build.
+// prepare finds the resources' variable references, once for every cluster
+// that uses the build.
 func (b *built) prepare() {
 	b.once.Do(func() {
 		n := len(b.resources)
-		b.maps, b.uses, b.dollar, b.perr = make([]map[string]any, n), make([][]varUse, n), make([]bool, n), make([]error, n)
-		for i, r := range b.resources {
-			b.maps[i] = asMap(r)
+		b.uses, b.dollar, b.perr = make([][]varUse, n), make([]bool, n), make([]error, n)
+		for i := range b.resources {
 			b.uses[i], b.dollar[i], b.perr[i] = findVars(b.maps[i])
 		}
 	})
@@ -154,20 +155,35 @@ func (b *builder) run(snap *source.Snapshot, ks *unstructured.Unstructured, ksKe
 
 	specPath, _, _ := unstructured.NestedString(ks.Object, "spec", "path")
 	// kustomize-controller joins spec.path to the artifact root with
-	// securejoin: an absolute path is root-relative and ".." cannot leave
-	// the root. A path that tries to is reported rather than silently clamped.
+	// securejoin: an absolute path is root-relative and ".." stops at the
+	// root. Flux builds the clamped path; the clamp is worth a warning.
 	clean := path.Clean("/" + filepath.ToSlash(specPath))
-	if lexical := path.Clean(filepath.ToSlash(specPath)); lexical == ".." || strings.HasPrefix(lexical, "../") {
-		return fail(model.ProblemPathEscape, "", fmt.Sprintf("spec.path %q escapes the root of %s", specPath, snap.URL))
-	}
 	rel := strings.TrimPrefix(clean, "/")
 	if rel == "" {
 		rel = "."
 	}
+	clamped := ""
+	if lexical := path.Clean(filepath.ToSlash(specPath)); lexical == ".." || strings.HasPrefix(lexical, "../") {
+		clamped = fmt.Sprintf("spec.path %q leaves the root of %s; kustomize-controller stops it at the root and builds %q", specPath, snap.URL, rel)
+	}
 	dir := filepath.Join(snap.Dir, filepath.FromSlash(rel))
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		// The Kustomization's own file is where the wrong path is written.
-		return fail(model.ProblemMissingPath, "", fmt.Sprintf("spec.path %q not found in %s (%s)", specPath, snap.URL, describe(snap)))
+		reason := fmt.Sprintf("spec.path %q not found in %s (%s)", specPath, snap.URL, describe(snap))
+		kind := model.ProblemMissingPath
+		if clamped != "" {
+			reason, kind = clamped+", which does not exist", model.ProblemPathEscape
+		}
+		fail(kind, "", reason)
+		out.problems[0].Field = []string{"spec", "path"}
+		return out
+	}
+	if clamped != "" {
+		out.problems = append(out.problems, &model.Problem{Kind: model.ProblemPathEscape, Kustomization: ksKey,
+			Reason: clamped, Warning: true, Field: []string{"spec", "path"}})
+	}
+	if b := badComponents(snap.Dir, dir, ks); len(b) > 0 {
+		return &built{problems: append(out.problems, b...)}
 	}
 
 	// Files the snapshot dropped (symlinks: a warning, as Flux drops them
@@ -179,9 +195,9 @@ func (b *builder) run(snap *source.Snapshot, ks *unstructured.Unstructured, ksKe
 			refused[fp.Path] = fp.Reason
 		}
 	}
-	hazards, customSchema := precheck(snap.Dir, dir, refused)
+	pre := precheck(snap.Dir, dir, refused)
 	named := map[string]bool{}
-	for _, h := range hazards {
+	for _, h := range pre.hazards {
 		named[h.file] = true
 	}
 	for _, fp := range snap.Problems {
@@ -195,8 +211,9 @@ func (b *builder) run(snap *source.Snapshot, ks *unstructured.Unstructured, ksKe
 				Location: b.loc(snap, fp.Path), Reason: fmt.Sprintf("%s: %s", fp.Path, fp.Reason), Warning: true})
 		}
 	}
-	for _, h := range hazards {
+	for _, h := range pre.hazards {
 		fail(h.kind, h.file, h.reason)
+		out.problems[len(out.problems)-1].Location.Line = h.line
 	}
 	for _, p := range out.problems {
 		if !p.Warning {
@@ -220,7 +237,12 @@ func (b *builder) run(snap *source.Snapshot, ks *unstructured.Unstructured, ksKe
 	gen := kustomize.NewGenerator(snap.Dir, *gks)
 	manifest, kfile, _, err := gen.GenerateManifest(dir)
 	if err != nil {
-		return fail(model.ProblemBuild, rel, fmt.Sprintf("generating kustomization for %s: %v", rel, err))
+		// The generator decodes every manifest of a folder without a
+		// kustomization file; a bad one is named where it is.
+		if file, bad := blame(snap.Dir, pre.manifests); bad != nil {
+			return b.yamlProblem(out, snap, ksKey, rel, file, bad)
+		}
+		return fail(model.ProblemBuild, rel, fmt.Sprintf("generating kustomization for %s: %s", rel, strings.ReplaceAll(err.Error(), snap.Dir+"/", "")))
 	}
 	disk, err := fluxfs.MakeFsOnDiskSecure(snap.Dir)
 	if err != nil {
@@ -239,7 +261,7 @@ func (b *builder) run(snap *source.Snapshot, ks *unstructured.Unstructured, ksKe
 	b.count.Add(1)
 	start := time.Now()
 	go func() {
-		m, err := kustomizeBuild(fs, dir, customSchema)
+		m, err := kustomizeBuild(fs, dir, pre.openapi)
 		if err != nil {
 			done <- result{err: err}
 			return
@@ -263,9 +285,18 @@ func (b *builder) run(snap *source.Snapshot, ks *unstructured.Unstructured, ksKe
 		return fail(model.ProblemLimit, rel, msg)
 	}
 	if r.err != nil {
+		kind := classify(r.err)
+		if kind == model.ProblemInvalidYAML {
+			// kustomize names a base's file relative to the base and its line
+			// within the YAML document: decode the manifests again to name
+			// the real file and line.
+			if file, bad := blame(snap.Dir, pre.manifests); bad != nil {
+				return b.yamlProblem(out, snap, ksKey, rel, file, bad)
+			}
+		}
 		msg := strings.ReplaceAll(r.err.Error(), snap.Dir+"/", "")
 		file, line := errorFile(msg, rel)
-		out.problems = append(out.problems, &model.Problem{Kind: classify(r.err), Kustomization: ksKey,
+		out.problems = append(out.problems, &model.Problem{Kind: kind, Kustomization: ksKey,
 			Location: &model.Location{Repo: snap.URL, Branch: snap.Branch, Commit: snap.Commit, Path: file, Line: line},
 			Reason:   fmt.Sprintf("kustomize build of %s failed: %s", rel, msg)})
 		return out
@@ -293,9 +324,99 @@ func (b *builder) run(snap *source.Snapshot, ks *unstructured.Unstructured, ksKe
 				_ = res.SetAnnotations(anns)
 			}
 		}
+		m, err := res.Map()
+		if err != nil {
+			m = b.undecodable(out, res, l, err)
+		}
 		out.resources = append(out.resources, res)
 		out.locations = append(out.locations, l)
+		out.maps = append(out.maps, m)
 	}
+	return out
+}
+
+// undecodable records a built object kustomize holds but cannot turn into
+// a map. kustomize-controller encodes the whole build (resmap AsYaml) before
+// it applies anything, which fails the same way, so the Kustomization fails.
+// The usual cause is a key given twice in one mapping: that is named at the
+// repeated key.
+func (b *builder) undecodable(out *built, res *resource.Resource, l model.Location, err error) map[string]any {
+	name := res.OrgId().Kind + " " + res.GetName()
+	if key, first, second := duplicateKey(res.YNode()); key != "" {
+		if second > 0 {
+			l.Line = second
+		}
+		out.problems = append(out.problems, &model.Problem{Kind: model.ProblemInvalidYAML, Location: &l,
+			Reason: fmt.Sprintf("%s: %s sets key %q twice (lines %d and %d); kustomize-controller cannot encode the build", l.Path, name, key, first, second)})
+		return map[string]any{}
+	}
+	out.problems = append(out.problems, &model.Problem{Kind: model.ProblemInvalidObject, Location: &l,
+		Reason: fmt.Sprintf("%s: %s cannot be decoded: %v", l.Path, name, err)})
+	return map[string]any{}
+}
+
+// duplicateKey finds the first key that a mapping in n sets twice, with the
+// lines of both.
+func duplicateKey(n *kyaml.Node) (string, int, int) {
+	if n == nil {
+		return "", 0, 0
+	}
+	if n.Kind == kyaml.MappingNode {
+		seen := map[string]int{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if first, ok := seen[k.Value]; ok {
+				return k.Value, first, k.Line
+			}
+			seen[k.Value] = k.Line
+		}
+	}
+	for _, c := range n.Content {
+		if k, a, b := duplicateKey(c); k != "" {
+			return k, a, b
+		}
+	}
+	return "", 0, 0
+}
+
+// badComponents checks the Kustomization's spec.components the way Flux's
+// generator and kustomize will read them, so that a bad entry is named at
+// that entry of the Kustomization rather than as a failed build of its
+// folder: a component must be a local, relative path (the generator refuses
+// others), inside the source, and present unless ignoreMissingComponents.
+func badComponents(root, dir string, ks *unstructured.Unstructured) []*model.Problem {
+	comps, _, _ := unstructured.NestedStringSlice(ks.Object, "spec", "components")
+	ignoreMissing, _, _ := unstructured.NestedBool(ks.Object, "spec", "ignoreMissingComponents")
+	var out []*model.Problem
+	for i, c := range comps {
+		add := func(kind, reason string) {
+			out = append(out, &model.Problem{Kind: kind, Reason: reason, Field: []string{"spec", "components", strconv.Itoa(i)}})
+		}
+		full := filepath.Join(dir, filepath.FromSlash(c))
+		switch r, err := filepath.Rel(root, full); {
+		case !isLocalRelative(c) || isURL(c):
+			add(model.ProblemRemoteBase, fmt.Sprintf("spec.components[%d] %q must be a local, relative path (Flux refuses remote components)", i, c))
+		case err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)):
+			add(model.ProblemPathEscape, fmt.Sprintf("spec.components[%d] %q leaves the source root", i, c))
+		default:
+			if _, err := os.Stat(full); err != nil && !ignoreMissing {
+				add(model.ProblemMissingPath, fmt.Sprintf("spec.components[%d] %q does not exist: no %s in the source (set ignoreMissingComponents to allow it)", i, c, filepath.ToSlash(r)))
+			}
+		}
+	}
+	return out
+}
+
+// yamlProblem records a manifest that is not valid YAML, at its own file and line.
+func (b *builder) yamlProblem(out *built, snap *source.Snapshot, ksKey, rel, file string, bad *badYAML) *built {
+	l := b.loc(snap, file)
+	l.Line = bad.line
+	at := file
+	if bad.line > 0 {
+		at += ":" + strconv.Itoa(bad.line)
+	}
+	out.problems = append(out.problems, &model.Problem{Kind: model.ProblemInvalidYAML, Kustomization: ksKey, Location: l,
+		Reason: fmt.Sprintf("kustomize build of %s failed: invalid YAML in %s: %s", rel, at, bad.msg)})
 	return out
 }
 

@@ -71,6 +71,9 @@ type sourceResult struct {
 	snap *source.Snapshot
 	err  error
 	m    *model.Source
+	// notRendered: err is a limitation of d1lint (a source kind it does not
+	// read), not a mistake in the fleet.
+	notRendered bool
 }
 
 func storeKey(kind, ns, name string) string { return kind + "\x00" + ns + "\x00" + name }
@@ -270,8 +273,8 @@ func (c *clusterRender) resolveSource(n *node) (*sourceResult, string) {
 		// ExternalArtifact (made by source-watcher's ArtifactGenerator) and
 		// other kinds hold content d1lint cannot reproduce offline.
 		ms := &model.Source{Key: key, Kind: kind, Namespace: ref.Namespace, Name: ref.Name,
-			Reason: fmt.Sprintf("sources of kind %s are not rendered (d1lint renders %s sources)", kind, strings.Join(c.kinds.Names(), ", "))}
-		res := &sourceResult{m: ms, err: errors.New(ms.Reason)}
+			Reason: fmt.Sprintf("d1lint does not render sources of kind %s yet (it renders %s sources); not verified", kind, strings.Join(c.kinds.Names(), ", "))}
+		res := &sourceResult{m: ms, err: errors.New(ms.Reason), notRendered: true}
 		c.snaps[key] = res
 		c.out.Sources = append(c.out.Sources, ms)
 		return res, ""
@@ -287,8 +290,10 @@ func (c *clusterRender) resolveSource(n *node) (*sourceResult, string) {
 		res.snap, res.err = impl.Resolve(spec)
 	} else {
 		// source-controller downloads these artifacts (OCI registries,
-		// buckets); d1lint never touches the network.
-		res.err = fmt.Errorf("%s (%s) is not a git source; d1lint renders git sources only and never fetches artifacts", key, spec.URL)
+		// buckets); d1lint never touches the network and cannot read them
+		// yet: a limitation, not the user's mistake.
+		res.err = fmt.Errorf("%s (%s): d1lint does not render %s sources yet (it never fetches artifacts); not verified", key, spec.URL, kind)
+		res.notRendered = true
 	}
 	if res.err != nil {
 		ms.Reason = res.err.Error()
@@ -352,6 +357,22 @@ func (c *clusterRender) missingSubstituteFrom(n *node) string {
 
 // process renders one Kustomization. It returns false when it must wait.
 func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
+	if ref := n.m.SourceRef; c.out.Flux.NoCrossNamespaceRefs && ref.Namespace != n.m.Namespace {
+		// kustomize-controller started with --no-cross-namespace-refs (Flux
+		// Operator's multitenant lockdown) denies access to a source in
+		// another namespace before it fetches anything: the Kustomization
+		// never becomes ready and applies nothing, so nothing it would have
+		// applied is judged.
+		kind := ref.Kind
+		if kind == "" {
+			kind = source.GitRepository
+		}
+		n.m.Source = kind + "/" + ref.Namespace + "/" + ref.Name
+		n.m.Status, n.m.Reason = model.StatusSkipped, fmt.Sprintf("sourceRef %s %s/%s refused: cross-namespace references are disabled (--no-cross-namespace-refs), so Flux applies nothing of %s", kind, ref.Namespace, ref.Name, n.m.Key)
+		c.problem(&model.Problem{Kind: model.ProblemRefused, Kustomization: n.m.Key, Location: n.m.Location,
+			Field: []string{"spec", "sourceRef", "namespace"}, Reason: n.m.Key + ": " + n.m.Reason})
+		return nil, true
+	}
 	src, waiting := c.resolveSource(n)
 	if src == nil {
 		n.waiting, n.waitingFor = waiting, waitSource
@@ -359,13 +380,20 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 	}
 	if src.err != nil {
 		n.m.Status, n.m.Reason = model.StatusSkipped, "source not resolved: "+src.err.Error()
+		if src.notRendered {
+			n.m.Reason = "not rendered: " + src.err.Error()
+		}
 		// Point at the source (where a wrong branch is written), else at the
 		// Kustomization whose sourceRef names it.
 		loc := src.m.Location
 		if loc == nil {
 			loc = n.m.Location
 		}
-		c.problem(&model.Problem{Kind: model.ProblemUnresolvedSource, Kustomization: n.m.Key, Location: loc, Reason: n.m.Key + ": " + n.m.Reason})
+		kind := model.ProblemUnresolvedSource
+		if src.notRendered {
+			kind = model.ProblemNotRendered
+		}
+		c.problem(&model.Problem{Kind: kind, Kustomization: n.m.Key, Location: loc, Reason: n.m.Key + ": " + n.m.Reason})
 		return nil, true
 	}
 	if w := c.missingSubstituteFrom(n); w != "" {

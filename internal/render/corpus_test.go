@@ -150,7 +150,7 @@ func TestGenericCorpus(t *testing.T) {
 			if s.Kind == "ExternalArtifact" {
 				external++
 				assert.False(t, s.Resolved)
-				assert.Contains(t, s.Reason, "not rendered")
+				assert.Contains(t, s.Reason, "does not render")
 			}
 		}
 		assert.Positive(t, external, "ExternalArtifact sources are reported")

@@ -19,7 +19,19 @@ import (
 type hazard struct {
 	kind   string // a model.Problem* kind
 	file   string // the kustomization file, relative to the source root
+	line   int    // the line concerned, 0 when unknown
 	reason string
+}
+
+// prechecked is what precheck learnt about a build before kustomize runs.
+type prechecked struct {
+	hazards []hazard
+	// openapi is set when a kustomization sets a custom OpenAPI schema.
+	openapi bool
+	// manifests are the files kustomize reads as YAML documents (resources,
+	// patches, the manifests of folders without a kustomization file), in
+	// walk order; blame decodes them when kustomize fails.
+	manifests []string
 }
 
 // precheck walks the kustomization files reachable from dir and reports
@@ -31,11 +43,12 @@ type hazard struct {
 // network: every entry must be a local, relative, existing path inside
 // root, and a remote one is reported as such.
 //
-// It also reports whether a kustomization sets a custom OpenAPI schema.
+// It also reports whether a kustomization sets a custom OpenAPI schema, and
+// lists the manifests the build reads.
 //
 // refused maps files the snapshot refused (slash paths relative to root) to
 // why; an entry naming one is reported as refused rather than missing.
-func precheck(root, dir string, refused map[string]string) ([]hazard, bool) {
+func precheck(root, dir string, refused map[string]string) prechecked {
 	p := &prechecker{root: root, refused: refused, visiting: map[string]bool{}, done: map[string]bool{}}
 	p.dir(dir, nil)
 	sort.SliceStable(p.out, func(i, j int) bool {
@@ -44,16 +57,17 @@ func precheck(root, dir string, refused map[string]string) ([]hazard, bool) {
 		}
 		return p.out[i].reason < p.out[j].reason
 	})
-	return p.out, p.openapi
+	return prechecked{hazards: p.out, openapi: p.openapi, manifests: p.manifests}
 }
 
 type prechecker struct {
-	refused  map[string]string
-	openapi  bool
-	root     string
-	visiting map[string]bool
-	done     map[string]bool
-	out      []hazard
+	refused   map[string]string
+	openapi   bool
+	root      string
+	visiting  map[string]bool
+	done      map[string]bool
+	out       []hazard
+	manifests []string
 }
 
 func (p *prechecker) rel(path string) string {
@@ -94,7 +108,13 @@ func (p *prechecker) dir(dir string, stack []string) {
 		// Flux generates a kustomization.yaml listing the manifests and the
 		// subfolders that hold a kustomization file (not descending into them).
 		_ = filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-			if err != nil || path == dir || !d.IsDir() {
+			if err != nil || path == dir {
+				return nil
+			}
+			if !d.IsDir() {
+				if d.Type().IsRegular() && isManifest(path) {
+					p.manifests = append(p.manifests, path)
+				}
 				return nil
 			}
 			if kustomizationFile(path) != "" {
@@ -110,6 +130,11 @@ func (p *prechecker) dir(dir string, stack []string) {
 		p.add(model.ProblemBuild, p.rel(kfile), err.Error())
 		return
 	}
+	if bad := checkYAML(data); bad != nil {
+		p.out = append(p.out, hazard{kind: model.ProblemInvalidYAML, file: p.rel(kfile), line: bad.line,
+			reason: fmt.Sprintf("invalid YAML in %s: %s", p.rel(kfile), bad.msg)})
+		return
+	}
 	var k map[string]any
 	if err := yaml.Unmarshal(data, &k); err != nil {
 		p.add(model.ProblemInvalidYAML, p.rel(kfile), fmt.Sprintf("invalid YAML in %s: %v", p.rel(kfile), err))
@@ -120,6 +145,8 @@ func (p *prechecker) dir(dir string, stack []string) {
 			if full, ok := p.entry(kfile, f, e); ok {
 				if st, err := os.Stat(full); err == nil && st.IsDir() {
 					p.dir(full, stack)
+				} else if err == nil && st.Mode().IsRegular() {
+					p.manifests = append(p.manifests, full)
 				}
 			}
 		}
@@ -134,13 +161,17 @@ func (p *prechecker) dir(dir string, stack []string) {
 	}
 	for _, e := range strings_(k["patchesStrategicMerge"]) {
 		if !looksInline(e) {
-			p.entry(kfile, "patchesStrategicMerge", e)
+			if full, ok := p.entry(kfile, "patchesStrategicMerge", e); ok {
+				p.manifests = append(p.manifests, full)
+			}
 		}
 	}
 	for _, f := range []string{"patches", "patchesJson6902", "replacements"} {
 		for _, m := range objectList(k[f]) {
 			if s, ok := m["path"].(string); ok && s != "" {
-				p.entry(kfile, f+".path", s)
+				if full, ok := p.entry(kfile, f+".path", s); ok {
+					p.manifests = append(p.manifests, full)
+				}
 			}
 		}
 	}
@@ -202,6 +233,13 @@ func (p *prechecker) entry(kfile, field, e string) (string, bool) {
 
 func (p *prechecker) add(kind, file, reason string) {
 	p.out = append(p.out, hazard{kind: kind, file: file, reason: reason})
+}
+
+// isManifest reports the files Flux's generated kustomization lists
+// (fluxcd/pkg/kustomize scanManifests: the extension, case-sensitive).
+func isManifest(path string) bool {
+	ext := filepath.Ext(path)
+	return ext == ".yaml" || ext == ".yml"
 }
 
 // isURL reports entries kustomize would fetch or clone.

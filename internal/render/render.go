@@ -217,6 +217,11 @@ func (r *renderer) renderCluster(ctx context.Context, spec *fleet.Cluster) (out 
 		}
 		c.finish()
 	}()
+	if spec.Era == fleet.EraOperator {
+		// The lockdown settings govern the walk (a refused cross-namespace
+		// sourceRef), so they are read first.
+		c.operatorFlux()
+	}
 	if spec.Problem != "" {
 		c.problem(&model.Problem{Kind: model.ProblemCluster, Location: &model.Location{Path: spec.Path}, Reason: spec.Problem})
 		return out
@@ -280,9 +285,6 @@ func (c *clusterRender) finish() {
 		case o.Kind == "HelmRelease" && strings.HasPrefix(o.APIVersion, "helm.toolkit.fluxcd.io/"):
 			out.HelmReleases = append(out.HelmReleases, helmRelease(o))
 		}
-	}
-	if c.spec.Era == fleet.EraOperator {
-		c.operatorFlux()
 	}
 }
 

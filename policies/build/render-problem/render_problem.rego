@@ -13,41 +13,23 @@
 #   remediation: Fix the file named in the message; Flux would fail to reconcile it as well.
 package d1lint.rules.build.render_problem
 
+import data.d1lint.lib.problem
 import data.d1lint.lib.result
+import data.d1lint.lib.tenancy
 
-report contains result.fail(rego.metadata.chain(), details(p)) if {
+report contains result.fail(rego.metadata.chain(), problem.details(p)) if {
 	some p in input.cluster.problems
 	not p.warning
-	not reported_elsewhere[p.kind]
+	not reported_elsewhere(p)
 }
 
-# details: a problem of a Flux Kustomization is about that Kustomization
-# (the object, so that waivers and annotations know it), at the file that
-# caused it; a spec.path that does not exist or leaves the source is
-# located at spec.path.
-details(p) := result.with_field(
-	object.union(result.object_details(ks[0], p.reason), {"location": object.get(p, "location", null)}),
-	path_field(p, ks[0]),
-) if {
-	key := object.get(p, "kustomization", "")
-	key != ""
-	ks := [o |
-		some o in input.cluster.objects
-		o.kind == "Kustomization"
-		startswith(o.apiVersion, "kustomize.toolkit.fluxcd.io/")
-		sprintf("%s/%s", [object.get(o, "namespace", ""), o.name]) == key
-	]
-	count(ks) > 0
-} else := {
-	"location": object.get(p, "location", null),
-	"message": p.reason,
+# reported_elsewhere are the problems a rule of their own reports: a
+# missing substituteFrom object (D1-0403), a limitation of d1lint (D1-0004),
+# and a tenant's sourceRef refused under lockdown (D1-0106, which names the
+# reference).
+reported_elsewhere(p) if p.kind in {"missing-substitute-from", "not-rendered"}
+
+reported_elsewhere(p) if {
+	p.kind == "refused-reference"
+	not tenancy.privileged(split(p.kustomization, "/")[0])
 }
-
-path_field(p, k) := ["spec", "path"] if {
-	p.kind in {"missing-path", "path-escape"}
-	p.location.path == k.location.path
-} else := null
-
-# reported_elsewhere are the problem kinds a rule of their own reports:
-# a missing substituteFrom object is D1-0403's.
-reported_elsewhere contains "missing-substitute-from"

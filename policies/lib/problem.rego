@@ -1,0 +1,36 @@
+# METADATA
+# description: |
+#   Findings about render problems (input.cluster.problems). A problem of a
+#   Flux Kustomization is about that Kustomization: the finding carries the
+#   object, so that waivers and annotations know it, at the file that caused
+#   the problem. A problem about one of the Kustomization's own fields
+#   (spec.path, an entry of spec.components) names that field when the
+#   problem is located in the Kustomization's file, so that it lands on the
+#   field's line.
+package d1lint.lib.problem
+
+import data.d1lint.lib.result
+
+# details are the details of a finding about problem p.
+details(p) := result.with_field(
+	object.union(result.object_details(ks[0], p.reason), {"location": object.get(p, "location", null)}),
+	own_field(p, ks[0]),
+) if {
+	key := object.get(p, "kustomization", "")
+	key != ""
+	ks := [o |
+		some o in input.cluster.objects
+		o.kind == "Kustomization"
+		startswith(o.apiVersion, "kustomize.toolkit.fluxcd.io/")
+		sprintf("%s/%s", [object.get(o, "namespace", ""), o.name]) == key
+	]
+	count(ks) > 0
+} else := {
+	"location": object.get(p, "location", null),
+	"message": p.reason,
+}
+
+own_field(p, k) := p.field if {
+	count(object.get(p, "field", [])) > 0
+	p.location.path == k.location.path
+} else := null
