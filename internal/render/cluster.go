@@ -477,6 +477,15 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 		unstructs = append(unstructs, u)
 		objects = append(objects, &model.Object{ObjectID: id, Location: loc, AppliedBy: n.m.Key, Chain: n.m.Chain, Object: obj})
 	}
+	if o := unnamespaced(objects); o != nil {
+		// kustomize-controller does not default namespaces: the server-side
+		// dry-run of a namespaced object without one fails ("namespace not
+		// specified"), and with it the whole Kustomization.
+		l := o.Location
+		n.m.Status, n.m.Reason = model.StatusFailed, fmt.Sprintf("%s %s has no metadata.namespace and %s sets no targetNamespace: kustomize-controller's dry-run fails (namespace not specified), so Flux applies nothing of %s", o.Kind, o.Name, n.m.Key, n.m.Key)
+		c.problem(&model.Problem{Kind: model.ProblemInvalidObject, Kustomization: n.m.Key, Location: &l, Reason: n.m.Reason})
+		return nil, true
+	}
 	// kustomize-controller stamps spec.commonMetadata on every object after
 	// substitution, with fluxcd/pkg/ssa.
 	if cm, ok := n.m.Spec["commonMetadata"].(map[string]any); ok {
@@ -515,6 +524,19 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 	}
 	sort.Strings(n.m.Children)
 	return children, true
+}
+
+// unnamespaced returns the first namespaced object without a namespace.
+func unnamespaced(objects []*model.Object) *model.Object {
+	for _, o := range objects {
+		if o.Namespace != "" {
+			continue
+		}
+		if scoped, known := namespaced(o.APIVersion, o.Kind); known && scoped {
+			return o
+		}
+	}
+	return nil
 }
 
 func (c *clusterRender) fail(n *node, kind, reason string) []*node {

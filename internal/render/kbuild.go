@@ -4,6 +4,7 @@ package render
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 
 	"sigs.k8s.io/kustomize/api/krusty"
@@ -12,6 +13,8 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/kustomize/kyaml/openapi"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/d1lint/d1lint/internal/model"
 )
 
 // kustomizeMu guards kustomize's one piece of global state, the OpenAPI
@@ -75,4 +78,17 @@ func warmSchema() {
 			_ = openapi.IsCertainlyClusterScoped(yaml.TypeMeta{APIVersion: "v1", Kind: "Namespace"})
 		}()
 	})
+}
+
+// namespaced reports whether objects of the kind live in a namespace, when
+// that is known: from kustomize's built-in OpenAPI schema for Kubernetes'
+// kinds, and for Flux and Flux Operator kinds (all namespaced).
+func namespaced(apiVersion, kind string) (scoped, known bool) {
+	group, _ := model.SplitAPIVersion(apiVersion)
+	if strings.HasSuffix(group, ".toolkit.fluxcd.io") || group == "fluxcd.controlplane.io" {
+		return true, true
+	}
+	kustomizeMu.RLock()
+	defer kustomizeMu.RUnlock()
+	return openapi.IsNamespaceScoped(yaml.TypeMeta{APIVersion: apiVersion, Kind: kind})
 }

@@ -67,3 +67,33 @@ spec:
 		assert.True(t, c.Completeness.Complete, "what Flux never applies is known, not unknown")
 	}
 }
+
+// TestNamespacedObjectWithoutNamespace: kustomize-controller does not
+// default namespaces; the dry-run of a namespaced object without one fails
+// the Kustomization, unless targetNamespace gives it one.
+func TestNamespacedObjectWithoutNamespace(t *testing.T) {
+	for _, target := range []string{"", "apps"} {
+		sync := strings.Replace(appsSync, "./components/backend/staging", "./apps", 1)
+		if target != "" {
+			sync += "  targetNamespace: " + target + "\n"
+		}
+		dir := writeFleet(t, map[string]string{
+			"clusters/one/backend.yaml": sync,
+			"apps/release.yaml":         "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\nspec:\n  interval: 10m\n  chart:\n    spec:\n      chart: podinfo\n      sourceRef:\n        kind: HelmRepository\n        name: podinfo\n",
+			"apps/role.yaml":            "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\n",
+		})
+		c := cluster(t, renderOpts(t, Options{FleetPath: dir, Getenv: func(string) string { return "" }}), "one")
+		ks := kustomization(c, "flux-system/backend")
+		if target != "" {
+			assert.Equal(t, model.StatusRendered, ks.Status)
+			assert.NotNil(t, object(c, "HelmRelease", "apps", "podinfo"))
+			continue
+		}
+		assert.Equal(t, model.StatusFailed, ks.Status)
+		probs := hardProblems(c)
+		require.Len(t, probs, 1)
+		assert.Equal(t, "apps/release.yaml", probs[0].Location.Path)
+		assert.Contains(t, probs[0].Reason, "HelmRelease podinfo has no metadata.namespace")
+		assert.Nil(t, object(c, "ClusterRole", "", "reader"), "Flux applies nothing of the Kustomization")
+	}
+}
