@@ -4,8 +4,11 @@ package rules_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -128,6 +131,39 @@ func TestD1CorpusUnmappedOnlyRootCauses(t *testing.T) {
 				assert.False(t, c.Completeness.Complete, c.Name)
 				assert.Equal(t, 1, notVerified[c.Name], "%s: one D1-0003", c.Name)
 			}
+		})
+	}
+}
+
+// TestForeignRootOnlyRootCause: in a fork of the example whose prod-eu root
+// still syncs upstream's fleet, prod-eu is not rendered from the fork's
+// checkout, and exactly one error says why, at the sync URL's line; staging
+// is unaffected.
+func TestForeignRootOnlyRootCause(t *testing.T) {
+	for era, at := range map[string]string{
+		"fleet":           "clusters/prod-eu/flux-system/flux-instance.yaml:23",
+		"fleet-bootstrap": "clusters/prod-eu/flux-system/gotk-sync.yaml:9",
+	} {
+		t.Run(era, func(t *testing.T) {
+			dir := t.TempDir()
+			require.NoError(t, os.CopyFS(dir, os.DirFS(testutil.Fixture(t, "example"))))
+			file := filepath.Join(dir, era, filepath.FromSlash(strings.Split(at, ":")[0]))
+			data, err := os.ReadFile(file)
+			require.NoError(t, err)
+			require.NoError(t, os.WriteFile(file, []byte(strings.Replace(string(data),
+				"https://github.com/acme/d1-fleet.git", "https://github.com/upstream/d1-fleet.git", 1)), 0o644))
+			var errs []finding.Finding
+			for _, f := range check(t, filepath.Join(dir, era, ".d1lint.yaml")) {
+				assert.Equal(t, "prod-eu", f.Cluster, "%s %s: %s", f.Cluster, f.Rule, f.Message)
+				if f.Severity == finding.Error {
+					errs = append(errs, f)
+				}
+			}
+			require.Len(t, errs, 1)
+			assert.Equal(t, "D1-0001", errs[0].Rule)
+			assert.Equal(t, at, errs[0].Location.Path+":"+strconv.Itoa(errs[0].Location.Line))
+			assert.Equal(t, "github.com/acme/d1-fleet", errs[0].Location.Repo, "in the fleet checkout")
+			assert.Contains(t, errs[0].Message, "the root syncs https://github.com/upstream/d1-fleet.git, but this fleet checkout is https://github.com/acme/d1-fleet.git")
 		})
 	}
 }

@@ -92,7 +92,7 @@ func (f *fleetFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.config, "config", "", "configuration file (default: .d1lint.yaml in the fleet folder or the current folder)")
 	fl.StringVar(&f.fleet, "fleet", "", "fleet repository folder (default: the configuration's, or the current folder)")
 	fl.StringVar(&f.fleetBranch, "fleet-branch", "", "branch the fleet's working tree stands for (default: the branch the clusters sync)")
-	fl.StringVar(&f.fleetURL, "fleet-url", "", "the fleet repository's URL, for clusters whose folder declares no Flux sync")
+	fl.StringVar(&f.fleetURL, "fleet-url", "", "the fleet repository's URL: the only repository read from the fleet folder (default: its git remote, else the URL most clusters' roots sync)")
 	fl.StringArrayVar(&f.sources, "source", nil, "map a repository URL to a local path: URL=PATH, URL@BRANCH=PATH or URL=PATH@BRANCH (repeatable)")
 	fl.StringSliceVar(&f.clusters, "cluster", nil, "render only these clusters (repeatable, comma-separated)")
 	fl.StringVar(&f.kubeVersion, "kube-version", "", "Kubernetes release whose bundled schemas validate built-in kinds, e.g. 1.36 (default: the newest bundled; see d1lint schemas)")

@@ -29,8 +29,10 @@ var ErrInvalid = errors.New("invalid configuration")
 type Config struct {
 	// Fleet is the fleet repository's path, relative to the file ("." by default).
 	Fleet string `json:"fleet,omitempty"`
-	// FleetURL is the fleet repository's URL, for clusters whose folder
-	// declares no Flux sync.
+	// FleetURL is the fleet repository's URL: the repository the fleet
+	// checkout is, the only one read from it, and the one clusters whose
+	// folder declares no Flux sync follow (default: the checkout's git
+	// remote, else the URL most clusters' roots sync; see fleet.Identify).
 	FleetURL string `json:"fleetURL,omitempty"`
 	// FleetBranch is the branch the fleet's working tree stands for
 	// (default: the branch the clusters' root syncs follow).

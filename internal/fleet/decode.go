@@ -37,6 +37,31 @@ func Decode(data []byte) ([]Doc, error) {
 		if err := n.Decode(&m); err != nil {
 			return out, fmt.Errorf("decoding YAML at line %d: %w", n.Content[0].Line, err)
 		}
-		out = append(out, Doc{Object: m, Line: n.Content[0].Line})
+		out = append(out, Doc{Object: m, Line: n.Content[0].Line, node: n.Content[0]})
 	}
+}
+
+// FieldLine returns the line of the key of the field at fields (spec, sync,
+// url) in the document, 0 when the document does not set it or was not
+// decoded from YAML.
+func (d Doc) FieldLine(fields ...string) int {
+	n := d.node
+	line := 0
+	for _, f := range fields {
+		if n == nil || n.Kind != yaml.MappingNode {
+			return 0
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			// A repeated key: the YAML decoder keeps the last one.
+			if n.Content[i].Value == f {
+				next, line = n.Content[i+1], n.Content[i].Line
+			}
+		}
+		n = next
+	}
+	if n == nil {
+		return 0
+	}
+	return line
 }

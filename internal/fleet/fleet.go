@@ -3,7 +3,8 @@
 // Package fleet discovers the clusters of a d1-style fleet repository:
 // every folder under clusters/, in the Flux Operator era (a FluxInstance
 // whose spec.sync makes Flux create the flux-system GitRepository and
-// Kustomization) or the bootstrap era (gotk-sync.yaml declaring them).
+// Kustomization) or the bootstrap era (gotk-sync.yaml declaring them); and
+// decides which repository the fleet checkout is (Identify).
 package fleet
 
 import (
@@ -15,6 +16,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/d1lint/d1lint/internal/source"
 )
@@ -33,6 +36,8 @@ const maxFileSize = 8 << 20
 type Doc struct {
 	Object map[string]any
 	Line   int
+	// node is the document's YAML mapping, for the lines of its fields.
+	node *yaml.Node
 }
 
 // Cluster is a discovered cluster folder.
@@ -62,6 +67,11 @@ type Cluster struct {
 	URL      string
 	Ref      source.Ref
 	SyncPath string
+	// URLFile and URLLine locate where URL is written: the FluxInstance's
+	// spec.sync.url, or the flux-system GitRepository's spec.url in
+	// gotk-sync.yaml (empty and 0 when the folder declares no sync).
+	URLFile string
+	URLLine int
 	// Assumed is true when the cluster folder declares no sync at all (a
 	// placeholder gotk-sync.yaml, as example repositories ship): the root is
 	// then assumed to be what `flux bootstrap` creates, a flux-system
@@ -128,6 +138,7 @@ func discoverOne(root, name string) *Cluster {
 		return nil
 	})
 	slices.Sort(files)
+	instanceURLLine := 0
 	for _, f := range files {
 		rel, _ := filepath.Rel(root, f)
 		rel = filepath.ToSlash(rel)
@@ -155,6 +166,7 @@ func discoverOne(root, name string) *Cluster {
 			switch {
 			case kind == "FluxInstance" && c.Instance == nil:
 				c.Instance, c.InstanceFile, c.InstanceLine = d.Object, rel, d.Line
+				instanceURLLine = d.FieldLine("spec", "sync", "url")
 			case kind == "Kustomization" && n == "flux-system" && ns == "flux-system" &&
 				strings.HasPrefix(apiVersion(d.Object), "kustomize.toolkit.fluxcd.io/"):
 				c.Sync, c.SyncFile, c.SyncLine, c.SyncDir = d.Object, rel, d.Line, filepath.ToSlash(filepath.Dir(rel))
@@ -162,6 +174,7 @@ func discoverOne(root, name string) *Cluster {
 			case kind == "GitRepository" && n == "flux-system" && ns == "flux-system" && c.URL == "":
 				c.URL = nestedString(d.Object, "spec", "url")
 				c.Ref = refOf(d.Object)
+				c.URLFile, c.URLLine = rel, d.FieldLine("spec", "url")
 			}
 		}
 	}
@@ -169,6 +182,7 @@ func discoverOne(root, name string) *Cluster {
 	case c.Instance != nil:
 		c.Era = EraOperator
 		c.URL = nestedString(c.Instance, "spec", "sync", "url")
+		c.URLFile, c.URLLine = c.InstanceFile, instanceURLLine
 		c.SyncPath = nestedString(c.Instance, "spec", "sync", "path")
 		c.Ref = RefFromSync(nestedString(c.Instance, "spec", "sync", "ref"))
 		if kind := nestedString(c.Instance, "spec", "sync", "kind"); kind != "" && kind != "GitRepository" {
@@ -251,7 +265,8 @@ func nestedString(obj map[string]any, fields ...string) string {
 }
 
 // AssumeURL names the fleet repository for the clusters whose folder
-// declares no sync (Assumed): url when given, else the URL the other
+// declares no sync (Assumed): url when given (the renderer gives the
+// fleet's Identity), else the URL the other
 // clusters sync, else "local/<folder name>" of the fleet at path.
 func AssumeURL(specs []*Cluster, url, path string) {
 	if url == "" {
@@ -274,49 +289,4 @@ func AssumeURL(specs []*Cluster, url, path string) {
 			s.URL = url
 		}
 	}
-}
-
-// Branches maps each fleet repository URL (normalised) the clusters' roots
-// sync to the branch a working tree of it stands for: branch when set, else
-// the branch most roots sync (ties go to the first name). A renderer maps the
-// fleet's working tree for these branches; other branches of the fleet are
-// read from its git objects.
-func Branches(specs []*Cluster, branch string) map[string]string {
-	counts := map[string]map[string]int{}
-	for _, s := range specs {
-		if s.URL == "" {
-			continue
-		}
-		u := source.NormalizeURL(s.URL)
-		if counts[u] == nil {
-			counts[u] = map[string]int{}
-		}
-		counts[u][s.Ref.Branch]++
-	}
-	out := map[string]string{}
-	for u, bs := range counts {
-		b := branch
-		if b == "" {
-			best := -1
-			for name, n := range bs {
-				if n > best || n == best && name < b {
-					b, best = name, n
-				}
-			}
-		}
-		out[u] = b
-	}
-	return out
-}
-
-// BranchesAt is Branches for the fleet at path (its clusters limited to
-// clusters, when given; url and branch as AssumeURL and Branches take
-// them); empty when the cluster folders cannot be read (a render says why).
-func BranchesAt(path string, clusters []string, url, branch string) map[string]string {
-	specs, err := Discover(path, clusters)
-	if err != nil {
-		return map[string]string{}
-	}
-	AssumeURL(specs, url, path)
-	return Branches(specs, branch)
 }

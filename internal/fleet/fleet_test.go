@@ -52,6 +52,8 @@ func TestDiscoverOperatorEra(t *testing.T) {
 			assert.Equal(t, "FluxInstance", c.Instance["kind"])
 			assert.Equal(t, "clusters/"+c.Name+"/flux-system/flux-instance.yaml", c.InstanceFile)
 			assert.Equal(t, 3, c.InstanceLine, "the document starts after two comment lines")
+			assert.Equal(t, c.InstanceFile, c.URLFile)
+			assert.Equal(t, map[string]int{"prod-eu": 23, "staging": 26}[c.Name], c.URLLine, "the line of spec.sync.url")
 			assert.Empty(t, c.SyncFile)
 			assert.Nil(t, c.Sync)
 			assert.Empty(t, c.ComponentsFile)
@@ -77,6 +79,8 @@ func TestDiscoverBootstrapEra(t *testing.T) {
 			assert.Equal(t, dir, c.SyncDir)
 			assert.Equal(t, dir+"/gotk-sync.yaml", c.SyncFile)
 			assert.Equal(t, 15, c.SyncLine, "the Kustomization is the second document")
+			assert.Equal(t, dir+"/gotk-sync.yaml", c.URLFile)
+			assert.Equal(t, 9, c.URLLine, "the line of the GitRepository's spec.url")
 			assert.Equal(t, dir+"/gotk-components.yaml", c.ComponentsFile)
 			require.NotNil(t, c.Sync)
 			assert.Equal(t, "Kustomization", c.Sync["kind"])
@@ -178,6 +182,10 @@ func TestDiscoverEdgeCases(t *testing.T) {
 	assert.Equal(t, source.Ref{Tag: "v1.2.3"}, tagged.Ref)
 	assert.Equal(t, "clusters/tagged/sync.yml", tagged.SyncFile)
 	assert.Equal(t, 11, tagged.SyncLine)
+	assert.Equal(t, "clusters/tagged/sync.yml", tagged.URLFile)
+	assert.Equal(t, 7, tagged.URLLine)
+	assert.Empty(t, plain.URLFile, "no sync declared, no URL line")
+	assert.Zero(t, plain.URLLine)
 	assert.Equal(t, "./clusters/tagged", tagged.SyncPath)
 }
 
@@ -247,6 +255,19 @@ kind: Third
 	assert.Equal(t, "Secret", docs[1].Object["kind"])
 	assert.Equal(t, 18, docs[2].Line)
 	assert.Equal(t, "Third", docs[2].Object["kind"])
+}
+
+func TestDocFieldLine(t *testing.T) {
+	docs, err := Decode([]byte("# c\nkind: FluxInstance\nspec:\n  sync:\n    kind: GitRepository\n\n    url: >-\n      https://example.com/x\n  sync2: {url: y}\n"))
+	require.NoError(t, err)
+	require.Len(t, docs, 1)
+	d := docs[0]
+	assert.Equal(t, 7, d.FieldLine("spec", "sync", "url"), "the key's line, not the folded value's")
+	assert.Equal(t, 4, d.FieldLine("spec", "sync"))
+	assert.Equal(t, 9, d.FieldLine("spec", "sync2", "url"))
+	assert.Zero(t, d.FieldLine("spec", "sync", "ref"), "not set")
+	assert.Zero(t, d.FieldLine("kind", "x"), "not a mapping")
+	assert.Zero(t, Doc{}.FieldLine("spec"), "not decoded from YAML")
 }
 
 func TestDecodeEmpty(t *testing.T) {

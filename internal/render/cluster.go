@@ -65,6 +65,9 @@ type clusterRender struct {
 	gen   []*model.Object
 	// kinds resolves the cluster's Flux sources by kind (see sourceKinds).
 	kinds *source.Kinds
+	// foreign is set when the root syncs a repository that is not read
+	// (renderer.foreignSync).
+	foreign bool
 }
 
 type sourceResult struct {
@@ -300,6 +303,11 @@ func (c *clusterRender) resolveSource(n *node) (*sourceResult, string) {
 	} else {
 		ms.Resolved, ms.Mode, ms.LocalPath, ms.Branch, ms.Commit, ms.Note =
 			true, res.snap.Mode, res.snap.LocalPath, res.snap.Branch, res.snap.Commit, res.snap.Note
+		if res.snap.URL == c.r.fleet.Key() && res.snap.LocalPath == c.r.opts.FleetPath {
+			// Read through the fleet's own mapping: say why this checkout
+			// stands for that URL.
+			ms.Note += "; the fleet checkout, whose URL was decided from " + c.r.fleet.How
+		}
 	}
 	c.snaps[key] = res
 	c.out.Sources = append(c.out.Sources, ms)

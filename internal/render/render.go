@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -39,10 +38,17 @@ func usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 type Options struct {
 	// FleetPath is the fleet repository's local path.
 	FleetPath string
-	// FleetURL is the fleet repository's URL, for clusters whose folder
-	// declares no sync (default: taken from the clusters' syncs, else
-	// "local/<folder name>").
+	// FleetURL is the fleet repository's URL: the repository the fleet
+	// checkout is, the only one read from it (default: decided by
+	// fleet.Identify from the checkout's git remotes, else the URL most
+	// clusters' roots sync, else "local/<folder name>"). Clusters whose
+	// folder declares no sync follow it.
 	FleetURL string
+	// FleetURLHow says how FleetURL was decided when a caller decided it
+	// rather than the user (default: fleet.HowConfiguration): a copy that
+	// stands in for the working tree has no git remotes, so revision passes
+	// the working tree's identity on.
+	FleetURLHow string
 	// FleetBranch is the branch the fleet's working tree stands for
 	// (default: the branch most clusters' root syncs follow).
 	FleetBranch string
@@ -79,6 +85,10 @@ type renderer struct {
 	resolved sync.Map
 	// prefetches are builds started ahead of the graph walk.
 	prefetches sync.WaitGroup
+	// fleet is the repository the fleet checkout is (mapFleet maps it).
+	fleet fleet.Identity
+	// mapped are the normalised URLs the user mapped (opts.Sources).
+	mapped map[string]bool
 }
 
 type resolveEntry struct {
@@ -144,7 +154,11 @@ func newRenderer(opts Options) (*renderer, error) {
 	if err != nil {
 		return nil, usageError{err}
 	}
-	return &renderer{opts: opts, resolver: res, builder: newBuilder(opts.BuildTimeout)}, nil
+	mapped := map[string]bool{}
+	for _, m := range opts.Sources {
+		mapped[source.NormalizeURL(m.URL)] = true
+	}
+	return &renderer{opts: opts, resolver: res, builder: newBuilder(opts.BuildTimeout), mapped: mapped}, nil
 }
 
 // then runs the next stage on a rendered cluster.
@@ -168,8 +182,11 @@ func (r *renderer) render(ctx context.Context) (*model.Fleet, error) {
 	if err != nil {
 		return nil, usageError{err}
 	}
-	fleet.AssumeURL(specs, r.opts.FleetURL, r.opts.FleetPath)
-	if err := r.mapFleet(specs); err != nil {
+	if err := r.identify(specs); err != nil {
+		return nil, err
+	}
+	fleet.AssumeURL(specs, r.fleet.URL, r.opts.FleetPath)
+	if err := r.mapFleet(); err != nil {
 		return nil, err
 	}
 	out := &model.Fleet{Version: model.Version, Clusters: make([]*model.Cluster, len(specs))}
@@ -192,16 +209,51 @@ func (r *renderer) render(ctx context.Context) (*model.Fleet, error) {
 	return out, nil
 }
 
-// mapFleet maps the fleet's own URL to its working tree, which stands for
-// the branch the clusters' roots sync (d1: always main).
-func (r *renderer) mapFleet(specs []*fleet.Cluster) error {
-	branches := fleet.Branches(specs, r.opts.FleetBranch)
-	for _, u := range slices.Sorted(maps.Keys(branches)) {
-		if err := r.resolver.AddMapping(source.Mapping{URL: u, Path: r.opts.FleetPath, Branch: branches[u]}); err != nil {
-			return usagef("mapping the fleet repository: %w", err)
-		}
+// identify decides which repository the fleet checkout is, from every
+// cluster of the fleet whatever the selection (fleet.Identify).
+func (r *renderer) identify(specs []*fleet.Cluster) error {
+	known := fleet.Identity{URL: r.opts.FleetURL, How: r.opts.FleetURLHow, Branch: r.opts.FleetBranch}
+	if len(r.opts.Clusters) == 0 {
+		r.fleet = fleet.Identify(r.opts.FleetPath, specs, known)
+		return nil
+	}
+	id, err := fleet.IdentifyAt(r.opts.FleetPath, known)
+	if err != nil {
+		return usageError{err}
+	}
+	r.fleet = id
+	return nil
+}
+
+// mapFleet maps the fleet's own URL, and only it, to its working tree,
+// which stands for the branch the clusters' roots sync (d1: always main).
+// A root that syncs another URL reads that repository, as Flux would: from
+// the user's mapping of it, else not at all (foreignSync).
+func (r *renderer) mapFleet() error {
+	if err := r.resolver.AddMapping(source.Mapping{URL: r.fleet.URL, Path: r.opts.FleetPath, Branch: r.fleet.Branch}); err != nil {
+		return usagef("mapping the fleet repository: %w", err)
 	}
 	return nil
+}
+
+// foreignSync says why the cluster's root is not rendered when it syncs a
+// repository that is neither the fleet checkout nor mapped by the user (""
+// when it is one of them). Flux would reconcile that repository's content,
+// which the fleet checkout does not hold: rendering the checkout instead
+// would check something no cluster runs.
+func (r *renderer) foreignSync(spec *fleet.Cluster) string {
+	key := source.NormalizeURL(spec.URL)
+	if spec.URL == "" || key == r.fleet.Key() || r.mapped[key] {
+		return ""
+	}
+	field := "spec.sync.url"
+	if spec.Era == fleet.EraBootstrap {
+		field = "the flux-system GitRepository's spec.url"
+	}
+	return fmt.Sprintf("the root syncs %s, but this fleet checkout is %s, so that repository's content is not read from it; "+
+		"fix %s, or map %s to a local checkout (--source URL=PATH, or sources: in .d1lint.yaml), "+
+		"or set fleetURL (--fleet-url) if this checkout is that repository",
+		spec.URL, r.fleet, field, spec.URL)
 }
 
 func (r *renderer) renderCluster(ctx context.Context, spec *fleet.Cluster) (out *model.Cluster) {
@@ -217,6 +269,8 @@ func (r *renderer) renderCluster(ctx context.Context, spec *fleet.Cluster) (out 
 		}
 		c.finish()
 	}()
+	why := r.foreignSync(spec)
+	c.foreign = why != ""
 	if spec.Era == fleet.EraOperator {
 		// The lockdown settings govern the walk (a refused cross-namespace
 		// sourceRef), so they are read first.
@@ -233,6 +287,10 @@ func (r *renderer) renderCluster(ctx context.Context, spec *fleet.Cluster) (out 
 		obj := map[string]any{"apiVersion": o.APIVersion, "kind": o.Kind,
 			"metadata": map[string]any{"name": o.Name, "namespace": o.Namespace, "labels": toAny(o.Labels)}}
 		c.put(o.Kind, o.Namespace, o.Name, &stored{obj: obj, from: fromOutOfBand, keys: o.Keys})
+	}
+	if c.foreign {
+		c.unsynced(why)
+		return out
 	}
 	root, err := c.root()
 	if err != nil {

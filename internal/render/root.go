@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -72,7 +73,8 @@ func (c *clusterRender) operatorRoot() (*node, error) {
 			return nil, fmt.Errorf("%s: applying FluxInstance spec.kustomize.patches: %w", c.spec.InstanceFile, err)
 		}
 	}
-	loc := &model.Location{Repo: urlKey(c.spec.URL), Branch: c.spec.Ref.Branch, Path: c.spec.InstanceFile, Line: c.spec.InstanceLine}
+	repoKey, branch := c.declaredIn()
+	loc := &model.Location{Repo: repoKey, Branch: branch, Path: c.spec.InstanceFile, Line: c.spec.InstanceLine}
 	c.put("GitRepository", ns, name, &stored{obj: repo, from: fromInstance, loc: loc})
 	n := newNode(ks, nil, nil)
 	n.m.Location = loc
@@ -245,5 +247,73 @@ func (c *clusterRender) operatorFlux() {
 	f.Multitenant, _ = cl["multitenant"].(bool)
 	f.NoCrossNamespaceRefs = f.Multitenant
 	f.DefaultServiceAccount = str(cl["tenantDefaultServiceAccount"])
-	f.Location = &model.Location{Repo: urlKey(c.spec.URL), Branch: c.spec.Ref.Branch, Path: c.spec.InstanceFile, Line: c.spec.InstanceLine}
+	repoKey, branch := c.declaredIn()
+	f.Location = &model.Location{Repo: repoKey, Branch: branch, Path: c.spec.InstanceFile, Line: c.spec.InstanceLine}
+}
+
+// declaredIn is the repository (normalised URL) and branch that locations
+// in the cluster folder's own files (the FluxInstance) name: the repository
+// the root syncs, whose clusters/<name> Flux applies, or, for a root whose
+// repository is not read (foreign), the fleet checkout, where d1lint found
+// those files and where the user fixes them.
+func (c *clusterRender) declaredIn() (string, string) {
+	if c.foreign {
+		return c.r.fleet.Key(), c.r.fleet.Branch
+	}
+	return urlKey(c.spec.URL), c.spec.Ref.Branch
+}
+
+// unsynced records a cluster whose root syncs a repository that is neither
+// the fleet checkout nor mapped (renderer.foreignSync): its root
+// Kustomization and GitRepository as the cluster folder declares them,
+// the root not rendered because its source is not resolved, and one
+// problem, at the line that sets the sync URL, saying why. Nothing of the
+// fleet checkout stands in for that repository, so the render is
+// incomplete (Cluster.Assess) and what needs a complete render waits,
+// without further errors.
+func (c *clusterRender) unsynced(why string) {
+	var root *node
+	fleetKey, fleetBranch := c.declaredIn()
+	if c.spec.Era == fleet.EraOperator {
+		n, err := c.operatorRoot()
+		if err != nil {
+			c.problem(&model.Problem{Kind: model.ProblemCluster, Location: &model.Location{Path: c.spec.Path}, Reason: err.Error()})
+			return
+		}
+		root = n
+	} else {
+		// gotk-sync.yaml's flux-system objects, as written: the folder's
+		// kustomization.yaml patches are part of what is not read.
+		root = newNode(deepCopyMap(c.spec.Sync), nil,
+			&model.Location{Repo: fleetKey, Branch: fleetBranch, Path: c.spec.SyncFile, Line: c.spec.SyncLine})
+		ref := map[string]any{}
+		for k, v := range map[string]string{"branch": c.spec.Ref.Branch, "tag": c.spec.Ref.Tag, "semver": c.spec.Ref.SemVer,
+			"name": c.spec.Ref.Name, "commit": c.spec.Ref.Commit} {
+			if v != "" {
+				ref[k] = v
+			}
+		}
+		c.put("GitRepository", "flux-system", "flux-system", &stored{from: fromRender,
+			obj: map[string]any{"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
+				"metadata": map[string]any{"name": "flux-system", "namespace": "flux-system"},
+				"spec":     map[string]any{"url": c.spec.URL, "ref": ref}},
+			loc: &model.Location{Repo: fleetKey, Branch: fleetBranch, Path: c.spec.URLFile, Line: c.spec.URLLine}})
+	}
+	c.addNode(root)
+	at := &model.Location{Repo: fleetKey, Branch: fleetBranch, Path: c.spec.URLFile, Line: c.spec.URLLine}
+	sr := root.m.SourceRef
+	if sr.Kind == "" {
+		sr.Kind = "GitRepository"
+	}
+	key := sr.Kind + "/" + sr.Namespace + "/" + sr.Name
+	ms := &model.Source{Key: key, Kind: sr.Kind, Namespace: sr.Namespace, Name: sr.Name, URL: c.spec.URL, Location: at, Reason: why}
+	if s := c.lookup(sr.Kind, sr.Namespace, sr.Name); s != nil {
+		spec := sourceSpec(s.obj)
+		ms.URL, ms.Ref = spec.URL, spec.Ref
+	}
+	c.snaps[key] = &sourceResult{m: ms, err: errors.New(why)}
+	c.out.Sources = append(c.out.Sources, ms)
+	root.m.Source = key
+	root.m.Status, root.m.Reason = model.StatusSkipped, "source not resolved: "+why
+	c.problem(&model.Problem{Kind: model.ProblemUnresolvedSource, Kustomization: root.m.Key, Location: at, Reason: root.m.Key + ": " + why})
 }

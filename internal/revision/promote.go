@@ -106,6 +106,7 @@ func (p *Promotion) promote(mainBranch, prodBranch string) error {
 			// takes its place, and the repository's other branches are still
 			// read from its git objects.
 			head.FleetPath, head.FleetBranch, p.FleetPromoted = main.Dir, prodBranch, true
+			head = keepIdentity(head, opts)
 			if _, err := os.Lstat(filepath.Join(opts.FleetPath, ".git")); err == nil {
 				head.Sources = append(head.Sources, source.Mapping{URL: u, Path: opts.FleetPath})
 			}

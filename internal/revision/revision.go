@@ -112,6 +112,7 @@ func (v *Reader) StandIn(opts render.Options, root, rev, branch string) (render.
 			return out, err
 		}
 		out.FleetPath, found = dir, true
+		out = keepIdentity(out, opts)
 		if branch != "" {
 			out.FleetBranch = branch
 		}
@@ -178,11 +179,36 @@ func keepFleetBranches(stood, opts render.Options) render.Options {
 	return stood
 }
 
-// FleetBranches is, for the fleet opts names, each fleet repository URL
+// FleetBranches is, for the fleet opts names, the fleet repository's URL
 // (normalised) and the branch its working tree stands for, as the renderer
-// maps them (fleet.Branches).
+// maps them (FleetIdentity); empty when the cluster folders cannot be read
+// (a render says why).
 func FleetBranches(opts render.Options) map[string]string {
-	return fleet.BranchesAt(opts.FleetPath, opts.Clusters, opts.FleetURL, opts.FleetBranch)
+	id, err := FleetIdentity(opts)
+	if err != nil {
+		return map[string]string{}
+	}
+	return map[string]string{id.Key(): id.Branch}
+}
+
+// FleetIdentity is the repository the fleet checkout opts names is, as the
+// renderer decides it (fleet.Identify), so that every command agrees.
+func FleetIdentity(opts render.Options) (fleet.Identity, error) {
+	return fleet.IdentifyAt(opts.FleetPath, fleet.Identity{URL: opts.FleetURL, How: opts.FleetURLHow, Branch: opts.FleetBranch})
+}
+
+// keepIdentity gives options in which a copy replaced the fleet's working
+// tree the identity that working tree has: the copy has no git remotes,
+// and its clusters at another revision may sync other URLs, but it stands
+// for the same repository.
+func keepIdentity(stood, opts render.Options) render.Options {
+	if stood.FleetURL != "" {
+		return stood
+	}
+	if id, err := FleetIdentity(opts); err == nil {
+		stood.FleetURL, stood.FleetURLHow = id.URL, id.How
+	}
+	return stood
 }
 
 // WorkingTrees are the roots of the git working trees a render of opts

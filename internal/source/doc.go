@@ -20,4 +20,7 @@
 // [Kinds] set by the name a sourceRef gives. [GitKind] is the GitRepository
 // kind: it reads spec.ref as source-controller does and resolves through a
 // Resolver. Another kind of source (OCIRepository) is another Kind.
+//
+// [Remotes] reads the remotes of a checkout from its git configuration (with
+// go-git), so that the fleet checkout can say which repository it is.
 package source

@@ -28,11 +28,39 @@ func TestNormalizeURL(t *testing.T) {
 		{"  https://github.com/Org/Repo  ", "github.com/Org/Repo"},
 		{"github.com/Org/Repo.git", "github.com/Org/Repo"},
 		{"file:///srv/git/repo.git", "/srv/git/repo"},
+		{"ssh://git@github.com/Org/Repo", "github.com/Org/Repo"},
+		{"ssh://github.com/Org/Repo.git/", "github.com/Org/Repo"},
+		{"git+ssh://git@github.com/Org/Repo.git", "github.com/Org/Repo"},
+		{"github.com:Org/Repo.git", "github.com/Org/Repo"},
+		{"git@gitlab.example.com:Group/Sub/Repo.git", "gitlab.example.com/Group/Sub/Repo"},
 		{"", ""},
 	}
 	for _, c := range cases {
 		assert.Equal(t, c.want, NormalizeURL(c.in), "NormalizeURL(%q)", c.in)
 	}
+}
+
+// TestNormalizeURLForms: every way a remote or a sync URL spells the same
+// repository has the same key, so that a fleet checkout cloned over ssh is
+// recognised in a FluxInstance that syncs it over https.
+func TestNormalizeURLForms(t *testing.T) {
+	forms := []string{
+		"https://github.com/acme/d1-fleet.git",
+		"https://GitHub.com/acme/d1-fleet",
+		"https://x-access-token:tok@github.com/acme/d1-fleet.git",
+		"http://github.com/acme/d1-fleet/",
+		"ssh://git@github.com/acme/d1-fleet.git",
+		"ssh://git@github.com:22/acme/d1-fleet",
+		"ssh://git@github.com:acme/d1-fleet.git",
+		"git@github.com:acme/d1-fleet.git",
+		"git@github.com:acme/d1-fleet",
+		"github.com:acme/d1-fleet.git",
+	}
+	for _, f := range forms {
+		assert.Equal(t, "github.com/acme/d1-fleet", NormalizeURL(f), f)
+	}
+	assert.NotEqual(t, NormalizeURL("https://github.com/acme/d1-fleet"), NormalizeURL("https://github.com/Acme/D1-Fleet"),
+		"the path's case is kept: some hosts tell them apart")
 }
 
 func TestNormalizeURLNeverPanics(t *testing.T) {
