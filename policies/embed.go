@@ -11,5 +11,5 @@ import "embed"
 // fixtures included (the catalogue skips what it does not need).
 //
 //go:embed lib
-//go:embed all:build all:substitution all:schema all:branch-mapping all:multi-tenancy all:dependency-ordering
+//go:embed all:build all:substitution all:schema all:branch-mapping all:multi-tenancy all:dependency-ordering all:credentials
 var FS embed.FS

@@ -35,10 +35,20 @@ func check(t testing.TB, cfgPath string) []finding.Finding {
 	return res.Report.Findings
 }
 
-// companions are the rules a part that cannot be rendered gives together:
-// its root cause (D1-0001, or D1-0004 for a limitation of d1lint) and the
-// note that the rules concluding absence were not verified (D1-0003).
-var companions = map[string][]string{"D1-0001": {"D1-0003"}, "D1-0004": {"D1-0003"}, "D1-0003": {"D1-0001"}}
+// companions are the rules one cause fires together with a rule, so that
+// its bad fixture fires them too: a part that cannot be rendered gives its
+// root cause (D1-0001, or D1-0004 for a limitation of d1lint) and the note
+// that the rules concluding absence were not verified (D1-0003); a tenant
+// namespace without the label the Kyverno clone policy selects on (D1-0108,
+// a warning) gets no copy of the tenant's Git secret, which its
+// GitRepository names (D1-0601).
+var companions = map[string][]string{
+	"D1-0001": {"D1-0003"},
+	"D1-0003": {"D1-0001"},
+	"D1-0004": {"D1-0003"},
+	"D1-0108": {"D1-0601"},
+	"D1-0601": {"D1-0108"},
+}
 
 // TestFixtures checks the example fleet with each rule's bad overlay (only
 // that rule fires, each finding located in a file) and good overlay
@@ -60,7 +70,7 @@ func TestFixtures(t *testing.T) {
 				fired := false
 				for _, f := range fs {
 					if slices.Contains(companions[r.ID], f.Rule) {
-						continue // the other half of an incomplete render
+						continue // another rule of the same cause
 					}
 					fired = true
 					assert.Equal(t, r.ID, f.Rule, "only %s fires on its bad fixture: %s", r.ID, f.Message)

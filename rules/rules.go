@@ -43,7 +43,7 @@ const DefaultTimeout = 30 * time.Second
 var ErrPolicy = errors.New("invalid policy")
 
 // Categories are the rule categories, in the order they are documented.
-var Categories = []string{"multi-tenancy", "branch-mapping", "dependency-ordering", "substitution", "schema", "build"}
+var Categories = []string{"multi-tenancy", "branch-mapping", "dependency-ordering", "substitution", "schema", "credentials", "build"}
 
 // Catalogue holds the compiled rules.
 type Catalogue struct {

@@ -128,7 +128,7 @@ func TestHTML(t *testing.T) {
 	assert.Contains(t, out, `id="count-warning">1<`)
 	assert.Contains(t, out, `id="count-info">1<`)
 	assert.Contains(t, out, `id="count-waived">3<`)
-	for _, c := range []string{"multi-tenancy", "branch-mapping", "dependency-ordering", "substitution", "schema", "build", "custom"} {
+	for _, c := range []string{"multi-tenancy", "branch-mapping", "dependency-ordering", "substitution", "schema", "credentials", "build", "custom"} {
 		assert.Contains(t, out, "<th>"+c+"</th>")
 	}
 	assert.Contains(t, out, `<tr><th><a href="#cluster-prod-eu">prod-eu</a></th><td>production</td><td class="cell clean">0</td>`)

@@ -67,7 +67,7 @@ func newCheckCommand(s Streams) *cobra.Command {
 		Short: "Render every cluster and evaluate the rules over it",
 		Long: `Renders every selected cluster as Flux would and evaluates d1lint's rules
 (multi-tenancy, branch mapping, dependency ordering, substitution, schema,
-build) over each cluster's model. Findings name the file and line that cause
+credentials, build) over each cluster's model. Findings name the file and line that cause
 them.
 
 --format is repeatable: --format NAME writes to standard output (at most one

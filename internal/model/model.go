@@ -49,6 +49,11 @@ type Cluster struct {
 	// Generated are objects that exist only because a Kyverno generate policy
 	// in the render clones them (used for substituteFrom look-ups).
 	Generated []*Object `json:"generated,omitempty"`
+	// OutOfBand are the declared out-of-band objects that apply to the
+	// cluster (the configuration's outOfBand, d1's git secrets by default),
+	// sorted by kind, namespace and name. They exist on the cluster without
+	// being in git, so a reference to one resolves; Clusters is left out.
+	OutOfBand []OutOfBandObject `json:"outOfBand,omitempty"`
 	// Variables are the postBuild variable references found in the render.
 	Variables []*VarRef `json:"variables"`
 	// HelmReleases are the HelmReleases of the render (charts are not rendered).

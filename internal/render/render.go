@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -260,6 +261,7 @@ func (r *renderer) renderCluster(ctx context.Context, spec *fleet.Cluster) (out 
 	out = &model.Cluster{Name: spec.Name, Path: spec.Path, Era: spec.Era, Root: "flux-system/flux-system",
 		Sources: []*model.Source{}, Kustomizations: []*model.Kustomization{}, Objects: []*model.Object{},
 		Variables: []*model.VarRef{}, HelmReleases: []*model.HelmRelease{}, Problems: []*model.Problem{}}
+	out.OutOfBand = outOfBandFor(r.opts.OutOfBand, spec.Name)
 	c := &clusterRender{r: r, spec: spec, out: out, store: map[string]*stored{}, nodes: map[string]*node{}, snaps: map[string]*sourceResult{}}
 	defer func() {
 		// A bug must cost one cluster, not the run.
@@ -280,10 +282,7 @@ func (r *renderer) renderCluster(ctx context.Context, spec *fleet.Cluster) (out 
 		c.problem(&model.Problem{Kind: model.ProblemCluster, Location: &model.Location{Path: spec.Path}, Reason: spec.Problem})
 		return out
 	}
-	for _, o := range r.opts.OutOfBand {
-		if len(o.Clusters) > 0 && !slices.Contains(o.Clusters, spec.Name) {
-			continue
-		}
+	for _, o := range out.OutOfBand {
 		obj := map[string]any{"apiVersion": o.APIVersion, "kind": o.Kind,
 			"metadata": map[string]any{"name": o.Name, "namespace": o.Namespace, "labels": toAny(o.Labels)}}
 		c.put(o.Kind, o.Namespace, o.Name, &stored{obj: obj, from: fromOutOfBand, keys: o.Keys})
@@ -298,6 +297,26 @@ func (r *renderer) renderCluster(ctx context.Context, spec *fleet.Cluster) (out 
 		return out
 	}
 	c.render(ctx, root)
+	return out
+}
+
+// outOfBandFor returns the out-of-band declarations that apply to the
+// cluster, copied (so that no two clusters' models share a slice or map)
+// and without Clusters, sorted by kind, namespace and name. The sort is
+// stable: of two declarations of one object the later still wins when they
+// are put into the look-up store in this order.
+func outOfBandFor(decls []model.OutOfBandObject, cluster string) []model.OutOfBandObject {
+	var out []model.OutOfBandObject
+	for _, o := range decls {
+		if len(o.Clusters) > 0 && !slices.Contains(o.Clusters, cluster) {
+			continue
+		}
+		o.Labels, o.Keys, o.Clusters = maps.Clone(o.Labels), slices.Clone(o.Keys), nil
+		out = append(out, o)
+	}
+	slices.SortStableFunc(out, func(a, b model.OutOfBandObject) int {
+		return strings.Compare(a.Kind+"\x00"+a.Namespace+"\x00"+a.Name, b.Kind+"\x00"+b.Namespace+"\x00"+b.Name)
+	})
 	return out
 }
 

@@ -437,3 +437,49 @@ func TestSymlinkInBootstrapClusterFolder(t *testing.T) {
 	}
 	assert.True(t, warned, "the symlink is a warning: %+v", c.Problems)
 }
+
+// TestOutOfBandInModel: the model lists the out-of-band objects that apply
+// to the cluster (sorted, without their cluster list), and a labelled
+// out-of-band Secret is a source of a Kyverno cloneList policy whose
+// namespace selector the rendered Namespaces' labels match: d1's
+// clone-apps-secrets copies flux-system/flux-apps (created with
+// `flux create secret git ... --label toolkit.fluxcd.io/tenant=apps`) into
+// every namespace labelled toolkit.fluxcd.io/tenant: apps.
+func TestOutOfBandInModel(t *testing.T) {
+	cfg, err := config.Load(testutil.Fixture(t, "example", "fleet", ".d1lint.yaml"))
+	require.NoError(t, err)
+	opts := Options{FleetPath: cfg.FleetPath(), Clusters: []string{"staging"}, Getenv: func(string) string { return "" }}
+	for _, s := range cfg.Sources {
+		opts.Sources = append(opts.Sources, source.Mapping{URL: s.URL, Path: cfg.Resolve(s.Path), Branch: s.Branch})
+	}
+	tenant := map[string]string{"toolkit.fluxcd.io/tenant": "apps"}
+	opts.OutOfBand = []model.OutOfBandObject{
+		{APIVersion: "v1", Kind: "Secret", Namespace: "flux-system", Name: "registry", Labels: tenant, Clusters: []string{"staging"}},
+		{APIVersion: "v1", Kind: "Secret", Namespace: "flux-system", Name: "unlabelled"},
+		{APIVersion: "v1", Kind: "Secret", Namespace: "flux-system", Name: "elsewhere", Labels: tenant, Clusters: []string{"prod-eu"}},
+	}
+	opts.OutOfBand = append(opts.OutOfBand, config.DefaultOutOfBand()...)
+	c := cluster(t, renderOpts(t, opts), "staging")
+
+	var declared []string
+	for _, o := range c.OutOfBand {
+		assert.Nil(t, o.Clusters, o.Name)
+		declared = append(declared, o.Namespace+"/"+o.Name)
+	}
+	assert.Equal(t, []string{"flux-system/flux-apps", "flux-system/flux-system", "flux-system/registry", "flux-system/unlabelled"}, declared,
+		"the declarations for this cluster, sorted")
+
+	copies := map[string]bool{}
+	for _, o := range c.Generated {
+		if o.Kind == "Secret" {
+			copies[o.Namespace+"/"+o.Name] = true
+		}
+	}
+	for _, ns := range []string{"blog", "shop", "apps-update"} {
+		assert.True(t, copies[ns+"/flux-apps"], "the labelled out-of-band flux-apps is cloned into %s", ns)
+		assert.True(t, copies[ns+"/registry"], "the labelled out-of-band registry is cloned into %s", ns)
+		assert.False(t, copies[ns+"/unlabelled"], "the cloneList selector leaves out an unlabelled Secret")
+		assert.False(t, copies[ns+"/elsewhere"], "a declaration for another cluster is no source")
+	}
+	assert.False(t, copies["flux-system/flux-apps"], "flux-system is not labelled for the apps tenant")
+}

@@ -28,4 +28,5 @@ absence_rules := {
 	"D1-0305": "HelmRelease dependsOn names a HelmRelease that does not exist",
 	"D1-0403": "substituteFrom object does not exist",
 	"D1-0404": "runtime-info key never used",
+	"D1-0601": "referenced Secret or ConfigMap does not exist",
 }

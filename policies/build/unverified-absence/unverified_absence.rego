@@ -3,10 +3,11 @@
 # description: |
 #   Some rules conclude that something is missing: a Kustomization that
 #   dependsOn names, the object a substituteFrom entry reads, what installs
-#   a custom resource's CRD, a use of a runtime-info key. When part of the
-#   cluster was not rendered, the missing part could provide it, so d1lint
-#   does not claim it is missing: those rules are not verified on that
-#   cluster, and this finding says so once, naming what was not rendered.
+#   a custom resource's CRD, a use of a runtime-info key, the Secret a
+#   source authenticates with. When part of the cluster was not rendered,
+#   the missing part could provide it, so d1lint does not claim it is
+#   missing: those rules are not verified on that cluster, and this finding
+#   says so once, naming what was not rendered.
 #   The root cause is reported on its own (D1-0001).
 # custom:
 #   id: D1-0003
