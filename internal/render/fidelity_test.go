@@ -4,10 +4,12 @@ package render
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/d1lint/d1lint/internal/fleet"
 	"github.com/d1lint/d1lint/internal/model"
 )
 
@@ -146,4 +148,34 @@ data:
 	assert.Equal(t, "${COLOR}", data["escaped"], "$${} escapes")
 	assert.Equal(t, "dflt", data["fallback"])
 	assert.Equal(t, "team", nestedMap(cm.Object, "metadata")["labels"].(map[string]any)["owner"])
+}
+
+// TestOperatorRootIntervals checks the intervals of the GitRepository and
+// Kustomization that Flux Operator generates from FluxInstance spec.sync:
+// the source's is spec.sync.interval (default 1m) as a Go duration, the
+// Kustomization's is always 10m0s.
+func TestOperatorRootIntervals(t *testing.T) {
+	for _, tc := range []struct{ interval, source string }{
+		{"", "1m0s"},
+		{"5m", "5m0s"},
+		{"1h", "1h0m0s"},
+		{"90s", "1m30s"},
+	} {
+		t.Run(tc.interval, func(t *testing.T) {
+			sync := map[string]any{"kind": "GitRepository", "url": "https://example.com/acme/fleet.git",
+				"ref": "refs/heads/main", "path": "clusters/one"}
+			if tc.interval != "" {
+				sync["interval"] = tc.interval
+			}
+			c := &clusterRender{r: &renderer{builder: newBuilder(time.Minute)}, out: &model.Cluster{}, store: map[string]*stored{},
+				spec: &fleet.Cluster{Era: fleet.EraOperator, URL: "https://example.com/acme/fleet.git", InstanceFile: "clusters/one/flux-system/flux-instance.yaml",
+					Instance: map[string]any{"metadata": map[string]any{"name": "flux", "namespace": "flux-system"}, "spec": map[string]any{"sync": sync}}}}
+			root, err := c.root()
+			require.NoError(t, err)
+			assert.Equal(t, "10m0s", root.m.Spec["interval"], "the Kustomization's interval is fixed")
+			repo := c.lookup("GitRepository", "flux-system", "flux-system")
+			require.NotNil(t, repo)
+			assert.Equal(t, tc.source, nestedMap(repo.obj, "spec")["interval"], "the source follows spec.sync.interval")
+		})
+	}
 }
