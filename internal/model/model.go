@@ -304,7 +304,10 @@ const (
 	VarNotSubstituted = "not-substituted"
 )
 
-// VarRef is one ${VAR} reference in a rendered object, as found before substitution.
+// VarRef is one ${VAR} reference in a rendered object, as found before
+// substitution. Objects labelled or annotated
+// kustomize.toolkit.fluxcd.io/substitute: disabled have none: Flux never
+// parses them, so their ${...} text is not a reference.
 type VarRef struct {
 	// Name is the variable name.
 	Name string `json:"name"`

@@ -424,10 +424,11 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 			if b.perr[i] != nil {
 				return c.fail(n, model.ProblemSubstitution, fmt.Sprintf("%s: %s %s: %v", loc.Path, shared.GetKind(), shared.GetName(), b.perr[i])), true
 			}
-			// Flux skips objects labelled or annotated substitute: disabled,
-			// and runs nothing when no variable is defined at all. An object
-			// without a '$' anywhere comes out of Flux's substitution
-			// unchanged, so only objects with one pay for the round trip.
+			// Flux skips objects labelled or annotated substitute: disabled
+			// (prepare leaves their dollar false), and runs nothing when no
+			// variable is defined at all. An object without a '$' anywhere
+			// comes out of Flux's substitution unchanged, so only objects
+			// with one pay for the round trip.
 			r := c.r.builder.substitute(ctx, client, n.ks, b, i, names, vars)
 			if r.err != nil {
 				return c.fail(n, model.ProblemSubstitution, fmt.Sprintf("%s: %s %s: %v", loc.Path, shared.GetKind(), shared.GetName(), r.err)), true

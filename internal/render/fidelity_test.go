@@ -179,3 +179,88 @@ func TestOperatorRootIntervals(t *testing.T) {
 		})
 	}
 }
+
+// TestSubstituteDisabled checks that an object opting out of postBuild
+// substitution is not parsed for variables, as kustomize-controller does
+// not parse it: a shell script's ${a[@]} (no valid envsubst expression) does
+// not fail the Kustomization, and the object's ${...} text is no reference.
+func TestSubstituteDisabled(t *testing.T) {
+	dir := writeFleet(t, map[string]string{
+		"clusters/one/vars.yaml": `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: vars
+  namespace: flux-system
+data:
+  CLUSTER_NAME: one
+`,
+		"clusters/one/app.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: app
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./apps/app
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+  postBuild:
+    substituteFrom:
+      - kind: ConfigMap
+        name: vars
+`,
+		"apps/app/scripts.yaml": `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: scripts
+  namespace: default
+  annotations:
+    kustomize.toolkit.fluxcd.io/substitute: disabled
+data:
+  run.sh: |
+    for x in "${a[@]}"; do echo "${CLUSTER_NAME} $x"; done
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: labelled
+  namespace: default
+  labels:
+    kustomize.toolkit.fluxcd.io/substitute: disabled
+data:
+  run.sh: echo ${#a[@]} ${CLUSTER_NAME}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: default
+data:
+  cluster: ${CLUSTER_NAME}
+`,
+	})
+	fl := renderOpts(t, Options{FleetPath: dir})
+	c := fl.Clusters[0]
+	require.Empty(t, c.Problems)
+	k := kustomization(c, "flux-system/app")
+	require.NotNil(t, k)
+	assert.Equal(t, model.StatusRendered, k.Status, k.Reason)
+
+	scripts := object(c, "ConfigMap", "default", "scripts")
+	require.NotNil(t, scripts)
+	assert.Equal(t, "for x in \"${a[@]}\"; do echo \"${CLUSTER_NAME} $x\"; done\n", scripts.Object["data"].(map[string]any)["run.sh"], "left as written")
+	labelled := object(c, "ConfigMap", "default", "labelled")
+	require.NotNil(t, labelled)
+	assert.Equal(t, "echo ${#a[@]} ${CLUSTER_NAME}", labelled.Object["data"].(map[string]any)["run.sh"], "the label opts out too")
+	settings := object(c, "ConfigMap", "default", "settings")
+	require.NotNil(t, settings)
+	assert.Equal(t, "one", settings.Object["data"].(map[string]any)["cluster"], "the rest is substituted")
+
+	var refs []string
+	for _, v := range c.Variables {
+		refs = append(refs, v.Object.Name+"/"+v.Name)
+	}
+	assert.Equal(t, []string{"settings/CLUSTER_NAME"}, refs, "opted-out objects hold no references")
+}
