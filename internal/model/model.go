@@ -114,7 +114,9 @@ type Object struct {
 	AppliedBy string `json:"appliedBy"`
 	// Chain is the Kustomization keys from the root to AppliedBy.
 	Chain []string `json:"chain"`
-	// Object is the full object after postBuild substitution.
+	// Object is the full object after postBuild substitution, with the
+	// owner labels kustomize-controller sets (kustomize.toolkit.fluxcd.io/name
+	// and /namespace of AppliedBy) and spec.commonMetadata.
 	Object map[string]any `json:"object"`
 	// Schema is the schema validation verdict when it is worth reading:
 	// nil when the object is valid and its API version current, or when

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -407,7 +408,6 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 	var objects []*model.Object
 	var refs []*model.VarRef
 	var unstructs []*unstructured.Unstructured
-	_, hasCommon := n.m.Spec["commonMetadata"].(map[string]any)
 	names := varNames(vars)
 	b.prepare()
 	for i, shared := range b.resources {
@@ -438,9 +438,10 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 				obj = r.obj
 			}
 		}
-		if hasCommon {
-			obj = deepCopyMap(obj)
-		}
+		// The build's and the substitution's maps are shared by every
+		// cluster: withOwnerLabels copies the metadata it writes, and
+		// commonMetadata below writes nothing else.
+		obj = withOwnerLabels(obj, n.m.Name, n.m.Namespace)
 		u := &unstructured.Unstructured{Object: obj}
 		id := model.ObjectID{APIVersion: u.GetAPIVersion(), Kind: u.GetKind(), Namespace: u.GetNamespace(), Name: u.GetName()}
 		for _, v := range uses {
@@ -451,7 +452,7 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 		objects = append(objects, &model.Object{ObjectID: id, Location: loc, AppliedBy: n.m.Key, Chain: n.m.Chain, Object: obj})
 	}
 	// kustomize-controller stamps spec.commonMetadata on every object after
-	// substitution, with fluxcd/pkg/ssa.
+	// substitution and after the owner labels, with fluxcd/pkg/ssa.
 	if cm, ok := n.m.Spec["commonMetadata"].(map[string]any); ok {
 		utils.SetCommonMetadata(unstructs, stringMap(cm["labels"]), stringMap(cm["annotations"]))
 	}
@@ -488,6 +489,36 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 	}
 	sort.Strings(n.m.Children)
 	return children, true
+}
+
+// The labels kustomize-controller sets on every object it applies, naming
+// the Kustomization that applies it (fluxcd/pkg/ssa ResourceManager
+// SetOwnerLabels with the owner group kustomize.toolkit.fluxcd.io).
+const (
+	ownerNameLabel      = "kustomize.toolkit.fluxcd.io/name"
+	ownerNamespaceLabel = "kustomize.toolkit.fluxcd.io/namespace"
+)
+
+// withOwnerLabels returns obj with the owner labels of the Kustomization
+// name/namespace, as kustomize-controller sets them on the objects of its
+// build before it applies them (a nested Kustomization's objects carry the
+// nested one, the Kustomization that applies them). obj is not modified:
+// the top level, metadata and labels are copies, the rest is shared.
+func withOwnerLabels(obj map[string]any, name, namespace string) map[string]any {
+	out := maps.Clone(obj)
+	md := map[string]any{}
+	if m, ok := obj["metadata"].(map[string]any); ok {
+		md = maps.Clone(m)
+	}
+	labels := map[string]any{}
+	if l, ok := md["labels"].(map[string]any); ok {
+		labels = maps.Clone(l)
+	}
+	labels[ownerNameLabel] = name
+	labels[ownerNamespaceLabel] = namespace
+	md["labels"] = labels
+	out["metadata"] = md
+	return out
 }
 
 func (c *clusterRender) fail(n *node, kind, reason string) []*node {

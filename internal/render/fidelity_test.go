@@ -264,3 +264,60 @@ data:
 	}
 	assert.Equal(t, []string{"settings/CLUSTER_NAME"}, refs, "opted-out objects hold no references")
 }
+
+// TestOwnerLabels checks the labels kustomize-controller sets on every
+// object it applies: the name and namespace of the Kustomization that
+// applies it (for a nested Kustomization's objects, the nested one), set
+// before spec.commonMetadata.
+func TestOwnerLabels(t *testing.T) {
+	dir := writeFleet(t, map[string]string{
+		"clusters/one/team.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: team
+  namespace: team-ns
+spec:
+  interval: 10m
+  path: ./apps/team
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+    namespace: flux-system
+  commonMetadata:
+    labels:
+      owner: team
+`,
+		"apps/team/settings.yaml": `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: team-ns
+  labels:
+    app: web
+data:
+  key: value
+`,
+		"apps/team/bare.yaml": `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: bare
+  namespace: team-ns
+`,
+	})
+	fl := renderOpts(t, Options{FleetPath: dir})
+	c := fl.Clusters[0]
+	require.Empty(t, c.Problems)
+	labels := func(kind, ns, name string) map[string]any {
+		o := object(c, kind, ns, name)
+		require.NotNil(t, o, "%s %s/%s", kind, ns, name)
+		l, _ := nestedMap(o.Object, "metadata")["labels"].(map[string]any)
+		return l
+	}
+	assert.Equal(t, map[string]any{"kustomize.toolkit.fluxcd.io/name": "flux-system", "kustomize.toolkit.fluxcd.io/namespace": "flux-system"},
+		labels("Kustomization", "team-ns", "team"), "the root applies the nested Kustomization")
+	assert.Equal(t, map[string]any{"app": "web", "owner": "team", "kustomize.toolkit.fluxcd.io/name": "team", "kustomize.toolkit.fluxcd.io/namespace": "team-ns"},
+		labels("ConfigMap", "team-ns", "settings"), "the nested Kustomization applies its objects")
+	assert.Equal(t, map[string]any{"owner": "team", "kustomize.toolkit.fluxcd.io/name": "team", "kustomize.toolkit.fluxcd.io/namespace": "team-ns"},
+		labels("ConfigMap", "team-ns", "bare"), "an object without labels gets them too")
+}
