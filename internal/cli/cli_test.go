@@ -954,3 +954,31 @@ spec:
 	r = run(t, "check", "--config", cfgPath)
 	assertErrClass(t, errNone, r.err)
 }
+
+// TestBuildMarksNotApplied: build prints an object Flux's apply skips as
+// the build produced it, after a comment that says so.
+func TestBuildMarksNotApplied(t *testing.T) {
+	cm := func(name, notApplied string) *model.Object {
+		return &model.Object{ObjectID: model.ObjectID{APIVersion: "v1", Kind: "ConfigMap", Namespace: "ns", Name: name}, NotApplied: notApplied,
+			Object: map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": name, "namespace": "ns"}}}
+	}
+	fl := &model.Fleet{Clusters: []*model.Cluster{{Name: "c", Objects: []*model.Object{
+		cm("on", ""), cm("off", "annotation kustomize.toolkit.fluxcd.io/reconcile: disabled"),
+	}}}}
+	var b bytes.Buffer
+	require.NoError(t, writeYAML(&b, fl, false))
+	assert.Equal(t, `---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: "on"
+  namespace: ns
+---
+# d1lint: not applied by Flux (annotation kustomize.toolkit.fluxcd.io/reconcile: disabled)
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: "off"
+  namespace: ns
+`, b.String())
+}

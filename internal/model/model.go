@@ -118,6 +118,14 @@ type Object struct {
 	// owner labels kustomize-controller sets (kustomize.toolkit.fluxcd.io/name
 	// and /namespace of AppliedBy) and spec.commonMetadata.
 	Object map[string]any `json:"object"`
+	// NotApplied says why kustomize-controller never applies the object
+	// (its apply options' exclusion selector matches it): "annotation
+	// kustomize.toolkit.fluxcd.io/reconcile: disabled", or the same of a
+	// label or of kustomize.toolkit.fluxcd.io/ssa: Ignore. Empty for the
+	// objects Flux applies. Such an object is in the model for what the
+	// build produces; it is not looked up (sources, substituteFrom,
+	// Kyverno), not validated, and rules about the cluster ignore it.
+	NotApplied string `json:"notApplied,omitempty"`
 	// Schema is the schema validation verdict when it is worth reading:
 	// nil when the object is valid and its API version current, or when
 	// validation did not run (Cluster.Schemas is nil then).

@@ -151,7 +151,12 @@ func (c *clusterRender) render(ctx context.Context, root *node) {
 func (c *clusterRender) refreshGenerated() bool {
 	var all []*model.Object
 	for _, n := range c.order {
-		all = append(all, n.objects...)
+		for _, o := range n.objects {
+			// A Namespace or policy Flux never applies triggers nothing.
+			if o.NotApplied == "" {
+				all = append(all, o)
+			}
+		}
 	}
 	clones := kyvernoClones(all, c.lookup, c.list)
 	if len(clones) == len(c.gen) {
@@ -406,7 +411,7 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 	}
 
 	var objects []*model.Object
-	var refs []*model.VarRef
+	var refs [][]*model.VarRef // per object
 	var unstructs []*unstructured.Unstructured
 	names := varNames(vars)
 	b.prepare()
@@ -444,10 +449,12 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 		obj = withOwnerLabels(obj, n.m.Name, n.m.Namespace)
 		u := &unstructured.Unstructured{Object: obj}
 		id := model.ObjectID{APIVersion: u.GetAPIVersion(), Kind: u.GetKind(), Namespace: u.GetNamespace(), Name: u.GetName()}
+		var vr []*model.VarRef
 		for _, v := range uses {
-			refs = append(refs, &model.VarRef{Name: v.name, Expression: v.expr, Kustomization: n.m.Key, Object: id, Field: v.field, Path: v.segs,
+			vr = append(vr, &model.VarRef{Name: v.name, Expression: v.expr, Kustomization: n.m.Key, Object: id, Field: v.field, Path: v.segs,
 				Status: varStatus(v, vars, substituted), Substituted: substituted, HasDefault: v.hasDefault, Location: loc})
 		}
+		refs = append(refs, vr)
 		unstructs = append(unstructs, u)
 		objects = append(objects, &model.Object{ObjectID: id, Location: loc, AppliedBy: n.m.Key, Chain: n.m.Chain, Object: obj})
 	}
@@ -457,13 +464,28 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 		utils.SetCommonMetadata(unstructs, stringMap(cm["labels"]), stringMap(cm["annotations"]))
 	}
 
+	// Flux's apply skips what its exclusion selectors match, on the object
+	// as it would apply it (commonMetadata included). Such an object never
+	// reaches the cluster: it stays in the model, marked, but it is no
+	// source, substituteFrom object, Kyverno trigger or child Kustomization,
+	// and its references substitute nothing that reaches the cluster.
+	applied := 0
+	for i, o := range objects {
+		o.NotApplied = notApplied(unstructs[i])
+		if o.NotApplied == "" {
+			applied++
+			c.out.Variables = append(c.out.Variables, refs[i]...)
+		}
+	}
 	n.m.Status = model.StatusRendered
-	n.m.Objects = len(objects)
+	n.m.Objects = applied
 	n.objects = objects
-	c.out.Variables = append(c.out.Variables, refs...)
 
 	var children []*node
 	for _, o := range objects {
+		if o.NotApplied != "" {
+			continue
+		}
 		l := o.Location
 		c.put(o.Kind, nsOrDefault(o.Namespace), o.Name, &stored{obj: o.Object, from: fromRender, loc: &l})
 		if o.Kind != "Kustomization" || !strings.HasPrefix(o.APIVersion, "kustomize.toolkit.fluxcd.io/") {
@@ -489,6 +511,35 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 	}
 	sort.Strings(n.m.Children)
 	return children, true
+}
+
+// The selectors of kustomize-controller's server-side apply options: an
+// object whose labels or annotations match ExclusionSelector is skipped,
+// created or not (IfNotPresentSelector, ssa: IfNotPresent, skips only an
+// object that exists, so such an object is applied).
+var exclusionSelector = []struct{ key, value string }{
+	{"kustomize.toolkit.fluxcd.io/reconcile", "disabled"},
+	{"kustomize.toolkit.fluxcd.io/ssa", "Ignore"},
+}
+
+// notApplied says why kustomize-controller never applies the object, or
+// "". fluxcd/pkg/ssa matches the exclusion selector against the desired
+// object's labels and annotations (values case-insensitive, as
+// utils.AnyInMetadata compares them) before it creates or patches
+// anything. It also matches the in-cluster object, which d1lint cannot see:
+// an object whose desired state lacks the marker but whose live copy has
+// it is skipped too.
+func notApplied(u *unstructured.Unstructured) string {
+	labels, annotations := u.GetLabels(), u.GetAnnotations()
+	for _, sel := range exclusionSelector {
+		if v := labels[sel.key]; v != "" && strings.EqualFold(v, sel.value) {
+			return fmt.Sprintf("label %s: %s", sel.key, v)
+		}
+		if v := annotations[sel.key]; v != "" && strings.EqualFold(v, sel.value) {
+			return fmt.Sprintf("annotation %s: %s", sel.key, v)
+		}
+	}
+	return ""
 }
 
 // The labels kustomize-controller sets on every object it applies, naming

@@ -321,3 +321,155 @@ metadata:
 	assert.Equal(t, map[string]any{"owner": "team", "kustomize.toolkit.fluxcd.io/name": "team", "kustomize.toolkit.fluxcd.io/namespace": "team-ns"},
 		labels("ConfigMap", "team-ns", "bare"), "an object without labels gets them too")
 }
+
+// TestNotApplied checks the objects kustomize-controller's apply skips (its
+// exclusion selector: reconcile: disabled, ssa: Ignore, as a label or an
+// annotation, values case-insensitive, commonMetadata included): they stay
+// in the model, marked, but the render derives nothing from them.
+func TestNotApplied(t *testing.T) {
+	dir := writeFleet(t, map[string]string{
+		// Never applied, so it never reconciles: no node of the graph.
+		"clusters/one/off.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: off
+  namespace: flux-system
+  labels:
+    kustomize.toolkit.fluxcd.io/reconcile: Disabled
+spec:
+  interval: 10m
+  path: ./apps/app
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`,
+		// Never applied, so it is no substituteFrom source.
+		"clusters/one/vars.yaml": `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: vars
+  namespace: flux-system
+  annotations:
+    kustomize.toolkit.fluxcd.io/ssa: Ignore
+data:
+  COLOR: blue
+`,
+		"clusters/one/app.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: app
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./apps/app
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+  targetNamespace: team
+  postBuild:
+    substitute:
+      SIZE: small
+    substituteFrom:
+      - kind: ConfigMap
+        name: vars
+        optional: true
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: marked
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./apps/marked
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+  commonMetadata:
+    annotations:
+      kustomize.toolkit.fluxcd.io/reconcile: disabled
+`,
+		"apps/app/objects.yaml": `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: created-once
+  annotations:
+    kustomize.toolkit.fluxcd.io/ssa: IfNotPresent
+data:
+  size: ${SIZE}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: ignored
+  annotations:
+    kustomize.toolkit.fluxcd.io/ssa: ignore
+data:
+  size: ${SIZE}
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: web
+  labels:
+    kustomize.toolkit.fluxcd.io/reconcile: disabled
+spec:
+  interval: 10m
+  chart:
+    spec:
+      chart: web
+      sourceRef:
+        kind: HelmRepository
+        name: charts
+`,
+		"apps/marked/cm.yaml": `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: marked
+  namespace: default
+`,
+	})
+	fl := renderOpts(t, Options{FleetPath: dir})
+	c := fl.Clusters[0]
+	require.Empty(t, c.Problems)
+
+	off := object(c, "Kustomization", "flux-system", "off")
+	require.NotNil(t, off, "still in the model")
+	assert.Equal(t, "label kustomize.toolkit.fluxcd.io/reconcile: Disabled", off.NotApplied)
+	assert.Nil(t, kustomization(c, "flux-system/off"), "a Kustomization Flux never applies never reconciles")
+	assert.NotContains(t, kustomization(c, "flux-system/flux-system").Children, "flux-system/off")
+
+	vars := object(c, "ConfigMap", "flux-system", "vars")
+	require.NotNil(t, vars)
+	assert.Equal(t, "annotation kustomize.toolkit.fluxcd.io/ssa: Ignore", vars.NotApplied)
+	app := kustomization(c, "flux-system/app")
+	require.NotNil(t, app)
+	assert.Equal(t, model.StatusRendered, app.Status, app.Reason)
+	assert.False(t, app.PostBuild.SubstituteFrom[0].Found, "a ConfigMap Flux never applies substitutes nothing")
+	assert.Equal(t, 1, app.Objects, "only what Flux applies is counted")
+
+	once := object(c, "ConfigMap", "team", "created-once")
+	require.NotNil(t, once)
+	assert.Empty(t, once.NotApplied, "ssa: IfNotPresent is applied when the object does not exist")
+	ignored := object(c, "ConfigMap", "team", "ignored")
+	require.NotNil(t, ignored)
+	assert.Equal(t, "annotation kustomize.toolkit.fluxcd.io/ssa: ignore", ignored.NotApplied)
+	assert.Equal(t, "small", ignored.Object["data"].(map[string]any)["size"], "Flux still substitutes it before its apply skips it")
+	hr := object(c, "HelmRelease", "team", "web")
+	require.NotNil(t, hr)
+	assert.NotEmpty(t, hr.NotApplied)
+	assert.Empty(t, c.HelmReleases, "helm-controller never sees it")
+
+	var refs []string
+	for _, v := range c.Variables {
+		refs = append(refs, v.Object.Name+"/"+v.Name)
+	}
+	assert.Equal(t, []string{"created-once/SIZE"}, refs, "references in what Flux never applies reach nothing")
+
+	marked := object(c, "ConfigMap", "default", "marked")
+	require.NotNil(t, marked)
+	assert.Equal(t, "annotation kustomize.toolkit.fluxcd.io/reconcile: disabled", marked.NotApplied, "commonMetadata is stamped before the apply")
+}

@@ -259,6 +259,35 @@ spec:
 	assert.Equal(t, &model.Schemas{KubernetesVersion: v.KubeVersion(), FluxVersion: "2.7.5", FluxFrom: "bundle", Validated: 4}, c.Schemas)
 }
 
+// TestNotAppliedSkipped: kustomize-controller skips an object its
+// exclusion selector matches before the dry-run, so its schema decides
+// nothing, and a CRD it never applies defines nothing.
+func TestNotAppliedSkipped(t *testing.T) {
+	v := newValidator(t, Options{})
+	bad := obj(t, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: ns}\ndata: {n: 1}\ncolour: red\n")
+	bad.NotApplied = "annotation kustomize.toolkit.fluxcd.io/reconcile: disabled"
+	crd := obj(t, `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {kind: Widget, plural: widgets}
+  versions:
+    - {name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object}}}
+`)
+	crd.NotApplied = "label kustomize.toolkit.fluxcd.io/ssa: Ignore"
+	widget := obj(t, "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: ns}\n")
+	c := &model.Cluster{Name: "c", Flux: model.Flux{Version: "2.7.x"}, Objects: []*model.Object{crd, bad, widget}}
+	v.Validate(c)
+	assert.Nil(t, bad.Schema, "never applied: no verdict")
+	assert.Nil(t, crd.Schema)
+	require.NotNil(t, widget.Schema)
+	assert.Equal(t, model.SchemaMissing, widget.Schema.Status, "the CRD Flux never applies defines no schema")
+	assert.Equal(t, 0, c.Schemas.Validated)
+	assert.Equal(t, 1, c.Schemas.Missing)
+}
+
 func TestLocations(t *testing.T) {
 	v := newValidator(t, Options{Locations: []string{"testdata/locations"}})
 	r := verdict(t, v, "2.7.x", "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 1}\n")

@@ -17,6 +17,7 @@
 #   remediation: Add postBuild.substituteFrom (the runtime-info ConfigMap) to the Kustomization that applies the object, or write the value literally.
 package d1lint.rules.substitution.unsubstituted_variable
 
+import data.d1lint.lib.applied
 import data.d1lint.lib.result
 
 # The finding names the field holding the reference (v.path), so that
@@ -56,7 +57,7 @@ defined := {name | some name, _ in input.cluster.runtimeInfo} | {name |
 
 # sources are the ConfigMaps and Secrets of the render and its Kyverno copies.
 sources := [obj |
-	some list in [object.get(input.cluster, "objects", []), object.get(input.cluster, "generated", [])]
+	some list in [applied.objects, object.get(input.cluster, "generated", [])]
 	some obj in list
 	obj.kind in {"ConfigMap", "Secret"}
 ]
