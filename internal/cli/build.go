@@ -33,9 +33,10 @@ func newBuildCommand(s Streams) *cobra.Command {
 		Use:   "build",
 		Short: "Print the full desired state of clusters, objects in apply order",
 		Long: `Renders the selected clusters and prints every object Flux would apply, in
-apply order. --format json prints the cluster model that rules read (see
-docs/model.md). Problems go to standard error; the exit status is 1 when
-part of a render could not be built.`,
+apply order; an object that Flux's apply skips (reconcile: disabled, or
+ssa: Ignore) follows a comment saying so. --format json prints the cluster
+model that rules read (see docs/model.md). Problems go to standard error;
+the exit status is 1 when part of a render could not be built.`,
 		Example: `  d1lint build --cluster prod-eu
   d1lint build --cluster staging --provenance
   d1lint build --format json > model.json`,
@@ -83,7 +84,14 @@ func writeYAML(w io.Writer, fl *model.Fleet, provenance bool) error {
 			if err != nil {
 				return fmt.Errorf("%s %s/%s: %w", o.Kind, o.Namespace, o.Name, err)
 			}
-			if _, err := fmt.Fprintf(w, "---\n%s", b); err != nil {
+			// An object Flux never applies is printed as the build
+			// produced it (flux build ks prints it too), marked by a comment
+			// rather than an annotation, so that the object stays as is.
+			mark := ""
+			if o.NotApplied != "" {
+				mark = "# d1lint: not applied by Flux (" + o.NotApplied + ")\n"
+			}
+			if _, err := fmt.Fprintf(w, "---\n%s%s", mark, b); err != nil {
 				return err
 			}
 		}

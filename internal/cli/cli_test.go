@@ -174,13 +174,13 @@ func TestGolden(t *testing.T) {
 			name:     "check-undefined-var-markdown",
 			args:     []string{"check", "--config", badFleet, "--cluster", "undefined-var", "--format", "markdown"},
 			err:      errFindings,
-			contains: []string{"## d1lint: 4 errors, 0 warnings, 3 info", "### undefined-var (staging, 9 objects)", "| error | [D1-0401](<https://github.com/d1lint/d1lint/blob/main/docs/rules/D1-0401.md>"},
+			contains: []string{"## d1lint: 3 errors, 0 warnings, 3 info", "### undefined-var (staging, 9 objects)", "| error | [D1-0401](<https://github.com/d1lint/d1lint/blob/main/docs/rules/D1-0401.md>"},
 		},
 		{
 			name:     "check-undefined-var-junit",
 			args:     []string{"check", "--config", badFleet, "--cluster", "undefined-var", "--format", "junit"},
 			err:      errFindings,
-			contains: []string{`<testsuite name="undefined-var" tests="7" failures="4"`, `file="cases/undefined-var/variables.yaml" line="11"`},
+			contains: []string{`<testsuite name="undefined-var" tests="6" failures="3"`, `file="cases/undefined-var/variables.yaml" line="11"`},
 		},
 		{
 			name:     "rules",
@@ -706,7 +706,7 @@ func TestCheckOutputs(t *testing.T) {
 
 	assert.Contains(t, r.stdout, "::error file=cases/undefined-var/variables.yaml,line=11,title=D1-0401%3A ")
 	assert.NotContains(t, r.stdout, `"runs"`, "SARIF goes to its file only")
-	assert.Equal(t, 7, strings.Count(r.stdout, "\n"), "one annotation per finding")
+	assert.Equal(t, 6, strings.Count(r.stdout, "\n"), "one annotation per finding")
 
 	data, err := os.ReadFile(sarifPath)
 	require.NoError(t, err)
@@ -715,7 +715,7 @@ func TestCheckOutputs(t *testing.T) {
 	require.NoError(t, err, "the file was truncated and rewritten")
 	require.NoError(t, doc.Validate())
 	require.Len(t, doc.Runs, 1)
-	assert.Len(t, doc.Runs[0].Results, 7)
+	assert.Len(t, doc.Runs[0].Results, 6)
 	for _, res := range doc.Runs[0].Results {
 		require.Len(t, res.Locations, 1, "every finding is in the fleet repository")
 		assert.NotEmpty(t, res.PartialFingerprints["d1lint/v1"])
@@ -723,10 +723,10 @@ func TestCheckOutputs(t *testing.T) {
 
 	md, err := os.ReadFile(summary)
 	require.NoError(t, err)
-	assert.Contains(t, string(md), "## d1lint: 4 errors, 0 warnings, 3 info")
+	assert.Contains(t, string(md), "## d1lint: 3 errors, 0 warnings, 3 info")
 	out, err := os.ReadFile(outputs)
 	require.NoError(t, err)
-	assert.Equal(t, "errors=4\nwarnings=0\ninfos=3\nnew=0\n", string(out))
+	assert.Equal(t, "errors=3\nwarnings=0\ninfos=3\nnew=0\n", string(out))
 
 	// The same run gives the same bytes.
 	again := filepath.Join(dir, "again.sarif")
@@ -762,7 +762,7 @@ func TestCheckRepository(t *testing.T) {
 			// the clusters have none in acme/other.
 			assert.Empty(t, doc.Runs[0].Results)
 			assert.Contains(t, *doc.Runs[0].Invocations[0].ToolExecutionNotifications[0].Message.Text,
-				"7 finding(s) left out: neither they nor their cluster have a file in github.com/acme/other")
+				"6 finding(s) left out: neither they nor their cluster have a file in github.com/acme/other")
 			g := runEnv(t, env, with("github")...)
 			assertErrClass(t, errFindings, g.err)
 			assert.NotContains(t, g.stdout, "file=")
@@ -953,4 +953,32 @@ spec:
 	writeCfg("rules:\n  D1-0001: {disabled: true}\nacceptIncomplete: true\n")
 	r = run(t, "check", "--config", cfgPath)
 	assertErrClass(t, errNone, r.err)
+}
+
+// TestBuildMarksNotApplied: build prints an object Flux's apply skips as
+// the build produced it, after a comment that says so.
+func TestBuildMarksNotApplied(t *testing.T) {
+	cm := func(name, notApplied string) *model.Object {
+		return &model.Object{ObjectID: model.ObjectID{APIVersion: "v1", Kind: "ConfigMap", Namespace: "ns", Name: name}, NotApplied: notApplied,
+			Object: map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": name, "namespace": "ns"}}}
+	}
+	fl := &model.Fleet{Clusters: []*model.Cluster{{Name: "c", Objects: []*model.Object{
+		cm("on", ""), cm("off", "annotation kustomize.toolkit.fluxcd.io/reconcile: disabled"),
+	}}}}
+	var b bytes.Buffer
+	require.NoError(t, writeYAML(&b, fl, false))
+	assert.Equal(t, `---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: "on"
+  namespace: ns
+---
+# d1lint: not applied by Flux (annotation kustomize.toolkit.fluxcd.io/reconcile: disabled)
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: "off"
+  namespace: ns
+`, b.String())
 }

@@ -119,8 +119,18 @@ type Object struct {
 	AppliedBy string `json:"appliedBy"`
 	// Chain is the Kustomization keys from the root to AppliedBy.
 	Chain []string `json:"chain"`
-	// Object is the full object after postBuild substitution.
+	// Object is the full object after postBuild substitution, with the
+	// owner labels kustomize-controller sets (kustomize.toolkit.fluxcd.io/name
+	// and /namespace of AppliedBy) and spec.commonMetadata.
 	Object map[string]any `json:"object"`
+	// NotApplied says why kustomize-controller never applies the object
+	// (its apply options' exclusion selector matches it): "annotation
+	// kustomize.toolkit.fluxcd.io/reconcile: disabled", or the same of a
+	// label or of kustomize.toolkit.fluxcd.io/ssa: Ignore. Empty for the
+	// objects Flux applies. Such an object is in the model for what the
+	// build produces; it is not looked up (sources, substituteFrom,
+	// Kyverno), not validated, and rules about the cluster ignore it.
+	NotApplied string `json:"notApplied,omitempty"`
 	// Schema is the schema validation verdict when it is worth reading:
 	// nil when the object is valid and its API version current, or when
 	// validation did not run (Cluster.Schemas is nil then).
@@ -309,7 +319,10 @@ const (
 	VarNotSubstituted = "not-substituted"
 )
 
-// VarRef is one ${VAR} reference in a rendered object, as found before substitution.
+// VarRef is one ${VAR} reference in a rendered object, as found before
+// substitution. Objects labelled or annotated
+// kustomize.toolkit.fluxcd.io/substitute: disabled have none: Flux never
+// parses them, so their ${...} text is not a reference.
 type VarRef struct {
 	// Name is the variable name.
 	Name string `json:"name"`

@@ -57,10 +57,33 @@ func (b *built) prepare() {
 	b.once.Do(func() {
 		n := len(b.resources)
 		b.uses, b.dollar, b.perr = make([][]varUse, n), make([]bool, n), make([]error, n)
-		for i := range b.resources {
+		for i, r := range b.resources {
+			if substitutionDisabled(r) {
+				// fluxcd/pkg/kustomize's SubstituteVariables returns before
+				// it parses an object that opts out, so its ${...} text is
+				// no variable syntax at all (a script's ${a[@]} is fine):
+				// no references, no parse error, and (dollar false) no
+				// substitution.
+				continue
+			}
 			b.uses[i], b.dollar[i], b.perr[i] = findVars(b.maps[i])
 		}
 	})
+}
+
+// substituteKey is the label or annotation that opts an object out of
+// postBuild substitution when its value is exactly substituteDisabled.
+const (
+	substituteKey      = "kustomize.toolkit.fluxcd.io/substitute"
+	substituteDisabled = "disabled"
+)
+
+// substitutionDisabled reports whether Flux skips the object in postBuild
+// substitution: labelled or annotated substitute: disabled, compared as
+// fluxcd/pkg/kustomize compares it (case-sensitive), on the object as
+// kustomize built it (spec.commonMetadata comes later, at apply).
+func substitutionDisabled(r *resource.Resource) bool {
+	return r.GetLabels()[substituteKey] == substituteDisabled || r.GetAnnotations()[substituteKey] == substituteDisabled
 }
 
 // builder runs kustomize builds the way kustomize-controller does, once per

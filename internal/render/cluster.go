@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -156,7 +157,12 @@ func (c *clusterRender) render(ctx context.Context, root *node) {
 func (c *clusterRender) refreshGenerated() bool {
 	var all []*model.Object
 	for _, n := range c.order {
-		all = append(all, n.objects...)
+		for _, o := range n.objects {
+			// A Namespace or policy Flux never applies triggers nothing.
+			if o.NotApplied == "" {
+				all = append(all, o)
+			}
+		}
 	}
 	clones := kyvernoClones(all, c.lookup, c.list)
 	if len(clones) == len(c.gen) {
@@ -441,9 +447,8 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 	}
 
 	var objects []*model.Object
-	var refs []*model.VarRef
+	var refs [][]*model.VarRef // per object
 	var unstructs []*unstructured.Unstructured
-	_, hasCommon := n.m.Spec["commonMetadata"].(map[string]any)
 	names := varNames(vars)
 	b.prepare()
 	for i, shared := range b.resources {
@@ -460,10 +465,11 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 			if b.perr[i] != nil {
 				return c.fail(n, model.ProblemSubstitution, fmt.Sprintf("%s: %s %s: %v", loc.Path, shared.GetKind(), shared.GetName(), b.perr[i])), true
 			}
-			// Flux skips objects labelled or annotated substitute: disabled,
-			// and runs nothing when no variable is defined at all. An object
-			// without a '$' anywhere comes out of Flux's substitution
-			// unchanged, so only objects with one pay for the round trip.
+			// Flux skips objects labelled or annotated substitute: disabled
+			// (prepare leaves their dollar false), and runs nothing when no
+			// variable is defined at all. An object without a '$' anywhere
+			// comes out of Flux's substitution unchanged, so only objects
+			// with one pay for the round trip.
 			r := c.r.builder.substitute(ctx, client, n.ks, b, i, names, vars)
 			if r.err != nil {
 				return c.fail(n, model.ProblemSubstitution, fmt.Sprintf("%s: %s %s: %v", loc.Path, shared.GetKind(), shared.GetName(), r.err)), true
@@ -473,17 +479,34 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 				obj = r.obj
 			}
 		}
-		if hasCommon {
-			obj = deepCopyMap(obj)
-		}
+		// The build's and the substitution's maps are shared by every
+		// cluster: withOwnerLabels copies the metadata it writes, and
+		// commonMetadata below writes nothing else.
+		obj = withOwnerLabels(obj, n.m.Name, n.m.Namespace)
 		u := &unstructured.Unstructured{Object: obj}
 		id := model.ObjectID{APIVersion: u.GetAPIVersion(), Kind: u.GetKind(), Namespace: u.GetNamespace(), Name: u.GetName()}
+		var vr []*model.VarRef
 		for _, v := range uses {
-			refs = append(refs, &model.VarRef{Name: v.name, Expression: v.expr, Kustomization: n.m.Key, Object: id, Field: v.field, Path: v.segs,
+			vr = append(vr, &model.VarRef{Name: v.name, Expression: v.expr, Kustomization: n.m.Key, Object: id, Field: v.field, Path: v.segs,
 				Status: varStatus(v, vars, substituted), Substituted: substituted, HasDefault: v.hasDefault, Location: loc})
 		}
+		refs = append(refs, vr)
 		unstructs = append(unstructs, u)
 		objects = append(objects, &model.Object{ObjectID: id, Location: loc, AppliedBy: n.m.Key, Chain: n.m.Chain, Object: obj})
+	}
+	// kustomize-controller stamps spec.commonMetadata on every object after
+	// substitution and after the owner labels, with fluxcd/pkg/ssa.
+	if cm, ok := n.m.Spec["commonMetadata"].(map[string]any); ok {
+		utils.SetCommonMetadata(unstructs, stringMap(cm["labels"]), stringMap(cm["annotations"]))
+	}
+
+	// Flux's apply skips what its exclusion selectors match, on the object
+	// as it would apply it (commonMetadata included). Such an object never
+	// reaches the cluster: it stays in the model, marked, but it is no
+	// source, substituteFrom object, Kyverno trigger or child Kustomization,
+	// and its references substitute nothing that reaches the cluster.
+	for i, o := range objects {
+		o.NotApplied = notApplied(unstructs[i])
 	}
 	if o := unnamespaced(objects); o != nil {
 		// kustomize-controller does not default namespaces: the server-side
@@ -494,19 +517,22 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 		c.problem(&model.Problem{Kind: model.ProblemInvalidObject, Kustomization: n.m.Key, Location: &l, Reason: n.m.Reason})
 		return nil, true
 	}
-	// kustomize-controller stamps spec.commonMetadata on every object after
-	// substitution, with fluxcd/pkg/ssa.
-	if cm, ok := n.m.Spec["commonMetadata"].(map[string]any); ok {
-		utils.SetCommonMetadata(unstructs, stringMap(cm["labels"]), stringMap(cm["annotations"]))
+	applied := 0
+	for i, o := range objects {
+		if o.NotApplied == "" {
+			applied++
+			c.out.Variables = append(c.out.Variables, refs[i]...)
+		}
 	}
-
 	n.m.Status = model.StatusRendered
-	n.m.Objects = len(objects)
+	n.m.Objects = applied
 	n.objects = objects
-	c.out.Variables = append(c.out.Variables, refs...)
 
 	var children []*node
 	for _, o := range objects {
+		if o.NotApplied != "" {
+			continue
+		}
 		l := o.Location
 		c.put(o.Kind, nsOrDefault(o.Namespace), o.Name, &stored{obj: o.Object, from: fromRender, loc: &l})
 		if o.Kind != "Kustomization" || !strings.HasPrefix(o.APIVersion, "kustomize.toolkit.fluxcd.io/") {
@@ -537,7 +563,7 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 // unnamespaced returns the first namespaced object without a namespace.
 func unnamespaced(objects []*model.Object) *model.Object {
 	for _, o := range objects {
-		if o.Namespace != "" {
+		if o.Namespace != "" || o.NotApplied != "" {
 			continue
 		}
 		if scoped, known := namespaced(o.APIVersion, o.Kind); known && scoped {
@@ -545,6 +571,65 @@ func unnamespaced(objects []*model.Object) *model.Object {
 		}
 	}
 	return nil
+}
+
+// The selectors of kustomize-controller's server-side apply options: an
+// object whose labels or annotations match ExclusionSelector is skipped,
+// created or not (IfNotPresentSelector, ssa: IfNotPresent, skips only an
+// object that exists, so such an object is applied).
+var exclusionSelector = []struct{ key, value string }{
+	{"kustomize.toolkit.fluxcd.io/reconcile", "disabled"},
+	{"kustomize.toolkit.fluxcd.io/ssa", "Ignore"},
+}
+
+// notApplied says why kustomize-controller never applies the object, or
+// "". fluxcd/pkg/ssa matches the exclusion selector against the desired
+// object's labels and annotations (values case-insensitive, as
+// utils.AnyInMetadata compares them) before it creates or patches
+// anything. It also matches the in-cluster object, which d1lint cannot see:
+// an object whose desired state lacks the marker but whose live copy has
+// it is skipped too.
+func notApplied(u *unstructured.Unstructured) string {
+	labels, annotations := u.GetLabels(), u.GetAnnotations()
+	for _, sel := range exclusionSelector {
+		if v := labels[sel.key]; v != "" && strings.EqualFold(v, sel.value) {
+			return fmt.Sprintf("label %s: %s", sel.key, v)
+		}
+		if v := annotations[sel.key]; v != "" && strings.EqualFold(v, sel.value) {
+			return fmt.Sprintf("annotation %s: %s", sel.key, v)
+		}
+	}
+	return ""
+}
+
+// The labels kustomize-controller sets on every object it applies, naming
+// the Kustomization that applies it (fluxcd/pkg/ssa ResourceManager
+// SetOwnerLabels with the owner group kustomize.toolkit.fluxcd.io).
+const (
+	ownerNameLabel      = "kustomize.toolkit.fluxcd.io/name"
+	ownerNamespaceLabel = "kustomize.toolkit.fluxcd.io/namespace"
+)
+
+// withOwnerLabels returns obj with the owner labels of the Kustomization
+// name/namespace, as kustomize-controller sets them on the objects of its
+// build before it applies them (a nested Kustomization's objects carry the
+// nested one, the Kustomization that applies them). obj is not modified:
+// the top level, metadata and labels are copies, the rest is shared.
+func withOwnerLabels(obj map[string]any, name, namespace string) map[string]any {
+	out := maps.Clone(obj)
+	md := map[string]any{}
+	if m, ok := obj["metadata"].(map[string]any); ok {
+		md = maps.Clone(m)
+	}
+	labels := map[string]any{}
+	if l, ok := md["labels"].(map[string]any); ok {
+		labels = maps.Clone(l)
+	}
+	labels[ownerNameLabel] = name
+	labels[ownerNamespaceLabel] = namespace
+	md["labels"] = labels
+	out["metadata"] = md
+	return out
 }
 
 func (c *clusterRender) fail(n *node, kind, reason string) []*node {

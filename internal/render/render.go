@@ -353,6 +353,10 @@ func (c *clusterRender) finish() {
 	})
 	sort.SliceStable(out.Problems, func(i, j int) bool { return problemKey(out.Problems[i]) < problemKey(out.Problems[j]) })
 	for _, o := range out.Objects {
+		if o.NotApplied != "" {
+			// Flux never applies it: no runtime-info, no HelmRelease.
+			continue
+		}
 		switch {
 		case o.Kind == "ConfigMap" && o.Namespace == "flux-system" && o.Name == "flux-runtime-info":
 			out.RuntimeInfo = stringMap(o.Object["data"])

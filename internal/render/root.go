@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
@@ -34,7 +35,8 @@ func (c *clusterRender) root() (*node, error) {
 // operatorRoot reproduces what Flux Operator creates from FluxInstance
 // spec.sync: a GitRepository and a Kustomization both named after the
 // namespace (flux-system), with spec.kustomize.patches applied to them as
-// the operator applies them to everything it generates.
+// the operator applies them to everything it generates. The source polls at
+// spec.sync.interval; the Kustomization's interval is the operator's own.
 func (c *clusterRender) operatorRoot() (*node, error) {
 	inst := c.spec.Instance
 	sync := nestedMap(nestedMap(inst, "spec"), "sync")
@@ -46,14 +48,10 @@ func (c *clusterRender) operatorRoot() (*node, error) {
 	if name == "" {
 		name = ns
 	}
-	interval := str(sync["interval"])
-	if interval == "" {
-		interval = "1m"
-	}
 	repo := map[string]any{
 		"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
 		"metadata": map[string]any{"name": name, "namespace": ns},
-		"spec": map[string]any{"interval": interval, "url": str(sync["url"]),
+		"spec": map[string]any{"interval": syncInterval(str(sync["interval"])), "url": str(sync["url"]),
 			"ref": map[string]any{"name": str(sync["ref"])}},
 	}
 	if ps := str(sync["pullSecret"]); ps != "" {
@@ -62,7 +60,7 @@ func (c *clusterRender) operatorRoot() (*node, error) {
 	ks := map[string]any{
 		"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization",
 		"metadata": map[string]any{"name": name, "namespace": ns},
-		"spec": map[string]any{"interval": interval, "path": str(sync["path"]), "prune": true,
+		"spec": map[string]any{"interval": operatorKustomizationInterval, "path": str(sync["path"]), "prune": true,
 			"sourceRef": map[string]any{"kind": "GitRepository", "name": name}},
 	}
 	patches, _ := nestedMap(nestedMap(inst, "spec"), "kustomize")["patches"].([]any)
@@ -79,6 +77,27 @@ func (c *clusterRender) operatorRoot() (*node, error) {
 	n := newNode(ks, nil, nil)
 	n.m.Location = loc
 	return n, nil
+}
+
+// operatorKustomizationInterval is the interval of the Kustomization Flux
+// Operator generates from spec.sync: fixed, whatever spec.sync.interval
+// says (that interval is the source's only).
+const operatorKustomizationInterval = "10m0s"
+
+// syncInterval is the interval of the source Flux Operator generates from
+// spec.sync.interval: the API server defaults the field to 1m (FluxInstance
+// API reference: "when not set the default is 1m"), and the operator writes
+// the parsed metav1.Duration back out in Go's form, so "1m" becomes "1m0s".
+// A value that does not parse (the CRD's pattern rejects it) is kept.
+func syncInterval(s string) string {
+	if s == "" {
+		s = "1m"
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return s
+	}
+	return d.String()
 }
 
 type patchResult struct {

@@ -79,7 +79,10 @@ type Validator struct {
 
 	rmu        sync.Mutex
 	render     map[string]*renderCRD // CRD objects from renders, by digest
-	renderDocs map[string][]byte     // their version schemas, by digest
+	renderDocs map[string][]byte     // their version schemas, and bundled ones patched (operator.go), by digest
+
+	omu      sync.Mutex
+	operator map[*openapi.CRD]*openapi.CRD // bundled Flux CRDs as Flux Operator installs them
 }
 
 type compiled struct {
@@ -243,7 +246,8 @@ type clusterSchemas struct {
 // forCluster decides which CRDs describe the cluster's custom resources:
 // the CRDs in its own render first, then the bundled CRDs of the Flux
 // release it runs (unless the render carries Flux's CRDs, as bootstrap
-// era's gotk-components.yaml does), then the other bundled projects.
+// era's gotk-components.yaml does; on a Flux Operator cluster, as the
+// operator installs them), then the other bundled projects.
 func (v *Validator) forCluster(c *model.Cluster) *clusterSchemas {
 	cs := &clusterSchemas{crds: map[string]*crdEntry{}}
 	cs.info.KubernetesVersion = v.kube.Version
@@ -259,7 +263,8 @@ func (v *Validator) forCluster(c *model.Cluster) *clusterSchemas {
 	var fromRender []*crdEntry
 	fluxInRender := false
 	for _, o := range c.Objects {
-		if o.Kind != "CustomResourceDefinition" || o.APIVersion != "apiextensions.k8s.io/v1" {
+		if o.Kind != "CustomResourceDefinition" || o.APIVersion != "apiextensions.k8s.io/v1" || o.NotApplied != "" {
+			// A CRD Flux never applies defines nothing on the cluster.
 			continue
 		}
 		rc := v.renderCRD(o.Object)
@@ -299,6 +304,12 @@ func (v *Validator) forCluster(c *model.Cluster) *clusterSchemas {
 		for i := range rel.CRDs {
 			cs.crds[rel.CRDs[i].Group+"/"+rel.CRDs[i].Kind] = &crdEntry{crd: &rel.CRDs[i], source: "flux " + rel.Version, current: true}
 		}
+	}
+	if c.Era == eraOperator {
+		// Flux Operator installs the Flux CRDs with its own kinds added to
+		// notification-controller's enums; the render's own CRDs, below,
+		// still take precedence.
+		v.withOperatorKinds(cs)
 	}
 	for _, e := range fromRender {
 		cs.crds[e.crd.Group+"/"+e.crd.Kind] = e
@@ -415,6 +426,11 @@ func (v *Validator) Validate(c *model.Cluster) {
 	cs := v.forCluster(c)
 	for _, o := range c.Objects {
 		o.Schema = nil
+		if o.NotApplied != "" {
+			// kustomize-controller skips it before its dry-run: the API
+			// server never sees it, so its schema decides nothing.
+			continue
+		}
 		r := v.check(cs, o)
 		if r.Status == model.SchemaMissing {
 			cs.info.Missing++

@@ -259,6 +259,35 @@ spec:
 	assert.Equal(t, &model.Schemas{KubernetesVersion: v.KubeVersion(), FluxVersion: "2.7.5", FluxFrom: "bundle", Validated: 4}, c.Schemas)
 }
 
+// TestNotAppliedSkipped: kustomize-controller skips an object its
+// exclusion selector matches before the dry-run, so its schema decides
+// nothing, and a CRD it never applies defines nothing.
+func TestNotAppliedSkipped(t *testing.T) {
+	v := newValidator(t, Options{})
+	bad := obj(t, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: ns}\ndata: {n: 1}\ncolour: red\n")
+	bad.NotApplied = "annotation kustomize.toolkit.fluxcd.io/reconcile: disabled"
+	crd := obj(t, `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {kind: Widget, plural: widgets}
+  versions:
+    - {name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object}}}
+`)
+	crd.NotApplied = "label kustomize.toolkit.fluxcd.io/ssa: Ignore"
+	widget := obj(t, "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: ns}\n")
+	c := &model.Cluster{Name: "c", Flux: model.Flux{Version: "2.7.x"}, Objects: []*model.Object{crd, bad, widget}}
+	v.Validate(c)
+	assert.Nil(t, bad.Schema, "never applied: no verdict")
+	assert.Nil(t, crd.Schema)
+	require.NotNil(t, widget.Schema)
+	assert.Equal(t, model.SchemaMissing, widget.Schema.Status, "the CRD Flux never applies defines no schema")
+	assert.Equal(t, 0, c.Schemas.Validated)
+	assert.Equal(t, 1, c.Schemas.Missing)
+}
+
 func TestLocations(t *testing.T) {
 	v := newValidator(t, Options{Locations: []string{"testdata/locations"}})
 	r := verdict(t, v, "2.7.x", "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 1}\n")
@@ -308,4 +337,89 @@ func TestUnknownFluxVersion(t *testing.T) {
 	require.NotNil(t, o.Schema)
 	assert.Equal(t, []string{"spec.timout: unknown field"}, msgs(o.Schema.Errors))
 	assert.Equal(t, "flux (version unknown)", o.Schema.Source)
+}
+
+// TestOperatorKinds: Flux Operator installs notification-controller's CRDs
+// with its own kinds in the enums of Alert spec.eventSources[].kind and
+// Receiver spec.resources[].kind; the upstream CRDs, which a bootstrap-era
+// cluster runs, reject them.
+func TestOperatorKinds(t *testing.T) {
+	v := newValidator(t, Options{})
+	alert := func(kind string) *model.Object {
+		return obj(t, `apiVersion: notification.toolkit.fluxcd.io/v1beta3
+kind: Alert
+metadata: {name: a, namespace: flux-system}
+spec:
+  providerRef: {name: slack}
+  eventSources:
+    - {kind: Kustomization, name: '*'}
+    - {kind: `+kind+`, name: '*'}
+`)
+	}
+	receiver := obj(t, `apiVersion: notification.toolkit.fluxcd.io/v1
+kind: Receiver
+metadata: {name: r, namespace: flux-system}
+spec:
+  type: generic
+  secretRef: {name: token}
+  resources:
+    - {kind: FluxInstance, name: flux}
+`)
+	check := func(era, version string, objects ...*model.Object) {
+		c := &model.Cluster{Name: era, Era: era, Flux: model.Flux{Version: version}, Objects: objects}
+		v.Validate(c)
+		for _, n := range c.Schemas.Notes {
+			assert.NotContains(t, n, "Flux Operator")
+		}
+	}
+	for _, version := range []string{"2.7.x", "2.2.x", ""} {
+		rset, rsip, report, old := alert("ResourceSet"), alert("ResourceSetInputProvider"), alert("FluxReport"), alert("FluxInstance")
+		old.APIVersion, old.Object["apiVersion"] = "notification.toolkit.fluxcd.io/v1beta2", "notification.toolkit.fluxcd.io/v1beta2"
+		check("operator", version, rset, rsip, report, old, receiver)
+		assert.Nil(t, rset.Schema, "%s: ResourceSet is an event source on an operator cluster", version)
+		assert.Nil(t, rsip.Schema, version)
+		assert.Nil(t, receiver.Schema, "%s: FluxInstance is a receiver resource on an operator cluster", version)
+		if version == "2.2.x" {
+			// Deprecated, and valid: every version of the CRD is patched.
+			require.NotNil(t, old.Schema)
+			assert.Equal(t, model.SchemaValid, old.Schema.Status)
+		}
+		require.NotNil(t, report.Schema, "%s: FluxReport is not among the kinds the operator adds", version)
+		assert.Equal(t, model.SchemaInvalid, report.Schema.Status)
+
+		// The shared bundled schemas are left as they were.
+		bootstrap := alert("ResourceSet")
+		check("bootstrap", version, bootstrap, receiver)
+		require.NotNil(t, bootstrap.Schema, "%s: upstream Flux rejects ResourceSet", version)
+		assert.Equal(t, model.SchemaInvalid, bootstrap.Schema.Status)
+		assert.Equal(t, []string{"spec.eventSources[1].kind"}, paths(bootstrap.Schema.Errors))
+		require.NotNil(t, receiver.Schema)
+		assert.Equal(t, []string{"spec.resources[0].kind"}, paths(receiver.Schema.Errors))
+	}
+}
+
+func paths(es []model.SchemaError) []string {
+	var out []string
+	for _, e := range es {
+		out = append(out, e.Path)
+	}
+	return out
+}
+
+// TestExtendEnumSharedSubschema: an enum reached through a shared
+// definition is extended in a copy, so that the other places sharing the
+// definition keep the original.
+func TestExtendEnumSharedSubschema(t *testing.T) {
+	raw := []byte(`{"properties":{"spec":{"properties":{"a":{"$ref":"#/definitions/ref"},"b":{"$ref":"#/definitions/ref"}}}},
+"definitions":{"ref":{"type":"object","properties":{"kind":{"type":"string","enum":["X","Y"]},"n":{"type":"integer","maximum":1.5}}}}}`)
+	_, b, err := extendEnum(raw, []string{"properties", "spec", "properties", "a", "properties", "kind"}, []any{"Y", "Z"})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"properties":{"spec":{"properties":{
+"a":{"type":"object","properties":{"kind":{"type":"string","enum":["X","Y","Z"]},"n":{"type":"integer","maximum":1.5}}},
+"b":{"$ref":"#/definitions/ref"}}}},
+"definitions":{"ref":{"type":"object","properties":{"kind":{"type":"string","enum":["X","Y"]},"n":{"type":"integer","maximum":1.5}}}}}`, string(b))
+
+	_, b, err = extendEnum(raw, []string{"properties", "spec", "properties", "c", "properties", "kind"}, []any{"Z"})
+	require.NoError(t, err)
+	assert.Nil(t, b, "no enum at the path: nothing to extend")
 }

@@ -6,6 +6,8 @@
 #   a tenant.
 package d1lint.lib.tenancy
 
+import data.d1lint.lib.applied
+
 default privileged_namespaces := ["flux-system"]
 
 privileged_namespaces := input.config.privilegedNamespaces
@@ -20,7 +22,7 @@ namespace_of(key) := split(key, "/")[0]
 # not privileged) and the HelmReleases tenant Kustomizations apply; a
 # complete rule, computed once per cluster.
 tenant_reconcilers := {o |
-	some o in input.cluster.objects
+	some o in applied.objects
 	tenant_reconciler(o)
 }
 

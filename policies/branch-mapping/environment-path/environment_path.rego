@@ -13,6 +13,7 @@
 #   remediation: Replace the environment folder in spec.path with ${ENVIRONMENT} and substitute it from runtime-info (postBuild.substituteFrom).
 package d1lint.rules.branch_mapping.environment_path
 
+import data.d1lint.lib.applied
 import data.d1lint.lib.result
 
 report contains result.fail(rego.metadata.chain(), result.object_field_details(obj, ["spec", "path"], sprintf(
@@ -42,7 +43,7 @@ environment_paths := {sprintf("%s/%s", [object.get(v.object, "namespace", ""), v
 # kustomization_objects are the rendered Kustomization objects (a list: the
 # same Kustomization applied twice is a render problem, not a conflict here).
 kustomization_objects := [obj |
-	some obj in input.cluster.objects
+	some obj in applied.objects
 	obj.kind == "Kustomization"
 	startswith(obj.apiVersion, "kustomize.toolkit.fluxcd.io/")
 ]

@@ -14,6 +14,7 @@
 #   remediation: Keep image automation labelled toolkit.fluxcd.io/role=automation and delete it on clusters of other branches (a patch with $patch delete on that label selector), and make ImageUpdateAutomation push to the automation branch.
 package d1lint.rules.branch_mapping.image_automation_branch
 
+import data.d1lint.lib.applied
 import data.d1lint.lib.result
 
 automation_branch := input.config.automationBranch
@@ -21,12 +22,12 @@ automation_branch := input.config.automationBranch
 label := split(input.config.automationLabel, "=")
 
 automation contains obj if {
-	some obj in input.cluster.objects
+	some obj in applied.objects
 	obj.kind == "ImageUpdateAutomation"
 }
 
 automation contains obj if {
-	some obj in input.cluster.objects
+	some obj in applied.objects
 	obj.object.metadata.labels[label[0]] == label[1]
 }
 

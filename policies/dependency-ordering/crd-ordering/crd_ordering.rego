@@ -27,6 +27,7 @@
 #   remediation: Make the Kustomization that applies the custom resource depend on the one that installs its CRD (with wait true when a HelmRelease installs it), add the missing Flux component or installer, or declare the chart's API groups in crdCharts.
 package d1lint.rules.dependency_ordering.crd_ordering
 
+import data.d1lint.lib.applied
 import data.d1lint.lib.completeness
 import data.d1lint.lib.ordering
 import data.d1lint.lib.result
@@ -34,7 +35,7 @@ import data.d1lint.lib.result
 # A Flux kind whose controller is not installed, with no other installer.
 report contains result.fail(rego.metadata.chain(), result.object_details(o, msg)) if {
 	some i in unchecked
-	o := input.cluster.objects[i]
+	o := applied.objects[i]
 	g := ordering.group(o.apiVersion)
 	component := ordering.flux_component(g, o.kind)
 	not ordering.flux_installed(component)
@@ -47,7 +48,7 @@ report contains result.fail(rego.metadata.chain(), result.object_details(o, msg)
 	completeness.complete
 	count(unknown_charts) == 0
 	some i in unchecked
-	o := input.cluster.objects[i]
+	o := applied.objects[i]
 	g := ordering.group(o.apiVersion)
 	not ordering.flux_component(g, o.kind)
 	not operator_kind(g)
@@ -63,7 +64,7 @@ report contains result.fail(rego.metadata.chain(), object.union(result.object_de
 	completeness.complete
 	count(unknown_charts) > 0
 	some i in unchecked
-	o := input.cluster.objects[i]
+	o := applied.objects[i]
 	g := ordering.group(o.apiVersion)
 	not ordering.flux_component(g, o.kind)
 	not operator_kind(g)
@@ -84,7 +85,7 @@ unknown_charts contains chart if {
 report contains result.fail(rego.metadata.chain(), result.object_details(o, msg)) if {
 	completeness.complete
 	some i in unchecked
-	o := input.cluster.objects[i]
+	o := applied.objects[i]
 	g := ordering.group(o.apiVersion)
 	found := installers(g, o.kind)
 	count(found) > 0
@@ -102,7 +103,7 @@ wait_hint(found) := sprintf(", and set wait: true on %s so that the chart is ins
 # unchecked indexes the custom resources that neither Kubernetes nor the
 # Flux installation defines: one pass over the objects for all three checks.
 unchecked contains i if {
-	some i, o in input.cluster.objects
+	some i, o in applied.objects
 	g := custom_groups[o.apiVersion]
 	not flux_installed(g, o.kind)
 }
@@ -110,7 +111,7 @@ unchecked contains i if {
 # custom_groups maps the apiVersions of the cluster's custom resources to
 # their group.
 custom_groups := {v: g |
-	some v in {o.apiVersion | some o in input.cluster.objects}
+	some v in {o.apiVersion | some o in applied.objects}
 	g := ordering.group(v)
 	not ordering.builtin(g)
 }
@@ -154,7 +155,7 @@ ordered(key, found) if {
 }
 
 crds := [[sprintf("%s/%s", [spec.group, spec.names.kind]), o.appliedBy] |
-	some o in input.cluster.objects
+	some o in applied.objects
 	o.kind == "CustomResourceDefinition"
 	ordering.group(o.apiVersion) == "apiextensions.k8s.io"
 	spec := object.get(o.object, "spec", {})

@@ -13,6 +13,7 @@
 #   remediation: Point spec.dependsOn at a HelmRelease the cluster renders (set namespace when it lives in another namespace), or remove the entry.
 package d1lint.rules.dependency_ordering.helmrelease_dependency
 
+import data.d1lint.lib.applied
 import data.d1lint.lib.completeness
 import data.d1lint.lib.ordering
 import data.d1lint.lib.result
@@ -20,7 +21,7 @@ import data.d1lint.lib.result
 # The finding names the dependsOn entry.
 report contains result.fail(rego.metadata.chain(), result.object_field_details(o, ["spec", "dependsOn", i], msg)) if {
 	completeness.complete
-	some o in input.cluster.objects
+	some o in applied.objects
 	helm_release(o)
 	some i, d in object.get(o.object, ["spec", "dependsOn"], [])
 	object.get(d, "kind", "HelmRelease") == "HelmRelease"

@@ -15,6 +15,7 @@
 #   remediation: Move the object to the platform (d1-fleet tenants/ or d1-infra), applied by a Kustomization in a privileged namespace, or drop it from the tenant's manifests.
 package d1lint.rules.multi_tenancy.tenant_cluster_scoped
 
+import data.d1lint.lib.applied
 import data.d1lint.lib.result
 import data.d1lint.lib.tenancy
 
@@ -22,7 +23,7 @@ report contains result.fail(rego.metadata.chain(), result.object_details(o, spri
 	"%s is applied by tenant Kustomization %s: a tenant may not create %s objects; move it to the platform (a Kustomization in %s) or remove it",
 	[object_ref(o), o.appliedBy, o.kind, concat(", ", tenancy.privileged_namespaces)],
 ))) if {
-	some o in input.cluster.objects
+	some o in applied.objects
 	o.kind in privileged_kinds
 	not tenancy.privileged(tenancy.namespace_of(o.appliedBy))
 }

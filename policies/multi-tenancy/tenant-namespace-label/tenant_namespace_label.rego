@@ -13,6 +13,7 @@
 #   remediation: Add the tenant label to the Namespace (in d1, the labels of the tenant folder's kustomization.yaml put it on every object there).
 package d1lint.rules.multi_tenancy.tenant_namespace_label
 
+import data.d1lint.lib.applied
 import data.d1lint.lib.result
 import data.d1lint.lib.tenancy
 
@@ -22,7 +23,7 @@ report contains result.fail(rego.metadata.chain(), result.object_field_details(n
 	"Namespace %s holds tenant Kustomization %s but has no label %s, which the policies that copy tenant secrets select on; add the label to the Namespace",
 	[ns.name, concat(", ", sort(tenants[ns.name])), tenant_label],
 ))) if {
-	some ns in input.cluster.objects
+	some ns in applied.objects
 	ns.kind == "Namespace"
 	tenants[ns.name]
 	not has_label(ns.object)
@@ -36,7 +37,7 @@ tenants := {ns: {sprintf("%s/%s", [o.namespace, o.name]) | some o in tenant_kust
 }
 
 tenant_kustomizations := [o |
-	some o in input.cluster.objects
+	some o in applied.objects
 	o.kind == "Kustomization"
 	startswith(o.apiVersion, "kustomize.toolkit.fluxcd.io/")
 	object.get(o, "namespace", "") != ""

@@ -15,6 +15,7 @@
 #   remediation: Put the object in the tenant's namespace (namespace in the tenant's kustomization.yaml, or metadata.namespace), or move it to the platform.
 package d1lint.rules.multi_tenancy.tenant_namespace
 
+import data.d1lint.lib.applied
 import data.d1lint.lib.result
 import data.d1lint.lib.tenancy
 
@@ -22,7 +23,7 @@ import data.d1lint.lib.tenancy
 # namespace (when kustomize's namespace transformer set it, d1lint finds no
 # line for it and keeps the object's).
 report contains result.fail(rego.metadata.chain(), result.object_field_details(o, namespace_field(ns), msg)) if {
-	some o in input.cluster.objects
+	some o in applied.objects
 	not o.kind in privileged_kinds
 	tenant := tenancy.namespace_of(o.appliedBy)
 	not tenancy.privileged(tenant)

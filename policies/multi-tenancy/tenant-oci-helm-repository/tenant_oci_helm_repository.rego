@@ -13,6 +13,7 @@
 #   remediation: Set spec.type to oci and point spec.url at the chart registry (oci://...), or have the platform provide the charts.
 package d1lint.rules.multi_tenancy.tenant_oci_helm_repository
 
+import data.d1lint.lib.applied
 import data.d1lint.lib.result
 import data.d1lint.lib.tenancy
 
@@ -21,7 +22,7 @@ report contains result.fail(rego.metadata.chain(), result.object_field_details(o
 	"HelmRepository %s/%s, applied by tenant Kustomization %s, is not OCI (spec.type %s, url %s): tenant chart sources must be OCI; set spec.type: oci and an oci:// url",
 	[o.namespace, o.name, o.appliedBy, type, object.get(o.object, ["spec", "url"], "")],
 ))) if {
-	some o in input.cluster.objects
+	some o in applied.objects
 	o.kind == "HelmRepository"
 	startswith(o.apiVersion, "source.toolkit.fluxcd.io/")
 	not tenancy.privileged(tenancy.namespace_of(o.appliedBy))

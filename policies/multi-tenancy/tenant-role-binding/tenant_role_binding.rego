@@ -15,6 +15,7 @@
 #   remediation: Bind the tenant's service account with a RoleBinding in its namespace to one of the tenantClusterRoles (ClusterRole admin), and remove other bindings.
 package d1lint.rules.multi_tenancy.tenant_role_binding
 
+import data.d1lint.lib.applied
 import data.d1lint.lib.result
 import data.d1lint.lib.tenancy
 
@@ -25,7 +26,7 @@ report contains result.fail(rego.metadata.chain(), result.object_field_details(b
 	"RoleBinding %s/%s binds tenant service account %s (%s) to %s %s: a tenant's service account may only be bound to ClusterRole %s; point roleRef at it or remove the binding",
 	[b.namespace, b.name, account, users(account), b.object.roleRef.kind, b.object.roleRef.name, concat(", ", tenant_cluster_roles)],
 ))) if {
-	some b in input.cluster.objects
+	some b in applied.objects
 	b.kind == "RoleBinding"
 	not allowed_role(b.object.roleRef)
 	some [_, account] in bound_accounts(b)
@@ -36,7 +37,7 @@ report contains result.fail(rego.metadata.chain(), result.object_field_details(b
 	"ClusterRoleBinding %s binds tenant service account %s (%s) to %s %s cluster-wide: a tenant's service account may only be bound in its namespace; replace it with a RoleBinding to ClusterRole %s",
 	[b.name, account, users(account), b.object.roleRef.kind, b.object.roleRef.name, concat(", ", tenant_cluster_roles)],
 ))) if {
-	some b in input.cluster.objects
+	some b in applied.objects
 	b.kind == "ClusterRoleBinding"
 	some [i, account] in bound_accounts(b)
 	tenant_accounts[account]
@@ -80,7 +81,7 @@ tenant_accounts := {account: {sprintf("%s %s/%s", [o.kind, o.namespace, o.name])
 }
 
 tenant_users := [o |
-	some o in input.cluster.objects
+	some o in applied.objects
 	tenancy.tenant_reconciler(o)
 	object.get(o.object, ["spec", "serviceAccountName"], "") != ""
 ]

@@ -17,6 +17,7 @@
 #   remediation: Set spec.serviceAccountName to the tenant's service account (flux-apps in d1), on the tenant Kustomization and, with a patch on it, on every HelmRelease and Kustomization it applies.
 package d1lint.rules.multi_tenancy.tenant_service_account
 
+import data.d1lint.lib.applied
 import data.d1lint.lib.result
 import data.d1lint.lib.tenancy
 
@@ -74,7 +75,7 @@ cluster_admin_accounts := {account: {b.name |
 }
 
 cluster_admin_bindings := [b |
-	some b in input.cluster.objects
+	some b in applied.objects
 	b.kind == "ClusterRoleBinding"
 	b.object.roleRef.kind == "ClusterRole"
 	b.object.roleRef.name == "cluster-admin"

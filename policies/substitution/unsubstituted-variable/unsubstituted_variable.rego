@@ -2,19 +2,22 @@
 # title: Cluster variable is used where Flux does not substitute
 # description: |
 #   Flux substitutes ${VAR} only in objects applied by a Kustomization with a
-#   postBuild section, and never in objects annotated or labelled
-#   kustomize.toolkit.fluxcd.io/substitute: disabled. A variable this cluster
-#   does define (a runtime-info key, or a key of a substituteFrom ConfigMap or
-#   Secret) written in such an object reaches the cluster as the literal text
-#   ${VAR}: its author expected a value. Other ${...} text in unsubstituted
-#   objects (Grafana dashboards, CRD descriptions) is left alone.
+#   postBuild section that defines variables. A variable this cluster does
+#   define (a runtime-info key, or a key of a substituteFrom ConfigMap or
+#   Secret) written in an object Flux does not substitute reaches the cluster
+#   as the literal text ${VAR}: its author expected a value. Other ${...}
+#   text in unsubstituted objects (Grafana dashboards, CRD descriptions) is
+#   left alone, and so is every object that opts out with
+#   kustomize.toolkit.fluxcd.io/substitute: disabled: its ${...} text is
+#   meant literally (a shell script's variables).
 # custom:
 #   id: D1-0402
 #   category: substitution
 #   severity: error
-#   remediation: Add postBuild.substituteFrom (the runtime-info ConfigMap) to the Kustomization that applies the object, or remove the object's substitute=disabled opt-out, or write the value literally.
+#   remediation: Add postBuild.substituteFrom (the runtime-info ConfigMap) to the Kustomization that applies the object, or write the value literally.
 package d1lint.rules.substitution.unsubstituted_variable
 
+import data.d1lint.lib.applied
 import data.d1lint.lib.result
 
 # The finding names the field holding the reference (v.path), so that
@@ -54,26 +57,17 @@ defined := {name | some name, _ in input.cluster.runtimeInfo} | {name |
 
 # sources are the ConfigMaps and Secrets of the render and its Kyverno copies.
 sources := [obj |
-	some list in [object.get(input.cluster, "objects", []), object.get(input.cluster, "generated", [])]
+	some list in [applied.objects, object.get(input.cluster, "generated", [])]
 	some obj in list
 	obj.kind in {"ConfigMap", "Secret"}
 ]
 
+# Objects that opt out with kustomize.toolkit.fluxcd.io/substitute: disabled
+# hold no references in the model (Flux never parses them), so the rule
+# never judges them.
 why(v) := sprintf("Kustomization %s has no postBuild", [v.kustomization]) if {
 	not kustomizations[v.kustomization].postBuild
-} else := "the object opts out with kustomize.toolkit.fluxcd.io/substitute: disabled" if {
-	opted_out(v)
 } else := sprintf("Kustomization %s defines no variable to substitute", [v.kustomization])
-
-opted_out(v) if {
-	some obj in input.cluster.objects
-	obj.appliedBy == v.kustomization
-	obj.kind == v.object.kind
-	obj.name == v.object.name
-	object.get(obj, "namespace", "") == object.get(v.object, "namespace", "")
-	some field in ["annotations", "labels"]
-	obj.object.metadata[field]["kustomize.toolkit.fluxcd.io/substitute"] == "disabled"
-}
 
 object_name(o) := concat("/", [o.namespace, o.name]) if object.get(o, "namespace", "") != ""
 

@@ -45,11 +45,13 @@ test_runtime_info_key_without_post_build if {
 	}}
 }
 
-test_substitute_from_key_in_opted_out_object if {
+# A postBuild whose every substituteFrom is optional and missing defines no
+# variable: Flux substitutes nothing.
+test_runtime_info_key_without_variables if {
 	r := unsubstituted_variable.report with input as {"cluster": cluster(
-		[ref("REGION", "not-substituted")],
-		{"postBuild": {"substituteFrom": [{"kind": "ConfigMap", "name": "extra-vars", "found": true}]}},
-		{"annotations": {"kustomize.toolkit.fluxcd.io/substitute": "disabled"}},
+		[ref("CLUSTER_NAME", "not-substituted")],
+		{"postBuild": {"substituteFrom": [{"kind": "ConfigMap", "name": "missing-vars", "optional": true, "found": false}]}},
+		{},
 	)}
 	r == {{
 		"rule": "D1-0402",
@@ -60,7 +62,7 @@ test_substitute_from_key_in_opted_out_object if {
 		"location": loc,
 		"chain": chain,
 		"field": ["data", "x"],
-		"message": "ConfigMap ingress-nginx/headers: ${REGION} in data.x stays literal text on cluster stg, because the object opts out with kustomize.toolkit.fluxcd.io/substitute: disabled; REGION is a variable of this cluster, so a value was expected",
+		"message": "ConfigMap ingress-nginx/headers: ${CLUSTER_NAME} in data.x stays literal text on cluster stg, because Kustomization flux-system/ingress defines no variable to substitute; CLUSTER_NAME is a variable of this cluster, so a value was expected",
 	}}
 }
 

@@ -1,0 +1,20 @@
+# METADATA
+# description: |
+#   What reaches the cluster. kustomize-controller's apply skips an object
+#   labelled or annotated kustomize.toolkit.fluxcd.io/reconcile: disabled or
+#   kustomize.toolkit.fluxcd.io/ssa: Ignore, whether or not it exists yet.
+#   The model keeps such an object in input.cluster.objects, in apply order,
+#   with notApplied saying why (d1lint build shows what the build produced),
+#   so a rule about what the cluster runs reads applied.objects instead.
+#   The render already leaves them out of everything it derives (sources,
+#   substituteFrom look-ups, Kyverno copies, child Kustomizations,
+#   helmReleases, runtimeInfo, variables, schema verdicts); this is the one
+#   place rules leave them out, so a new rule cannot forget it.
+package d1lint.lib.applied
+
+# objects are the objects of input.cluster.objects that Flux applies, in
+# apply order; a complete rule, computed once per cluster.
+objects := [o |
+	some o in input.cluster.objects
+	not o.notApplied
+]
