@@ -19,7 +19,9 @@
 #   install any CRD, and the kind is then reported at info level as
 #   unknown until crdCharts declares what the chart installs. On a cluster
 #   that was not fully rendered, installers and their ordering are not
-#   claimed at all (D1-0003).
+#   claimed at all (D1-0003). A custom resource ordered too early is
+#   reported on the Kustomization that applies it, at its dependsOn, which
+#   is what must change; the message names the objects that fail.
 # custom:
 #   id: D1-0303
 #   category: dependency-ordering
@@ -81,8 +83,21 @@ unknown_charts contains chart if {
 	not charts[chart]
 }
 
-# Installers exist, none is ordered before the custom resource.
-report contains result.fail(rego.metadata.chain(), result.object_details(o, msg)) if {
+# Installers exist, none is ordered before the custom resources. The fix
+# (and the change that broke it) is the dependsOn of the Kustomization that
+# applies them, so the finding is about that Kustomization, at its
+# dependsOn: one per Kustomization and kind, naming the objects that fail.
+report contains result.fail(rego.metadata.chain(), unordered_details(key, objs, msg)) if {
+	completeness.complete
+	some [key, g, kind], objs in unordered
+	found := installers(g, kind)
+	msg := sprintf("%s applies %s, which fails until its CRD is installed, but it is not ordered after what installs it (%s): make %s depend on %s%s", [key, objects_named(kind, objs), concat(", ", sort({x.description | some x in found})), key, concat(" or ", sort({x.kustomization | some x in found})), wait_hint(found)])
+}
+
+# unordered maps [Kustomization key, API group, kind] to the custom
+# resources of that kind the Kustomization applies before any installer of
+# their CRD.
+unordered[[o.appliedBy, g, o.kind]] contains o if {
 	completeness.complete
 	some i in unchecked
 	o := applied.objects[i]
@@ -90,8 +105,39 @@ report contains result.fail(rego.metadata.chain(), result.object_details(o, msg)
 	found := installers(g, o.kind)
 	count(found) > 0
 	not ordered(o.appliedBy, found)
-	msg := sprintf("%s %s is applied by %s, which is not ordered after what installs its CRD (%s): make %s depend on %s%s", [o.kind, name(o), o.appliedBy, concat(", ", sort({x.description | some x in found})), o.appliedBy, concat(" or ", sort({x.kustomization | some x in found})), wait_hint(found)])
 }
+
+# unordered_details are about the applying Kustomization when it is an
+# object of the render (the Flux Operator's root is not), else about the
+# first custom resource.
+unordered_details(key, objs, msg) := result.object_field_details(ks, depends_on_field(ks), msg) if {
+	some ks in applied.objects
+	ks.kind == "Kustomization"
+	startswith(ks.apiVersion, "kustomize.toolkit.fluxcd.io/")
+	sprintf("%s/%s", [object.get(ks, "namespace", ""), ks.name]) == key
+} else := result.object_details(first, msg) if {
+	first := sort_by_name(objs)[0]
+}
+
+depends_on_field(ks) := ["spec", "dependsOn"] if {
+	object.get(ks.object, ["spec", "dependsOn"], null) != null
+} else := ["spec"]
+
+# objects_named names the objects of one kind: "Widget default/a", "Widget
+# default/a, default/b and 3 more".
+objects_named(kind, objs) := sprintf("%s %s", [kind, names]) if {
+	sorted := [name(o) | some o in sort_by_name(objs)]
+	count(sorted) <= 3
+	names := concat(", ", sorted)
+} else := sprintf("%s %s and %d more", [kind, concat(", ", array.slice(sorted, 0, 2)), count(sorted) - 2]) if {
+	sorted := [name(o) | some o in sort_by_name(objs)]
+}
+
+sort_by_name(objs) := [o |
+	some n in sort({name(x) | some x in objs})
+	some o in objs
+	name(o) == n
+]
 
 # wait_hint asks for wait: true where only a HelmRelease installs the CRD
 # and its Kustomization does not wait for it.

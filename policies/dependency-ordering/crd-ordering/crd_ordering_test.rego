@@ -63,31 +63,53 @@ cluster := {
 	],
 }
 
+# The finding is about the Kustomization whose dependsOn must change, at
+# its dependsOn (or spec when it has none), naming the objects that fail.
 test_not_ordered_whole_finding if {
-	r := crd_ordering.report with input as {"cluster": cluster, "config": {}}
+	ks_loc := {"repo": "fleet", "path": "clusters/one/loose.yaml", "line": 1}
+	loose := object.union(obj("kustomize.toolkit.fluxcd.io/v1", "Kustomization", "flux-system", "loose", "infra"), {
+		"location": ks_loc,
+		"object": {"spec": {"path": "./loose"}},
+	})
+	c := object.union(cluster, {"objects": array.concat(cluster.objects, [loose])})
+	r := crd_ordering.report with input as {"cluster": c, "config": {}}
 	some f in r
-	f.object.name == "early"
-	f.object.kind == "ClusterPolicy"
+	f.object.name == "loose"
+	contains(f.message, "ClusterPolicy early")
 	f == {
 		"rule": "D1-0303",
 		"title": "Custom resource is not ordered after its CRD",
 		"category": "dependency-ordering",
 		"severity": "error",
-		"object": {"apiVersion": "kyverno.io/v1", "kind": "ClusterPolicy", "namespace": "", "name": "early"},
-		"location": loc,
-		"chain": ["flux-system/flux-system", "flux-system/loose"],
-		"message": "ClusterPolicy early is applied by flux-system/loose, which is not ordered after what installs its CRD (HelmRelease kyverno/kyverno (chart kyverno) applied by flux-system/ctrl): make flux-system/loose depend on flux-system/ctrl",
+		"object": {"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization", "namespace": "flux-system", "name": "loose"},
+		"location": ks_loc,
+		"chain": ["flux-system/flux-system", "flux-system/infra"],
+		"field": ["spec"],
+		"message": "flux-system/loose applies ClusterPolicy early, which fails until its CRD is installed, but it is not ordered after what installs it (HelmRelease kyverno/kyverno (chart kyverno) applied by flux-system/ctrl): make flux-system/loose depend on flux-system/ctrl",
 	}
+}
+
+# Without the Kustomization among the objects (the Operator's root), the
+# finding falls back to the first custom resource; many objects of one kind
+# give one finding.
+test_one_finding_per_kustomization_and_kind if {
+	more := [obj("kyverno.io/v1", "ClusterPolicy", "", sprintf("p%d", [i]), "loose") | some i in numbers.range(1, 4)]
+	c := object.union(cluster, {"objects": array.concat(cluster.objects, more)})
+	r := crd_ordering.report with input as {"cluster": c, "config": {}}
+	fs := [f | some f in r; contains(f.message, "ClusterPolicy early")]
+	count(fs) == 1
+	fs[0].object.name == "early"
+	startswith(fs[0].message, "flux-system/loose applies ClusterPolicy early, p1 and 3 more, which fails")
 }
 
 test_every_finding if {
 	r := crd_ordering.report with input as {"cluster": cluster, "config": {}}
 	{[f.object.kind, f.object.name, f.message] | some f in r} == {
-		["ClusterPolicy", "early", "ClusterPolicy early is applied by flux-system/loose, which is not ordered after what installs its CRD (HelmRelease kyverno/kyverno (chart kyverno) applied by flux-system/ctrl): make flux-system/loose depend on flux-system/ctrl"],
-		["Widget", "early", "Widget default/early is applied by flux-system/loose, which is not ordered after what installs its CRD (CustomResourceDefinition applied by flux-system/ctrl): make flux-system/loose depend on flux-system/ctrl"],
+		["ClusterPolicy", "early", "flux-system/loose applies ClusterPolicy early, which fails until its CRD is installed, but it is not ordered after what installs it (HelmRelease kyverno/kyverno (chart kyverno) applied by flux-system/ctrl): make flux-system/loose depend on flux-system/ctrl"],
+		["Widget", "early", "flux-system/loose applies Widget default/early, which fails until its CRD is installed, but it is not ordered after what installs it (CustomResourceDefinition applied by flux-system/ctrl): make flux-system/loose depend on flux-system/ctrl"],
 		["ServiceMonitor", "orphan", "no CRD for monitoring.coreos.com/ServiceMonitor (ServiceMonitor default/orphan): no Kustomization of this cluster applies its CustomResourceDefinition and no HelmRelease of a known chart provides the group. Add what installs it and make flux-system/loose depend on it, or declare the chart in the crdCharts setting"],
 		["ImageUpdateAutomation", "auto", "ImageUpdateAutomation flux-system/auto (image.toolkit.fluxcd.io) needs image-automation-controller, which this cluster's Flux installation does not include, so there is no CRD for it: add image-automation-controller to the Flux components (FluxInstance spec.components, or flux bootstrap --components-extra) or remove the object"],
-		["Certificate", "unready", "Certificate default/unready is applied by flux-system/cm, which is not ordered after what installs its CRD (HelmRelease cert-manager/cert-manager (chart cert-manager) applied by flux-system/nowait): make flux-system/cm depend on flux-system/nowait, and set wait: true on flux-system/nowait so that the chart is installed first"],
+		["Certificate", "unready", "flux-system/cm applies Certificate default/unready, which fails until its CRD is installed, but it is not ordered after what installs it (HelmRelease cert-manager/cert-manager (chart cert-manager) applied by flux-system/nowait): make flux-system/cm depend on flux-system/nowait, and set wait: true on flux-system/nowait so that the chart is installed first"],
 	}
 }
 
@@ -96,7 +118,7 @@ test_crd_charts_setting_extends_the_table if {
 	r := crd_ordering.report with input as {"cluster": c, "config": {"crdCharts": {"my-prometheus": ["monitoring.coreos.com"]}}}
 	some f in r
 	f.object.name == "orphan"
-	startswith(f.message, "ServiceMonitor default/orphan is applied by flux-system/loose, which is not ordered after")
+	startswith(f.message, "flux-system/loose applies ServiceMonitor default/orphan, which fails until its CRD is installed, but it is not ordered after")
 }
 
 test_operator_kinds_need_operator_era if {
