@@ -50,6 +50,12 @@ var companions = map[string][]string{
 	"D1-0601": {"D1-0108"},
 }
 
+// aboutNoObject are the rules whose findings are about something that is no
+// object of the render: a file the render dropped or a cluster folder
+// (D1-0002), the cluster as a whole (D1-0003). Every other finding names
+// its object and the line of the field it is about.
+var aboutNoObject = map[string]bool{"D1-0002": true, "D1-0003": true}
+
 // TestFixtures checks the example fleet with each rule's bad overlay (only
 // that rule fires, each finding located in a file) and good overlay
 // (nothing fires), through the same engine as d1lint check: no enabled
@@ -79,6 +85,10 @@ func TestFixtures(t *testing.T) {
 					assert.NotEmpty(t, f.Cluster)
 					assert.NotEmpty(t, f.Message)
 					assert.NotEmpty(t, f.Location.Path, "%s: a finding names its file: %s", r.ID, f.Message)
+					if !aboutNoObject[r.ID] {
+						assert.NotNil(t, f.Object, "%s: a finding names its object: %s", r.ID, f.Message)
+						assert.Positive(t, f.Location.Line, "%s: a finding names its line: %s", r.ID, f.Message)
+					}
 					assert.NotEmpty(t, f.Fingerprint)
 				}
 				assert.True(t, fired, "rule %s fires on its bad fixture", r.ID)

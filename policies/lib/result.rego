@@ -73,7 +73,11 @@ empty_field([])
 # field, so that the finding points at the key's line (in the patch that
 # set it, when one did). Without the ConfigMap in the model, the
 # runtime-info's location.
-runtime_info_details(key, message) := object_field_details(objs[0], ["data", key], message) if {
+runtime_info_details(key, message) := runtime_info_field_details(["data", key], message)
+
+# runtime_info_field_details are the details of a finding about a field of
+# the cluster's runtime-info ConfigMap (["data"] for a key it lacks).
+runtime_info_field_details(field, message) := object_field_details(objs[0], field, message) if {
 	objs := [o |
 		some o in input.cluster.objects
 		o.kind == "ConfigMap"

@@ -14,12 +14,14 @@ package d1lint.rules.branch_mapping.runtime_info_keys
 
 import data.d1lint.lib.result
 
-report contains result.fail(rego.metadata.chain(), {
-	"location": input.cluster.runtimeInfoLocation,
-	"message": sprintf("runtime-info of cluster %s lacks %s, which cluster(s) %s define; add it here so shared manifests get a value", [
+# The finding is about the runtime-info ConfigMap, at its data, where the
+# key is to be added.
+report contains result.fail(rego.metadata.chain(), result.runtime_info_field_details(
+	["data"],
+	sprintf("runtime-info of cluster %s lacks %s, which cluster(s) %s define; add it here so shared manifests get a value", [
 		input.cluster.name, key, concat(", ", sort(holders(key))),
 	]),
-}) if {
+)) if {
 	count(object.get(input.cluster, "runtimeInfo", {})) > 0
 	some other in input.fleet.clusters
 	other.name != input.cluster.name

@@ -46,3 +46,15 @@ test_superset_is_fine if {
 test_cluster_without_runtime_info_is_not_judged_here if {
 	count(runtime_info_keys.report) == 0 with input as {"fleet": fleet, "cluster": {"name": "sandbox"}}
 }
+
+# With the runtime-info ConfigMap in the render, the finding is about it, at
+# its data, where the key is to be added.
+test_names_the_data if {
+	l := {"repo": "r", "path": "clusters/b/runtime-info.yaml", "line": 1}
+	cm := {"apiVersion": "v1", "kind": "ConfigMap", "namespace": "flux-system", "name": "flux-runtime-info", "location": l}
+	r := runtime_info_keys.report with input as {
+		"cluster": {"name": "b", "runtimeInfo": {"CLUSTER_NAME": "b"}, "runtimeInfoLocation": l, "objects": [cm]},
+		"fleet": {"clusters": [{"name": "a", "runtimeInfo": {"CLUSTER_NAME": "a", "REPLICAS": "2"}}, {"name": "b", "runtimeInfo": {"CLUSTER_NAME": "b"}}]},
+	}
+	[[f.object.name, f.field] | some f in r] == [["flux-runtime-info", ["data"]]]
+}

@@ -13,10 +13,10 @@ package d1lint.rules.branch_mapping.unique_cluster_name
 
 import data.d1lint.lib.result
 
-report contains result.fail(rego.metadata.chain(), {
-	"location": input.cluster.runtimeInfoLocation,
-	"message": sprintf("cluster %s has CLUSTER_NAME %q, as does cluster %s", [input.cluster.name, name, other.name]),
-}) if {
+report contains result.fail(rego.metadata.chain(), result.runtime_info_details(
+	"CLUSTER_NAME",
+	sprintf("cluster %s has CLUSTER_NAME %q, as does cluster %s", [input.cluster.name, name, other.name]),
+)) if {
 	name := input.cluster.runtimeInfo.CLUSTER_NAME
 	some other in input.fleet.clusters
 	other.name != input.cluster.name

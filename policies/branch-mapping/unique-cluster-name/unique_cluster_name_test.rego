@@ -28,3 +28,14 @@ test_unique_names if {
 		"fleet": {"clusters": [{"name": "a", "runtimeInfo": {"CLUSTER_NAME": "eu"}}, {"name": "b", "runtimeInfo": {"CLUSTER_NAME": "us"}}]},
 	}
 }
+
+# With the runtime-info ConfigMap in the render, the finding is about it, at
+# the CLUSTER_NAME key.
+test_names_the_key if {
+	cm := {"apiVersion": "v1", "kind": "ConfigMap", "namespace": "flux-system", "name": "flux-runtime-info", "location": loc, "chain": ["flux-system/flux-system"]}
+	r := unique_cluster_name.report with input as {
+		"cluster": {"name": "b", "runtimeInfo": {"CLUSTER_NAME": "eu"}, "runtimeInfoLocation": loc, "objects": [cm]},
+		"fleet": {"clusters": [{"name": "a", "runtimeInfo": {"CLUSTER_NAME": "eu"}}, {"name": "b", "runtimeInfo": {"CLUSTER_NAME": "eu"}}]},
+	}
+	[[f.object.name, f.field] | some f in r] == [["flux-runtime-info", ["data", "CLUSTER_NAME"]]]
+}

@@ -16,14 +16,39 @@ package d1lint.rules.multi_tenancy.lockdown
 
 import data.d1lint.lib.result
 
-report contains result.fail(rego.metadata.chain(), {
-	"location": object.get(input.cluster.flux, "location", null),
-	"message": sprintf("cluster %s runs Flux without multi-tenancy lockdown (%s)", [input.cluster.name, missing]),
-}) if {
+report contains result.fail(rego.metadata.chain(), details(sprintf(
+	"cluster %s runs Flux without multi-tenancy lockdown (%s)",
+	[input.cluster.name, missing],
+))) if {
 	known_installation
 	not input.cluster.flux.multitenant
 	missing := concat(" and ", [m | some m in missing_settings])
 }
+
+# details: the finding is about the object that sets the lockdown, when
+# the render holds it: the FluxInstance, at spec.cluster (where multitenant
+# is set), or the kustomize-controller Deployment of gotk-components.yaml,
+# whose flags the flux-system kustomization patches; else at the Flux
+# installation's location.
+details(message) := result.object_field_details(instance, cluster_field(instance), message) if {
+	input.cluster.era == "operator"
+	some instance in input.cluster.objects
+	instance.kind == "FluxInstance"
+} else := result.object_details(deployment, message) if {
+	some deployment in input.cluster.objects
+	deployment.kind == "Deployment"
+	deployment.namespace == "flux-system"
+	deployment.name == "kustomize-controller"
+} else := {
+	"location": object.get(input.cluster.flux, "location", null),
+	"message": message,
+}
+
+cluster_field(instance) := ["spec", "cluster", "multitenant"] if {
+	object.get(instance.object, ["spec", "cluster", "multitenant"], null) != null
+} else := ["spec", "cluster"] if {
+	object.get(instance.object, ["spec", "cluster"], null) != null
+} else := ["spec"]
 
 missing_settings contains "no cross-namespace references" if not input.cluster.flux.noCrossNamespaceRefs
 

@@ -36,3 +36,15 @@ test_bootstrap_flags_judged if {
 test_installation_not_in_git_is_not_judged if {
 	count(lockdown.report) == 0 with input as {"cluster": {"name": "b", "era": "bootstrap", "flux": {"multitenant": false}}}
 }
+
+# The finding is about the FluxInstance, at the setting to change.
+test_names_the_flux_instance_field if {
+	l := {"repo": "r", "path": "clusters/prod/flux-system/flux-instance.yaml", "line": 1}
+	fi := {"apiVersion": "fluxcd.controlplane.io/v1", "kind": "FluxInstance", "namespace": "flux-system", "name": "flux", "location": l,
+		"object": {"spec": {"cluster": {"type": "kubernetes"}}}}
+	r := lockdown.report with input as {"cluster": {"name": "prod", "era": "operator", "objects": [fi], "flux": {"multitenant": false, "location": l}}}
+	[[f.object.kind, f.field] | some f in r] == [["FluxInstance", ["spec", "cluster"]]]
+	fi2 := object.union(fi, {"object": {"spec": {"cluster": {"multitenant": false}}}})
+	r2 := lockdown.report with input as {"cluster": {"name": "prod", "era": "operator", "objects": [fi2], "flux": {"multitenant": false, "location": l}}}
+	[[f.object.kind, f.field] | some f in r2] == [["FluxInstance", ["spec", "cluster", "multitenant"]]]
+}
