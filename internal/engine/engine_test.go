@@ -4,6 +4,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -170,4 +171,33 @@ func TestBranches(t *testing.T) {
 	assert.True(t, e.Branches().IsProduction(&model.Cluster{Environment: "production"}))
 	assert.False(t, e.Branches().IsProduction(&model.Cluster{Sources: []*model.Source{{Resolved: false, Branch: "release"}}}))
 	assert.True(t, e.Branches().IsProduction(&model.Cluster{Sources: []*model.Source{{Resolved: true, Branch: "release"}}}))
+}
+
+// TestNoSnapshotPathInOutput: the hazards fleet fails in every way a render
+// can (invalid YAML, escaping and missing paths, remote bases, cycles,
+// unresolved sources, refused files, schema errors); no finding and nothing
+// in the model names the folder the sources were copied to, and two runs
+// with different such folders give byte-identical reports.
+func TestNoSnapshotPathInOutput(t *testing.T) {
+	run := func(tmp string) ([]byte, []byte) {
+		require.NoError(t, os.MkdirAll(tmp, 0o755))
+		opts, cfg := options(t, testutil.Fixture(t, "bad", "fleet", ".d1lint.yaml"))
+		opts.TempDir = tmp
+		res, err := New(Config{File: cfg, Today: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}).Check(context.Background(), opts)
+		require.NoError(t, err)
+		report, err := json.Marshal(res.Report)
+		require.NoError(t, err)
+		model, err := json.Marshal(res.Fleet)
+		require.NoError(t, err)
+		return report, model
+	}
+	base := t.TempDir()
+	r1, m1 := run(filepath.Join(base, "snapshots-one"))
+	r2, m2 := run(filepath.Join(base, "snapshots-two"))
+	for _, out := range [][]byte{r1, m1, r2, m2} {
+		assert.NotContains(t, string(out), base, "no snapshot path")
+		assert.NotContains(t, string(out), "snapshots-")
+	}
+	assert.Equal(t, string(r1), string(r2), "byte-identical reports")
+	assert.Contains(t, string(r1), "D1-0001", "the hazards are reported")
 }
