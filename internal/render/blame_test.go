@@ -156,3 +156,40 @@ func TestCheckYAMLLines(t *testing.T) {
 	}
 	assert.Nil(t, checkYAML([]byte("a: 1\n---\nb: [1, 2]\n")))
 }
+
+// TestBadFluxPatchNamedAtItsEntry: a spec.patches entry that matches
+// nothing, does not apply or does not parse breaks the build; the problem
+// is that entry of the Kustomization, not the folder built.
+func TestBadFluxPatchNamedAtItsEntry(t *testing.T) {
+	good := "    - patch: |\n        - op: add\n          path: /data\n          value: {a: b}\n      target:\n        kind: ConfigMap\n"
+	for name, bad := range map[string]string{
+		"no-match":  "    - patch: |\n        apiVersion: v1\n        kind: ConfigMap\n        metadata:\n          name: nope\n        data:\n          a: b\n",
+		"not-apply": "    - patch: |\n        - op: replace\n          path: /spec/x\n          value: y\n      target:\n        kind: ConfigMap\n",
+		"unparsed":  "    - patch: |\n        apiVersion: v1\n        kind: ConfigMap\n        metadata:\n          name: redis\n        data: [\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := writeFleet(t, map[string]string{
+				"clusters/one/backend.yaml":                     appsSync + "  patches:\n" + good + bad,
+				"components/backend/staging/kustomization.yaml": "resources:\n  - redis.yaml\n",
+				"components/backend/staging/redis.yaml":         configMapNamed("redis"),
+			})
+			c := cluster(t, renderOpts(t, Options{FleetPath: dir, Getenv: func(string) string { return "" }}), "one")
+			probs := hardProblems(c)
+			require.Len(t, probs, 1)
+			assert.Equal(t, []string{"spec", "patches", "1"}, probs[0].Field)
+			assert.Equal(t, "clusters/one/backend.yaml", probs[0].Location.Path)
+			assert.Contains(t, probs[0].Reason, "spec.patches[1] breaks the kustomize build")
+		})
+	}
+	// A build broken elsewhere is not blamed on the patches.
+	dir := writeFleet(t, map[string]string{
+		"clusters/one/backend.yaml":                     appsSync + "  patches:\n" + good,
+		"components/backend/staging/kustomization.yaml": "resources:\n  - redis.yaml\n  - missing-dir/\n",
+		"components/backend/staging/redis.yaml":         configMapNamed("redis"),
+		"components/backend/staging/missing-dir/x.txt":  "not a kustomization",
+	})
+	c := cluster(t, renderOpts(t, Options{FleetPath: dir, Getenv: func(string) string { return "" }}), "one")
+	probs := hardProblems(c)
+	require.NotEmpty(t, probs)
+	assert.Nil(t, probs[0].Field, probs[0].Reason)
+}

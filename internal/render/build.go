@@ -318,6 +318,12 @@ func (b *builder) run(snap *source.Snapshot, ks *unstructured.Unstructured, ksKe
 			}
 		}
 		msg := strings.ReplaceAll(r.err.Error(), snap.Dir+"/", "")
+		if i := guiltyPatch(snap.Dir, dir, gks, pre.openapi); i >= 0 {
+			// The fix is in the Kustomization's own spec.patches entry.
+			out.problems = append(out.problems, &model.Problem{Kind: kind, Kustomization: ksKey, Field: []string{"spec", "patches", strconv.Itoa(i)},
+				Reason: fmt.Sprintf("spec.patches[%d] breaks the kustomize build of %s: %s", i, rel, msg)})
+			return out
+		}
 		file, line := errorFile(msg, rel)
 		out.problems = append(out.problems, &model.Problem{Kind: kind, Kustomization: ksKey,
 			Location: &model.Location{Repo: snap.URL, Branch: snap.Branch, Commit: snap.Commit, Path: file, Line: line},
@@ -400,6 +406,51 @@ func duplicateKey(n *kyaml.Node) (string, int, int) {
 		}
 	}
 	return "", 0, 0
+}
+
+// guiltyPatch finds the entry of the Kustomization's own spec.patches that
+// makes its failed build fail (a patch that matches nothing, an operation
+// that does not apply, a patch that does not parse), so that the problem is
+// named at that entry rather than at the folder built: the build without
+// the patches must succeed, and the first prefix of them that fails ends
+// with the culprit. It returns -1 when the patches are not the cause. It
+// runs only after a build failed, one build per patch at most.
+func guiltyPatch(root, dir string, ks *unstructured.Unstructured, openapi bool) int {
+	patches, _, _ := unstructured.NestedSlice(ks.Object, "spec", "patches")
+	if len(patches) == 0 {
+		return -1
+	}
+	try := func(n int) error {
+		k := ks.DeepCopy()
+		if n == 0 {
+			unstructured.RemoveNestedField(k.Object, "spec", "patches")
+		} else if err := unstructured.SetNestedSlice(k.Object, patches[:n], "spec", "patches"); err != nil {
+			return err
+		}
+		manifest, kfile, _, err := kustomize.NewGenerator(root, *k).GenerateManifest(dir)
+		if err != nil {
+			return err
+		}
+		disk, err := fluxfs.MakeFsOnDiskSecure(root)
+		if err != nil {
+			return err
+		}
+		fs := fluxfs.MakeFsInMemory(disk)
+		if err := fs.WriteFile(kfile, manifest); err != nil {
+			return err
+		}
+		_, err = kustomizeBuild(fs, dir, openapi)
+		return err
+	}
+	if try(0) != nil {
+		return -1
+	}
+	for n := 1; n <= len(patches); n++ {
+		if try(n) != nil {
+			return n - 1
+		}
+	}
+	return -1
 }
 
 // badComponents checks the Kustomization's spec.components the way Flux's
