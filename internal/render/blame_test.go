@@ -193,3 +193,17 @@ func TestBadFluxPatchNamedAtItsEntry(t *testing.T) {
 	require.NotEmpty(t, probs)
 	assert.Nil(t, probs[0].Field, probs[0].Reason)
 }
+
+// TestMissingSourceNamedAtSourceRef: a sourceRef to a source that never
+// appears is a problem of the Kustomization's spec.sourceRef.name.
+func TestMissingSourceNamedAtSourceRef(t *testing.T) {
+	dir := writeFleet(t, map[string]string{
+		"clusters/one/backend.yaml": strings.Replace(appsSync, "name: flux-system\n", "name: nowhere\n", 1),
+	})
+	c := cluster(t, renderOpts(t, Options{FleetPath: dir, Getenv: func(string) string { return "" }}), "one")
+	probs := hardProblems(c)
+	require.Len(t, probs, 1)
+	assert.Equal(t, model.ProblemMissingSource, probs[0].Kind)
+	assert.Equal(t, []string{"spec", "sourceRef", "name"}, probs[0].Field)
+	assert.Equal(t, "clusters/one/backend.yaml", probs[0].Location.Path)
+}

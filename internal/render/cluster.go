@@ -141,11 +141,11 @@ func (c *clusterRender) render(ctx context.Context, root *node) {
 		if len(pending) == 0 || !progress {
 			for _, n := range pending {
 				n.m.Status, n.m.Reason = model.StatusSkipped, n.waiting
-				kind := model.ProblemMissingSource
+				kind, field := model.ProblemMissingSource, []string{"spec", "sourceRef", "name"}
 				if n.waitingFor == waitSubstitute {
-					kind = model.ProblemMissingSubstitute
+					kind, field = model.ProblemMissingSubstitute, nil
 				}
-				c.problem(&model.Problem{Kind: kind, Kustomization: n.m.Key, Location: n.m.Location, Reason: n.m.Key + ": " + n.waiting})
+				c.problem(&model.Problem{Kind: kind, Kustomization: n.m.Key, Location: n.m.Location, Field: field, Reason: n.m.Key + ": " + n.waiting})
 			}
 			return
 		}
