@@ -12,19 +12,7 @@ import (
 	"github.com/d1lint/d1lint/internal/model"
 )
 
-const appsSync = `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: backend
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ./components/backend/staging
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-`
+var appsSync = fluxKustomization("backend", "./components/backend/staging", "")
 
 func TestBlameBaseFile(t *testing.T) {
 	deep := strings.Repeat("[", 20000)

@@ -35,19 +35,7 @@ stringData:
   SIZE: large
   SHAPE: round
 `,
-		"clusters/one/app.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: app
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ./apps/app
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-  targetNamespace: team
+		"clusters/one/app.yaml": fluxKustomization("app", "./apps/app", `  targetNamespace: team
   namePrefix: pre-
   nameSuffix: -suf
   images:
@@ -77,7 +65,7 @@ spec:
         name: vars
       - kind: Secret
         name: secret-vars
-`,
+`),
 		// No kustomization.yaml: Flux generates one listing the manifests.
 		"apps/app/deploy.yaml": `apiVersion: apps/v1
 kind: Deployment
@@ -194,23 +182,11 @@ metadata:
 data:
   CLUSTER_NAME: one
 `,
-		"clusters/one/app.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: app
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ./apps/app
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-  postBuild:
+		"clusters/one/app.yaml": fluxKustomization("app", "./apps/app", `  postBuild:
     substituteFrom:
       - kind: ConfigMap
         name: vars
-`,
+`),
 		"apps/app/scripts.yaml": `apiVersion: v1
 kind: ConfigMap
 metadata:

@@ -14,19 +14,7 @@ import (
 // file, an inline JSON 6902 patch and a patchesStrategicMerge entry, and a
 // Flux Kustomization whose own spec.patches sets a field last.
 var locateFleet = map[string]string{
-	"clusters/one/app.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: app
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ./app/overlay
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-  patches:
+	"clusters/one/app.yaml": fluxKustomization("app", "./app/overlay", `  patches:
     - target:
         kind: Deployment
         name: web
@@ -34,7 +22,7 @@ spec:
         - op: replace
           path: /spec/template/spec/priorityClassName
           value: critical
-`,
+`),
 	"app/base/kustomization.yaml": `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources:

@@ -328,6 +328,25 @@ spec:
 	return dir
 }
 
+// fluxKustomization is a Flux Kustomization in flux-system applying path
+// from the fleet's own GitRepository; spec holds further spec fields, each
+// line indented by two spaces.
+func fluxKustomization(name, path, spec string) string {
+	return `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: ` + name + `
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ` + path + `
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+` + spec
+}
+
 const configMap = `apiVersion: v1
 kind: ConfigMap
 metadata:
