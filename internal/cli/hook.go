@@ -276,55 +276,8 @@ func cacheKey(f *checkFlags, t target, getenv func(string) string) (string, erro
 	for _, m := range opts.Sources {
 		paths = append(paths, m.Path)
 	}
-	root := source.RepoRoot(".")
-	seen := map[string]bool{}
-	for _, p := range paths {
-		abs, err := filepath.Abs(p)
-		if err != nil {
-			return "", err
-		}
-		if seen[abs] || root != "" && (abs == root || strings.HasPrefix(abs, root+string(filepath.Separator))) {
-			continue // hashed already, or the pushed commit stands for it
-		}
-		seen[abs] = true
-		if err := hashTree(h, abs); err != nil {
-			return "", err
-		}
+	if err := revision.HashTrees(h, source.RepoRoot("."), paths); err != nil {
+		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16]), nil
-}
-
-// hashTree hashes the content of every file under dir; in a git folder,
-// only HEAD and the refs (a commit or a branch move changes what other
-// branches read; objects are named by those).
-func hashTree(h io.Writer, dir string) error {
-	fmt.Fprintf(h, "%s\x00", dir)
-	return filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return nil
-		}
-		rel, _ := filepath.Rel(dir, p)
-		rel = filepath.ToSlash(rel)
-		if git, ok := strings.CutPrefix(rel, ".git/"); ok {
-			if d.IsDir() {
-				if git == "refs" || strings.HasPrefix(git, "refs/") {
-					return nil
-				}
-				return filepath.SkipDir
-			}
-			if git != "HEAD" && git != "packed-refs" && !strings.HasPrefix(git, "refs/") {
-				return nil
-			}
-		}
-		if d.IsDir() || !d.Type().IsRegular() {
-			return nil
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return nil
-		}
-		sum := sha256.Sum256(data)
-		fmt.Fprintf(h, "%s\x00%x\x00", rel, sum)
-		return nil
-	})
 }
