@@ -53,6 +53,12 @@ type Options struct {
 	// FleetBranch is the branch the fleet's working tree stands for
 	// (default: the branch most clusters' root syncs follow).
 	FleetBranch string
+	// FleetProblems, when FleetPath is a copy of another revision (package
+	// revision), are the files of that revision the copy lacks because they
+	// were dropped (symlinks) or refused (hazards), relative to FleetPath
+	// (source.Mapping.Problems): the render reports them as it reports
+	// those of a working tree.
+	FleetProblems []source.FileProblem
 	// Sources map the other repositories' URLs to local paths.
 	Sources []source.Mapping
 	// OutOfBand are objects that exist on the clusters without being in git.
@@ -231,7 +237,8 @@ func (r *renderer) identify(specs []*fleet.Cluster) error {
 // A root that syncs another URL reads that repository, as Flux would: from
 // the user's mapping of it, else not at all (foreignSync).
 func (r *renderer) mapFleet() error {
-	if err := r.resolver.AddMapping(source.Mapping{URL: r.fleet.URL, Path: r.opts.FleetPath, Branch: r.fleet.Branch}); err != nil {
+	m := source.Mapping{URL: r.fleet.URL, Path: r.opts.FleetPath, Branch: r.fleet.Branch, Problems: r.opts.FleetProblems}
+	if err := r.resolver.AddMapping(m); err != nil {
 		return usagef("mapping the fleet repository: %w", err)
 	}
 	return nil

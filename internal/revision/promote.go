@@ -83,14 +83,16 @@ func (p *Promotion) promote(mainBranch, prodBranch string) error {
 	head := opts
 	head.Sources = slices.Clone(opts.Sources)
 	for _, u := range slices.Sorted(maps.Keys(seen)) {
-		prod, err := res.Resolve(u, source.Ref{Branch: prodBranch}, "")
+		// Copies, as they stand in for checkouts: the render applies the
+		// ignore rules, and reports the files the copy lacks.
+		prod, err := res.Copy(u, source.Ref{Branch: prodBranch})
 		if errors.Is(err, source.ErrRefNotFound) {
 			continue // no production branch: nothing to promote
 		}
 		if err != nil {
 			return fmt.Errorf("reading branch %s of %s: %w", prodBranch, u, err)
 		}
-		main, err := res.Resolve(u, source.Ref{Branch: mainBranch}, "")
+		main, err := res.Copy(u, source.Ref{Branch: mainBranch})
 		if errors.Is(err, source.ErrRefNotFound) {
 			continue // no main branch: nothing to promote from
 		}
@@ -105,7 +107,7 @@ func (p *Promotion) promote(mainBranch, prodBranch string) error {
 			// The fleet's working tree stands for production: main's copy
 			// takes its place, and the repository's other branches are still
 			// read from its git objects.
-			head.FleetPath, head.FleetBranch, p.FleetPromoted = main.Dir, prodBranch, true
+			head.FleetPath, head.FleetProblems, head.FleetBranch, p.FleetPromoted = main.Dir, main.Problems, prodBranch, true
 			head = keepIdentity(head, opts)
 			if _, err := os.Lstat(filepath.Join(opts.FleetPath, ".git")); err == nil {
 				head.Sources = append(head.Sources, source.Mapping{URL: u, Path: opts.FleetPath})
@@ -115,7 +117,7 @@ func (p *Promotion) promote(mainBranch, prodBranch string) error {
 		head.Sources = slices.DeleteFunc(head.Sources, func(m source.Mapping) bool {
 			return source.NormalizeURL(m.URL) == u && m.Branch == prodBranch
 		})
-		head.Sources = append(head.Sources, source.Mapping{URL: u, Path: main.Dir, Branch: prodBranch})
+		head.Sources = append(head.Sources, source.Mapping{URL: u, Path: main.Dir, Branch: prodBranch, Problems: main.Problems})
 	}
 	p.Options = head
 	return nil

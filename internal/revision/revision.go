@@ -58,35 +58,59 @@ func (v *Reader) Close() error {
 // At returns where path (a file or folder in a git working tree) is in a
 // copy of revision rev of its repository.
 func (v *Reader) At(path, rev string) (string, error) {
+	out, _, err := v.at(path, rev)
+	return out, err
+}
+
+// at is At, with the problems of the files under path that the copy lacks
+// (source.Mapping.Problems), relative to path.
+func (v *Reader) at(path, rev string) (string, []source.FileProblem, error) {
 	root := source.RepoRoot(path)
 	if root == "" {
-		return "", fmt.Errorf("%w: %s is not in a git repository, so revision %s of it cannot be read", ErrUsage, path, rev)
+		return "", nil, fmt.Errorf("%w: %s is not in a git repository, so revision %s of it cannot be read", ErrUsage, path, rev)
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	rel, err := filepath.Rel(root, abs)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	url, ok := v.roots[root]
 	if !ok {
 		url = "file://" + filepath.ToSlash(root)
 		if err := v.res.AddMapping(source.Mapping{URL: url, Path: root}); err != nil {
-			return "", err
+			return "", nil, err
 		}
 		v.roots[root] = url
 	}
 	snap, err := v.res.Revision(url, rev)
 	if err != nil {
-		return "", fmt.Errorf("%w: %w", ErrUsage, err)
+		return "", nil, fmt.Errorf("%w: %w", ErrUsage, err)
 	}
 	out := filepath.Join(snap.Dir, rel)
 	if _, err := os.Stat(out); err != nil {
-		return "", fmt.Errorf("%w: %s does not exist at revision %s", ErrUsage, filepath.ToSlash(rel), rev)
+		return "", nil, fmt.Errorf("%w: %s does not exist at revision %s", ErrUsage, filepath.ToSlash(rel), rev)
 	}
-	return out, nil
+	return out, under(snap.Problems, filepath.ToSlash(rel)), nil
+}
+
+// under returns the problems of the files in the folder rel (slash-separated,
+// relative to the repository root; "." for the root), relative to rel: a
+// mapping of a subfolder reads the files under it, with paths relative to it.
+func under(problems []source.FileProblem, rel string) []source.FileProblem {
+	if rel == "." {
+		return slices.Clone(problems)
+	}
+	var out []source.FileProblem
+	for _, fp := range problems {
+		if p, ok := strings.CutPrefix(fp.Path, rel+"/"); ok {
+			fp.Path = p
+			out = append(out, fp)
+		}
+	}
+	return out
 }
 
 // StandIn returns render options in which revision rev of the git
@@ -99,19 +123,22 @@ func (v *Reader) StandIn(opts render.Options, root, rev, branch string) (render.
 	out := opts
 	out.Sources = nil
 	found := false
-	copyOf := func(p string) (string, error) {
-		dir, err := v.At(p, rev)
+	copyOf := func(p string) (string, []source.FileProblem, error) {
+		dir, problems, err := v.at(p, rev)
 		if err != nil {
-			return "", fmt.Errorf("reading %s at %s: %w", p, rev, err)
+			return "", nil, fmt.Errorf("reading %s at %s: %w", p, rev, err)
 		}
-		return dir, nil
+		return dir, problems, nil
 	}
 	if within(root, opts.FleetPath) {
-		dir, err := copyOf(opts.FleetPath)
+		// The copy holds regular files only: the symlinks and hazards of
+		// the revision go with it, so that the render reports them as it
+		// would on a checkout of rev.
+		dir, problems, err := copyOf(opts.FleetPath)
 		if err != nil {
 			return out, err
 		}
-		out.FleetPath, found = dir, true
+		out.FleetPath, out.FleetProblems, found = dir, problems, true
 		out = keepIdentity(out, opts)
 		if branch != "" {
 			out.FleetBranch = branch
@@ -133,11 +160,11 @@ func (v *Reader) StandIn(opts render.Options, root, rev, branch string) (render.
 				return out, err
 			}
 		}
-		dir, err := copyOf(m.Path)
+		dir, problems, err := copyOf(m.Path)
 		if err != nil {
 			return out, err
 		}
-		out.Sources = append(out.Sources, source.Mapping{URL: m.URL, Path: dir, Branch: b})
+		out.Sources = append(out.Sources, source.Mapping{URL: m.URL, Path: dir, Branch: b, Problems: problems})
 		if m.Branch == "" && b != "" {
 			// Other branches: from the repository's git objects.
 			out.Sources = append(out.Sources, m)

@@ -15,6 +15,14 @@ type Mapping struct {
 	URL    string
 	Path   string
 	Branch string
+	// Problems, when Path is a copy a Resolver made (Resolver.Revision,
+	// Resolver.Copy), are the files of the copied revision that the copy
+	// lacks because they were dropped or refused, with paths relative to
+	// Path: the copy holds regular files only, so a snapshot of it could not
+	// see them. Snapshots of Path report them as their own (filtered by
+	// their ignore rules), so that a render of the copy reports what a
+	// render of the revision itself would. Empty for a checkout.
+	Problems []FileProblem
 }
 
 // String renders m in the URL@BRANCH=PATH command-line form.

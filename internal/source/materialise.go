@@ -94,7 +94,13 @@ func (r *Resolver) build(dir string, p plan, ignore string) (problems []FileProb
 	default:
 		return nil, fmt.Errorf("unknown snapshot mode %q", p.mode)
 	}
-	problems, err = r.write(dir, entries, ignore)
+	var carried []FileProblem
+	if p.mode != ModeGit {
+		// The mapped folder is a copy: the files it could not hold are
+		// its problems too.
+		carried = p.m.Problems
+	}
+	problems, err = r.write(dir, entries, ignore, p.copy, carried)
 	if err != nil {
 		return nil, fmt.Errorf("materialising %s from %s: %w", p.m.norm, p.m.display, err)
 	}
@@ -290,13 +296,19 @@ func parseGitignore(data []byte, domain []string) []ggitignore.Pattern {
 	return ps
 }
 
-// write applies Flux's ignore rules to entries and writes the remaining
-// regular files into dir, refusing hazardous ones.
-func (r *Resolver) write(dir string, entries []entry, ignore string) ([]FileProblem, error) {
+// write applies Flux's ignore rules (none for a copy) to entries and writes
+// the remaining regular files into dir, refusing hazardous ones. carried
+// are problems of files the source folder lacks (Mapping.Problems): they
+// are kept as a file of the folder would be.
+func (r *Resolver) write(dir string, entries []entry, ignore string, asCopy bool, carried []FileProblem) ([]FileProblem, error) {
 	sort.Slice(entries, func(i, j int) bool { return entries[i].path < entries[j].path })
-	matcher, err := r.ignoreMatcher(entries, ignore)
-	if err != nil {
-		return nil, err
+	var matcher sgitignore.Matcher = matchNothing{}
+	if !asCopy {
+		m, err := r.ignoreMatcher(entries, ignore)
+		if err != nil {
+			return nil, err
+		}
+		matcher = m
 	}
 	root, err := os.OpenRoot(dir)
 	if err != nil {
@@ -354,6 +366,15 @@ func (r *Resolver) write(dir string, entries []entry, ignore string) ([]FileProb
 			return nil, fmt.Errorf("writing %s: %w", e.path, err)
 		}
 	}
+	for _, fp := range carried {
+		// As for a file of the folder: an unsafe path is refused before
+		// the ignore rules apply, anything else only if they keep it (a
+		// symlink that spec.ignore excludes is no loss to Flux).
+		if _, skip, refuse := checkPath(fp.Path); skip || !refuse && matcher.Match(strings.Split(fp.Path, "/"), false) {
+			continue
+		}
+		problems = append(problems, fp)
+	}
 	sort.SliceStable(problems, func(i, j int) bool {
 		if problems[i].Path != problems[j].Path {
 			return problems[i].Path < problems[j].Path
@@ -362,6 +383,11 @@ func (r *Resolver) write(dir string, entries []entry, ignore string) ([]FileProb
 	})
 	return problems, nil
 }
+
+// matchNothing is the ignore matcher of a copy.
+type matchNothing struct{}
+
+func (matchNothing) Match([]string, bool) bool { return false }
 
 func tooLarge(p string, size, limit int64) FileProblem {
 	return FileProblem{Path: p, Reason: fmt.Sprintf("file too large (%d bytes > %d)", size, limit), Refused: true}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -178,6 +179,11 @@ type plan struct {
 	commit string
 	branch string
 	note   string
+	// copy materialises a copy that stands in for a checkout (Revision,
+	// Copy): no ignore rules apply, and every file dropped or refused is
+	// listed, so that a render of the copy applies the ignore rules of its
+	// own sources to the files and to the problems alike.
+	copy bool
 }
 
 // contentEntry is one materialised directory; done is closed once dir,
@@ -256,7 +262,8 @@ func (r *Resolver) AddMapping(m Mapping) error {
 		return fmt.Errorf("source mapping %s: path %s is not a directory", m, m.Path)
 	}
 	_, gitErr := os.Lstat(filepath.Join(abs, ".git"))
-	nm := mapping{Mapping: Mapping{URL: m.URL, Path: abs, Branch: m.Branch}, norm: norm, display: m.Path, git: gitErr == nil}
+	nm := mapping{Mapping: Mapping{URL: m.URL, Path: abs, Branch: m.Branch, Problems: slices.Clone(m.Problems)},
+		norm: norm, display: m.Path, git: gitErr == nil}
 
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -586,7 +593,13 @@ func (r *Resolver) materialise(p plan, ignore string) (*Snapshot, error) {
 	if p.mode != ModeGit {
 		rev = p.m.Path
 	}
-	id := contentID(p.m.norm, p.mode, rev, ignore)
+	mode := p.mode
+	if p.copy {
+		// A copy holds files an ignoring snapshot of the same revision
+		// leaves out: never the same content.
+		mode += "+copy"
+	}
+	id := contentID(p.m.norm, mode, rev, ignore)
 
 	r.mu.Lock()
 	if r.closed {
@@ -696,10 +709,29 @@ func DefaultTempDir() string {
 	return os.TempDir()
 }
 
+// Copy materialises url at ref as Resolve does, as a copy that stands in
+// for a checkout of it: no ignore rules apply (neither .sourceignore files,
+// nor Flux's default exclusions), so that a render of the copy applies the
+// rules its own sources ask for (spec.ignore), and Problems lists every
+// file dropped or refused, for Mapping.Problems.
+func (r *Resolver) Copy(url string, ref Ref) (*Snapshot, error) {
+	ms, err := r.candidates(url)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.plan(ms, ref)
+	if err != nil {
+		return nil, err
+	}
+	p.copy = true
+	return r.materialise(p, "")
+}
+
 // Revision materialises the files of a git revision (a branch, origin/main,
 // a tag, a hash) of the repository mapped for url, as git rev-parse names
 // revisions. It stands in for the working tree when a check is compared with
-// a baseline (--new-since).
+// a baseline (--new-since), so it is a copy as Copy makes one: no ignore
+// rules, every dropped or refused file in Problems.
 func (r *Resolver) Revision(url, rev string) (*Snapshot, error) {
 	ms, err := r.candidates(url)
 	if err != nil {
@@ -718,7 +750,9 @@ func (r *Resolver) Revision(url, rev string) (*Snapshot, error) {
 			return nil, fmt.Errorf("resolving %s in %s: %w", rev, m.display, err)
 		}
 		if commit != "" {
-			return r.materialise(gitPlan(m, commit, "", "revision "+rev), "")
+			p := gitPlan(m, commit, "", "revision "+rev)
+			p.copy = true
+			return r.materialise(p, "")
 		}
 	}
 	return nil, errorf(ErrRefNotFound, "revision %s not found in %s", rev, displayPaths(ms))

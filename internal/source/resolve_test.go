@@ -540,3 +540,55 @@ func TestRevision(t *testing.T) {
 	_, err = r.Revision(appsURL, "no-such-rev")
 	assert.ErrorIs(t, err, ErrRefNotFound)
 }
+
+// TestRevisionCopyStandsIn: a copy of a revision applies no ignore rules
+// and lists every file it lacks; mapped with those problems, it gives, for
+// any spec.ignore, the files and the problems of the revision itself.
+func TestRevisionCopyStandsIn(t *testing.T) {
+	f := newFixture(t)
+	r := newResolver(t, Options{}, Mapping{URL: appsURL, Path: f.dir})
+	c, err := r.Revision(appsURL, "HEAD")
+	require.NoError(t, err)
+	assert.Equal(t, []string{".github/workflows/ci.yaml", ".gitignore", "README.md", "apps/aliases.yaml", "apps/app.yaml", "apps/new.yaml", "logo.png"},
+		files(t, c.Dir), "no ignore rules")
+	assert.Equal(t, []FileProblem{{Path: "link.yaml", Reason: reasonSymlink}, {Path: "linkdir", Reason: reasonSymlink}}, c.Problems)
+	ignored, err := r.Resolve(appsURL, Ref{Commit: f.main2}, "")
+	require.NoError(t, err)
+	assert.NotEqual(t, ignored.ID, c.ID, "not the snapshot that applies the default exclusions")
+
+	const copyURL = "https://github.com/d1/copy.git"
+	cr := newResolver(t, Options{}, Mapping{URL: copyURL, Path: c.Dir, Problems: c.Problems})
+	for _, ignore := range []string{"", "/link.yaml\n", "!*.png\n/apps/new.yaml\n", "*\n"} {
+		want, err := r.Resolve(appsURL, Ref{Commit: f.main2}, ignore)
+		require.NoError(t, err)
+		got, err := cr.Resolve(copyURL, Ref{Branch: "main"}, ignore)
+		require.NoError(t, err)
+		assert.Equal(t, ModeFolder, got.Mode)
+		assert.Equal(t, files(t, want.Dir), files(t, got.Dir), "spec.ignore %q", ignore)
+		assert.Equal(t, want.Problems, got.Problems, "spec.ignore %q", ignore)
+	}
+}
+
+// TestMappingProblems: the problems a mapping carries are the snapshot's,
+// sorted with its own, kept or left out as a file of the folder would be:
+// an unsafe path is refused whatever the ignore rules, a .git element is
+// never read, anything else follows the ignore rules.
+func TestMappingProblems(t *testing.T) {
+	folder := t.TempDir()
+	writeFiles(t, folder, map[string]string{"a.yaml": "a: 1\n"})
+	require.NoError(t, os.Symlink("a.yaml", filepath.Join(folder, "b.yaml")))
+	carried := []FileProblem{
+		{Path: "z/big.yaml", Reason: "file too large (9 bytes > 8)", Refused: true},
+		{Path: "../up.yaml", Reason: "unsafe path refused", Refused: true},
+		{Path: "sub/.git/config", Reason: reasonSpecial},
+		{Path: "c.yaml", Reason: reasonSymlink},
+	}
+	r := newResolver(t, Options{}, Mapping{URL: appsURL, Path: folder, Problems: carried})
+	s, err := r.Resolve(appsURL, Ref{Branch: "main"}, "")
+	require.NoError(t, err)
+	assert.Equal(t, []FileProblem{carried[1], {Path: "b.yaml", Reason: reasonSymlink}, carried[3], carried[0]}, s.Problems)
+	s, err = r.Resolve(appsURL, Ref{Branch: "main"}, "/z/\n/c.yaml\n")
+	require.NoError(t, err)
+	assert.Equal(t, []FileProblem{carried[1], {Path: "b.yaml", Reason: reasonSymlink}}, s.Problems)
+	assert.Equal(t, carried, r.Mappings()[0].Problems)
+}
