@@ -280,7 +280,7 @@ func toValue(v any) (ast.Value, error) {
 // evaluate runs the rules on one cluster; shared is the input without the
 // cluster (Input with Cluster nil), read only.
 func (c *Catalogue) evaluate(ctx context.Context, cl *model.Cluster, shared ast.Value) ([]finding.Finding, error) {
-	cv, err := toValue(cl)
+	cv, err := clusterValue(cl)
 	if err != nil {
 		return nil, err
 	}

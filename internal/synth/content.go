@@ -448,6 +448,11 @@ func (g *gen) fleetFiles() map[string]string {
 		files[dir+"rbac.yaml"] = appsRBAC
 		files[dir+"sync.yaml"] = fill(appsGitRepoTmpl+appsSyncTmpl, "URL", f.AppsURL, "NS", ns)
 	}
+	// As in d1, a Kyverno policy gives every namespace of the apps tenant
+	// a copy of the tenant's Git secret (flux-system/flux-apps, created at
+	// bootstrap), which the tenant's GitRepository names.
+	files["tenants/apps/policies/kustomization.yaml"] = kustomizeFile("", []string{"copy-apps-secrets.yaml"}, nil, "")
+	files["tenants/apps/policies/copy-apps-secrets.yaml"] = copyAppsSecrets
 	files["tenants/apps/update/kustomization.yaml"] = kustomizeFile("apps-update",
 		[]string{"namespace.yaml", "rbac.yaml", "sync.yaml", "automation.yaml"},
 		[]string{"toolkit.fluxcd.io/tenant: apps", "toolkit.fluxcd.io/role: automation"}, "")
@@ -597,6 +602,36 @@ spec:
         clone:
           namespace: flux-system
           name: flux-runtime-info
+`
+
+// copyAppsSecrets is a Kyverno policy copying the Secrets of flux-system
+// labelled for the apps tenant into every namespace of that tenant.
+const copyAppsSecrets = `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: copy-apps-secrets
+spec:
+  generateExisting: true
+  rules:
+    - name: copy-tenant-secrets
+      match:
+        any:
+          - resources:
+              kinds:
+                - Namespace
+              selector:
+                matchLabels:
+                  toolkit.fluxcd.io/tenant: apps
+      generate:
+        namespace: "{{request.object.metadata.name}}"
+        synchronize: true
+        cloneList:
+          namespace: flux-system
+          kinds:
+            - v1/Secret
+          selector:
+            matchLabels:
+              toolkit.fluxcd.io/tenant: apps
 `
 
 // infraFiles returns the d1-infra repository's main or production branch.

@@ -23,7 +23,6 @@
 package d1lint.rules.credentials.secret_ref
 
 import data.d1lint.lib.completeness
-import data.d1lint.lib.ordering
 import data.d1lint.lib.result
 
 # The finding carries the referencing object and names the field that names
@@ -38,153 +37,142 @@ report contains result.fail(rego.metadata.chain(), result.object_field_details(o
 	])
 }
 
+# This rule runs over every object of every cluster, so it looks at each
+# object once (referring), and its bodies use lookups and builtins only:
+# in Rego a function call, or a whole object handed around, costs more
+# than the rest of the work.
+
+# referring are the indices of the objects that may name a Secret or a
+# ConfigMap: their kind and API group are in ref_specs.
+referring := [i |
+	some i, o in input.cluster.objects
+	spec := ref_specs[o.kind]
+	startswith(o.apiVersion, spec.group)
+]
+
 # refs are the references to check, one per field that names a Secret or a
 # ConfigMap: index (the referencing object's index in objects), field (its
 # keys and indices), shown (the field as the message shows it), kind,
 # namespace and name of the object named, its key, and the consequence of
-# its absence.
-refs contains ref(i, o, array.concat(f.path, ["name"]), f.shown, "Secret", name, f.consequence) if {
-	some i, o in input.cluster.objects
-	ordering.group(o.apiVersion) == "source.toolkit.fluxcd.io"
-	some f in source_fields[o.kind]
-	name := object.get(o.object, array.concat(f.path, ["name"]), "")
+# its absence. A field holds one name (spec.secretRef.name) ...
+refs contains {
+	"index": i, "field": f.name_path, "shown": f.shown, "consequence": f.consequence,
+	"kind": "Secret", "namespace": ns, "name": name, "key": concat("/", ["Secret", ns, name]),
+} if {
+	some i in referring
+	o := input.cluster.objects[i]
+	some f in ref_specs[o.kind].single
+	name := object.get(o.object, f.name_path, "")
 	name != ""
+	ns := object.get(no_namespace, object.get(o, "namespace", ""), object.get(o, "namespace", ""))
 }
 
-refs contains ref(i, o, array.concat(f.path, ["name"]), f.shown, "Secret", name, f.consequence) if {
-	some i, o in input.cluster.objects
-	some f in reconciler_fields[ordering.group(o.apiVersion)][o.kind]
-	name := object.get(o.object, array.concat(f.path, ["name"]), "")
-	name != ""
-}
-
-# helm-controller merges each valuesFrom entry into the release's values
-# and fails the release when a required one is missing; an entry marked
-# optional: true is skipped when missing, so it is never an error.
-refs contains ref(i, o, ["spec", "valuesFrom", j], sprintf("spec.valuesFrom[%d]", [j]), v.kind, v.name, "helm-controller cannot compose its values and the release is never installed or upgraded") if {
-	some i, o in input.cluster.objects
-	o.kind == "HelmRelease"
-	ordering.group(o.apiVersion) == "helm.toolkit.fluxcd.io"
-	some j, v in object.get(o.object, ["spec", "valuesFrom"], [])
-	v.kind in {"ConfigMap", "Secret"}
+# ... or a list of references (spec.valuesFrom, imagePullSecrets), each
+# naming its kind or a Secret, and an optional one is no requirement.
+refs contains {
+	"index": i, "field": array.concat(f.path, [j]), "shown": sprintf("%s[%d]", [f.shown, j]), "consequence": f.consequence,
+	"kind": kind, "namespace": ns, "name": v.name, "key": concat("/", [kind, ns, v.name]),
+} if {
+	some i in referring
+	o := input.cluster.objects[i]
+	some f in ref_specs[o.kind].lists
+	some j, v in object.get(o.object, f.path, [])
+	kind := object.get(v, "kind", "Secret")
+	kind in {"ConfigMap", "Secret"}
 	object.get(v, "name", "") != ""
 	object.get(v, "optional", false) != true
+	ns := object.get(no_namespace, object.get(o, "namespace", ""), object.get(o, "namespace", ""))
 }
 
-# Flux Operator generates the cluster's root GitRepository (or
-# OCIRepository) from spec.sync, with spec.sync.pullSecret as its secretRef
-# in the FluxInstance's namespace; that source is not among the objects.
-refs contains ref(i, o, ["spec", "sync", "pullSecret"], "spec.sync.pullSecret", "Secret", name, "the source Flux Operator generates from spec.sync cannot authenticate and Flux can never fetch the cluster's own configuration") if {
-	some i, o in input.cluster.objects
-	o.kind == "FluxInstance"
-	ordering.group(o.apiVersion) == "fluxcd.controlplane.io"
-	name := object.get(o.object, ["spec", "sync", "pullSecret"], "")
-	name != ""
-}
+# no_namespace maps the empty namespace to default, where the API server
+# puts an object whose manifest sets none.
+no_namespace := {"": "default"}
 
-# The kubelet pulls a pod's images with the imagePullSecrets of its
-# ServiceAccount; a missing one is skipped, so images from the private
-# registry it is for cannot be pulled.
-refs contains ref(i, o, ["imagePullSecrets", j], sprintf("imagePullSecrets[%d]", [j]), "Secret", s.name, "pods that run as it cannot pull images from the private registry the Secret is for") if {
-	some i, o in input.cluster.objects
-	o.kind == "ServiceAccount"
-	o.apiVersion == "v1"
-	some j, s in object.get(o.object, "imagePullSecrets", [])
-	object.get(s, "name", "") != ""
-}
-
-ref(i, o, field, shown, kind, name, consequence) := {
-	"index": i, "field": field, "shown": shown, "consequence": consequence,
-	"kind": kind, "namespace": namespace(o), "name": name, "key": key(kind, namespace(o), name),
-}
-
-# source_fields are the fields of each Flux source kind that name a Secret
-# in the source's namespace (source.toolkit.fluxcd.io/v1). source-controller
-# reads each one before it fetches and fails the reconciliation when it is
-# missing, so the source never has an artifact.
-source_fields := {
-	"GitRepository": [auth, proxy, verify],
-	"OCIRepository": [auth, tls, proxy, verify],
-	"HelmRepository": [auth, tls],
-	"Bucket": [auth, tls, proxy, sts_auth, sts_tls],
-}
-
-auth := {"path": ["spec", "secretRef"], "shown": "spec.secretRef", "consequence": "source-controller cannot authenticate to the source and Flux can never fetch it"}
-
-tls := {"path": ["spec", "certSecretRef"], "shown": "spec.certSecretRef", "consequence": "source-controller cannot set up TLS to the source and Flux can never fetch it"}
-
-proxy := {"path": ["spec", "proxySecretRef"], "shown": "spec.proxySecretRef", "consequence": "source-controller cannot reach the source through its proxy and Flux can never fetch it"}
-
-verify := {"path": ["spec", "verify", "secretRef"], "shown": "spec.verify.secretRef", "consequence": "source-controller cannot verify the source's signatures, it never becomes ready: nothing built from it is applied"}
-
-sts_auth := {"path": ["spec", "sts", "secretRef"], "shown": "spec.sts.secretRef", "consequence": "source-controller cannot get credentials from the STS endpoint and Flux can never fetch the bucket"}
-
-sts_tls := {"path": ["spec", "sts", "certSecretRef"], "shown": "spec.sts.certSecretRef", "consequence": "source-controller cannot set up TLS to the STS endpoint and Flux can never fetch the bucket"}
-
-# reconciler_fields are the Secrets a Kustomization or HelmRelease names in
-# its own namespace. kustomize-controller reads the SOPS decryption Secret
-# before it builds and the kubeconfig before it applies; helm-controller
-# reads the kubeconfig before it installs. Either fails the reconciliation
-# when the Secret is missing.
-reconciler_fields := {
-	"kustomize.toolkit.fluxcd.io": {"Kustomization": [
-		{"path": ["spec", "decryption", "secretRef"], "shown": "spec.decryption.secretRef", "consequence": "kustomize-controller cannot decrypt its SOPS-encrypted manifests and the Kustomization applies nothing"},
-		{"path": ["spec", "kubeConfig", "secretRef"], "shown": "spec.kubeConfig.secretRef", "consequence": "kustomize-controller cannot reach the remote cluster and the Kustomization applies nothing"},
+# ref_specs are, by kind, the API group prefix and the fields that name a
+# Secret or a ConfigMap in the object's own namespace, from the Flux CRDs:
+# single holds fields naming one Secret (name_path: where the name is),
+# lists holds lists of references.
+ref_specs := {
+	"GitRepository": {"group": "source.toolkit.fluxcd.io/", "single": [auth, proxy, verify], "lists": []},
+	"OCIRepository": {"group": "source.toolkit.fluxcd.io/", "single": [auth, tls, proxy, verify], "lists": []},
+	"HelmRepository": {"group": "source.toolkit.fluxcd.io/", "single": [auth, tls], "lists": []},
+	"Bucket": {"group": "source.toolkit.fluxcd.io/", "single": [auth, tls, proxy, sts_auth, sts_tls], "lists": []},
+	"Kustomization": {"group": "kustomize.toolkit.fluxcd.io/", "lists": [], "single": [
+		{"name_path": ["spec", "decryption", "secretRef", "name"], "shown": "spec.decryption.secretRef", "consequence": "kustomize-controller cannot decrypt its SOPS-encrypted manifests and the Kustomization applies nothing"},
+		{"name_path": ["spec", "kubeConfig", "secretRef", "name"], "shown": "spec.kubeConfig.secretRef", "consequence": "kustomize-controller cannot reach the remote cluster and the Kustomization applies nothing"},
 	]},
-	"helm.toolkit.fluxcd.io": {"HelmRelease": [{"path": ["spec", "kubeConfig", "secretRef"], "shown": "spec.kubeConfig.secretRef", "consequence": "helm-controller cannot reach the remote cluster and the release is never installed or upgraded"}]},
+	"HelmRelease": {
+		"group": "helm.toolkit.fluxcd.io/",
+		"single": [{"name_path": ["spec", "kubeConfig", "secretRef", "name"], "shown": "spec.kubeConfig.secretRef", "consequence": "helm-controller cannot reach the remote cluster and the release is never installed or upgraded"}],
+		"lists": [{"path": ["spec", "valuesFrom"], "shown": "spec.valuesFrom", "consequence": "helm-controller cannot compose its values and the release is never installed or upgraded"}],
+	},
+	"FluxInstance": {"group": "fluxcd.controlplane.io/", "lists": [], "single": [{"name_path": ["spec", "sync", "pullSecret"], "shown": "spec.sync.pullSecret", "consequence": "the source Flux Operator generates from spec.sync cannot authenticate and Flux can never fetch the cluster's own configuration"}]},
+	"ServiceAccount": {"group": "v1", "single": [], "lists": [{"path": ["imagePullSecrets"], "shown": "imagePullSecrets", "consequence": "pods that run as it cannot pull images from the private registry the Secret is for"}]},
 }
 
-# namespace is an object's namespace; the render leaves it empty when the
-# manifests did not set one, and the API server puts it in default.
-namespace(o) := ns if {
-	ns := object.get(o, "namespace", "")
-	ns != ""
-} else := "default"
+auth := {"name_path": ["spec", "secretRef", "name"], "shown": "spec.secretRef", "consequence": "source-controller cannot authenticate to the source and Flux can never fetch it"}
 
-key(kind, ns, name) := sprintf("%s/%s/%s", [kind, ns, name])
+tls := {"name_path": ["spec", "certSecretRef", "name"], "shown": "spec.certSecretRef", "consequence": "source-controller cannot set up TLS to the source and Flux can never fetch it"}
+
+proxy := {"name_path": ["spec", "proxySecretRef", "name"], "shown": "spec.proxySecretRef", "consequence": "source-controller cannot reach the source through its proxy and Flux can never fetch it"}
+
+verify := {"name_path": ["spec", "verify", "secretRef", "name"], "shown": "spec.verify.secretRef", "consequence": "source-controller cannot verify the source's signatures, it never becomes ready: nothing built from it is applied"}
+
+sts_auth := {"name_path": ["spec", "sts", "secretRef", "name"], "shown": "spec.sts.secretRef", "consequence": "source-controller cannot get credentials from the STS endpoint and Flux can never fetch the bucket"}
+
+sts_tls := {"name_path": ["spec", "sts", "certSecretRef", "name"], "shown": "spec.sts.certSecretRef", "consequence": "source-controller cannot set up TLS to the STS endpoint and Flux can never fetch the bucket"}
+
+key(kind, ns, name) := concat("/", [kind, ns, name])
 
 display_name(o) := sprintf("%s/%s", [o.namespace, o.name]) if object.get(o, "namespace", "") != ""
 
 display_name(o) := o.name if object.get(o, "namespace", "") == ""
 
-# candidates are the Secrets and ConfigMaps that will be on the cluster: in
-# the render, and the copies Kyverno clone and cloneList policies of the
-# render make (the model's generated: policies whose namespace selector the
-# rendered Namespaces' labels match, cloning from rendered or out-of-band
-# objects).
-candidates := [o |
-	some o in array.concat(input.cluster.objects, object.get(input.cluster, "generated", []))
-	o.kind in {"Secret", "ConfigMap"}
-]
-
 copy_annotation := "fluxcd.controlplane.io/copyFrom"
 
+# present holds the keys of what will be on the cluster with its data: the
+# Secrets and ConfigMaps of the render and the copies that Kyverno clone
+# and cloneList policies of the render make (the model's generated:
+# policies whose namespace selector the rendered Namespaces' labels match,
+# cloning from rendered or out-of-band objects) that copy nothing with
+# copyFrom, and the declared out-of-band objects (d1's git secrets by
+# default). objects and generated are iterated where they are: joining them
+# would copy every object.
+present := (present_in(input.cluster.objects) | present_in(object.get(input.cluster, "generated", []))) | {key(o.kind, o.namespace, o.name) | some o in object.get(input.cluster, "outOfBand", [])}
+
+present_in(objs) := {concat("/", [o.kind, ns, o.name]) |
+	some o in objs
+	o.kind in {"Secret", "ConfigMap"}
+	object.get(o.object, ["metadata", "annotations", copy_annotation], "") == ""
+	ns := object.get(no_namespace, object.get(o, "namespace", ""), object.get(o, "namespace", ""))
+}
+
+# copied are the Secrets and ConfigMaps annotated copyFrom: {key, kind,
+# namespace, copy} with copy the annotation.
+copied := array.concat(copied_in(input.cluster.objects), copied_in(object.get(input.cluster, "generated", [])))
+
+copied_in(objs) := [{"key": concat("/", [o.kind, ns, o.name]), "kind": o.kind, "namespace": ns, "copy": copy} |
+	some o in objs
+	o.kind in {"Secret", "ConfigMap"}
+	copy := object.get(o.object, ["metadata", "annotations", copy_annotation], "")
+	copy != ""
+	ns := object.get(no_namespace, object.get(o, "namespace", ""), object.get(o, "namespace", ""))
+]
+
 # copy_from is the key of the object a copyFrom-annotated object copies
-# from: "<namespace>/<name>", or a bare name in the object's own namespace.
-copy_from(o) := key(o.kind, parts[0], parts[1]) if {
-	parts := split(object.get(o.object, ["metadata", "annotations", copy_annotation], ""), "/")
+# from: "<namespace>/<name>", or a bare name in its own namespace.
+copy_from(c) := key(c.kind, parts[0], parts[1]) if {
+	parts := split(c.copy, "/")
 	count(parts) == 2
 }
 
-copy_from(o) := key(o.kind, namespace(o), parts[0]) if {
-	parts := split(object.get(o.object, ["metadata", "annotations", copy_annotation], ""), "/")
-	count(parts) == 1
-	parts[0] != ""
-}
-
-# present holds what exists with its data: candidates that copy nothing,
-# and the declared out-of-band objects (d1's git secrets by default).
-present := {key(o.kind, namespace(o), o.name) | some o in candidates; not copy_from(o)} | {key(o.kind, o.namespace, o.name) | some o in object.get(input.cluster, "outOfBand", [])}
+copy_from(c) := key(c.kind, c.namespace, c.copy) if not contains(c.copy, "/")
 
 # copies maps an object annotated copyFrom to what it copies from. Flux
 # Operator fills it with the data of that object, so it is only as good as
 # its source: it resolves when following the copies reaches something
 # present.
-copies := {k: {copy_from(o) | some o in candidates; key(o.kind, namespace(o), o.name) == k} |
-	some c in candidates
-	copy_from(c)
-	k := key(c.kind, namespace(c), c.name)
-}
+copies := {k: {copy_from(c) | some c in copied; c.key == k} | some d in copied; k := d.key}
 
 resolved := {r.key |
 	some r in refs
@@ -215,10 +203,9 @@ remedy(r) := sprintf("create %s, or declare it out-of-band in .d1lint.yaml", [sh
 	some src in copies[r.key]
 } else := sprintf("create it in namespace %s, have a Kyverno policy clone it there (label the namespace the way the clone policy selects), or declare it out-of-band in .d1lint.yaml", [r.namespace])
 
-annotation_of(k) := v if {
-	some o in candidates
-	key(o.kind, namespace(o), o.name) == k
-	v := o.object.metadata.annotations[copy_annotation]
+annotation_of(k) := c.copy if {
+	some c in copied
+	c.key == k
 }
 
 # shown_key writes "Kind/namespace/name" as "Kind namespace/name".

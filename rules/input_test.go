@@ -1,0 +1,77 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package rules
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/d1lint/d1lint/internal/config"
+	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/render"
+	"github.com/d1lint/d1lint/internal/source"
+	"github.com/d1lint/d1lint/internal/testutil"
+)
+
+// TestClusterValueIsTheJSONForm: the direct conversion gives the very value
+// the JSON round trip gives, manifests of every shape included.
+func TestClusterValueIsTheJSONForm(t *testing.T) {
+	manifest := func(src string) map[string]any {
+		n, err := yaml.Parse(src)
+		require.NoError(t, err)
+		m, err := n.Map()
+		require.NoError(t, err)
+		return m
+	}
+	deploy := manifest("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  labels: {a: b}\nspec:\n  replicas: 3\n  paused: false\n  ratio: 0.5\n  empty: null\n  list: [1, two, {three: 3}]\n")
+	cm := manifest("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: x\ndata: {k: v}\n")
+	cl := &model.Cluster{
+		Name: "one", Root: "flux-system/flux-system",
+		Objects: []*model.Object{
+			{ObjectID: model.ObjectID{APIVersion: "apps/v1", Kind: "Deployment", Name: "web"}, Location: model.Location{Path: "a.yaml", Line: 3}, Object: deploy},
+			{ObjectID: model.ObjectID{APIVersion: "v1", Kind: "ConfigMap", Namespace: "x", Name: "c"}, NotApplied: "label x", Object: cm},
+		},
+		Generated:      []*model.Object{{ObjectID: model.ObjectID{APIVersion: "v1", Kind: "ConfigMap", Namespace: "y", Name: "c"}, Object: cm}},
+		Kustomizations: []*model.Kustomization{{Key: "flux-system/flux-system", Spec: map[string]any{"path": "./x", "wait": true}}},
+	}
+	want, err := toValue(cl)
+	require.NoError(t, err)
+	got, err := clusterValue(cl)
+	require.NoError(t, err)
+	assert.Equal(t, 0, want.Compare(got), "want %v\ngot  %v", want, got)
+	assert.Equal(t, want.Hash(), got.Hash())
+
+	empty := &model.Cluster{Name: "empty"}
+	want, err = toValue(empty)
+	require.NoError(t, err)
+	got, err = clusterValue(empty)
+	require.NoError(t, err)
+	assert.Equal(t, 0, want.Compare(got))
+}
+
+// TestClusterValueOnRenderedFleets: on whole rendered clusters of the example
+// fleet, in both eras, the direct conversion equals the JSON round trip.
+func TestClusterValueOnRenderedFleets(t *testing.T) {
+	for _, era := range []string{"fleet", "fleet-bootstrap"} {
+		cfg, err := config.Load(testutil.Fixture(t, "example", era, ".d1lint.yaml"))
+		require.NoError(t, err)
+		opts := render.Options{FleetPath: cfg.FleetPath(), OutOfBand: cfg.OutOfBandObjects(), Getenv: func(string) string { return "" }}
+		for _, s := range cfg.Sources {
+			opts.Sources = append(opts.Sources, source.Mapping{URL: s.URL, Path: cfg.Resolve(s.Path), Branch: s.Branch})
+		}
+		res, err := render.Render(context.Background(), opts)
+		require.NoError(t, err)
+		for _, cl := range res.Fleet.Clusters {
+			want, err := toValue(cl)
+			require.NoError(t, err)
+			got, err := clusterValue(cl)
+			require.NoError(t, err)
+			assert.Equal(t, 0, want.Compare(got), "%s/%s", era, cl.Name)
+		}
+		require.NoError(t, res.Close())
+	}
+}
