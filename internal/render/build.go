@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -18,6 +19,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/fluxcd/pkg/kustomize"
 	fluxfs "github.com/fluxcd/pkg/kustomize/filesys"
@@ -100,6 +102,9 @@ type builder struct {
 	substituted sync.Map
 	// patched memoises FluxInstance patches (see instancePatches).
 	patched sync.Map
+	// labelled memoises owner-labelled copies of shared maps (see
+	// ownerLabelled).
+	labelled sync.Map
 
 	// stuck is set when a build outlived its timeout. kustomize builds
 	// cannot be cancelled and fluxcd/pkg/kustomize serialises them behind
@@ -111,6 +116,25 @@ type builder struct {
 	// dirs maps a revision (repo, branch, commit) to the snapshot folder it
 	// was built from, so that findings can be traced to a field's line.
 	dirs sync.Map
+}
+
+// ownerKey names one owner-labelled copy: the map labelled (by identity)
+// and the owner.
+type ownerKey struct {
+	obj             unsafe.Pointer
+	name, namespace string
+}
+
+// ownerLabelled is withOwnerLabels, memoised for maps the caller never
+// modifies afterwards: the copy is shared by every cluster whose
+// Kustomization of that name and namespace applies the same map.
+func (b *builder) ownerLabelled(obj map[string]any, name, namespace string) map[string]any {
+	k := ownerKey{obj: reflect.ValueOf(obj).UnsafePointer(), name: name, namespace: namespace}
+	if v, ok := b.labelled.Load(k); ok {
+		return v.(map[string]any)
+	}
+	v, _ := b.labelled.LoadOrStore(k, withOwnerLabels(obj, name, namespace))
+	return v.(map[string]any)
 }
 
 // revisionKey names the revision a location was read at.

@@ -64,6 +64,8 @@ type clusterRender struct {
 	order []*node
 	snaps map[string]*sourceResult
 	gen   []*model.Object
+	// genFrom is how many objects gen was computed from.
+	genFrom int
 	// kinds resolves the cluster's Flux sources by kind (see sourceKinds).
 	kinds *source.Kinds
 	// foreign is set when the root syncs a repository that is not read
@@ -164,6 +166,13 @@ func (c *clusterRender) refreshGenerated() bool {
 			}
 		}
 	}
+	// Copies come from the rendered objects and the out-of-band ones,
+	// which never change: with no object rendered since the last time,
+	// there is nothing new to copy.
+	if len(all) == c.genFrom {
+		return false
+	}
+	c.genFrom = len(all)
 	clones := kyvernoClones(all, c.lookup, c.list)
 	if len(clones) == len(c.gen) {
 		return false
@@ -481,8 +490,14 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 		}
 		// The build's and the substitution's maps are shared by every
 		// cluster: withOwnerLabels copies the metadata it writes, and
-		// commonMetadata below writes nothing else.
-		obj = withOwnerLabels(obj, n.m.Name, n.m.Namespace)
+		// commonMetadata below writes nothing else. Without commonMetadata
+		// nothing writes to the labelled copy either, so clusters whose
+		// Kustomization of the same name applies the same map share it.
+		if _, hasCommon := n.m.Spec["commonMetadata"].(map[string]any); hasCommon {
+			obj = withOwnerLabels(obj, n.m.Name, n.m.Namespace)
+		} else {
+			obj = c.r.builder.ownerLabelled(obj, n.m.Name, n.m.Namespace)
+		}
 		u := &unstructured.Unstructured{Object: obj}
 		id := model.ObjectID{APIVersion: u.GetAPIVersion(), Kind: u.GetKind(), Namespace: u.GetNamespace(), Name: u.GetName()}
 		var vr []*model.VarRef
@@ -590,12 +605,16 @@ var exclusionSelector = []struct{ key, value string }{
 // an object whose desired state lacks the marker but whose live copy has
 // it is skipped too.
 func notApplied(u *unstructured.Unstructured) string {
-	labels, annotations := u.GetLabels(), u.GetAnnotations()
+	// Read in place: GetLabels and GetAnnotations copy the maps, for
+	// every object of every cluster.
+	md, _ := u.Object["metadata"].(map[string]any)
+	labels, _ := md["labels"].(map[string]any)
+	annotations, _ := md["annotations"].(map[string]any)
 	for _, sel := range exclusionSelector {
-		if v := labels[sel.key]; v != "" && strings.EqualFold(v, sel.value) {
+		if v, _ := labels[sel.key].(string); v != "" && strings.EqualFold(v, sel.value) {
 			return fmt.Sprintf("label %s: %s", sel.key, v)
 		}
-		if v := annotations[sel.key]; v != "" && strings.EqualFold(v, sel.value) {
+		if v, _ := annotations[sel.key].(string); v != "" && strings.EqualFold(v, sel.value) {
 			return fmt.Sprintf("annotation %s: %s", sel.key, v)
 		}
 	}
