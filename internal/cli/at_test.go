@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/d1lint/d1lint/internal/testutil"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -18,27 +19,10 @@ import (
 // tree, where the symlink is deleted, has none.
 func TestCheckAtReportsCommittedSymlink(t *testing.T) {
 	dir := t.TempDir()
-	for name, content := range map[string]string{
-		"clusters/one/flux-system/flux-instance.yaml": `apiVersion: fluxcd.controlplane.io/v1
-kind: FluxInstance
-metadata:
-  name: flux
-  namespace: flux-system
-spec:
-  distribution:
-    version: 2.7.x
-  sync:
-    kind: GitRepository
-    url: https://example.com/acme/fleet.git
-    ref: refs/heads/main
-    path: clusters/one
-`,
-		"clusters/one/real.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: real\n  namespace: default\ndata:\n  key: value\n",
-	} {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
-	}
+	testutil.WriteFiles(t, dir, map[string]string{
+		"clusters/one/flux-system/flux-instance.yaml": testutil.FluxInstance("one", "https://example.com/acme/fleet.git"),
+		"clusters/one/real.yaml":                      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: real\n  namespace: default\ndata:\n  key: value\n",
+	})
 	link := filepath.Join(dir, "clusters", "one", "linked.yaml")
 	if err := os.Symlink("real.yaml", link); err != nil {
 		t.Skipf("symlinks unavailable: %v", err)

@@ -302,29 +302,12 @@ func writeFleet(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	base := map[string]string{
-		"clusters/one/flux-system/flux-instance.yaml": `apiVersion: fluxcd.controlplane.io/v1
-kind: FluxInstance
-metadata:
-  name: flux
-  namespace: flux-system
-spec:
-  distribution:
-    version: 2.7.x
-  sync:
-    kind: GitRepository
-    url: https://example.com/acme/fleet.git
-    ref: refs/heads/main
-    path: clusters/one
-`,
+		"clusters/one/flux-system/flux-instance.yaml": testutil.FluxInstance("one", "https://example.com/acme/fleet.git"),
 	}
 	for k, v := range files {
 		base[k] = v
 	}
-	for name, content := range base {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
-	}
+	testutil.WriteFiles(t, dir, base)
 	return dir
 }
 

@@ -23,6 +23,7 @@ import (
 	"github.com/d1lint/d1lint/internal/model"
 	"github.com/d1lint/d1lint/internal/render"
 	"github.com/d1lint/d1lint/internal/source"
+	"github.com/d1lint/d1lint/internal/testutil"
 )
 
 // commitTree writes files (and symlinks: name → target) into a new git
@@ -64,21 +65,6 @@ func commitTree(t *testing.T, dir string, files, links map[string]string) {
 		require.Equal(t, filemode.Symlink, e.Mode, "%s is committed as a symlink", name)
 	}
 }
-
-const standInInstance = `apiVersion: fluxcd.controlplane.io/v1
-kind: FluxInstance
-metadata:
-  name: flux
-  namespace: flux-system
-spec:
-  distribution:
-    version: 2.7.x
-  sync:
-    kind: GitRepository
-    url: https://example.com/acme/fleet.git
-    ref: refs/heads/main
-    path: clusters/%s
-`
 
 const standInConfigMap = `apiVersion: v1
 kind: ConfigMap
@@ -159,10 +145,10 @@ func TestStandInKeepsFileProblems(t *testing.T) {
 			in := func(name string) string { return path.Join(sub, name) }
 			fleetRepo, infra := t.TempDir(), t.TempDir()
 			commitTree(t, fleetRepo, map[string]string{
-				in("clusters/one/flux-system/flux-instance.yaml"): fmt.Sprintf(standInInstance, "one"),
+				in("clusters/one/flux-system/flux-instance.yaml"): testutil.FluxInstance("one", "https://example.com/acme/fleet.git"),
 				in("clusters/one/real.yaml"):                      fmt.Sprintf(standInConfigMap, "real"),
 				in("clusters/one/infra.yaml"):                     standInInfra,
-				in("clusters/two/flux-system/flux-instance.yaml"): fmt.Sprintf(standInInstance, "two"),
+				in("clusters/two/flux-system/flux-instance.yaml"): testutil.FluxInstance("two", "https://example.com/acme/fleet.git"),
 				in("clusters/two/big.yaml"):                       big,
 				"docs/README.md":                                  "outside the fleet folder when it is one\n",
 			}, map[string]string{

@@ -148,3 +148,37 @@ func diff(want, got string) string {
 	}
 	return ""
 }
+
+// FluxInstance is an operator-era FluxInstance (Flux 2.7) whose sync applies
+// clusters/<cluster> of the fleet at url, branch main: the root of a test
+// cluster folder, at clusters/<cluster>/flux-system/flux-instance.yaml.
+func FluxInstance(cluster, url string) string {
+	return `apiVersion: fluxcd.controlplane.io/v1
+kind: FluxInstance
+metadata:
+  name: flux
+  namespace: flux-system
+spec:
+  distribution:
+    version: 2.7.x
+  sync:
+    kind: GitRepository
+    url: ` + url + `
+    ref: refs/heads/main
+    path: clusters/` + cluster + `
+`
+}
+
+// WriteFiles writes files (slash paths relative to dir → content) under dir.
+func WriteFiles(tb testing.TB, dir string, files map[string]string) {
+	tb.Helper()
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
