@@ -10,6 +10,7 @@ package fleet
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -28,9 +29,9 @@ const (
 	EraBootstrap = "bootstrap"
 )
 
-// maxFileSize caps the files discovery reads; the renderer applies the same
-// kind of limit to everything it builds.
-const maxFileSize = 8 << 20
+// maxFileSize caps the files discovery reads: the limit the source
+// snapshots the renderer builds from apply to every file.
+const maxFileSize = source.DefaultMaxFileSize
 
 // Doc is one YAML document of a file with the line it starts on.
 type Doc struct {
@@ -129,10 +130,16 @@ func discoverOne(root, name string) *Cluster {
 		if err != nil {
 			return nil
 		}
-		if d.Type()&fs.ModeSymlink != 0 {
+		if d.Type()&fs.ModeSymlink != 0 || d.IsDir() {
 			return nil
 		}
-		if !d.IsDir() && (strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) {
+		// FIFOs, devices and sockets are never opened (a FIFO blocks its
+		// reader, a device never ends); the fleet's snapshot drops them
+		// with a warning, as it drops symlinks.
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		if strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml") {
 			files = append(files, p)
 		}
 		return nil
@@ -238,15 +245,36 @@ func refOf(obj map[string]any) source.Ref {
 	}
 }
 
+// readCapped reads the regular file p, at most maxFileSize bytes. The file
+// is checked before it is opened (opening a FIFO blocks) and again once
+// open, so that one swapped for a device or a FIFO in between is not read.
 func readCapped(p string) ([]byte, error) {
-	st, err := os.Stat(p)
+	st, err := os.Lstat(p)
 	if err != nil {
 		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", p)
 	}
 	if st.Size() > maxFileSize {
 		return nil, fmt.Errorf("%s: file too large", p)
 	}
-	return os.ReadFile(p)
+	f, err := os.OpenFile(p, os.O_RDONLY|openFlags, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !os.SameFile(fi, st) {
+		return nil, fmt.Errorf("%s: changed while being read", p)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > maxFileSize {
+		return nil, fmt.Errorf("%s: file too large", p)
+	}
+	return data, nil
 }
 
 func apiVersion(obj map[string]any) string { s, _ := obj["apiVersion"].(string); return s }
