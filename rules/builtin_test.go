@@ -67,7 +67,15 @@ func TestTeamPolicyErrors(t *testing.T) {
 		"types": {"package team\n\ndeny contains msg if {\n  msg := concat(1, 2)\n}\n",
 			"invalid policy: 1 error occurred: p.rego:4: rego_type_error: concat: invalid argument(s)\n\thave: (number, number, ???)\n\twant: (delimiter: string, collection: any<array[string], set[string]>, output: string)"},
 		"network": {"package team\n\ndeny contains msg if {\n  r := http.send({})\n  msg := \"x\"\n}\n",
-			"invalid policy: 1 error occurred: p.rego:4: rego_type_error: undefined function http.send"},
+			"invalid policy: team/p.rego:4: http.send is refused: it reaches the network"},
+		"clock": {"package team\n\ndeny contains msg if {\n  time.now_ns() > 0\n  msg := \"x\"\n}\n",
+			"invalid policy: team/p.rego:4: time.now_ns is refused: its result is not determined by its arguments (time, randomness or the network)"},
+		"randomness in a nested call": {"package team\n\ndeny contains msg if {\n  input.x\n  msg := sprintf(\"%d\", [rand.intn(\"k\", 10)])\n}\n",
+			"invalid policy: team/p.rego:5: rand.intn is refused: its result is not determined by its arguments (time, randomness or the network)"},
+		"uuid": {"package team\n\nid := uuid.rfc4122(\"k\")\n",
+			"invalid policy: team/p.rego:3: uuid.rfc4122 is refused: its result is not determined by its arguments (time, randomness or the network)"},
+		"environment": {"package team\n\nenv := opa.runtime().env\n",
+			"invalid policy: team/p.rego:3: opa.runtime is refused: it reads the environment"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -120,4 +128,12 @@ func TestReadsBuiltinRules(t *testing.T) {
 		require.NoError(t, err, src)
 		assert.Equal(t, want, readsBuiltinRules(map[string]*ast.Module{"p.rego": m}), src)
 	}
+}
+
+// TestRunTestsRefusesNondeterministic: `d1lint policy test` refuses what a
+// check refuses, naming the builtin and the file.
+func TestRunTestsRefusesNondeterministic(t *testing.T) {
+	_, err := RunTests(context.Background(), fstest.MapFS{"p_test.rego": {Data: []byte("package team\n\ntest_now if {\n  time.now_ns() > 0\n}\n")}}, true)
+	require.ErrorIs(t, err, ErrPolicy)
+	assert.ErrorContains(t, err, "p_test.rego:4: time.now_ns is refused")
 }

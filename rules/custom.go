@@ -57,6 +57,9 @@ func LoadWithPolicies(dirs map[string]fs.FS) (*Catalogue, error) {
 			user[name+"/"+file] = m
 		}
 	}
+	if err := checkRefused(user); err != nil {
+		return nil, err
+	}
 	// Load succeeded, so the built-ins are compiled and this returns them.
 	b, err := builtins()
 	if err != nil {

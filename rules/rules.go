@@ -55,20 +55,109 @@ type Catalogue struct {
 }
 
 // Capabilities are the builtins policies may use: OPA's own, without the
-// ones that reach the network or the environment. Policies are code from a
-// repository and may come from a pull request, and CI holds tokens.
+// refused ones (Refused). Policies are code from a repository and may come
+// from a pull request, and CI holds tokens.
 func Capabilities() *ast.Capabilities {
 	c := ast.CapabilitiesForThisVersion()
-	denied := map[string]bool{"http.send": true, "net.lookup_ip_addr": true, "opa.runtime": true}
 	kept := c.Builtins[:0]
 	for _, b := range c.Builtins {
-		if !denied[b.Name] {
+		if refusal(b) == "" {
 			kept = append(kept, b)
 		}
 	}
 	c.Builtins = kept
 	c.AllowNet = []string{}
 	return c
+}
+
+// refusedBuiltins are the builtins refused for what OPA does not flag: the
+// ones that read the environment, and certificate verification, which
+// depends on the clock.
+var refusedBuiltins = map[string]string{
+	"opa.runtime": "it reads the environment",
+	"crypto.x509.parse_and_verify_certificates":              "it verifies against the current time",
+	"crypto.x509.parse_and_verify_certificates_with_options": "it verifies against the current time unless told otherwise",
+}
+
+// refusal says why policies may not use b ("" when they may). A check
+// must give the same findings for the same commit wherever it runs, and
+// must not reach the network: every builtin OPA flags non-deterministic
+// (http.send, net.lookup_ip_addr, time.now_ns, rand.intn, uuid.rfc4122,
+// JWT signing and verification, JSON schemas with remote references) is
+// refused, as are refusedBuiltins.
+func refusal(b *ast.Builtin) string {
+	switch {
+	case refusedBuiltins[b.Name] != "":
+		return refusedBuiltins[b.Name]
+	case b.Name == "http.send" || b.Name == "net.lookup_ip_addr":
+		return "it reaches the network"
+	case b.Nondeterministic:
+		return "its result is not determined by its arguments (time, randomness or the network)"
+	}
+	return ""
+}
+
+// Refused lists the builtins policies may not use, sorted.
+func Refused() []string {
+	var out []string
+	for _, b := range ast.CapabilitiesForThisVersion().Builtins {
+		if refusal(b) != "" {
+			out = append(out, b.Name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// checkRefused fails on the first call of a refused builtin in modules
+// (keyed by the file they name in messages), in file and line order: the
+// compiler would only say the function is undefined.
+func checkRefused(modules map[string]*ast.Module) error {
+	why := map[string]string{}
+	for _, b := range ast.CapabilitiesForThisVersion().Builtins {
+		if r := refusal(b); r != "" {
+			why[b.Name] = r
+		}
+	}
+	keys := make([]string, 0, len(modules))
+	for k := range modules {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		var found *ast.Term
+		check := func(op *ast.Term) {
+			if op == nil {
+				return
+			}
+			if _, ok := why[op.String()]; !ok {
+				return
+			}
+			if found == nil || op.Location != nil && found.Location != nil && op.Location.Row < found.Location.Row {
+				found = op
+			}
+		}
+		ast.WalkTerms(modules[k], func(t *ast.Term) bool {
+			if c, ok := t.Value.(ast.Call); ok && len(c) > 0 {
+				check(c[0])
+			}
+			return false
+		})
+		ast.WalkExprs(modules[k], func(e *ast.Expr) bool {
+			if e.IsCall() {
+				check(e.OperatorTerm())
+			}
+			return false
+		})
+		if found != nil {
+			at := k
+			if found.Location != nil {
+				at = fmt.Sprintf("%s:%d", k, found.Location.Row)
+			}
+			return fmt.Errorf("%w: %s: %s is refused: %s", ErrPolicy, at, found, why[found.String()])
+		}
+	}
+	return nil
 }
 
 // Load returns the catalogue of the built-in rules. They are compiled once

@@ -43,6 +43,9 @@ func RunTests(ctx context.Context, fsys fs.FS, withLibrary ...bool) ([]TestResul
 	if err != nil {
 		return nil, err
 	}
+	if err := checkRefused(own); err != nil {
+		return nil, err
+	}
 	for k, m := range own {
 		modules[k] = m
 	}
