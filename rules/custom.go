@@ -25,7 +25,9 @@ const CustomCategory = finding.CustomCategory
 // `warn` set (messages).
 type customQuery struct {
 	pkg, rule string
-	prepared  rego.PreparedEvalQuery
+	// file is the first file (folder/path) defining the rule, for messages.
+	file     string
+	prepared rego.PreparedEvalQuery
 }
 
 // LoadWithPolicies returns the built-in rules (see Load) with a team's own
@@ -75,7 +77,13 @@ func LoadWithPolicies(dirs map[string]fs.FS) (*Catalogue, error) {
 		return nil, fmt.Errorf("%w: %v", ErrPolicy, compiler.Errors)
 	}
 	seen := map[string]bool{}
-	for _, m := range user {
+	files := make([]string, 0, len(user))
+	for key := range user {
+		files = append(files, key)
+	}
+	sort.Strings(files)
+	for _, file := range files {
+		m := user[file]
 		pkg := m.Package.Path.String()
 		for _, r := range m.Rules {
 			name := r.Head.Name.String()
@@ -88,7 +96,7 @@ func LoadWithPolicies(dirs map[string]fs.FS) (*Catalogue, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%w: %w", ErrPolicy, err)
 			}
-			c.custom = append(c.custom, customQuery{pkg: strings.TrimPrefix(pkg, "data."), rule: name, prepared: pq})
+			c.custom = append(c.custom, customQuery{pkg: strings.TrimPrefix(pkg, "data."), rule: name, file: file, prepared: pq})
 		}
 	}
 	sort.Slice(c.custom, func(i, j int) bool {
@@ -102,6 +110,10 @@ func (c *Catalogue) evalCustom(ctx context.Context, input ast.Value, cluster str
 	var out []finding.Finding
 	for _, q := range c.custom {
 		rs, err := q.prepared.Eval(ctx, rego.EvalParsedInput(input))
+		if ctx.Err() != nil {
+			// A runaway policy is named with its file: it is the one to fix.
+			return nil, fmt.Errorf("team policy %s.%s (%s): %w", q.pkg, q.rule, q.file, c.stopped(ctx))
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s.%s: %w", q.pkg, q.rule, err)
 		}

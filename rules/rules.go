@@ -52,6 +52,8 @@ type Catalogue struct {
 	prepared rego.PreparedEvalQuery
 	custom   []customQuery
 	timeout  time.Duration
+	// maxHeapGrowth bounds the heap's growth during Evaluate (watchHeap).
+	maxHeapGrowth uint64
 }
 
 // Capabilities are the builtins policies may use: OPA's own, without the
@@ -167,7 +169,8 @@ func Load() (*Catalogue, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Catalogue{rules: b.rules, byID: make(map[string]finding.Rule, len(b.rules)), prepared: b.prepared, timeout: DefaultTimeout}
+	c := &Catalogue{rules: b.rules, byID: make(map[string]finding.Rule, len(b.rules)), prepared: b.prepared, timeout: DefaultTimeout,
+		maxHeapGrowth: DefaultMaxHeapGrowth}
 	for _, r := range b.rules {
 		c.byID[r.ID] = r
 	}
@@ -332,6 +335,9 @@ func (c *Catalogue) Evaluate(ctx context.Context, fl *model.Fleet, s Settings) (
 	if err != nil {
 		return nil, err
 	}
+	// One watch for all clusters: the heap is the process's.
+	ctx, stop := watchHeap(ctx, c.maxHeapGrowth)
+	defer stop()
 	results := make([][]finding.Finding, len(fl.Clusters))
 	errs := make([]error, len(fl.Clusters))
 	var wg sync.WaitGroup
@@ -385,13 +391,13 @@ func (c *Catalogue) evaluate(ctx context.Context, cl *model.Cluster, shared ast.
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	rs, err := c.prepared.Eval(ctx, rego.EvalParsedInput(value))
-	if err != nil {
-		return nil, err
-	}
 	// OPA checks for cancellation only now and then: a run that finished
 	// past its deadline is still over the limit.
 	if ctx.Err() != nil {
-		return nil, fmt.Errorf("evaluation exceeded its deadline of %s: %w", c.timeout, ctx.Err())
+		return nil, fmt.Errorf("built-in rules: %w", c.stopped(ctx))
+	}
+	if err != nil {
+		return nil, err
 	}
 	out := make([]finding.Finding, 0, len(rs))
 	for _, r := range rs {
@@ -415,6 +421,16 @@ func (c *Catalogue) evaluate(ctx context.Context, cl *model.Cluster, shared ast.
 		out[i].SetFingerprint()
 	}
 	return out, nil
+}
+
+// stopped says why ctx, an evaluation's context, is done: the heap bound
+// (watchHeap) or the deadline. OPA's own error says only that the query
+// was cancelled.
+func (c *Catalogue) stopped(ctx context.Context) error {
+	if cause := context.Cause(ctx); errors.Is(cause, ErrMemoryLimit) {
+		return cause
+	}
+	return fmt.Errorf("evaluation exceeded its deadline of %s: %w", c.timeout, ctx.Err())
 }
 
 // reported is the shape result.fail builds.

@@ -4,6 +4,7 @@ package rules
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -20,6 +21,10 @@ type TestResult struct {
 	Pass          bool
 	Message       string
 }
+
+// testsMaxHeapGrowth bounds the heap's growth while RunTests runs (a
+// variable so that tests of RunTests stay small).
+var testsMaxHeapGrowth = DefaultMaxHeapGrowth
 
 // RunTests runs every Rego test (rules named test_*) found in fsys, with the
 // same capabilities the rules are evaluated with. With withLibrary, d1lint's
@@ -50,14 +55,24 @@ func RunTests(ctx context.Context, fsys fs.FS, withLibrary ...bool) ([]TestResul
 		modules[k] = m
 	}
 	compiler := ast.NewCompiler().WithCapabilities(Capabilities()).WithEnablePrintStatements(true)
+	// Tests run the policies: the heap bound of a check applies.
+	ctx, stop := watchHeap(ctx, testsMaxHeapGrowth)
+	defer stop()
 	ch, err := tester.NewRunner().SetCompiler(compiler).RaiseBuiltinErrors(true).CapturePrintOutput(true).Run(ctx, modules)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrPolicy, err)
 	}
 	var out []TestResult
+	var runaway error
 	for r := range ch {
 		tr := TestResult{Package: strings.TrimPrefix(r.Package, "data."), Name: r.Name, Pass: r.Pass()}
 		switch {
+		case r.Error != nil && errors.Is(context.Cause(ctx), ErrMemoryLimit):
+			// The run is over (the tests left are cancelled too): the
+			// first test stopped is the one named.
+			if runaway == nil {
+				runaway = fmt.Errorf("test %s.%s: %w", tr.Package, tr.Name, context.Cause(ctx))
+			}
 		case r.Error != nil:
 			tr.Message = r.Error.Error()
 		case r.Fail:
@@ -70,6 +85,9 @@ func RunTests(ctx context.Context, fsys fs.FS, withLibrary ...bool) ([]TestResul
 			tr.Message = strings.TrimSpace(tr.Message + "\n" + string(r.Output))
 		}
 		out = append(out, tr)
+	}
+	if runaway != nil {
+		return nil, runaway
 	}
 	return out, nil
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/d1lint/d1lint/internal/cli"
+	"github.com/d1lint/d1lint/internal/engine"
+	"github.com/d1lint/d1lint/rules"
 )
 
 func TestExitCode(t *testing.T) {
@@ -29,6 +31,8 @@ func TestExitCode(t *testing.T) {
 		{"incomplete wins over usage", fmt.Errorf("%w: %w", cli.ErrIncomplete, cli.ErrUsage), exitFindings},
 		{"other", errors.New("disk on fire"), exitInternal},
 		{"canceled", context.Canceled, exitInternal},
+		{"runaway policy", engine.Usage(fmt.Errorf("evaluating cluster prod: team policy team.deny (team/p.rego): %w", rules.ErrMemoryLimit)), exitInternal},
+		{"refused builtin", engine.Usage(fmt.Errorf("%w: team/p.rego:4: time.now_ns is refused", rules.ErrPolicy)), exitUsage},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
