@@ -268,7 +268,7 @@ func cacheKey(f *checkFlags, t target, getenv func(string) string) (string, erro
 	if cfgPath == "" {
 		cfgPath = config.Find(opts.FleetPath)
 	}
-	if data, err := os.ReadFile(cfgPath); err == nil {
+	if data, err := config.ReadFile(cfgPath); err == nil {
 		h.Write(data)
 	}
 	paths := append([]string{opts.FleetPath}, f.policies...)

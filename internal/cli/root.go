@@ -126,7 +126,7 @@ func (f *fleetFlags) load(getenv func(string) string, trusted func(string) (stri
 		}
 		var data []byte
 		if err == nil {
-			data, err = os.ReadFile(at)
+			data, err = config.ReadFile(at)
 		}
 		if err != nil {
 			return engine.Options{}, nil, fmt.Errorf("%w: %w: %s: %w", ErrUsage, config.ErrInvalid, cfgPath, err)

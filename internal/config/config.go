@@ -123,12 +123,13 @@ func DefaultOutOfBand() []Object {
 	}
 }
 
-// Load reads a configuration file. Unknown fields are errors, so that a
-// typo never silently disables a mapping.
+// Load reads a configuration file (see ReadFile for which files are
+// read). Unknown fields are errors, so that a typo never silently disables
+// a mapping.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path)
 	if err != nil {
-		return nil, invalid(fmt.Errorf("invalid configuration: %w", err))
+		return nil, invalid(fmt.Errorf("invalid configuration %s: %w", path, err))
 	}
 	return Parse(data, path)
 }
