@@ -189,10 +189,15 @@ func parseFS(fsys fs.FS, root string, withTests ...bool) (map[string]*ast.Module
 		if d.IsDir() && d.Name() == "fixtures" {
 			return fs.SkipDir
 		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			if err := checkLink(fsys, p); err != nil {
+				return err
+			}
+		}
 		if d.IsDir() || !strings.HasSuffix(p, ".rego") || strings.HasSuffix(p, "_test.rego") && !tests {
 			return nil
 		}
-		src, err := fs.ReadFile(fsys, p)
+		src, err := readPolicy(fsys, p)
 		if err != nil {
 			return err
 		}

@@ -273,7 +273,14 @@ func policyFS(dirs []string, trusted func(string) (string, error)) (map[string]f
 		if st, err := os.Stat(at); err != nil || !st.IsDir() {
 			return nil, fmt.Errorf("%w: --policy %q is not a folder", ErrUsage, d)
 		}
-		out[d] = os.DirFS(at)
+		// An os.Root's files cannot lead out of the folder, whatever links
+		// it holds. It stays open as long as the policies may be read (the
+		// garbage collector closes it).
+		root, err := os.OpenRoot(at)
+		if err != nil {
+			return nil, fmt.Errorf("%w: --policy %q: %w", ErrUsage, d, err)
+		}
+		out[d] = root.FS()
 	}
 	return out, nil
 }

@@ -38,7 +38,17 @@ func newPolicyCommand(_ Streams) *cobra.Command {
 				if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 					return fmt.Errorf("%w: %q is not a folder", ErrUsage, dir)
 				}
-				results, err := rules.RunTests(cmd.Context(), os.DirFS(dir), true)
+				// An os.Root's files cannot lead out of the folder.
+				root, err := os.OpenRoot(dir)
+				if err != nil {
+					return fmt.Errorf("%w: %q: %w", ErrUsage, dir, err)
+				}
+				results, err := rules.RunTests(cmd.Context(), root.FS(), true)
+				_ = root.Close()
+				if errors.Is(err, rules.ErrMemoryLimit) {
+					// d1lint's limit, not a mistake in the command line (exit 3).
+					return fmt.Errorf("%s: %w", dir, err)
+				}
 				if err != nil {
 					return engine.UsageError(fmt.Errorf("%s: %w", dir, err))
 				}
