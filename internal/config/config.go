@@ -230,10 +230,13 @@ func exactKeys(data []byte) error {
 	return nil
 }
 
-// Find returns the configuration file in dir, or "" when there is none.
+// Find returns the configuration file in dir, or "" when there is none. A
+// FIFO or a device by that name is returned too: reading it (ReadFile)
+// refuses it with an error, where ignoring it would silently drop the
+// configuration's settings.
 func Find(dir string) string {
 	p := filepath.Join(dir, FileName)
-	if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+	if st, err := os.Stat(p); err == nil && !st.IsDir() {
 		return p
 	}
 	return ""

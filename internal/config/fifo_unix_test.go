@@ -19,6 +19,7 @@ import (
 func TestLoadRefusesFIFO(t *testing.T) {
 	p := filepath.Join(t.TempDir(), FileName)
 	require.NoError(t, syscall.Mkfifo(p, 0o644))
+	assert.Equal(t, p, Find(filepath.Dir(p)), "found, to be refused rather than silently ignored")
 	done := make(chan error, 1)
 	go func() {
 		_, err := Load(p)
