@@ -357,15 +357,30 @@ func (c *Catalogue) Evaluate(ctx context.Context, fl *model.Fleet, s Settings) (
 		}()
 	}
 	wg.Wait()
+	if err := firstError(fl, errs); err != nil {
+		return nil, err
+	}
 	var out []finding.Finding
-	for i, r := range results {
-		if errs[i] != nil {
-			return nil, fmt.Errorf("evaluating cluster %s: %w", fl.Clusters[i].Name, errs[i])
-		}
+	for _, r := range results {
 		out = append(out, r...)
 	}
 	finding.Sort(out)
 	return out, nil
+}
+
+// firstError is the error to report of the clusters' evaluations (errs,
+// in fl's order), nil when there is none. The heap bound stops every
+// cluster's evaluation at once: the error told is one naming a team
+// policy, the likely culprit, rather than the built-in rules some other
+// cluster was running.
+func firstError(fl *model.Fleet, errs []error) error {
+	var first error
+	for i, err := range errs {
+		if err != nil && (first == nil || errors.Is(first, errBuiltinStopped) && !errors.Is(err, errBuiltinStopped)) {
+			first = fmt.Errorf("evaluating cluster %s: %w", fl.Clusters[i].Name, err)
+		}
+	}
+	return first
 }
 
 // toValue converts v to a Rego value through its JSON form.
@@ -399,7 +414,7 @@ func (c *Catalogue) evaluate(ctx context.Context, cl *model.Cluster, shared ast.
 	// OPA checks for cancellation only now and then: a run that finished
 	// past its deadline is still over the limit.
 	if ctx.Err() != nil {
-		return nil, fmt.Errorf("built-in rules: %w", c.stopped(ctx))
+		return nil, stoppedError{fmt.Errorf("built-in rules: %w", c.stopped(ctx))}
 	}
 	if err != nil {
 		return nil, err
@@ -427,6 +442,17 @@ func (c *Catalogue) evaluate(ctx context.Context, cl *model.Cluster, shared ast.
 	}
 	return out, nil
 }
+
+// errBuiltinStopped marks the built-in rules' evaluation stopped by the
+// deadline or the heap bound (stoppedError).
+var errBuiltinStopped = errors.New("built-in rules stopped")
+
+// stoppedError reads as its cause and matches errBuiltinStopped.
+type stoppedError struct{ err error }
+
+func (e stoppedError) Error() string        { return e.err.Error() }
+func (e stoppedError) Unwrap() error        { return e.err }
+func (e stoppedError) Is(target error) bool { return target == errBuiltinStopped }
 
 // stopped says why ctx, an evaluation's context, is done: the heap bound
 // (watchHeap) or the deadline. OPA's own error says only that the query
