@@ -455,13 +455,18 @@ func (e stoppedError) Unwrap() error        { return e.err }
 func (e stoppedError) Is(target error) bool { return target == errBuiltinStopped }
 
 // stopped says why ctx, an evaluation's context, is done: the heap bound
-// (watchHeap) or the deadline. OPA's own error says only that the query
+// (watchHeap), the deadline or the caller. OPA's own error says only that the query
 // was cancelled.
 func (c *Catalogue) stopped(ctx context.Context) error {
-	if cause := context.Cause(ctx); errors.Is(cause, ErrMemoryLimit) {
+	cause := context.Cause(ctx)
+	switch {
+	case errors.Is(cause, ErrMemoryLimit):
 		return cause
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return fmt.Errorf("evaluation exceeded its deadline of %s: %w", c.timeout, ctx.Err())
 	}
-	return fmt.Errorf("evaluation exceeded its deadline of %s: %w", c.timeout, ctx.Err())
+	// The caller cancelled (an interrupt).
+	return fmt.Errorf("evaluation cancelled: %w", cause)
 }
 
 // reported is the shape result.fail builds.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 	"time"
@@ -30,6 +31,11 @@ const heapMetric = "/memory/classes/heap/objects:bytes"
 // heapPoll is how often the watchdog reads the heap. A policy allocating
 // a gigabyte a second overshoots the bound by some ten megabytes.
 const heapPoll = 10 * time.Millisecond
+
+// gcInterval spaces the collections the watchdog forces when the heap is
+// past the bound but may hold mostly garbage: a runaway policy is caught by
+// the first, a heap near the bound is not collected over and over.
+const gcInterval = time.Second
 
 // watchHeap returns a context cancelled with ErrMemoryLimit (as its cause)
 // once the heap exceeds what it was by more than growth, or exceeds
@@ -59,6 +65,7 @@ func watchHeap(ctx context.Context, growth uint64) (context.Context, func()) {
 	go func() {
 		t := time.NewTicker(heapPoll)
 		defer t.Stop()
+		var collected time.Time
 		for {
 			select {
 			case <-done:
@@ -66,7 +73,17 @@ func watchHeap(ctx context.Context, growth uint64) (context.Context, func()) {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				if h := read(); h > limit {
+				h := read()
+				if h <= limit || time.Since(collected) < gcInterval {
+					continue
+				}
+				// The heap counts garbage not yet collected: with a large
+				// model in memory, rules that merely churn may pass the
+				// bound before the collector runs. Only what survives a
+				// collection counts.
+				runtime.GC()
+				collected = time.Now()
+				if h = read(); h > limit {
 					cancel(fmt.Errorf("%w of %s: the heap reached %s", ErrMemoryLimit, size(limit), size(h)))
 					return
 				}

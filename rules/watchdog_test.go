@@ -89,3 +89,27 @@ func TestFirstErrorNamesTeamPolicy(t *testing.T) {
 	other := errors.New("boom")
 	assert.EqualError(t, firstError(fl, []error{nil, other, team}), "evaluating cluster b: boom")
 }
+
+// sink keeps the compiler from dropping allocations made for their garbage.
+var sink []byte
+
+// TestWatchHeapIgnoresGarbage: garbage beyond the bound is no runaway when
+// a collection frees it. With 48 MiB live, the collector lets some 48 MiB
+// of garbage pile up before it runs, three times the bound given.
+func TestWatchHeapIgnoresGarbage(t *testing.T) {
+	live := make([][]byte, 48)
+	for i := range live {
+		live[i] = make([]byte, 1<<20)
+	}
+	runtime.GC()
+	ctx, stop := watchHeap(context.Background(), 16<<20)
+	defer stop()
+	for deadline := time.Now().Add(time.Second); time.Now().Before(deadline); {
+		for range 8 {
+			sink = make([]byte, 1<<20)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	assert.NoError(t, context.Cause(ctx))
+	runtime.KeepAlive(live)
+}
