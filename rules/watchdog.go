@@ -28,6 +28,10 @@ var ErrMemoryLimit = errors.New("policy evaluation exceeded its memory limit")
 // it can be polled often.
 const heapMetric = "/memory/classes/heap/objects:bytes"
 
+// liveMetric is the memory held by the objects the last collection found
+// live: what the watchdog confirms a runaway with.
+const liveMetric = "/gc/heap/live:bytes"
+
 // heapPoll is how often the watchdog reads the heap. A policy allocating
 // a gigabyte a second overshoots the bound by some ten megabytes.
 const heapPoll = 10 * time.Millisecond
@@ -44,15 +48,15 @@ const gcInterval = time.Second
 // in memory, does not count against its policies.
 func watchHeap(ctx context.Context, growth uint64) (context.Context, func()) {
 	ctx, cancel := context.WithCancelCause(ctx)
-	sample := []metrics.Sample{{Name: heapMetric}}
-	read := func() uint64 {
+	sample := []metrics.Sample{{Name: heapMetric}, {Name: liveMetric}}
+	read := func() (heap, live uint64) {
 		metrics.Read(sample)
-		if sample[0].Value.Kind() != metrics.KindUint64 {
-			return 0
+		if sample[0].Value.Kind() != metrics.KindUint64 || sample[1].Value.Kind() != metrics.KindUint64 {
+			return 0, 0
 		}
-		return sample[0].Value.Uint64()
+		return sample[0].Value.Uint64(), sample[1].Value.Uint64()
 	}
-	start := read()
+	start, _ := read()
 	limit := uint64(math.MaxUint64)
 	if growth < math.MaxUint64-start {
 		limit = start + growth
@@ -73,8 +77,7 @@ func watchHeap(ctx context.Context, growth uint64) (context.Context, func()) {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				h := read()
-				if h <= limit || time.Since(collected) < gcInterval {
+				if h, _ := read(); h <= limit || time.Since(collected) < gcInterval {
 					continue
 				}
 				// The heap counts garbage not yet collected: with a large
@@ -83,8 +86,8 @@ func watchHeap(ctx context.Context, growth uint64) (context.Context, func()) {
 				// collection counts.
 				runtime.GC()
 				collected = time.Now()
-				if h = read(); h > limit {
-					cancel(fmt.Errorf("%w of %s: the heap reached %s", ErrMemoryLimit, size(limit), size(h)))
+				if _, live := read(); live > limit {
+					cancel(fmt.Errorf("%w of %s: %s of the heap is in use", ErrMemoryLimit, size(limit), size(live)))
 					return
 				}
 			}

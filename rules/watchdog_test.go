@@ -43,7 +43,7 @@ func TestRunawayPolicyMemory(t *testing.T) {
 			start := time.Now()
 			_, err = c.Evaluate(context.Background(), fl, DefaultSettings())
 			require.ErrorIs(t, err, ErrMemoryLimit)
-			assert.Regexp(t, `^evaluating cluster (?:[a-e]|prod): team policy team\.deny \(team/p\.rego\): policy evaluation exceeded its memory limit of \d+ MiB: the heap reached \d+ MiB$`, err.Error())
+			assert.Regexp(t, `^evaluating cluster (?:[a-e]|prod): team policy team\.deny \(team/p\.rego\): policy evaluation exceeded its memory limit of \d+ MiB: \d+ MiB of the heap is in use$`, err.Error())
 			assert.Less(t, time.Since(start), time.Minute)
 			assert.NotErrorIs(t, err, ErrPolicy, "a runaway policy is no usage error (exit status 3)")
 			// What the policy allocated is garbage once it is stopped.
@@ -94,20 +94,20 @@ func TestFirstErrorNamesTeamPolicy(t *testing.T) {
 var sink []byte
 
 // TestWatchHeapIgnoresGarbage: garbage beyond the bound is no runaway when
-// a collection frees it. With 48 MiB live, the collector lets some 48 MiB
-// of garbage pile up before it runs, three times the bound given.
+// a collection frees it. With 64 MiB live, the collector lets some 64 MiB
+// of garbage pile up before it runs, twice the bound given. (What is
+// allocated while a collection runs counts as live for it: the garbage
+// is made at a modest pace.)
 func TestWatchHeapIgnoresGarbage(t *testing.T) {
-	live := make([][]byte, 48)
+	live := make([][]byte, 64)
 	for i := range live {
 		live[i] = make([]byte, 1<<20)
 	}
 	runtime.GC()
-	ctx, stop := watchHeap(context.Background(), 16<<20)
+	ctx, stop := watchHeap(context.Background(), 32<<20)
 	defer stop()
 	for deadline := time.Now().Add(time.Second); time.Now().Before(deadline); {
-		for range 8 {
-			sink = make([]byte, 1<<20)
-		}
+		sink = make([]byte, 1<<20)
 		time.Sleep(time.Millisecond)
 	}
 	assert.NoError(t, context.Cause(ctx))
