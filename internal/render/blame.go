@@ -74,7 +74,9 @@ func yamlError(data []byte, err error) *badYAML {
 			line++
 		}
 	}
-	line = max(line, exactLine(data))
+	// An error at the end of the file ("did not find expected node
+	// content" after an unclosed '[') is reported a line past it.
+	line = min(max(line, exactLine(data)), lineAt(data, len(data)))
 	if m := yamlAnchorRE.FindStringSubmatch(msg); m != nil && line == 0 {
 		if i := bytes.Index(data, []byte("*"+m[1])); i >= 0 {
 			line = lineAt(data, i)

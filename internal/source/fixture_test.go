@@ -40,7 +40,7 @@ one:
 two: *base
 `
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	dir := t.TempDir()
 	repo, err := git.PlainInitWithOptions(dir, &git.PlainInitOptions{
@@ -109,7 +109,7 @@ func newFixture(t *testing.T) *fixture {
 	return f
 }
 
-func writeFiles(t *testing.T, dir string, files map[string]string) {
+func writeFiles(t testing.TB, dir string, files map[string]string) {
 	t.Helper()
 	for name, content := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -120,7 +120,7 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 
 // newResolver returns a Resolver writing under a test temp dir, with an
 // empty environment unless opts.Getenv is set.
-func newResolver(t *testing.T, opts Options, ms ...Mapping) *Resolver {
+func newResolver(t testing.TB, opts Options, ms ...Mapping) *Resolver {
 	t.Helper()
 	if opts.TempDir == "" {
 		opts.TempDir = t.TempDir()

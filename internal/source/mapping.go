@@ -25,9 +25,14 @@ type Mapping struct {
 	Problems []FileProblem
 }
 
-// String renders m in the URL@BRANCH=PATH command-line form.
+// String renders m in the URL@BRANCH=PATH command-line form, or
+// URL=PATH@BRANCH when the URL has no repository path for the '@' to
+// follow (ParseMapping would read it as part of the URL).
 func (m Mapping) String() string {
 	if m.Branch != "" {
+		if repoPathStart(m.URL) == len(m.URL) {
+			return m.URL + "=" + m.Path + "@" + m.Branch
+		}
 		return m.URL + "@" + m.Branch + "=" + m.Path
 	}
 	return m.URL + "=" + m.Path

@@ -72,6 +72,8 @@ func TestParseMappingPathWithAt(t *testing.T) {
 }
 
 func TestMappingString(t *testing.T) {
-	assert.Equal(t, "u@b=p", Mapping{URL: "u", Path: "p", Branch: "b"}.String())
+	assert.Equal(t, "https://h/o/r@b=p", Mapping{URL: "https://h/o/r", Path: "p", Branch: "b"}.String())
+	// Without a repository path, u@b would read back as the URL "u@b".
+	assert.Equal(t, "u=p@b", Mapping{URL: "u", Path: "p", Branch: "b"}.String())
 	assert.Equal(t, "u=p", Mapping{URL: "u", Path: "p"}.String())
 }

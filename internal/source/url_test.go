@@ -34,9 +34,16 @@ func TestNormalizeURL(t *testing.T) {
 		{"github.com:Org/Repo.git", "github.com/Org/Repo"},
 		{"git@gitlab.example.com:Group/Sub/Repo.git", "gitlab.example.com/Group/Sub/Repo"},
 		{"", ""},
+		// Keys read back as themselves.
+		{"git.example.com:8443/Org/Repo", "git.example.com:8443/Org/Repo"},
+		{"00://", "00"},
+		{"00 :", "00"},
+		{"//h/://x", "//h/://x"},
+		{"h/o/r.git.git", "h/o/r"},
 	}
 	for _, c := range cases {
 		assert.Equal(t, c.want, NormalizeURL(c.in), "NormalizeURL(%q)", c.in)
+		assert.Equal(t, NormalizeURL(c.in), NormalizeURL(NormalizeURL(c.in)), "NormalizeURL is idempotent on %q", c.in)
 	}
 }
 
