@@ -3,6 +3,7 @@
 package rules_test
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/d1lint/d1lint/internal/testutil"
+	"github.com/d1lint/d1lint/policies"
 )
 
 // exampleEdited copies the example fleet and applies edits: each file's new
@@ -69,5 +71,30 @@ func TestEmptyBuildForms(t *testing.T) {
 			}
 			assert.Equal(t, []string{"staging tenants/apps/components/shop/sync.yaml:26 Kustomization shop/flux-shop renders no objects from ./components/shop/staging"}, got)
 		})
+	}
+}
+
+// TestSharedObjectIfNotPresent: D1-0006 fires on its bad fixture's two
+// ClusterPolicies, and not once the second Kustomization applies them with
+// kustomize.toolkit.fluxcd.io/ssa: IfNotPresent (here through
+// commonMetadata, which kustomize-controller stamps on every object): that
+// copy is applied only while the object does not exist.
+func TestSharedObjectIfNotPresent(t *testing.T) {
+	bad, err := fs.ReadFile(policies.FS, "build/shared-object/fixtures/bad/fleet/clusters/staging/apps-policies.yaml")
+	require.NoError(t, err)
+	for _, ifNotPresent := range []bool{false, true} {
+		k := string(bad)
+		if ifNotPresent {
+			k += "  commonMetadata:\n    annotations:\n      kustomize.toolkit.fluxcd.io/ssa: IfNotPresent\n"
+		}
+		var got []string
+		for _, f := range check(t, exampleEdited(t, map[string]string{"fleet/clusters/staging/apps-policies.yaml": k})) {
+			got = append(got, f.Rule+" "+f.Location.Path)
+		}
+		if ifNotPresent {
+			assert.Empty(t, got)
+			continue
+		}
+		assert.Equal(t, []string{"D1-0006 tenants/apps/policies/clone-apps-secrets.yaml", "D1-0006 tenants/apps/policies/require-oci-charts.yaml"}, got)
 	}
 }
