@@ -98,3 +98,30 @@ func TestSharedObjectIfNotPresent(t *testing.T) {
 		assert.Equal(t, []string{"D1-0006 tenants/apps/policies/clone-apps-secrets.yaml", "D1-0006 tenants/apps/policies/require-oci-charts.yaml"}, got)
 	}
 }
+
+// TestUnsupportedSubstitutionAtItsLine: an expansion Flux's envsubst cannot
+// parse fails the Kustomization (D1-0001, on the Kustomization), at the
+// line of the field that holds it, saying what to write instead.
+func TestUnsupportedSubstitutionAtItsLine(t *testing.T) {
+	const headers = "infra-main/components/ingress/configs/base/cluster-headers.yaml"
+	cfg := exampleEdited(t, map[string]string{headers: `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cluster-headers
+  namespace: ingress-nginx
+data:
+  X-Cluster-Name: "${CLUSTER_NAME}"
+  X-Cluster-Region: "${CLUSTER_REGION-global}"
+`})
+	var got []string
+	for _, f := range check(t, cfg) {
+		if f.Rule != "D1-0001" {
+			continue
+		}
+		require.NotNil(t, f.Object)
+		assert.Equal(t, "Kustomization", f.Object.Kind)
+		assert.Contains(t, f.Message, "${CLUSTER_REGION-...} (without a colon) is not supported by Flux's envsubst: write ${CLUSTER_REGION:-...} or ${CLUSTER_REGION:=...}")
+		got = append(got, f.Cluster+" "+f.Location.Path+":"+strconv.Itoa(f.Location.Line))
+	}
+	assert.Equal(t, []string{"staging components/ingress/configs/base/cluster-headers.yaml:8"}, got)
+}
