@@ -337,6 +337,12 @@ type VarRef struct {
 	// Path is Field's keys and indices (["spec", "values", "host"]): rules
 	// pass it as a finding's field, which d1lint locates to the line.
 	Path []string `json:"path"`
+	// Operator is the envsubst operator of the expression, as Flux's
+	// envsubst parser names it: empty for ${VAR}; ":-", ":=", "=", ":+",
+	// ":?" (a fallback); "#" (the length ${#VAR} without an argument, else
+	// a prefix trim), "##", "%", "%%", ":" (a substring), "/", "//", "/#",
+	// "/%", ",", ",,", "^", "^^".
+	Operator string `json:"operator,omitempty"`
 	// Status is resolved, defaulted, undefined or not-substituted.
 	Status string `json:"status"`
 	// Substituted is whether postBuild substitution ran on the object.

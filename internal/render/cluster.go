@@ -14,6 +14,7 @@ import (
 	"github.com/fluxcd/pkg/kustomize"
 	"github.com/fluxcd/pkg/ssa/utils"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/kustomize/api/resource"
 
 	"github.com/d1lint/d1lint/internal/fleet"
 	"github.com/d1lint/d1lint/internal/model"
@@ -471,8 +472,12 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 		obj, uses := b.maps[i], b.uses[i]
 		substituted := false
 		if n.m.PostBuild != nil && b.dollar[i] {
-			if b.perr[i] != nil {
-				return c.fail(n, model.ProblemSubstitution, fmt.Sprintf("%s: %s %s: %v", loc.Path, shared.GetKind(), shared.GetName(), b.perr[i])), true
+			// fluxcd/pkg/kustomize SubstituteVariables runs envsubst only
+			// when a variable is defined (len(vars) > 0; kustomize-controller
+			// does not pass SubstituteWithAlways): without one, text that
+			// envsubst cannot parse stays as it is, and nothing fails.
+			if b.perr[i] != nil && len(vars) > 0 {
+				return c.unparsable(n, shared, obj, loc, b.perr[i]), true
 			}
 			// Flux skips objects labelled or annotated substitute: disabled
 			// (prepare leaves their dollar false), and runs nothing when no
@@ -503,7 +508,7 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 		var vr []*model.VarRef
 		for _, v := range uses {
 			vr = append(vr, &model.VarRef{Name: v.name, Expression: v.expr, Kustomization: n.m.Key, Object: id, Field: v.field, Path: v.segs,
-				Status: varStatus(v, vars, substituted), Substituted: substituted, HasDefault: v.hasDefault, Location: loc})
+				Operator: v.op, Status: varStatus(v, vars, substituted), Substituted: substituted, HasDefault: v.hasDefault, Location: loc})
 		}
 		refs = append(refs, vr)
 		unstructs = append(unstructs, u)
@@ -649,6 +654,29 @@ func withOwnerLabels(obj map[string]any, name, namespace string) map[string]any 
 	md["labels"] = labels
 	out["metadata"] = md
 	return out
+}
+
+// unparsable fails n for a string of one of its objects that Flux's
+// envsubst parser rejects (kustomize-controller's substitution of the
+// object fails, and with it the Kustomization), at the line of the field
+// that holds it, saying which construct Flux does not support.
+func (c *clusterRender) unparsable(n *node, res *resource.Resource, obj map[string]any, loc model.Location, err error) []*node {
+	reason := fmt.Sprintf("%s: %s %s: %v", loc.Path, res.GetKind(), res.GetName(), err)
+	at := &loc
+	var pe *parseError
+	if errors.As(err, &pe) {
+		if h := hint(pe.text); h != "" {
+			reason += ": " + h
+		}
+		o := &model.Object{ObjectID: model.ObjectID{APIVersion: res.GetApiVersion(), Kind: res.GetKind(), Namespace: res.GetNamespace(), Name: res.GetName()},
+			Location: loc, AppliedBy: n.m.Key, Object: obj}
+		if l := c.r.locate(c.out, n.m, o, pe.segs); l != nil {
+			at = l
+		}
+	}
+	n.m.Status, n.m.Reason = model.StatusFailed, reason
+	c.problem(&model.Problem{Kind: model.ProblemSubstitution, Kustomization: n.m.Key, Location: at, Reason: reason})
+	return nil
 }
 
 func (c *clusterRender) fail(n *node, kind, reason string) []*node {

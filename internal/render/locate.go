@@ -22,11 +22,17 @@ import (
 // transformer such as namespace or images set it). It needs the source
 // snapshots: call it before Close.
 func (x *Result) Locate(c *model.Cluster, o *model.Object, path []string) *model.Location {
+	return x.r.locate(c, c.Kustomization(o.AppliedBy), o, path)
+}
+
+// locate is Locate for object o of Kustomization k (nil when unknown). The
+// render calls it for an object not in c yet (a field Flux's substitution
+// cannot parse): the Kustomization's own patches are then looked for only
+// when c already holds its definition.
+func (r *renderer) locate(c *model.Cluster, k *model.Kustomization, o *model.Object, path []string) *model.Location {
 	if len(path) == 0 {
 		return nil
 	}
-	r := x.r
-	k := c.Kustomization(o.AppliedBy)
 	l := &locator{r: r, o: o, path: path}
 	if k != nil {
 		if loc := l.fluxPatches(c, k); loc != nil {

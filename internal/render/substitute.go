@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -99,18 +100,38 @@ var defaultOps = map[string]bool{"-": true, "+": true, "=": true, "?": true, ":-
 // varUse is a ${VAR} reference found in an object before substitution.
 type varUse struct {
 	name, expr, field string
-	segs              []string
-	hasDefault        bool
+	// op is the envsubst operator as its parser names it (parse.FuncNode
+	// Name): "" for ${VAR}, ":-", ":=", ":+", ... ("#" without an argument
+	// is the length, ${#VAR}).
+	op         string
+	segs       []string
+	hasDefault bool
 }
+
+// parseError is a string of an object that Flux's envsubst parser rejects:
+// kustomize-controller's substitution of the object fails, and with it the
+// whole Kustomization.
+type parseError struct {
+	field string   // the field, as d1lint shows fields
+	segs  []string // its keys and indices
+	text  string   // the string that does not parse
+	err   error
+}
+
+func (e *parseError) Error() string {
+	return fmt.Sprintf("field %s: %v", e.field, e.err)
+}
+
+func (e *parseError) Unwrap() error { return e.err }
 
 // findVars returns every variable reference in the string leaves (and map
 // keys) of obj, parsed with Flux's own envsubst parser. A leaf the parser
-// rejects makes Flux's substitution fail for the whole Kustomization; it is
-// returned as an error naming the field. dollar reports whether any string
-// holds a '$' at all.
+// rejects makes Flux's substitution fail for the whole Kustomization; the
+// first is returned as a *parseError naming the field. dollar reports
+// whether any string holds a '$' at all.
 func findVars(obj map[string]any) (uses []varUse, dollar bool, err error) {
 	var out []varUse
-	var firstErr error
+	var firstErr *parseError
 	var walk func(v any, path string, segs []string)
 	visit := func(s, path string, segs []string) {
 		if !strings.Contains(s, "$") {
@@ -120,7 +141,7 @@ func findVars(obj map[string]any) (uses []varUse, dollar bool, err error) {
 		tree, err := parse.Parse(s)
 		if err != nil {
 			if firstErr == nil {
-				firstErr = fmt.Errorf("field %s: %w", path, err)
+				firstErr = &parseError{field: path, segs: segs, text: s, err: err}
 			}
 			return
 		}
@@ -132,7 +153,7 @@ func findVars(obj map[string]any) (uses []varUse, dollar bool, err error) {
 					nodes(c)
 				}
 			case *parse.FuncNode:
-				out = append(out, varUse{name: t.Param, expr: exprOf(t), field: path, segs: segs, hasDefault: defaultOps[t.Name]})
+				out = append(out, varUse{name: t.Param, expr: exprOf(t), op: t.Name, field: path, segs: segs, hasDefault: defaultOps[t.Name]})
 				for _, a := range t.Args {
 					nodes(a)
 				}
@@ -166,7 +187,44 @@ func findVars(obj map[string]any) (uses []varUse, dollar bool, err error) {
 		}
 	}
 	walk(obj, "", nil)
-	return out, dollar, firstErr
+	if firstErr != nil {
+		return out, dollar, firstErr
+	}
+	return out, dollar, nil
+}
+
+// unsupported matches the shell parameter expansions that Flux's envsubst
+// parser (fluxcd/pkg/envsubst parse.go) has no rule for, at a "${" that is
+// no "$${" escape: after the name, parseFunc knows only ':', '=', ',', '^',
+// '/', '#', '%' and '}', so ${VAR-x}, ${VAR+x}, ${VAR?x}, ${VAR[0]} and
+// ${VAR@Q} fail with "missing closing brace"; ${!VAR} is no name ("unable
+// to parse variable name").
+var unsupported = regexp.MustCompile(`(^|[^$])(\$\{(!|[\p{L}\p{N}_]+([-+?\[@])))`)
+
+// hint says which construct of s Flux's envsubst does not support, and what
+// to write instead, or "" when the parse error is of another kind.
+func hint(s string) string {
+	m := unsupported.FindStringSubmatch(s)
+	if m == nil {
+		return ""
+	}
+	switch m[3] {
+	case "!":
+		return "indirect references (${!VAR}) are not supported by Flux's envsubst"
+	}
+	name := strings.TrimSuffix(m[3], m[4])
+	switch m[4] {
+	case "-":
+		return fmt.Sprintf("${%s-...} (without a colon) is not supported by Flux's envsubst: write ${%s:-...} or ${%s:=...}, which also replace an empty value", name, name, name)
+	case "+":
+		return fmt.Sprintf("${%s+...} is not supported by Flux's envsubst (and it reads ${%s:+...} as ${%s:-...})", name, name, name)
+	case "?":
+		return fmt.Sprintf("${%s?...} is not supported by Flux's envsubst (and ${%s:?...} never fails: it substitutes the message)", name, name)
+	case "[":
+		return fmt.Sprintf("arrays (${%s[...]}) are not supported by Flux's envsubst", name)
+	default:
+		return fmt.Sprintf("${%s@...} transformations are not supported by Flux's envsubst", name)
+	}
 }
 
 func exprOf(n *parse.FuncNode) string {
