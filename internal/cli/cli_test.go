@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -427,6 +428,9 @@ func TestUsageErrors(t *testing.T) {
 	require.NoError(t, os.WriteFile(unknownField, []byte("sources: []\nsourcez:\n  - url: x\n"), 0o644))
 	missingPath := filepath.Join(t.TempDir(), ".d1lint.yaml")
 	require.NoError(t, os.WriteFile(missingPath, []byte("sources:\n  - url: https://github.com/acme/x.git\n"), 0o644))
+	remoteLocation := configWithSchemaLocation(t, "http://127.0.0.1:1/schemas")
+	missingLocation := filepath.Join(t.TempDir(), "no-such-schemas")
+	missingLocationConfig := configWithSchemaLocation(t, "no-such-schemas/{{ .ResourceKind }}.json")
 
 	tests := []struct {
 		name string
@@ -461,6 +465,9 @@ func TestUsageErrors(t *testing.T) {
 		{"unknown rule", []string{"rules", "D1-9999"}, []string{"no rule D1-9999"}},
 		{"unknown kube version", []string{"check", "--kube-version", "1.20", "--config", exampleFleet}, []string{"Kubernetes version", "Kubernetes 1.20 has no bundled schemas", "1.37.2"}},
 		{"remote schema location", []string{"build", "--schema-location", "https://example.invalid/schemas", "--config", exampleFleet}, []string{"never downloads schemas", "https://example.invalid/schemas"}},
+		{"remote schema location in the config", []string{"build", "--config", remoteLocation}, []string{"never downloads schemas", `"http://127.0.0.1:1/schemas"`}},
+		{"missing schema location", []string{"build", "--schema-location", missingLocation, "--config", exampleFleet}, []string{"schema location", "does not exist"}},
+		{"missing schema location in the config", []string{"build", "--config", missingLocationConfig}, []string{"schema location", "no-such-schemas", "does not exist"}},
 		{"schemas format", []string{"schemas", "--format", "bogus"}, []string{"--format must be table or json"}},
 		{"schemas of an unknown kind", []string{"schemas", "Gizmo"}, []string{"no bundled schema matches"}},
 
@@ -670,6 +677,21 @@ func TestCheckNothingFails(t *testing.T) {
 	r := run(t, "check", "--fleet", dir)
 	require.ErrorIs(t, r.err, ErrUsage)
 	assert.Contains(t, r.err.Error(), "nothing to check")
+}
+
+// configWithSchemaLocation writes a copy of the example fleet's
+// configuration, with absolute paths, that names one schema location.
+func configWithSchemaLocation(t *testing.T, loc string) string {
+	t.Helper()
+	abs, err := filepath.Abs(filepath.Dir(exampleFleet))
+	require.NoError(t, err)
+	data, err := os.ReadFile(exampleFleet)
+	require.NoError(t, err)
+	cfg := "fleet: " + abs + "\n" + strings.ReplaceAll(string(data), "path: ../", "path: "+filepath.Dir(abs)+"/") +
+		"schemaLocations:\n  - " + strconv.Quote(loc) + "\n"
+	path := filepath.Join(t.TempDir(), ".d1lint.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(cfg), 0o644))
+	return path
 }
 
 // TestSchemaFlags checks that --kube-version and --schema-location reach the

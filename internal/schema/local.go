@@ -50,9 +50,11 @@ type localSchemas struct {
 	cache map[string]*compiled // by schema file
 }
 
-// isURL reports whether a location names something other than a local
-// path: kubeconform's "default", or anything with a scheme.
-func isURL(l string) bool {
+// IsRemote reports whether a schema location names something other than a
+// local path: kubeconform's "default", or anything with a scheme (http://,
+// file://). New refuses such a location; callers that resolve relative
+// paths leave it as it is, so that it is refused by name.
+func IsRemote(l string) bool {
 	if l == "default" {
 		return true
 	}
@@ -63,7 +65,7 @@ func isURL(l string) bool {
 func newLocalSchemas(locations []string, kubeVersion string) (*localSchemas, error) {
 	ls := &localSchemas{kube: "v" + kubeVersion, cache: map[string]*compiled{}}
 	for _, l := range locations {
-		if isURL(l) {
+		if IsRemote(l) {
 			return nil, fmt.Errorf("%w: schema location %q: d1lint never downloads schemas; give a local folder or path template", ErrUsage, l)
 		}
 		full := l
