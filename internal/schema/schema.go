@@ -502,17 +502,18 @@ func (v *Validator) checkCRD(e *crdEntry, o *model.Object, group, version string
 }
 
 // checkLocal validates against the team's schema locations; ok is false
-// when none holds a schema for the object.
+// when none holds a schema for the object. A schema that cannot be read or
+// compiled (a $ref refused because it leaves the locations, say) leaves the
+// object without a schema, and the verdict's source says why, naming the
+// schema file.
 func (v *Validator) checkLocal(o *model.Object) (*model.SchemaResult, bool) {
 	src := "schema location"
-	s, file, err := v.local.schema(o.Kind, o.APIVersion)
+	s, err := v.local.schema(o.Kind, o.APIVersion)
 	switch {
-	case errors.Is(err, errBadName):
-		// No file is opened for a name Kubernetes would refuse; the API
-		// server knows no such kind either.
-		return &model.SchemaResult{Status: model.SchemaMissing, Source: src + ": " + err.Error()}, true
 	case err != nil:
-		return &model.SchemaResult{Status: model.SchemaMissing, Source: src + " " + file + ": " + err.Error()}, true
+		// For a kind or apiVersion Kubernetes would refuse (errBadName) no
+		// file is opened at all; the API server knows no such kind either.
+		return &model.SchemaResult{Status: model.SchemaMissing, Source: src + ": " + err.Error()}, true
 	case s == nil:
 		return nil, false
 	}
