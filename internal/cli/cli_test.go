@@ -9,10 +9,13 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
@@ -21,6 +24,7 @@ import (
 
 	"github.com/d1lint/d1lint/internal/config"
 	"github.com/d1lint/d1lint/internal/finding"
+	"github.com/d1lint/d1lint/internal/guard"
 	"github.com/d1lint/d1lint/internal/model"
 	"github.com/d1lint/d1lint/internal/report"
 	"github.com/d1lint/d1lint/internal/testutil"
@@ -711,6 +715,45 @@ func TestSchemaFlags(t *testing.T) {
 	require.ErrorIs(t, r.err, ErrFindings)
 	assert.Contains(t, r.stdout, "D1-0501")
 	assert.Contains(t, r.stdout, "missing property 'spec' (schema: schema location)")
+}
+
+// TestSchemaLocationRefsStayInside runs a check whose schema location holds
+// a schema with a $ref to a server on loopback and one with a file:// $ref
+// to a schema outside the location, which would fail every ConfigMap: no
+// request reaches the server, no dial is even tried, nothing outside is
+// read, and the findings name the two schema files.
+func TestSchemaLocationRefsStayInside(t *testing.T) {
+	var requests atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		requests.Add(1)
+		_, _ = w.Write([]byte(`{"type": "object"}`))
+	}))
+	defer srv.Close()
+
+	parent := t.TempDir()
+	outside := filepath.Join(parent, "outside.json")
+	require.NoError(t, os.WriteFile(outside, []byte(`{"required": ["read-from-outside"]}`), 0o644))
+	dir := filepath.Join(parent, "schemas")
+	loc := filepath.Join(dir, "v1.37.2-standalone-strict")
+	require.NoError(t, os.MkdirAll(loc, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(loc, "namespace-v1.json"),
+		[]byte(`{"$ref": "`+srv.URL+`/namespace.json"}`), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(loc, "configmap-v1.json"),
+		[]byte(`{"$ref": "file://`+filepath.ToSlash(outside)+`"}`), 0o644))
+
+	dials := guard.Dials()
+	r := run(t, "check", "--cluster", "staging", "--schema-location", dir, "--config", exampleFleet)
+	assert.Zero(t, requests.Load(), "no request reaches the server")
+	assert.Equal(t, dials, guard.Dials(), "the $ref is refused before any dial")
+	require.NoError(t, r.err, "D1-0502 is a warning: %s", r.stderr)
+	assert.NotContains(t, r.stdout, "read-from-outside", "the schema outside was not read")
+	assert.NotContains(t, r.stdout, "D1-0501", "nothing was validated against a schema from outside")
+	assert.Contains(t, r.stdout, "D1-0502")
+	ns, cm := filepath.Join(loc, "namespace-v1.json"), filepath.Join(loc, "configmap-v1.json")
+	assert.Contains(t, r.stdout, "Namespace kyverno: no schema is known for kind Namespace of v1 (schema source: schema location: schema "+ns+": ")
+	assert.Contains(t, r.stdout, `failing loading "`+srv.URL+`/namespace.json": the $ref is remote; d1lint never downloads schemas`)
+	assert.Contains(t, r.stdout, "ConfigMap ingress-nginx/cluster-headers: no schema is known for kind ConfigMap of v1 (schema source: schema location: schema "+cm+": ")
+	assert.Contains(t, r.stdout, "the $ref leads outside the schema locations; d1lint reads nothing else")
 }
 
 // TestCheckOutputs writes SARIF to a file and GitHub annotations to
