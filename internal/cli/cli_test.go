@@ -9,9 +9,13 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
@@ -20,6 +24,7 @@ import (
 
 	"github.com/d1lint/d1lint/internal/config"
 	"github.com/d1lint/d1lint/internal/finding"
+	"github.com/d1lint/d1lint/internal/guard"
 	"github.com/d1lint/d1lint/internal/model"
 	"github.com/d1lint/d1lint/internal/report"
 	"github.com/d1lint/d1lint/internal/testutil"
@@ -427,6 +432,9 @@ func TestUsageErrors(t *testing.T) {
 	require.NoError(t, os.WriteFile(unknownField, []byte("sources: []\nsourcez:\n  - url: x\n"), 0o644))
 	missingPath := filepath.Join(t.TempDir(), ".d1lint.yaml")
 	require.NoError(t, os.WriteFile(missingPath, []byte("sources:\n  - url: https://github.com/acme/x.git\n"), 0o644))
+	remoteLocation := configWithSchemaLocation(t, "http://127.0.0.1:1/schemas")
+	missingLocation := filepath.Join(t.TempDir(), "no-such-schemas")
+	missingLocationConfig := configWithSchemaLocation(t, "no-such-schemas/{{ .ResourceKind }}.json")
 
 	tests := []struct {
 		name string
@@ -461,6 +469,9 @@ func TestUsageErrors(t *testing.T) {
 		{"unknown rule", []string{"rules", "D1-9999"}, []string{"no rule D1-9999"}},
 		{"unknown kube version", []string{"check", "--kube-version", "1.20", "--config", exampleFleet}, []string{"Kubernetes version", "Kubernetes 1.20 has no bundled schemas", "1.37.2"}},
 		{"remote schema location", []string{"build", "--schema-location", "https://example.invalid/schemas", "--config", exampleFleet}, []string{"never downloads schemas", "https://example.invalid/schemas"}},
+		{"remote schema location in the config", []string{"build", "--config", remoteLocation}, []string{"never downloads schemas", `"http://127.0.0.1:1/schemas"`}},
+		{"missing schema location", []string{"build", "--schema-location", missingLocation, "--config", exampleFleet}, []string{"schema location", "does not exist"}},
+		{"missing schema location in the config", []string{"build", "--config", missingLocationConfig}, []string{"schema location", "no-such-schemas", "does not exist"}},
 		{"schemas format", []string{"schemas", "--format", "bogus"}, []string{"--format must be table or json"}},
 		{"schemas of an unknown kind", []string{"schemas", "Gizmo"}, []string{"no bundled schema matches"}},
 
@@ -672,6 +683,21 @@ func TestCheckNothingFails(t *testing.T) {
 	assert.Contains(t, r.err.Error(), "nothing to check")
 }
 
+// configWithSchemaLocation writes a copy of the example fleet's
+// configuration, with absolute paths, that names one schema location.
+func configWithSchemaLocation(t *testing.T, loc string) string {
+	t.Helper()
+	abs, err := filepath.Abs(filepath.Dir(exampleFleet))
+	require.NoError(t, err)
+	data, err := os.ReadFile(exampleFleet)
+	require.NoError(t, err)
+	cfg := "fleet: " + abs + "\n" + strings.ReplaceAll(string(data), "path: ../", "path: "+filepath.Dir(abs)+"/") +
+		"schemaLocations:\n  - " + strconv.Quote(loc) + "\n"
+	path := filepath.Join(t.TempDir(), ".d1lint.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(cfg), 0o644))
+	return path
+}
+
 // TestSchemaFlags checks that --kube-version and --schema-location reach the
 // validator.
 func TestSchemaFlags(t *testing.T) {
@@ -689,6 +715,45 @@ func TestSchemaFlags(t *testing.T) {
 	require.ErrorIs(t, r.err, ErrFindings)
 	assert.Contains(t, r.stdout, "D1-0501")
 	assert.Contains(t, r.stdout, "missing property 'spec' (schema: schema location)")
+}
+
+// TestSchemaLocationRefsStayInside runs a check whose schema location holds
+// a schema with a $ref to a server on loopback and one with a file:// $ref
+// to a schema outside the location, which would fail every ConfigMap: no
+// request reaches the server, no dial is even tried, nothing outside is
+// read, and the findings name the two schema files.
+func TestSchemaLocationRefsStayInside(t *testing.T) {
+	var requests atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		requests.Add(1)
+		_, _ = w.Write([]byte(`{"type": "object"}`))
+	}))
+	defer srv.Close()
+
+	parent := t.TempDir()
+	outside := filepath.Join(parent, "outside.json")
+	require.NoError(t, os.WriteFile(outside, []byte(`{"required": ["read-from-outside"]}`), 0o644))
+	dir := filepath.Join(parent, "schemas")
+	loc := filepath.Join(dir, "v1.37.2-standalone-strict")
+	require.NoError(t, os.MkdirAll(loc, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(loc, "namespace-v1.json"),
+		[]byte(`{"$ref": "`+srv.URL+`/namespace.json"}`), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(loc, "configmap-v1.json"),
+		[]byte(`{"$ref": "file://`+filepath.ToSlash(outside)+`"}`), 0o644))
+
+	dials := guard.Dials()
+	r := run(t, "check", "--cluster", "staging", "--schema-location", dir, "--config", exampleFleet)
+	assert.Zero(t, requests.Load(), "no request reaches the server")
+	assert.Equal(t, dials, guard.Dials(), "the $ref is refused before any dial")
+	require.NoError(t, r.err, "D1-0502 is a warning: %s", r.stderr)
+	assert.NotContains(t, r.stdout, "read-from-outside", "the schema outside was not read")
+	assert.NotContains(t, r.stdout, "D1-0501", "nothing was validated against a schema from outside")
+	assert.Contains(t, r.stdout, "D1-0502")
+	ns, cm := filepath.Join(loc, "namespace-v1.json"), filepath.Join(loc, "configmap-v1.json")
+	assert.Contains(t, r.stdout, "Namespace kyverno: no schema is known for kind Namespace of v1 (schema source: schema location: schema "+ns+": ")
+	assert.Contains(t, r.stdout, `failing loading "`+srv.URL+`/namespace.json": the $ref is remote; d1lint never downloads schemas`)
+	assert.Contains(t, r.stdout, "ConfigMap ingress-nginx/cluster-headers: no schema is known for kind ConfigMap of v1 (schema source: schema location: schema "+cm+": ")
+	assert.Contains(t, r.stdout, "the $ref leads outside the schema locations; d1lint reads nothing else")
 }
 
 // TestCheckOutputs writes SARIF to a file and GitHub annotations to

@@ -63,6 +63,7 @@ type Config struct {
 	KubeVersion string `json:"kubeVersion,omitempty"`
 	// SchemaLocations are kubeconform-style schema locations (folders or
 	// path templates, relative to the file), consulted before the bundle.
+	// A URL is refused, as --schema-location's is (schema.IsRemote).
 	SchemaLocations []string `json:"schemaLocations,omitempty"`
 	// AcceptIncomplete lets a check pass although part of a cluster could
 	// not be rendered, once no finding fails it (D1-0001 turned off or

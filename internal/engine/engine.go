@@ -89,7 +89,13 @@ func OptionsFromConfig(cfg *config.Config) Options {
 	}
 	opts.Schemas.KubeVersion = cfg.KubeVersion
 	for _, l := range cfg.SchemaLocations {
-		opts.Schemas.Locations = append(opts.Schemas.Locations, cfg.Resolve(l))
+		if !schema.IsRemote(l) {
+			// A URL joined to the config's folder would look like a
+			// folder; left alone, schema.New refuses it as it refuses
+			// the flag's.
+			l = cfg.Resolve(l)
+		}
+		opts.Schemas.Locations = append(opts.Schemas.Locations, l)
 	}
 	return opts
 }

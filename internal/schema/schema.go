@@ -14,7 +14,6 @@ package schema
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -27,8 +26,6 @@ import (
 	"github.com/Masterminds/semver/v3"
 	jsonschema "github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
-	"github.com/yannh/kubeconform/pkg/resource"
-	"github.com/yannh/kubeconform/pkg/validator"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
@@ -67,7 +64,7 @@ type Validator struct {
 	kubeKinds map[string]openapi.Kind // "apiVersion/Kind"
 	kubeGK    map[string][]string     // "group/Kind" → versions served
 	locations []string
-	local     validator.Validator
+	local     *localSchemas
 
 	cmu      sync.Mutex // guards the compiler
 	compiler *jsonschema.Compiler
@@ -113,17 +110,13 @@ func New(opts Options) (*Validator, error) {
 		v.kubeGK[k.Group+"/"+k.Kind] = append(v.kubeGK[k.Group+"/"+k.Kind], k.Version)
 	}
 	if len(opts.Locations) > 0 {
-		for _, l := range opts.Locations {
-			if strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://") || l == "default" {
-				return nil, fmt.Errorf("%w: schema location %q: d1lint never downloads schemas; give a local folder or path template", ErrUsage, l)
-			}
-		}
-		// kubeconform's own validator reads the team's locations, with its
-		// template syntax and strict decoding; objects it finds no schema
-		// for are skipped there and go on to the bundle.
-		local, err := validator.New(opts.Locations, validator.Opts{Strict: true, IgnoreMissingSchemas: true, KubernetesVersion: kube.Version})
+		// The team's locations are read with kubeconform's layout and
+		// template syntax but d1lint's loader (local.go), which keeps every
+		// file and $ref inside them; objects they hold no schema for go on
+		// to the bundle.
+		local, err := newLocalSchemas(opts.Locations, kube.Version)
 		if err != nil {
-			return nil, fmt.Errorf("%w: schema location: %w", ErrUsage, err)
+			return nil, err
 		}
 		v.locations, v.local = opts.Locations, local
 	}
@@ -508,38 +501,23 @@ func (v *Validator) checkCRD(e *crdEntry, o *model.Object, group, version string
 	return r
 }
 
-// checkLocal validates against the team's schema locations through
-// kubeconform; ok is false when none holds a schema for the object.
+// checkLocal validates against the team's schema locations; ok is false
+// when none holds a schema for the object. A schema that cannot be read or
+// compiled (a $ref refused because it leaves the locations, say) leaves the
+// object without a schema, and the verdict's source says why, naming the
+// schema file.
 func (v *Validator) checkLocal(o *model.Object) (*model.SchemaResult, bool) {
-	data, err := json.Marshal(o.Object)
-	if err != nil {
+	src := "schema location"
+	s, err := v.local.schema(o.Kind, o.APIVersion)
+	switch {
+	case err != nil:
+		// For a kind or apiVersion Kubernetes would refuse (errBadName) no
+		// file is opened at all; the API server knows no such kind either.
+		return &model.SchemaResult{Status: model.SchemaMissing, Source: src + ": " + err.Error()}, true
+	case s == nil:
 		return nil, false
 	}
-	res := v.local.ValidateResource(resource.Resource{Path: o.Location.Path, Bytes: data})
-	src := "schema location"
-	switch res.Status {
-	case validator.Valid:
-		return &model.SchemaResult{Status: model.SchemaValid, Source: src}, true
-	case validator.Invalid:
-		r := &model.SchemaResult{Status: model.SchemaInvalid, Source: src}
-		for _, e := range res.ValidationErrors {
-			segs := strings.Split(strings.TrimPrefix(e.Path, "/"), "/")
-			if e.Path == "" {
-				segs = nil
-			}
-			r.Errors = append(r.Errors, model.SchemaError{Path: finding.FieldString(segs), Segments: segs, Message: e.Msg})
-		}
-		if len(r.Errors) == 0 && res.Err != nil {
-			r.Errors = append(r.Errors, model.SchemaError{Message: res.Err.Error()})
-		}
-		sortErrors(r.Errors)
-		return r, true
-	case validator.Error:
-		if res.Err != nil && !strings.Contains(res.Err.Error(), "could not find schema") {
-			return &model.SchemaResult{Status: model.SchemaInvalid, Source: src, Errors: []model.SchemaError{{Message: res.Err.Error()}}}, true
-		}
-	}
-	return nil, false
+	return validate(s, o, src), true
 }
 
 var printer = message.NewPrinter(language.English)
