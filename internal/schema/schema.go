@@ -98,13 +98,9 @@ type renderCRD struct {
 
 // New returns a Validator over the built-in bundle.
 func New(opts Options) (*Validator, error) {
-	b, err := Bundled()
+	b, kube, local, err := opts.open()
 	if err != nil {
 		return nil, err
-	}
-	kube, err := b.kube(opts.KubeVersion)
-	if err != nil {
-		return nil, fmt.Errorf("%w: Kubernetes version: %w", ErrUsage, err)
 	}
 	v := &Validator{bundle: b, kube: kube, kubeKinds: map[string]openapi.Kind{}, kubeGK: map[string][]string{},
 		compiled: map[string]*compiled{}, render: map[string]*renderCRD{}, renderDocs: map[string][]byte{}}
@@ -112,24 +108,49 @@ func New(opts Options) (*Validator, error) {
 		v.kubeKinds[k.APIVersion()+"/"+k.Kind] = k
 		v.kubeGK[k.Group+"/"+k.Kind] = append(v.kubeGK[k.Group+"/"+k.Kind], k.Version)
 	}
-	if len(opts.Locations) > 0 {
-		for _, l := range opts.Locations {
-			if strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://") || l == "default" {
-				return nil, fmt.Errorf("%w: schema location %q: d1lint never downloads schemas; give a local folder or path template", ErrUsage, l)
-			}
-		}
-		// kubeconform's own validator reads the team's locations, with its
-		// template syntax and strict decoding; objects it finds no schema
-		// for are skipped there and go on to the bundle.
-		local, err := validator.New(opts.Locations, validator.Opts{Strict: true, IgnoreMissingSchemas: true, KubernetesVersion: kube.Version})
-		if err != nil {
-			return nil, fmt.Errorf("%w: schema location: %w", ErrUsage, err)
-		}
+	if local != nil {
 		v.locations, v.local = opts.Locations, local
 	}
 	v.compiler = newCompiler()
 	v.compiler.UseLoader(jsonschema.SchemeURLLoader{"https": loader{v}})
 	return v, nil
+}
+
+// Validate returns the error New would return for opts (an unknown
+// Kubernetes release, a remote schema location), without compiling
+// anything: commands check their options before they read any source.
+func (opts Options) Validate() error {
+	_, _, _, err := opts.open()
+	return err
+}
+
+// open checks opts and opens what a Validator reads: the bundle, the
+// Kubernetes release, and the team's schema locations (nil when none).
+func (opts Options) open() (*Bundle, *openapi.KubeRelease, validator.Validator, error) {
+	b, err := Bundled()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	kube, err := b.kube(opts.KubeVersion)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("%w: Kubernetes version: %w", ErrUsage, err)
+	}
+	if len(opts.Locations) == 0 {
+		return b, kube, nil, nil
+	}
+	for _, l := range opts.Locations {
+		if strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://") || l == "default" {
+			return nil, nil, nil, fmt.Errorf("%w: schema location %q: d1lint never downloads schemas; give a local folder or path template", ErrUsage, l)
+		}
+	}
+	// kubeconform's own validator reads the team's locations, with its
+	// template syntax and strict decoding; objects it finds no schema
+	// for are skipped there and go on to the bundle.
+	local, err := validator.New(opts.Locations, validator.Opts{Strict: true, IgnoreMissingSchemas: true, KubernetesVersion: kube.Version})
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("%w: schema location: %w", ErrUsage, err)
+	}
+	return b, kube, local, nil
 }
 
 func newCompiler() *jsonschema.Compiler {
