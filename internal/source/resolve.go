@@ -238,9 +238,9 @@ func NewResolver(mappings []Mapping, opts Options) (*Resolver, error) {
 	return r, nil
 }
 
-// makeRoot makes the Resolver's folder when it has none yet. The caller
+// ensureRoot makes the Resolver's folder when it has none yet. The caller
 // holds r.mu.
-func (r *Resolver) makeRoot() (string, error) {
+func (r *Resolver) ensureRoot() (string, error) {
 	if r.root == "" {
 		root, lock, err := makeRoot(r.opts.TempDir)
 		if err != nil {
@@ -639,7 +639,7 @@ func (r *Resolver) materialise(p plan, ignore string) (*Snapshot, error) {
 		r.mu.Unlock()
 		return nil, errors.New("source resolver is closed")
 	}
-	root, err := r.makeRoot()
+	root, err := r.ensureRoot()
 	if err != nil {
 		r.mu.Unlock()
 		return nil, err

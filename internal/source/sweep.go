@@ -41,7 +41,7 @@ func sweepOnce(dir string) {
 }
 
 // makeRoot creates a Resolver's folder in dir, and in it the lock file,
-// locked. The lock is held until the returned file is closed (releaseRoot).
+// locked. The lock is held until the returned file is closed (Resolver.Close).
 // Platforms without advisory locks get no lock file: their folders are
 // removed by Close and never swept.
 func makeRoot(dir string) (root string, lock *os.File, err error) {
