@@ -69,8 +69,11 @@ func lockRoot(root string) (*os.File, error) {
 		return nil, err
 	}
 	if err := lockFile(f); err != nil {
+		// Nothing else knows lockNew: the file system has no locks (some
+		// network ones). The folder goes without: Close removes it, and
+		// no sweep ever does.
 		_ = f.Close()
-		return nil, err
+		return nil, os.Remove(filepath.Join(root, lockNew))
 	}
 	if err := os.Rename(filepath.Join(root, lockNew), filepath.Join(root, lockName)); err != nil {
 		_ = f.Close()
