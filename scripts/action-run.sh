@@ -191,6 +191,7 @@ case "$status" in
   0) ;;
   1) printf 'd1lint action: findings at or above --fail-on %s (or an incomplete render)\n' "${failOn:-error}" >&2 ;;
   2) printf 'd1lint action: usage or configuration error (exit status 2)\n' >&2 ;;
+  130 | 143) printf 'd1lint action: d1lint was stopped by a signal (exit status %d): the job was cancelled\n' "$status" >&2 ;;
   *) printf 'd1lint action: d1lint failed (exit status %d)\n' "$status" >&2 ;;
 esac
 exit "$status"

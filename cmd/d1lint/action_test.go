@@ -304,6 +304,9 @@ func TestActionArguments(t *testing.T) {
 		assert.Equal(t, filepath.Join(work, "d1lint.sarif"), r.outputs["sarif"], "outputs are set when findings fail the check")
 		r = runAction(t, work, bin, map[string]string{"FAKE_STATUS": "3"})
 		assert.Equal(t, 3, r.code)
+		r = runAction(t, work, bin, map[string]string{"FAKE_STATUS": "143"})
+		assert.Equal(t, 143, r.code, "a cancelled job's status passes through")
+		assert.Contains(t, r.stderr, "d1lint was stopped by a signal (exit status 143)")
 	})
 
 	t.Run("bad input", func(t *testing.T) {

@@ -11,10 +11,10 @@ import (
 	"io"
 	"log"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"syscall"
 
 	"github.com/d1lint/d1lint/internal/cli"
 )
@@ -28,6 +28,10 @@ const (
 	exitFindings = 1
 	exitUsage    = 2
 	exitInternal = 3
+	// exitSignal plus the signal's number is the status of a run a signal
+	// stopped (130 for SIGINT, 143 for SIGTERM): what a shell reports for a
+	// process the signal killed, so scripts and CI read it as they would.
+	exitSignal = 128
 )
 
 func main() {
@@ -44,8 +48,12 @@ func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	err := cli.NewRootCommand(cli.Streams{Out: os.Stdout, Err: stderr, Name: commandName(os.Args[0])}).ExecuteContext(ctx)
+	// SIGINT and SIGTERM stop the run: the render abandons its builds and
+	// removes its snapshots, and the run ends with *cli.Interrupted.
+	ctx, stop := cli.NotifyContext(context.Background())
+	err := cli.Stopped(ctx, guarded(func() error {
+		return cli.NewRootCommand(cli.Streams{Out: os.Stdout, Err: stderr, Name: commandName(os.Args[0])}).ExecuteContext(ctx)
+	}))
 	stop()
 	if err != nil {
 		fmt.Fprintln(stderr, "d1lint:", err)
@@ -64,10 +72,29 @@ func commandName(arg0 string) string {
 	return "d1lint"
 }
 
+// guarded runs the command, turning a panic that reaches it into an error:
+// the deferred calls that remove the snapshots ran as it unwound, and
+// d1lint's own failure is exit status 3, not the Go runtime's 2 (which is
+// a usage error's).
+func guarded(run func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("internal error: %v\n%s", p, debug.Stack())
+		}
+	}()
+	return run()
+}
+
 func exitCode(err error) int {
+	var stopped *cli.Interrupted
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &stopped):
+		if n, ok := stopped.Signal.(syscall.Signal); ok {
+			return exitSignal + int(n)
+		}
+		return exitInternal
 	case errors.Is(err, cli.ErrIncomplete), errors.Is(err, cli.ErrFindings), errors.Is(err, cli.ErrTestsFailed):
 		return exitFindings
 	case errors.Is(err, cli.ErrUsage):

@@ -6,9 +6,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/d1lint/d1lint/internal/cli"
 	"github.com/d1lint/d1lint/internal/engine"
@@ -33,6 +36,10 @@ func TestExitCode(t *testing.T) {
 		{"canceled", context.Canceled, exitInternal},
 		{"runaway policy", engine.Usage(fmt.Errorf("evaluating cluster prod: team policy team.deny (team/p.rego): %w", rules.ErrMemoryLimit)), exitInternal},
 		{"refused builtin", engine.Usage(fmt.Errorf("%w: team/p.rego:4: time.now_ns is refused", rules.ErrPolicy)), exitUsage},
+		{"SIGINT", &cli.Interrupted{Signal: os.Interrupt}, 130},
+		{"SIGTERM", &cli.Interrupted{Signal: syscall.SIGTERM}, 143},
+		{"wrapped SIGTERM", fmt.Errorf("rendering stopped: %w", &cli.Interrupted{Signal: syscall.SIGTERM}), 143},
+		{"a signal wins over usage", fmt.Errorf("%w: %w", cli.ErrUsage, &cli.Interrupted{Signal: os.Interrupt}), 130},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -43,5 +50,15 @@ func TestExitCode(t *testing.T) {
 
 func TestExitStatusValues(t *testing.T) {
 	// The statuses are part of the command-line contract.
-	assert.Equal(t, []int{0, 1, 2, 3}, []int{exitOK, exitFindings, exitUsage, exitInternal})
+	assert.Equal(t, []int{0, 1, 2, 3, 128}, []int{exitOK, exitFindings, exitUsage, exitInternal, exitSignal})
+}
+
+// A panic that reaches main is d1lint's own failure (exit status 3), not
+// the Go runtime's exit status 2, a usage error's.
+func TestGuardedPanic(t *testing.T) {
+	err := guarded(func() error { panic("boom") })
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "internal error: boom")
+	assert.Equal(t, exitInternal, exitCode(err))
+	assert.Equal(t, exitOK, exitCode(guarded(func() error { return nil })))
 }

@@ -29,7 +29,13 @@ var (
 	ErrUsage = engine.ErrUsage
 	// ErrIncomplete: the render is incomplete; problems were reported (exit 1).
 	ErrIncomplete = errors.New("render incomplete")
+	// NotifyContext and Stopped turn SIGINT and SIGTERM into an
+	// *Interrupted error (exit 128 + the signal's number); see engine.
+	NotifyContext, Stopped = engine.NotifyContext, engine.Stopped
 )
+
+// Interrupted is the error of a run a signal stopped.
+type Interrupted = engine.Interrupted
 
 // Streams are where a command reads and writes.
 type Streams struct {
@@ -161,7 +167,8 @@ func (f *fleetFlags) load(getenv func(string) string, trusted func(string) (stri
 		}
 		opts.Sources = append(opts.Sources, m)
 	}
-	return opts, cfg, nil
+	// Before any revision is read (--at, --new-since, diff's bases).
+	return opts, cfg, opts.Validate()
 }
 
 // build renders and validates the selected clusters (build, clusters,

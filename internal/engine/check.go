@@ -25,6 +25,9 @@ type Result struct {
 // locates each finding at the line that sets its field and applies the
 // waivers, and reports the outcome.
 func (e *Engine) Check(ctx context.Context, opts Options) (*Result, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
 	defer guard.Lockdown()()
 	e.compileRules()
 	if e.cfg.Progress != nil {
@@ -59,6 +62,9 @@ func (e *Engine) Check(ctx context.Context, opts Options) (*Result, error) {
 // baseline had a finding with the same fingerprint. name is the revision,
 // as the report shows it.
 func (e *Engine) Baseline(ctx context.Context, r *report.Report, base Options, name string) error {
+	if err := base.Validate(); err != nil {
+		return err
+	}
 	defer guard.Lockdown()()
 	e.compileRules()
 	res, err := e.renderChecked(ctx, base)

@@ -20,6 +20,11 @@ import (
 // added, removed or modified, chart versions moved, findings introduced
 // and fixed.
 func (e *Engine) Compare(ctx context.Context, base, head Options) ([]diff.Cluster, error) {
+	for _, o := range []Options{head, base} {
+		if err := o.Validate(); err != nil {
+			return nil, err
+		}
+	}
 	defer guard.Lockdown()()
 	e.compileRules()
 	var b side
@@ -84,6 +89,9 @@ type PromotionResult struct {
 // the findings the promotion introduces and fixes. opts.Clusters limits the
 // clusters.
 func (e *Engine) Promotion(ctx context.Context, opts Options) (*PromotionResult, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
 	defer guard.Lockdown()()
 	e.compileRules()
 	branches := e.Branches()

@@ -8,6 +8,11 @@
 // clusters, graph, diff, audit and the pre-push hook all call it; the
 // process is locked away from the network and from git (package guard)
 // while it runs.
+//
+// Every method checks its options first (Options.Validate), so that a
+// usage error is reported before any source is read. A run whose context a
+// signal cancels (NotifyContext) ends with an *Interrupted error
+// (Stopped), its snapshots removed.
 package engine
 
 import (
@@ -71,6 +76,18 @@ type Options struct {
 	Schemas schema.Options
 	// SkipSchemas turns schema validation off (Cluster.Schemas stays nil).
 	SkipSchemas bool
+}
+
+// Validate returns the usage error in opts that a render would find only
+// once it has read sources: an unknown Kubernetes release, a schema
+// location that is a URL. Commands call it before they read any revision,
+// and every Engine method before it renders, so that such a mistake leaves
+// no snapshot behind and needs no source at all to be reported.
+func (o Options) Validate() error {
+	if o.SkipSchemas {
+		return nil
+	}
+	return usage(o.Schemas.Validate())
 }
 
 // OptionsFromConfig turns a .d1lint.yaml into options: the fleet, its URL
@@ -218,6 +235,9 @@ func (e *Engine) render(ctx context.Context, opts Options) (*render.Result, erro
 // build`, `clusters` and `graph`, with the problems that stopped part of
 // it in the model.
 func (e *Engine) Build(ctx context.Context, opts Options) (*model.Fleet, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
 	defer guard.Lockdown()()
 	res, err := e.render(ctx, opts)
 	if err != nil {

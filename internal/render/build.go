@@ -3,6 +3,7 @@
 package render
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -24,7 +25,9 @@ import (
 	"github.com/fluxcd/pkg/kustomize"
 	fluxfs "github.com/fluxcd/pkg/kustomize/filesys"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/kustomize/api/resmap"
 	"sigs.k8s.io/kustomize/api/resource"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
 	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/d1lint/d1lint/internal/model"
@@ -93,6 +96,9 @@ func substitutionDisabled(r *resource.Resource) bool {
 type builder struct {
 	timeout time.Duration
 	lines   *lineIndex
+	// kustomize runs one build: kustomizeBuild, which tests replace with a
+	// build that blocks.
+	kustomize func(fs filesys.FileSystem, dir string, customSchema bool) (resmap.ResMap, error)
 
 	mu    sync.Mutex
 	cache map[string]*buildEntry
@@ -146,7 +152,7 @@ type buildEntry struct {
 }
 
 func newBuilder(timeout time.Duration) *builder {
-	return &builder{timeout: timeout, lines: newLineIndex(), cache: map[string]*buildEntry{}}
+	return &builder{timeout: timeout, lines: newLineIndex(), cache: map[string]*buildEntry{}, kustomize: kustomizeBuild}
 }
 
 // buildSpecFields are the Kustomization spec fields that change what
@@ -168,8 +174,9 @@ func buildKey(snap *source.Snapshot, ks *unstructured.Unstructured) string {
 	return hex.EncodeToString(h[:])
 }
 
-// build returns the shared build of ks from snap.
-func (b *builder) build(snap *source.Snapshot, ks *unstructured.Unstructured, ksKey string) *built {
+// build returns the shared build of ks from snap. Once ctx is done, builds
+// stop (see run): the render they belong to is being abandoned.
+func (b *builder) build(ctx context.Context, snap *source.Snapshot, ks *unstructured.Unstructured, ksKey string) *built {
 	key := buildKey(snap, ks)
 	b.mu.Lock()
 	e, ok := b.cache[key]
@@ -179,7 +186,7 @@ func (b *builder) build(snap *source.Snapshot, ks *unstructured.Unstructured, ks
 	}
 	b.mu.Unlock()
 	e.once.Do(func() {
-		e.out = b.run(snap, ks, ksKey)
+		e.out = b.run(ctx, snap, ks, ksKey)
 		e.out.key = key
 	})
 	return e.out
@@ -189,7 +196,7 @@ func (b *builder) loc(snap *source.Snapshot, rel string) *model.Location {
 	return &model.Location{Repo: snap.URL, Branch: snap.Branch, Commit: snap.Commit, Path: rel}
 }
 
-func (b *builder) run(snap *source.Snapshot, ks *unstructured.Unstructured, ksKey string) *built {
+func (b *builder) run(ctx context.Context, snap *source.Snapshot, ks *unstructured.Unstructured, ksKey string) *built {
 	out := &built{}
 	fail := func(kind, file, reason string) *built {
 		var l *model.Location
@@ -271,6 +278,9 @@ func (b *builder) run(snap *source.Snapshot, ks *unstructured.Unstructured, ksKe
 	if s, _ := b.stuck.Load().(string); s != "" {
 		return fail(model.ProblemLimit, rel, "not built: "+s)
 	}
+	if ctx.Err() != nil {
+		return fail(model.ProblemLimit, rel, "not built: the render was stopped: "+context.Cause(ctx).Error())
+	}
 	b.dirs.Store(revisionKey(model.Location{Repo: snap.URL, Branch: snap.Branch, Commit: snap.Commit}), snap.Dir)
 
 	// Ask kustomize to annotate every object with the file it came from;
@@ -308,7 +318,7 @@ func (b *builder) run(snap *source.Snapshot, ks *unstructured.Unstructured, ksKe
 	b.count.Add(1)
 	start := time.Now()
 	go func() {
-		m, err := kustomizeBuild(fs, dir, pre.openapi)
+		m, err := b.kustomize(fs, dir, pre.openapi)
 		if err != nil {
 			done <- result{err: err}
 			return
@@ -325,6 +335,12 @@ func (b *builder) run(snap *source.Snapshot, ks *unstructured.Unstructured, ksKe
 		timedOut = time.Since(start) > b.timeout
 	case <-time.After(b.timeout):
 		timedOut = true
+	case <-ctx.Done():
+		// A kustomize build cannot be interrupted: it is abandoned, to
+		// finish (or not) on its own while the process exits; done is
+		// buffered, so its goroutine never blocks on the send. It does not
+		// make the builder stuck: every later build sees ctx done too.
+		return fail(model.ProblemLimit, rel, fmt.Sprintf("kustomize build of %s in %s abandoned: the render was stopped: %v", rel, snap.URL, context.Cause(ctx)))
 	}
 	if timedOut {
 		msg := fmt.Sprintf("kustomize build of %s in %s did not finish within %s", rel, snap.URL, b.timeout)

@@ -134,7 +134,7 @@ func (c *clusterRender) render(ctx context.Context, root *node) {
 			}
 			progress = true
 			for _, ch := range children {
-				c.prefetch(ch)
+				c.prefetch(ctx, ch)
 			}
 			queue = append(queue, children...)
 		}
@@ -334,7 +334,7 @@ func (c *clusterRender) resolveSource(n *node) (*sourceResult, string) {
 // the source is already known. The walk itself stays sequential (and so
 // deterministic); it finds the memoised results ready, and the builds of
 // sibling Kustomizations use every core.
-func (c *clusterRender) prefetch(n *node) {
+func (c *clusterRender) prefetch(ctx context.Context, n *node) {
 	ref := n.m.SourceRef
 	kind := ref.Kind
 	if kind == "" {
@@ -354,7 +354,7 @@ func (c *clusterRender) prefetch(n *node) {
 	go func() {
 		defer c.r.prefetches.Done()
 		if snap, err := impl.Resolve(spec); err == nil {
-			c.r.builder.build(snap, ks, key)
+			c.r.builder.build(ctx, snap, ks, key)
 		}
 	}()
 }
@@ -427,7 +427,7 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 	snap := src.snap
 	n.m.Revision = &model.Location{Repo: snap.URL, Branch: snap.Branch, Commit: snap.Commit, Path: n.m.Path}
 
-	b := c.r.builder.build(snap, n.ks, n.m.Key)
+	b := c.r.builder.build(ctx, snap, n.ks, n.m.Key)
 	failed := false
 	for _, p := range b.problems {
 		cp := *p

@@ -18,4 +18,10 @@
 // field (Result.Locate) before Close removes them. Options.Then runs the
 // next stage of the pipeline (schema validation) on each cluster as soon as
 // it is rendered.
+//
+// A render stops when its context is done (a signal): a kustomize build
+// cannot be interrupted, so the one under way is abandoned to its
+// goroutine, and Render removes the snapshots and returns the context's
+// cause without waiting for it (kustomize-controller would cancel it; the
+// process ends instead).
 package render

@@ -3,6 +3,7 @@
 package render
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -158,7 +159,7 @@ func TestOperatorRootIntervals(t *testing.T) {
 			c := &clusterRender{r: &renderer{builder: newBuilder(time.Minute)}, out: &model.Cluster{}, store: map[string]*stored{},
 				spec: &fleet.Cluster{Era: fleet.EraOperator, URL: "https://example.com/acme/fleet.git", InstanceFile: "clusters/one/flux-system/flux-instance.yaml",
 					Instance: map[string]any{"metadata": map[string]any{"name": "flux", "namespace": "flux-system"}, "spec": map[string]any{"sync": sync}}}}
-			root, err := c.root()
+			root, err := c.root(context.Background())
 			require.NoError(t, err)
 			assert.Equal(t, "10m0s", root.m.Spec["interval"], "the Kustomization's interval is fixed")
 			repo := c.lookup("GitRepository", "flux-system", "flux-system")

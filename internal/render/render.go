@@ -133,12 +133,24 @@ func (x *Result) Builds() int64 { return x.r.builder.count.Load() }
 // broken cluster never hides the others. Errors match ErrUsage when the
 // options are wrong (no fleet folder, an unknown cluster, a bad mapping);
 // nothing is left to close then.
+//
+// When ctx is done (a signal), the render stops: the builds under way are
+// abandoned (kustomize cannot be interrupted), no cluster starts, the
+// snapshots are removed, and the error wraps context.Cause(ctx).
 func Render(ctx context.Context, opts Options) (*Result, error) {
 	r, err := newRenderer(opts)
 	if err != nil {
 		return nil, err
 	}
+	return r.run(ctx)
+}
+
+// run renders the fleet and hands the result, with its snapshots, over.
+func (r *renderer) run(ctx context.Context) (*Result, error) {
 	fl, err := r.render(ctx)
+	if err == nil && ctx.Err() != nil {
+		err = fmt.Errorf("rendering stopped: %w", context.Cause(ctx))
+	}
 	if err != nil {
 		_ = r.resolver.Close()
 		return nil, err
@@ -199,13 +211,21 @@ func (r *renderer) render(ctx context.Context) (*model.Fleet, error) {
 	out := &model.Fleet{Version: model.Version, Clusters: make([]*model.Cluster, len(specs))}
 	sem := make(chan struct{}, r.opts.Concurrency)
 	var wg sync.WaitGroup
+clusters:
 	for i, spec := range specs {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			break clusters // stopped: no other cluster starts (run says why)
+		}
 		wg.Add(1)
-		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
 			out.Clusters[i] = r.renderCluster(ctx, spec)
+			if ctx.Err() != nil {
+				return // stopped: nothing more is worth doing
+			}
 			r.then(out.Clusters[i])
 			// Last: what the render and the next stage left out.
 			out.Clusters[i].Assess()
@@ -298,7 +318,7 @@ func (r *renderer) renderCluster(ctx context.Context, spec *fleet.Cluster) (out 
 		c.unsynced(why)
 		return out
 	}
-	root, err := c.root()
+	root, err := c.root(ctx)
 	if err != nil {
 		c.problem(&model.Problem{Kind: model.ProblemCluster, Location: &model.Location{Path: spec.Path}, Reason: err.Error()})
 		return out

@@ -5,6 +5,7 @@ package render
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,11 +26,11 @@ import (
 
 // root builds the cluster's root Kustomization, flux-system/flux-system,
 // and registers the GitRepository it reads.
-func (c *clusterRender) root() (*node, error) {
+func (c *clusterRender) root(ctx context.Context) (*node, error) {
 	if c.spec.Era == fleet.EraOperator {
 		return c.operatorRoot()
 	}
-	return c.bootstrapRoot()
+	return c.bootstrapRoot(ctx)
 }
 
 // operatorRoot reproduces what Flux Operator creates from FluxInstance
@@ -159,13 +160,13 @@ func applyPatches(repo, ks map[string]any, patches []any) (map[string]any, map[s
 // own build is then the same build (patches to fields such as
 // serviceAccountName do not change what kustomize builds), so the half
 // megabyte of gotk-components.yaml is built once per cluster.
-func (c *clusterRender) bootstrapRoot() (*node, error) {
+func (c *clusterRender) bootstrapRoot(ctx context.Context) (*node, error) {
 	snap, err := c.fleetSnapshot()
 	if err != nil {
 		return nil, fmt.Errorf("reading the fleet for %s: %w", c.spec.Path, err)
 	}
 	raw := &unstructured.Unstructured{Object: deepCopyMap(c.spec.Sync)}
-	b := c.r.builder.build(snap, raw, "flux-system/flux-system")
+	b := c.r.builder.build(ctx, snap, raw, "flux-system/flux-system")
 	for _, p := range b.problems {
 		// A warning (a dropped symlink: source-controller drops symlinks
 		// from artifacts) stops nothing; the root's own build, the same one,

@@ -95,13 +95,9 @@ type renderCRD struct {
 
 // New returns a Validator over the built-in bundle.
 func New(opts Options) (*Validator, error) {
-	b, err := Bundled()
+	b, kube, local, err := opts.open()
 	if err != nil {
 		return nil, err
-	}
-	kube, err := b.kube(opts.KubeVersion)
-	if err != nil {
-		return nil, fmt.Errorf("%w: Kubernetes version: %w", ErrUsage, err)
 	}
 	v := &Validator{bundle: b, kube: kube, kubeKinds: map[string]openapi.Kind{}, kubeGK: map[string][]string{},
 		compiled: map[string]*compiled{}, render: map[string]*renderCRD{}, renderDocs: map[string][]byte{}}
@@ -109,20 +105,45 @@ func New(opts Options) (*Validator, error) {
 		v.kubeKinds[k.APIVersion()+"/"+k.Kind] = k
 		v.kubeGK[k.Group+"/"+k.Kind] = append(v.kubeGK[k.Group+"/"+k.Kind], k.Version)
 	}
-	if len(opts.Locations) > 0 {
-		// The team's locations are read with kubeconform's layout and
-		// template syntax but d1lint's loader (local.go), which keeps every
-		// file and $ref inside them; objects they hold no schema for go on
-		// to the bundle.
-		local, err := newLocalSchemas(opts.Locations, kube.Version)
-		if err != nil {
-			return nil, err
-		}
+	if local != nil {
 		v.locations, v.local = opts.Locations, local
 	}
 	v.compiler = newCompiler()
 	v.compiler.UseLoader(jsonschema.SchemeURLLoader{"https": loader{v}})
 	return v, nil
+}
+
+// Validate returns the error New would return for opts (an unknown
+// Kubernetes release, a remote schema location), without compiling
+// anything: commands check their options before they read any source.
+func (opts Options) Validate() error {
+	_, _, _, err := opts.open()
+	return err
+}
+
+// open checks opts and opens what a Validator reads: the bundle, the
+// Kubernetes release, and the team's schema locations (nil when none).
+func (opts Options) open() (*Bundle, *openapi.KubeRelease, *localSchemas, error) {
+	b, err := Bundled()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	kube, err := b.kube(opts.KubeVersion)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("%w: Kubernetes version: %w", ErrUsage, err)
+	}
+	if len(opts.Locations) == 0 {
+		return b, kube, nil, nil
+	}
+	// The team's locations are read with kubeconform's layout and template
+	// syntax but d1lint's loader (local.go), which keeps every file and
+	// $ref inside them; objects they hold no schema for go on to the
+	// bundle.
+	local, err := newLocalSchemas(opts.Locations, kube.Version)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return b, kube, local, nil
 }
 
 func newCompiler() *jsonschema.Compiler {

@@ -313,9 +313,11 @@ func TestOptionErrors(t *testing.T) {
 		_, err := New(opts)
 		require.Error(t, err, "%+v", opts)
 		assert.ErrorIs(t, err, ErrUsage)
+		assert.Equal(t, err, opts.Validate(), "Validate says what New would")
 	}
 	v, err := New(Options{KubeVersion: "v1.36"})
 	require.NoError(t, err)
+	require.NoError(t, Options{KubeVersion: "v1.36", Locations: []string{"schemas/{{.ResourceKind}}.json"}}.Validate())
 	assert.Equal(t, "1.36.3", v.KubeVersion())
 }
 

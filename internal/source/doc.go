@@ -16,6 +16,15 @@
 // bombs) are refused and reported in [Snapshot.Problems] instead of being
 // written. Nothing in this package touches the network.
 //
+// A mapped bare repository (git clone --bare, a mirror) has no working
+// tree: every ref is read from its objects.
+//
+// A Resolver writes its snapshots into a folder of its own, made with the
+// first snapshot and locked (flock) until Close removes it. The kernel
+// drops the lock of a run that dies without closing (SIGKILL, a crash), and
+// the next Resolver to write into the same temporary folder removes such
+// unlocked folders first; a live run's folder is never touched.
+//
 // A Flux source is resolved by its kind through a [Kind], looked up in a
 // [Kinds] set by the name a sourceRef gives. [GitKind] is the GitRepository
 // kind: it reads spec.ref as source-controller does and resolves through a

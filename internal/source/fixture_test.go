@@ -5,6 +5,7 @@ package source
 import (
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"testing"
@@ -153,6 +154,19 @@ func files(t *testing.T, dir string) []string {
 		return nil
 	}))
 	sort.Strings(out)
+	return out
+}
+
+// snapshotFiles is files, without the lock files of the Resolvers' folders
+// in tmp (see sweep).
+func snapshotFiles(t *testing.T, tmp string) []string {
+	t.Helper()
+	var out []string
+	for _, f := range files(t, tmp) {
+		if path.Base(f) != lockName {
+			out = append(out, f)
+		}
+	}
 	return out
 }
 

@@ -5,6 +5,8 @@ package source
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -15,6 +17,28 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 )
+
+// isBare reports whether dir is a bare git repository (git clone --bare, a
+// mirror, a forge's storage): it has the HEAD file naming a ref or a
+// commit, and the objects and refs folders, that git itself looks for
+// before it takes a folder for a repository (setup.c, is_git_directory).
+func isBare(dir string) bool {
+	st, err := os.Lstat(filepath.Join(dir, "HEAD"))
+	if err != nil || !st.Mode().IsRegular() || st.Size() > 1024 {
+		return false
+	}
+	for _, sub := range []string{"objects", "refs"} {
+		if st, err := os.Stat(filepath.Join(dir, sub)); err != nil || !st.IsDir() {
+			return false
+		}
+	}
+	head, err := os.ReadFile(filepath.Join(dir, "HEAD"))
+	if err != nil {
+		return false
+	}
+	h := strings.TrimSpace(string(head))
+	return strings.HasPrefix(h, "ref: refs/") || (len(h) == 40 || len(h) == 64) && isHex(h)
+}
 
 // repoEntry opens a repository once.
 type repoEntry struct {

@@ -110,7 +110,7 @@ func TestTotalSizeLimit(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "total size exceeds the limit of 100 bytes")
 	assert.Contains(t, err.Error(), folder)
-	assert.Empty(t, files(t, tmp), "the partial snapshot is removed")
+	assert.Empty(t, snapshotFiles(t, tmp), "the partial snapshot is removed")
 	// The failure is remembered, not retried.
 	_, err2 := r.Resolve(appsURL, Ref{Branch: "other"}, "")
 	assert.Equal(t, err, err2)

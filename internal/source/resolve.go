@@ -128,8 +128,10 @@ type FileProblem struct {
 
 // Options tune a Resolver; zero values mean the defaults.
 type Options struct {
-	// TempDir is where snapshots are written (default DefaultTempDir()); each
-	// Resolver makes its own subdirectory.
+	// TempDir is where snapshots are written (default: $D1LINT_TMPDIR as
+	// Getenv reads it, else as DefaultTempDir decides); each Resolver makes
+	// its own subdirectory there when it writes its first snapshot, and
+	// removes the subdirectories that dead runs left (see sweep).
 	TempDir string
 	// MaxFileSize is the largest file written (default 8 MiB); larger
 	// files are refused.
@@ -141,13 +143,16 @@ type Options struct {
 	// after alias expansion (default DefaultMaxYAMLNodes).
 	MaxYAMLNodes int
 	// Getenv reads environment variables (default os.Getenv); it is used
-	// for GITHUB_BASE_REF.
+	// for GITHUB_BASE_REF and D1LINT_TMPDIR.
 	Getenv func(string) string
 }
 
 func (o Options) withDefaults() Options {
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
 	if o.TempDir == "" {
-		o.TempDir = DefaultTempDir()
+		o.TempDir = defaultTempDir(o.Getenv)
 	}
 	if o.MaxFileSize <= 0 {
 		o.MaxFileSize = DefaultMaxFileSize
@@ -158,9 +163,6 @@ func (o Options) withDefaults() Options {
 	if o.MaxYAMLNodes <= 0 {
 		o.MaxYAMLNodes = DefaultMaxYAMLNodes
 	}
-	if o.Getenv == nil {
-		o.Getenv = os.Getenv
-	}
 	return o
 }
 
@@ -169,7 +171,8 @@ type mapping struct {
 	Mapping        // Path is absolute
 	norm    string // NormalizeURL(URL)
 	display string // Path as given
-	git     bool   // Path holds a .git directory or file
+	git     bool   // Path holds a .git directory or file, or is a bare repository
+	bare    bool   // Path is a bare repository: git objects, no working tree
 }
 
 // plan is a resolved revision, ready to be materialised.
@@ -201,7 +204,11 @@ type snapKey struct{ id, branch, note, local string }
 // for concurrent use; call Close when done to remove the snapshots.
 type Resolver struct {
 	opts Options
+
+	// root is the folder of the snapshots, made with the first one; lock
+	// is its lock file, held open (and locked) until Close.
 	root string
+	lock *os.File
 
 	mu       sync.Mutex
 	closed   bool
@@ -213,8 +220,9 @@ type Resolver struct {
 
 // NewResolver returns a Resolver for mappings. Each mapping's Path must be
 // an existing directory; a relative Path is taken relative to the current
-// directory and stored absolute. It creates the Resolver's temporary
-// directory under opts.TempDir.
+// directory and stored absolute. The Resolver's folder under opts.TempDir
+// is made with the first snapshot, so that a run that stops before it reads
+// any source (a usage error) leaves nothing behind.
 func NewResolver(mappings []Mapping, opts Options) (*Resolver, error) {
 	r := &Resolver{
 		opts:     opts.withDefaults(),
@@ -227,12 +235,20 @@ func NewResolver(mappings []Mapping, opts Options) (*Resolver, error) {
 			return nil, err
 		}
 	}
-	root, err := os.MkdirTemp(r.opts.TempDir, "d1lint-")
-	if err != nil {
-		return nil, fmt.Errorf("creating snapshot directory: %w", err)
-	}
-	r.root = root
 	return r, nil
+}
+
+// ensureRoot makes the Resolver's folder when it has none yet. The caller
+// holds r.mu.
+func (r *Resolver) ensureRoot() (string, error) {
+	if r.root == "" {
+		root, lock, err := makeRoot(r.opts.TempDir)
+		if err != nil {
+			return "", err
+		}
+		r.root, r.lock = root, lock
+	}
+	return r.root, nil
 }
 
 // AddMapping adds a mapping after construction (the fleet repository is
@@ -262,8 +278,9 @@ func (r *Resolver) AddMapping(m Mapping) error {
 		return fmt.Errorf("source mapping %s: path %s is not a directory", m, m.Path)
 	}
 	_, gitErr := os.Lstat(filepath.Join(abs, ".git"))
+	bare := gitErr != nil && isBare(abs)
 	nm := mapping{Mapping: Mapping{URL: m.URL, Path: abs, Branch: m.Branch, Problems: slices.Clone(m.Problems)},
-		norm: norm, display: m.Path, git: gitErr == nil}
+		norm: norm, display: m.Path, git: gitErr == nil || bare, bare: bare}
 
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -315,16 +332,23 @@ func (r *Resolver) Mappings() []Mapping {
 }
 
 // Close removes every snapshot directory. Snapshots must not be used
-// afterwards, and Resolve and Worktree fail.
+// afterwards, and Resolve and Worktree fail. Closing again does nothing.
 func (r *Resolver) Close() error {
 	r.mu.Lock()
 	r.closed = true
-	root := r.root
+	root, lock := r.root, r.lock
+	r.root, r.lock = "", nil
 	r.mu.Unlock()
 	if root == "" {
 		return nil
 	}
-	if err := os.RemoveAll(root); err != nil {
+	err := os.RemoveAll(root)
+	if lock != nil {
+		// After the removal: while it runs, the folder is still a live
+		// run's, and no sweep takes it.
+		_ = lock.Close()
+	}
+	if err != nil {
 		return fmt.Errorf("removing snapshots in %s: %w", root, err)
 	}
 	return nil
@@ -363,6 +387,8 @@ func (r *Resolver) candidates(url string) ([]mapping, error) {
 // refs/remotes/origin/B, then refs/remotes/<remote>/B); a plain folder with
 // no Branch, which stands for any ref. Tags, commits, ref names and semver
 // ranges are read from git objects, else from a plain folder with no Branch.
+// A bare repository (no working tree: git clone --bare, a mirror) is read
+// from its git objects only, whatever its HEAD or mapped branch.
 func (r *Resolver) Resolve(url string, ref Ref, ignore string) (*Snapshot, error) {
 	ms, err := r.candidates(url)
 	if err != nil {
@@ -386,6 +412,11 @@ func (r *Resolver) Worktree(url string, branch string) (*Snapshot, error) {
 	ms, err := r.candidates(url)
 	if err != nil {
 		return nil, err
+	}
+	// A bare repository has no working tree.
+	ms = slices.DeleteFunc(ms, func(m mapping) bool { return m.bare })
+	if len(ms) == 0 {
+		return nil, errorf(ErrRefNotFound, "%s is mapped to bare repositories only: there is no working tree to read", url)
 	}
 	var chosen *mapping
 	if branch != "" {
@@ -470,13 +501,15 @@ func (r *Resolver) plan(ms []mapping, ref Ref) (plan, error) {
 // planBranch applies the branch rules 1 to 5 (rule 4, the plain folder
 // standing for any ref, only when anyFolder is set).
 func (r *Resolver) planBranch(ms []mapping, b string, anyFolder bool) (plan, error) {
+	// A bare repository has no working tree to stand for a branch: rules 1
+	// and 2 pass it by, and rule 3 reads it.
 	for _, m := range ms {
-		if m.Branch == b {
+		if m.Branch == b && !m.bare {
 			return r.worktreePlan(m, b, "", "mapped to branch "+b), nil
 		}
 	}
 	for _, m := range ms {
-		if !m.git || m.Branch != "" {
+		if !m.git || m.bare || m.Branch != "" {
 			continue
 		}
 		co, how, head, err := r.checkedOut(m)
@@ -606,6 +639,11 @@ func (r *Resolver) materialise(p plan, ignore string) (*Snapshot, error) {
 		r.mu.Unlock()
 		return nil, errors.New("source resolver is closed")
 	}
+	root, err := r.ensureRoot()
+	if err != nil {
+		r.mu.Unlock()
+		return nil, err
+	}
 	ce, ok := r.contents[id]
 	if !ok {
 		ce = &contentEntry{done: make(chan struct{})}
@@ -615,7 +653,7 @@ func (r *Resolver) materialise(p plan, ignore string) (*Snapshot, error) {
 	if ok {
 		<-ce.done
 	} else {
-		ce.dir = filepath.Join(r.root, id)
+		ce.dir = filepath.Join(root, id)
 		ce.problems, ce.err = r.build(ce.dir, p, ignore)
 		close(ce.done)
 	}
@@ -693,8 +731,11 @@ func isHex(s string) bool {
 // system: creating a snapshot's many small files there is several times
 // faster than on disk, and snapshots are small and short-lived), else
 // os.TempDir().
-func DefaultTempDir() string {
-	if d := os.Getenv("D1LINT_TMPDIR"); d != "" {
+func DefaultTempDir() string { return defaultTempDir(os.Getenv) }
+
+// defaultTempDir is DefaultTempDir, with the environment read by getenv.
+func defaultTempDir(getenv func(string) string) string {
+	if d := getenv("D1LINT_TMPDIR"); d != "" {
 		return d
 	}
 	const shm = "/dev/shm"
@@ -779,12 +820,16 @@ func RepoRoot(path string) string {
 
 // WorktreeBranch is the branch the working tree at path stands for, as the
 // Resolver decides it: the branch checked out, or on a detached HEAD the
-// branch GITHUB_BASE_REF names; "" when neither tells.
+// branch GITHUB_BASE_REF names; "" when neither tells, and for a bare
+// repository.
 func WorktreeBranch(path string, getenv func(string) string) (string, error) {
 	r := &Resolver{opts: Options{Getenv: getenv}.withDefaults(), repos: map[string]*repoEntry{}}
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return "", err
+	}
+	if _, err := os.Lstat(filepath.Join(abs, ".git")); err != nil && isBare(abs) {
+		return "", nil // no working tree stands for anything
 	}
 	branch, _, _, err := r.checkedOut(mapping{Mapping: Mapping{Path: abs}, display: path})
 	return branch, err

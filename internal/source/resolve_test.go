@@ -502,7 +502,7 @@ func TestGitModeRefusesUnsafePaths(t *testing.T) {
 	assert.Contains(t, err.Error(), `invalid path ".."`)
 	assert.Contains(t, err.Error(), f.dir)
 	// Nothing was written, and the failed snapshot directory is gone.
-	assert.Equal(t, []string{}, append([]string{}, files(t, tmp)...))
+	assert.Equal(t, []string{}, append([]string{}, snapshotFiles(t, tmp)...))
 }
 
 func TestCheckPath(t *testing.T) {
