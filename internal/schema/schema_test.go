@@ -309,6 +309,7 @@ func TestOptionErrors(t *testing.T) {
 		{Locations: []string{"https://raw.githubusercontent.com/yannh/kubernetes-json-schema/master"}},
 		{Locations: []string{"default"}},
 		{Locations: []string{"schemas/{{ .Bad"}},
+		{Locations: []string{"no-such-folder/{{.ResourceKind}}.json"}},
 	} {
 		_, err := New(opts)
 		require.Error(t, err, "%+v", opts)
@@ -317,7 +318,7 @@ func TestOptionErrors(t *testing.T) {
 	}
 	v, err := New(Options{KubeVersion: "v1.36"})
 	require.NoError(t, err)
-	require.NoError(t, Options{KubeVersion: "v1.36", Locations: []string{"schemas/{{.ResourceKind}}.json"}}.Validate())
+	require.NoError(t, Options{KubeVersion: "v1.36", Locations: []string{t.TempDir() + "/{{.ResourceKind}}.json"}}.Validate())
 	assert.Equal(t, "1.36.3", v.KubeVersion())
 }
 
