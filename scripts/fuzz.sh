@@ -14,7 +14,12 @@ for file in $(git ls-files '*_test.go' | xargs grep -l '^func Fuzz' | sort); do
   pkg=./$(dirname "$file")
   for target in $(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' "$file"); do
     echo "-- $pkg $target ($fuzztime)"
-    go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" "$pkg" | tail -1
+    if ! out=$(go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" "$pkg" 2>&1); then
+      # The progress lines say nothing; the rest names the input and why.
+      grep -v '^fuzz: elapsed' <<<"$out"
+      exit 1
+    fi
+    tail -1 <<<"$out"
     count=$((count + 1))
   done
 done
