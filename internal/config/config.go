@@ -265,7 +265,11 @@ func (c *Config) CheckRules(known []finding.Rule, team bool) error {
 		return nil
 	}
 	sortMistakes(list)
-	return invalid(mistakes{path: c.file, list: list})
+	file := c.file
+	if file == "" {
+		file = FileName // a configuration made in code
+	}
+	return invalid(mistakes{path: file, list: list})
 }
 
 // suggestRule proposes the rule id meant: the same but for case, the id

@@ -205,6 +205,13 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 			return
 		}
 		v.SetBool(b)
+	case reflect.Int, reflect.Int64:
+		var i int64
+		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" || n.Decode(&i) != nil || v.OverflowInt(i) {
+			d.wrongType(n, t, path)
+			return
+		}
+		v.SetInt(i)
 	default:
 		// Config holds no other kind; a field of one must be taught here.
 		d.fail(n, "%s: d1lint cannot read this setting (a %s)", path, t.Kind())
@@ -330,6 +337,8 @@ func expected(t reflect.Type) string {
 		return "a string"
 	case reflect.Bool:
 		return "true or false"
+	case reflect.Int, reflect.Int64:
+		return "a whole number"
 	case reflect.Slice:
 		switch e := t.Elem(); e.Kind() {
 		case reflect.String:

@@ -4,11 +4,13 @@ package config
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
 
 	"github.com/d1lint/d1lint/internal/finding"
 )
@@ -145,4 +147,31 @@ func TestCheckRules(t *testing.T) {
 		"with team policies, a team's ids are left alone but not d1lint's")
 	var none *Config
 	assert.NoError(t, none.CheckRules(catalogue, false))
+}
+
+// TestDecodeKinds: every kind of setting the decoder reads, so that a new
+// key of any of them needs no decoder change.
+func TestDecodeKinds(t *testing.T) {
+	var v struct {
+		N int    `json:"n"`
+		S string `json:"s"`
+	}
+	d := &decoder{positions: positions{values: map[string]*yaml.Node{}, keys: map[string]*yaml.Node{}}, budget: maxNodes,
+		active: map[*yaml.Node]bool{}}
+	var doc yaml.Node
+	require.NoError(t, yaml.Unmarshal([]byte("n: 12\ns: x\n"), &doc))
+	d.value(doc.Content[0], reflect.ValueOf(&v).Elem(), "")
+	assert.Empty(t, d.list)
+	assert.Equal(t, 12, v.N)
+	require.NoError(t, yaml.Unmarshal([]byte("n: twelve\n"), &doc))
+	d.value(doc.Content[0], reflect.ValueOf(&v).Elem(), "")
+	require.Len(t, d.list, 1)
+	assert.Equal(t, `n: expected a whole number, got the string "twelve"`, d.list[0].msg)
+}
+
+// TestCheckRulesOfAConfigMadeInCode: without a file, messages name the
+// default file and no line.
+func TestCheckRulesOfAConfigMadeInCode(t *testing.T) {
+	c := &Config{Rules: map[string]RuleSetting{"D1-0102": {Disabled: true}}}
+	assert.EqualError(t, c.CheckRules(catalogue, false), `invalid configuration .d1lint.yaml: rules: unknown rule "D1-0102"; did you mean "D1-0101"?`)
 }
