@@ -5,6 +5,7 @@ package rules
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -36,8 +37,10 @@ type compiledBuiltins struct {
 	prepared rego.PreparedEvalQuery
 }
 
-func compileBuiltins() (*compiledBuiltins, error) {
-	builtinCompiles.Add(1)
+// parsedBuiltins are the built-in policies parsed, with their rules'
+// METADATA, read at most once per process: checking a configuration's
+// rule ids needs the METADATA only, and should not wait for a compilation.
+var parsedBuiltins = sync.OnceValues(func() (*compiledBuiltins, error) {
 	modules, err := parseFS(policies.FS, ".")
 	if err != nil {
 		return nil, err
@@ -46,6 +49,26 @@ func compileBuiltins() (*compiledBuiltins, error) {
 	if err != nil {
 		return nil, err
 	}
+	return &compiledBuiltins{modules: modules, rules: rules}, nil
+})
+
+// BuiltinRules returns the METADATA of the built-in rules, sorted by id,
+// without compiling them (Load compiles).
+func BuiltinRules() ([]finding.Rule, error) {
+	p, err := parsedBuiltins()
+	if err != nil {
+		return nil, err
+	}
+	return slices.Clone(p.rules), nil
+}
+
+func compileBuiltins() (*compiledBuiltins, error) {
+	builtinCompiles.Add(1)
+	parsed, err := parsedBuiltins()
+	if err != nil {
+		return nil, err
+	}
+	modules, rules := parsed.modules, parsed.rules
 	compiler := ast.NewCompiler().WithCapabilities(Capabilities())
 	compiler.Compile(modules)
 	if compiler.Failed() {

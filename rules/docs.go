@@ -15,11 +15,11 @@ import (
 // repository root.
 const DocsDir = "docs/rules"
 
-var ruleDoc = template.Must(template.New("rule").Parse(`# {{.ID}}: {{.Title}}
+var ruleDoc = template.Must(template.New("rule").Funcs(template.FuncMap{"join": strings.Join}).Parse(`# {{.ID}}: {{.Title}}
 
-| category | severity | source |
-| --- | --- | --- |
-| {{.Category}} | {{.Severity}} | [policies/{{.Dir}}](../../policies/{{.Dir}}) |
+| category | severity | profiles | source |
+| --- | --- | --- | --- |
+| {{.Category}} | {{.Severity}} | {{join .Profiles ", "}} | [policies/{{.Dir}}](../../policies/{{.Dir}}) |
 
 {{.Description}}
 
@@ -41,7 +41,10 @@ overlays on the example fleet in ` + "`fixtures/example`" + `.
 func Docs(rules []finding.Rule) (map[string][]byte, error) {
 	out := map[string][]byte{}
 	var idx strings.Builder
-	idx.WriteString("# d1lint rules\n\nEvery rule, generated from its METADATA. `d1lint rules ID` prints the same text.\n")
+	idx.WriteString("# d1lint rules\n\nEvery rule, generated from its METADATA. `d1lint rules ID` prints the same text.\n\n" +
+		"The profiles column says where a rule runs: `d1` (fleets laid out like d1) runs every rule, `generic` (any Flux fleet) only\n" +
+		"those about Flux's own behaviour. `profile:` in .d1lint.yaml or `--profile` picks one; by default it is detected from the\n" +
+		"fleet's layout (see [configuration](../configuration.md#profiles)).\n")
 	for _, cat := range Categories {
 		var in []finding.Rule
 		for _, r := range rules {
@@ -52,9 +55,9 @@ func Docs(rules []finding.Rule) (map[string][]byte, error) {
 		if len(in) == 0 {
 			continue
 		}
-		fmt.Fprintf(&idx, "\n## %s\n\n| id | severity | title |\n| --- | --- | --- |\n", cat)
+		fmt.Fprintf(&idx, "\n## %s\n\n| id | severity | profiles | title |\n| --- | --- | --- | --- |\n", cat)
 		for _, r := range in {
-			fmt.Fprintf(&idx, "| [%s](%s.md) | %s | %s |\n", r.ID, r.ID, r.Severity, r.Title)
+			fmt.Fprintf(&idx, "| [%s](%s.md) | %s | %s | %s |\n", r.ID, r.ID, r.Severity, strings.Join(r.Profiles, ", "), r.Title)
 			var b bytes.Buffer
 			if err := ruleDoc.Execute(&b, r); err != nil {
 				return nil, err

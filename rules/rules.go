@@ -27,6 +27,7 @@ import (
 
 	"github.com/d1lint/d1lint/internal/finding"
 	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/profile"
 )
 
 // RulesPackage is the package prefix of the built-in rules:
@@ -239,6 +240,11 @@ func readMetadata(modules map[string]*ast.Module) ([]finding.Rule, error) {
 		if err := validate(r); err != nil {
 			return nil, fmt.Errorf("%w: %s: %w", ErrPolicy, file, err)
 		}
+		profiles, err := profile.Of(a.Custom["profiles"])
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: rule %s: %w", ErrPolicy, file, r.ID, err)
+		}
+		r.Profiles = profiles
 		if other, ok := seen[r.ID]; ok {
 			return nil, fmt.Errorf("%w: %s: rule id %s is also used by %s", ErrPolicy, file, r.ID, other)
 		}
@@ -253,7 +259,7 @@ func readMetadata(modules map[string]*ast.Module) ([]finding.Rule, error) {
 func validate(r finding.Rule) error {
 	switch {
 	case r.ID == "" || r.Title == "" || r.Description == "" || r.Remediation == "":
-		return fmt.Errorf("METADATA needs title, description and custom id, category, severity, remediation")
+		return fmt.Errorf("METADATA needs title, description and custom id, category, severity, remediation, profiles")
 	case finding.Rank(r.Severity) == 0:
 		return fmt.Errorf("rule %s: severity %q is not error, warning or info", r.ID, r.Severity)
 	case !slices.Contains(Categories, r.Category):
@@ -273,6 +279,14 @@ func (c *Catalogue) Rules() []finding.Rule { return slices.Clone(c.rules) }
 func (c *Catalogue) Rule(id string) (finding.Rule, bool) {
 	r, ok := c.byID[id]
 	return r, ok
+}
+
+// InProfile reports whether the findings of rule id count in a profile:
+// those of a built-in rule whose METADATA lists it, and every team rule
+// (a team's policies are its own conventions, whatever the layout).
+func (c *Catalogue) InProfile(id, p string) bool {
+	r, ok := c.byID[id]
+	return !ok || slices.Contains(r.Profiles, p)
 }
 
 // Settings are what rules read besides the cluster model (input.config).

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/profile"
 	"github.com/d1lint/d1lint/internal/render"
 	"github.com/d1lint/d1lint/internal/testutil"
 	"github.com/d1lint/d1lint/policies"
@@ -151,4 +153,56 @@ func TestEvaluationDeadline(t *testing.T) {
 	_, err := c.Evaluate(context.Background(), fl, DefaultSettings())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "evaluating cluster")
+}
+
+// TestProfiles: every rule says which profiles it belongs to, from the
+// known set; d1 runs every rule, and generic keeps the rules about Flux's
+// own behaviour (builds, schemas, credentials) whole.
+func TestProfiles(t *testing.T) {
+	generic := map[string]bool{}
+	for _, r := range load(t).Rules() {
+		require.NotEmpty(t, r.Profiles, "%s declares no profiles", r.ID)
+		for _, p := range r.Profiles {
+			assert.True(t, profile.Known(p), "%s: profile %q is not one of %v", r.ID, p, profile.Names)
+		}
+		assert.Contains(t, r.Profiles, profile.D1, "%s: the d1 profile runs every rule", r.ID)
+		if slices.Contains(r.Profiles, profile.Generic) {
+			generic[r.Category] = true
+		} else {
+			assert.NotContains(t, []string{"build", "schema", "credentials"}, r.Category,
+				"%s: the generic profile keeps every %s rule", r.ID, r.Category)
+		}
+	}
+	for _, cat := range []string{"build", "schema", "credentials", "substitution", "dependency-ordering"} {
+		assert.True(t, generic[cat], "the generic profile keeps rules of %s", cat)
+	}
+}
+
+// TestReadMetadataProfiles: a rule without profiles, with an unknown one
+// or with one twice is refused, naming the file and the known profiles.
+func TestReadMetadataProfiles(t *testing.T) {
+	for name, tc := range map[string]struct{ line, want string }{
+		"missing":   {"", "custom.profiles must list the profiles the rule belongs to (d1, generic)"},
+		"not list":  {"#   profiles: d1\n", "custom.profiles must list"},
+		"unknown":   {"#   profiles: [d1, d2]\n", "custom.profiles: d2 is not a profile (d1, generic)"},
+		"duplicate": {"#   profiles: [d1, d1]\n", "custom.profiles lists d1 twice"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			src := "# METADATA\n# title: T\n# description: D\n# custom:\n#   id: D1-0999\n#   category: build\n" +
+				"#   severity: info\n#   remediation: R.\n" + tc.line + "package d1lint.rules.build.x\n\nreport := set()\n"
+			m, err := ast.ParseModuleWithOpts("build/x/x.rego", src, ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+			require.NoError(t, err)
+			_, err = readMetadata(map[string]*ast.Module{"build/x/x.rego": m})
+			require.ErrorIs(t, err, ErrPolicy)
+			assert.ErrorContains(t, err, "build/x/x.rego: rule D1-0999: "+tc.want)
+		})
+	}
+}
+
+func TestInProfile(t *testing.T) {
+	c := load(t)
+	assert.True(t, c.InProfile("D1-0401", profile.Generic))
+	assert.False(t, c.InProfile("D1-0101", profile.Generic))
+	assert.True(t, c.InProfile("D1-0101", profile.D1))
+	assert.True(t, c.InProfile("acme.deny", profile.Generic), "a team's rules count in every profile")
 }

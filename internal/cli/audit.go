@@ -69,6 +69,7 @@ standard error. See docs/audit.md.`,
 		},
 	}
 	f.register(cmd)
+	f.registerProfile(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&f.out, "out", "", "folder to write report.html, report.json and report.sarif into (created when missing; required)")
 	fl.StringVar(&f.failOn, "fail-on", "", "fail (exit status 1) when something at or above this severity is found: error, warning or info (default: never)")

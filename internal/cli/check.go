@@ -55,7 +55,7 @@ type target struct {
 // argsForKey are the flags that decide a check's outcome, for the hook's
 // result cache.
 func (f *checkFlags) argsForKey() []string {
-	return append([]string{f.config, f.fleet, f.fleetBranch, f.fleetURL, f.kubeVersion, f.repository, f.failOn, f.newSince,
+	return append([]string{f.config, f.fleet, f.fleetBranch, f.fleetURL, f.kubeVersion, f.profile, f.repository, f.failOn, f.newSince,
 		strings.Join(f.sources, "\x00"), strings.Join(f.clusters, "\x00"), strings.Join(f.locations, "\x00"),
 		strings.Join(f.formats, "\x00")}, f.policies...)
 }
@@ -103,6 +103,7 @@ failed.`,
 // register adds the check flags (check's and the pre-push hook's).
 func (f *checkFlags) register(cmd *cobra.Command) {
 	f.fleetFlags.register(cmd)
+	f.registerProfile(cmd)
 	cmd.Flags().StringArrayVar(&f.formats, "format", nil, "output format, to standard output (NAME) or to a file (NAME=FILE); repeatable, at most one to standard output (default text): "+strings.Join(report.Names(), ", "))
 	cmd.Flags().StringVar(&f.repository, "repository", "", "URL of the repository being checked, whose files sarif and github annotate (default: $GITHUB_REPOSITORY, else the fleet repository)")
 	cmd.Flags().StringVar(&f.failOn, "fail-on", finding.Error, "lowest severity that fails the check: error, warning or info")

@@ -432,6 +432,12 @@ func TestUsageErrors(t *testing.T) {
 	require.NoError(t, os.WriteFile(unknownField, []byte("sources: []\nsourcez:\n  - url: x\n"), 0o644))
 	missingPath := filepath.Join(t.TempDir(), ".d1lint.yaml")
 	require.NoError(t, os.WriteFile(missingPath, []byte("sources:\n  - url: https://github.com/acme/x.git\n"), 0o644))
+	ruleOff := filepath.Join(t.TempDir(), ".d1lint.yaml")
+	require.NoError(t, os.WriteFile(ruleOff, []byte("rules:\n  D1-0404: off\n"), 0o644))
+	unknownRule := filepath.Join(t.TempDir(), ".d1lint.yaml")
+	require.NoError(t, os.WriteFile(unknownRule, []byte("rules:\n  d1-0101: {disabled: true}\n"), 0o644))
+	badProfile := filepath.Join(t.TempDir(), ".d1lint.yaml")
+	require.NoError(t, os.WriteFile(badProfile, []byte("profile: D1\n"), 0o644))
 	remoteLocation := configWithSchemaLocation(t, "http://127.0.0.1:1/schemas")
 	missingLocation := filepath.Join(t.TempDir(), "no-such-schemas")
 	missingLocationConfig := configWithSchemaLocation(t, "no-such-schemas/{{ .ResourceKind }}.json")
@@ -456,7 +462,11 @@ func TestUsageErrors(t *testing.T) {
 		{"bad source mapping", []string{"build", "--source", "not-a-mapping", "--config", exampleFleet}, []string{`--source "not-a-mapping"`, "URL=PATH"}},
 		{"missing fleet", []string{"build", "--fleet", "/does/not/exist"}, []string{`"/does/not/exist"`, "not a folder"}},
 		{"missing config", []string{"clusters", "--config", "testdata/no-such-file.yaml"}, []string{"invalid configuration", "testdata/no-such-file.yaml"}},
-		{"config with unknown field", []string{"clusters", "--config", unknownField}, []string{"invalid configuration", unknownField, `unknown field "sourcez"`}},
+		{"config with unknown field", []string{"clusters", "--config", unknownField}, []string{"invalid configuration " + unknownField + `:2:1: unknown key "sourcez" at the top level; did you mean "sources"?`}},
+		{"config with a rule turned off as a word", []string{"clusters", "--config", ruleOff}, []string{ruleOff + `:2:12: rules.D1-0404: expected a mapping such as {disabled: true} or {severity: warning}, got the string "off"; to turn the rule off, write D1-0404: {disabled: true}`}},
+		{"config with an unknown rule", []string{"clusters", "--config", unknownRule}, []string{unknownRule + `:2:3: rules: unknown rule "d1-0101"; did you mean "D1-0101"? (ids are upper case)`}},
+		{"config with an unknown profile", []string{"check", "--config", badProfile}, []string{badProfile + `:1:10: profile: unknown profile "D1": expected d1 or generic`}},
+		{"unknown profile", []string{"check", "--profile", "d2", "--config", exampleFleet}, []string{`unknown profile "d2": expected d1 or generic`}},
 		{"config source without path", []string{"clusters", "--config", missingPath}, []string{"sources[0] needs both url and path"}},
 		{"check format", []string{"check", "--format", "bogus", "--config", exampleFleet}, []string{`unknown format "bogus"`, "github, json, junit, markdown, sarif, text"}},
 		{"check unknown format to a file", []string{"check", "--format", "yaml=" + filepath.Join(t.TempDir(), "out.yaml"), "--config", exampleFleet}, []string{`unknown format "yaml"`}},
@@ -507,6 +517,38 @@ func TestConfigFoundInFleetFolder(t *testing.T) {
 		assert.Zero(t, s.Problems, s.Name)
 		assert.NotContains(t, strings.Join(s.Sources, " "), "unresolved", s.Name)
 	}
+}
+
+// TestConfigFoundAbove: run from a folder inside the fleet, d1lint finds
+// the fleet's .d1lint.yaml above it, as git finds its repository, and the
+// fleet is the file's folder.
+func TestConfigFoundAbove(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.CopyFS(dir, os.DirFS("../../fixtures/example")))
+	t.Chdir(filepath.Join(dir, "fleet", "clusters", "staging"))
+	r := run(t, "clusters", "--format", "json")
+	require.NoError(t, r.err)
+	var rows []model.ClusterSummary
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rows))
+	require.Len(t, rows, 2, "the whole fleet, not the folder d1lint ran in")
+	for _, s := range rows {
+		assert.NotContains(t, strings.Join(s.Sources, " "), "unresolved", "%s: the configuration's mappings apply", s.Name)
+	}
+}
+
+// TestProfileFlag: --profile overrides the detected profile, and the
+// summary line says which profile ran and why.
+func TestProfileFlag(t *testing.T) {
+	r := run(t, "check", "--config", badFleet, "--cluster", "undefined-var")
+	require.ErrorIs(t, r.err, ErrFindings)
+	assert.Contains(t, r.stdout, "D1-0101")
+	assert.Contains(t, r.stdout, "; profile d1 (detected: cluster undefined-var has runtime-info)\n")
+	r = run(t, "check", "--config", badFleet, "--cluster", "undefined-var", "--profile", "generic")
+	require.ErrorIs(t, r.err, ErrFindings)
+	assert.NotContains(t, r.stdout, "D1-0101", "lockdown is d1's convention")
+	assert.NotContains(t, r.stdout, "D1-0404", "runtime-info is d1's convention")
+	assert.Contains(t, r.stdout, "D1-0401")
+	assert.Contains(t, r.stdout, "; profile generic (configured)\n")
 }
 
 func TestSourceFlagAddsToConfig(t *testing.T) {

@@ -65,6 +65,7 @@ unless the command line is wrong (2) or d1lint failed (3).`,
 		},
 	}
 	f.register(cmd)
+	f.registerProfile(cmd)
 	cmd.Flags().StringVar(&f.repository, "repository", "", "URL of the repository being checked, whose revision --base names (default: $GITHUB_REPOSITORY, else the current folder's repository, else the fleet's)")
 	cmd.Flags().StringVar(&f.base, "base", "", "git revision of the repository being checked to compare the working trees with (origin/main); default: the HEAD commit of every working tree")
 	cmd.Flags().BoolVar(&f.promote, "promote", false, "show what promoting main to production would change on the production clusters")

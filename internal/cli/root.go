@@ -91,11 +91,12 @@ type fleetFlags struct {
 	clusters    []string
 	kubeVersion string
 	locations   []string
+	profile     string
 }
 
 func (f *fleetFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringVar(&f.config, "config", "", "configuration file (default: .d1lint.yaml in the fleet folder or the current folder)")
+	fl.StringVar(&f.config, "config", "", "configuration file (default: .d1lint.yaml in the fleet folder, else the current folder, or the nearest folder above it in its git repository)")
 	fl.StringVar(&f.fleet, "fleet", "", "fleet repository folder (default: the configuration's, or the current folder)")
 	fl.StringVar(&f.fleetBranch, "fleet-branch", "", "branch the fleet's working tree stands for (default: the branch the clusters sync)")
 	fl.StringVar(&f.fleetURL, "fleet-url", "", "the fleet repository's URL: the only repository read from the fleet folder (default: its git remote, else the URL most clusters' roots sync)")
@@ -105,8 +106,14 @@ func (f *fleetFlags) register(cmd *cobra.Command) {
 	fl.StringArrayVar(&f.locations, "schema-location", nil, "a kubeconform-style schema location (local folder or path template), consulted before the bundled schemas (repeatable)")
 }
 
+// registerProfile adds --profile, to the commands that evaluate rules.
+func (f *fleetFlags) registerProfile(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.profile, "profile", "", "the rules to run: d1 (every rule) or generic (not those of d1's conventions: tenants, runtime-info, a branch per environment); default: the configuration's profile, else detected from the fleet's layout")
+}
+
 // configPath is the configuration file the flags name, or the one found
-// in the fleet folder or the current folder ("" when there is none).
+// from the fleet folder or the current folder, searching upwards as git
+// does (config.Find; "" when there is none).
 func (f *fleetFlags) configPath() string {
 	if f.config != "" {
 		return f.config
@@ -158,6 +165,9 @@ func (f *fleetFlags) load(getenv func(string) string, trusted func(string) (stri
 	}
 	if f.kubeVersion != "" {
 		opts.Schemas.KubeVersion = f.kubeVersion
+	}
+	if f.profile != "" {
+		opts.Profile = f.profile
 	}
 	opts.Schemas.Locations = append(opts.Schemas.Locations, f.locations...)
 	for _, s := range f.sources {

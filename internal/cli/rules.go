@@ -55,13 +55,14 @@ func newRulesCommand(_ Streams) *cobra.Command {
 			}
 			if len(args) == 1 {
 				r := list[0]
-				_, err := fmt.Fprintf(out, "%s: %s\n\ncategory: %s\nseverity: %s\n\n%s\n\nHow to fix: %s\n", r.ID, r.Title, r.Category, r.Severity, r.Description, r.Remediation)
+				_, err := fmt.Fprintf(out, "%s: %s\n\ncategory: %s\nseverity: %s\nprofiles: %s\n\n%s\n\nHow to fix: %s\n",
+					r.ID, r.Title, r.Category, r.Severity, strings.Join(r.Profiles, ", "), r.Description, r.Remediation)
 				return err
 			}
 			w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(w, "ID\tCATEGORY\tSEVERITY\tTITLE")
+			fmt.Fprintln(w, "ID\tCATEGORY\tSEVERITY\tPROFILES\tTITLE")
 			for _, r := range list {
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", r.ID, r.Category, r.Severity, r.Title)
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Category, r.Severity, strings.Join(r.Profiles, ","), r.Title)
 			}
 			return w.Flush()
 		},

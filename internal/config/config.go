@@ -8,15 +8,19 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
-	"sigs.k8s.io/yaml"
+	"gopkg.in/yaml.v3"
 
+	"github.com/d1lint/d1lint/internal/finding"
 	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/profile"
 )
 
 // FileName is the configuration file d1lint looks for at the fleet root.
@@ -69,6 +73,10 @@ type Config struct {
 	// not be rendered, once no finding fails it (D1-0001 turned off or
 	// waived). By default an incomplete render fails the check.
 	AcceptIncomplete bool `json:"acceptIncomplete,omitempty"`
+	// Profile selects the rules: d1 (every rule) or generic (those about
+	// Flux's own behaviour); empty detects it from the fleet's layout
+	// (profile.Detect).
+	Profile string `json:"profile,omitempty"`
 	// Rules disables or re-grades rules by id.
 	Rules map[string]RuleSetting `json:"rules,omitempty"`
 	// Waivers accept known findings, each with a reason, an owner and an expiry.
@@ -76,6 +84,10 @@ type Config struct {
 
 	// dir is the folder holding the file, as given; relative paths resolve against it.
 	dir string
+	// file is the file as given, and pos where each value is in it, for
+	// the messages of checks made after loading (CheckRules).
+	file string
+	pos  positions
 }
 
 // Source maps a repository URL to a local path.
@@ -125,7 +137,7 @@ func DefaultOutOfBand() []Object {
 }
 
 // Load reads a configuration file (see ReadFile for which files are
-// read). Unknown fields are errors, so that a typo never silently disables
+// read). Unknown keys are errors, so that a typo never silently disables
 // a mapping.
 func Load(path string) (*Config, error) {
 	data, err := ReadFile(path)
@@ -138,44 +150,143 @@ func Load(path string) (*Config, error) {
 // Parse reads a configuration file's content; path names the file for
 // messages, and relative paths in it resolve against path's folder. A
 // configuration read from another revision (--config-ref) still resolves
-// its paths against the working tree's folder.
+// its paths against the working tree's folder. Every mistake is told at
+// its line and column with the form expected (see decode).
 func Parse(data []byte, path string) (*Config, error) {
 	var c Config
-	if err := yaml.UnmarshalStrict(data, &c); err != nil {
-		return nil, invalid(fmt.Errorf("invalid configuration %s: %w", path, err))
+	pos, list := decode(data, &c)
+	if len(list) == 0 {
+		list = c.check(pos)
 	}
-	if err := exactKeys(data); err != nil {
-		return nil, invalid(fmt.Errorf("invalid configuration %s: %w", path, err))
+	if len(list) > 0 {
+		sortMistakes(list)
+		return nil, invalid(mistakes{path: path, list: list})
 	}
 	// Paths stay relative to the working directory when given so: messages
 	// and output then name them as the user does, on any machine.
-	c.dir = filepath.Dir(path)
-	for i, s := range c.Sources {
-		if s.URL == "" || s.Path == "" {
-			return nil, invalid(fmt.Errorf("invalid configuration %s: sources[%d] needs both url and path", path, i))
+	c.dir, c.file, c.pos = filepath.Dir(path), path, pos
+	return &c, nil
+}
+
+// check finds the values the JSON Schema refuses that decoding lets
+// through: required keys, dates, patterns, severities, the profile.
+func (c *Config) check(pos positions) []mistake {
+	var list []mistake
+	fail := func(path, format string, args ...any) {
+		n := pos.values[path]
+		m := mistake{msg: fmt.Sprintf(format, args...)}
+		if n != nil {
+			m.line, m.col = n.Line, n.Column
+		}
+		list = append(list, m)
+	}
+	if c.Profile != "" {
+		if err := profile.Check(c.Profile); err != nil {
+			fail("profile", "profile: %v", err)
 		}
 	}
-	for i, w := range c.Waivers {
-		if w.Rule == "" || w.Reason == "" || w.Owner == "" || w.Expires == "" {
-			return nil, invalid(fmt.Errorf("invalid configuration %s: waivers[%d] needs rule, reason, owner and expires", path, i))
+	for i, s := range c.Sources {
+		if s.URL == "" || s.Path == "" {
+			fail(fmt.Sprintf("sources[%d]", i), "sources[%d] needs both url and path", i)
 		}
-		if _, err := time.Parse(time.DateOnly, w.Expires); err != nil {
-			return nil, invalid(fmt.Errorf("invalid configuration %s: waivers[%d].expires %q is not a date (YYYY-MM-DD)", path, i, w.Expires))
-		}
-		for _, p := range []string{w.Cluster, w.Namespace, w.Kind, w.Name} {
-			if _, err := filepath.Match(p, ""); err != nil {
-				return nil, invalid(fmt.Errorf("invalid configuration %s: waivers[%d]: bad pattern %q", path, i, p))
+	}
+	if c.OutOfBand != nil {
+		for i, o := range *c.OutOfBand {
+			if o.Kind == "" || o.Namespace == "" || o.Name == "" {
+				fail(fmt.Sprintf("outOfBand[%d]", i), "outOfBand[%d] needs kind, namespace and name", i)
 			}
 		}
 	}
-	for id, r := range c.Rules {
-		switch r.Severity {
-		case "", "error", "warning", "info":
-		default:
-			return nil, invalid(fmt.Errorf("invalid configuration %s: rules.%s.severity %q is not error, warning or info", path, id, r.Severity))
+	for i, w := range c.Waivers {
+		at := fmt.Sprintf("waivers[%d]", i)
+		var missing []string
+		for _, f := range [][2]string{{"rule", w.Rule}, {"reason", w.Reason}, {"owner", w.Owner}, {"expires", w.Expires}} {
+			if f[1] == "" {
+				missing = append(missing, f[0])
+			}
+		}
+		if len(missing) > 0 {
+			fail(at, "%s needs rule, reason, owner and expires (missing: %s)", at, strings.Join(missing, ", "))
+		}
+		if _, err := time.Parse(time.DateOnly, w.Expires); w.Expires != "" && err != nil {
+			fail(at+".expires", "%s.expires: %q is not a date: expected YYYY-MM-DD", at, w.Expires)
+		}
+		for _, f := range [][2]string{{"cluster", w.Cluster}, {"namespace", w.Namespace}, {"kind", w.Kind}, {"name", w.Name}} {
+			if _, err := filepath.Match(f[1], ""); err != nil {
+				fail(at+"."+f[0], "%s.%s: bad pattern %q: expected a shell pattern (*, ?, [a-z])", at, f[0], f[1])
+			}
 		}
 	}
-	return &c, nil
+	for _, id := range slices.Sorted(maps.Keys(c.Rules)) {
+		switch r := c.Rules[id]; r.Severity {
+		case "", finding.Error, finding.Warning, finding.Info:
+		default:
+			fail("rules."+id+".severity", "rules.%s.severity: %q is not a severity: expected error, warning or info", id, r.Severity)
+		}
+	}
+	return list
+}
+
+// CheckRules refuses rule ids that name no rule of known (the built-in
+// catalogue), under rules: and in waivers, each at its line with the id
+// likely meant. With team policies (team), whose ids are known only once
+// they report, an id is checked only when it claims d1lint's own prefix
+// (D1-). Only the rules package knows the ids: the engine calls this once
+// the catalogue is read.
+func (c *Config) CheckRules(known []finding.Rule, team bool) error {
+	if c == nil {
+		return nil
+	}
+	ids := make([]string, 0, len(known))
+	byName := map[string]string{}
+	for _, r := range known {
+		ids = append(ids, r.ID)
+		byName[path.Base(r.Dir)] = r.ID
+	}
+	var list []mistake
+	unknown := func(id string, n *yaml.Node, where string) {
+		if slices.Contains(ids, id) || team && !strings.HasPrefix(strings.ToUpper(id), "D1-") {
+			return
+		}
+		m := mistake{msg: fmt.Sprintf("%s: unknown rule %q; %s", where, id, suggestRule(id, ids, byName))}
+		if n != nil {
+			m.line, m.col = n.Line, n.Column
+		}
+		list = append(list, m)
+	}
+	for _, id := range slices.Sorted(maps.Keys(c.Rules)) {
+		unknown(id, c.pos.keys["rules."+id], "rules")
+	}
+	for i, w := range c.Waivers {
+		at := fmt.Sprintf("waivers[%d].rule", i)
+		unknown(w.Rule, c.pos.values[at], at)
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	sortMistakes(list)
+	file := c.file
+	if file == "" {
+		file = FileName // a configuration made in code
+	}
+	return invalid(mistakes{path: file, list: list})
+}
+
+// suggestRule proposes the rule id meant: the same but for case, the id
+// of a rule named so (undefined-variable), or one a typo away; else it
+// says where the ids are listed.
+func suggestRule(id string, ids []string, byName map[string]string) string {
+	if r, ok := byName[strings.ToLower(id)]; ok {
+		return fmt.Sprintf("did you mean %q? (rules are configured by id)", r)
+	}
+	s := closest(id, ids)
+	switch {
+	case s == "":
+		return "expected a rule id such as D1-0401 (d1lint rules lists them)"
+	case strings.EqualFold(s, id):
+		return fmt.Sprintf("did you mean %q? (ids are upper case)", s)
+	}
+	return fmt.Sprintf("did you mean %q?", s)
 }
 
 // invalidError reads as its cause and matches ErrInvalid.
@@ -187,60 +298,35 @@ func (e invalidError) Is(target error) bool { return target == ErrInvalid }
 
 func invalid(err error) error { return invalidError{err} }
 
-// knownKeys are the keys of the file, spelled exactly. encoding/json (and so
-// sigs.k8s.io/yaml) matches keys regardless of case; the file is stricter.
-var knownKeys = map[string][]string{
-	"": {"fleet", "fleetURL", "fleetBranch", "sources", "outOfBand", "branches", "privilegedNamespaces",
-		"tenantClusterRoles", "tenantLabel", "automationBranch", "crdCharts", "kubeVersion", "schemaLocations", "acceptIncomplete", "rules", "waivers"},
-	"waivers":   {"rule", "cluster", "namespace", "kind", "name", "reason", "owner", "expires"},
-	"sources":   {"url", "path", "branch"},
-	"outOfBand": {"apiVersion", "kind", "namespace", "name", "labels", "keys", "clusters"},
-}
-
-// exactKeys rejects keys that differ from the known ones only by case.
-func exactKeys(data []byte) error {
-	var doc map[string]any
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return err
-	}
-	check := func(section string, m map[string]any) error {
-		for k := range m {
-			if !slices.Contains(knownKeys[section], k) {
-				where := "top level"
-				if section != "" {
-					where = section
-				}
-				return fmt.Errorf("unknown key %q in %s (keys are case-sensitive: %s)", k, where, strings.Join(knownKeys[section], ", "))
-			}
-		}
-		return nil
-	}
-	if err := check("", doc); err != nil {
-		return err
-	}
-	for _, section := range []string{"sources", "outOfBand", "waivers"} {
-		l, _ := doc[section].([]any)
-		for _, e := range l {
-			if m, ok := e.(map[string]any); ok {
-				if err := check(section, m); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	return nil
-}
-
-// Find returns the configuration file in dir, or "" when there is none. A
-// FIFO or a device by that name is returned too: reading it (ReadFile)
-// refuses it with an error, where ignoring it would silently drop the
-// configuration's settings.
+// Find returns the configuration file that applies in dir: dir's own, else
+// the nearest in a folder above it, as git finds its repository. The
+// search stops at the top level of the git repository around dir (the
+// nearest folder above holding .git, looked for without following links),
+// or at the file system's root when there is none: a file beyond the
+// repository belongs to something else. The path keeps dir's form
+// (../.d1lint.yaml from "."); "" when there is none. A FIFO or a device by
+// that name is returned too: reading it (ReadFile) refuses it with an
+// error, where ignoring it would silently drop the configuration's
+// settings.
 func Find(dir string) string {
-	p := filepath.Join(dir, FileName)
-	if st, err := os.Stat(p); err == nil && !st.IsDir() {
-		return p
+	abs, err := filepath.Abs(dir)
+	if st, serr := os.Stat(abs); err != nil || serr != nil || !st.IsDir() {
+		return ""
 	}
-	return ""
+	rel := dir
+	for {
+		if st, err := os.Stat(filepath.Join(abs, FileName)); err == nil && !st.IsDir() {
+			return filepath.Join(rel, FileName)
+		}
+		if _, err := os.Lstat(filepath.Join(abs, ".git")); err == nil {
+			return ""
+		}
+		parent := filepath.Dir(abs)
+		if parent == abs {
+			return ""
+		}
+		abs, rel = parent, filepath.Join(rel, "..")
+	}
 }
 
 // Resolve turns a path from the file into a path usable by the process.

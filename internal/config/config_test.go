@@ -211,6 +211,7 @@ func TestDefaultOutOfBandIsAFreshCopy(t *testing.T) {
 
 func TestFind(t *testing.T) {
 	dir := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(dir, ".git"), 0o755))
 	assert.Equal(t, "", Find(dir), "no file")
 
 	p := filepath.Join(dir, FileName)
@@ -221,10 +222,52 @@ func TestFind(t *testing.T) {
 
 	sub := filepath.Join(dir, "sub")
 	require.NoError(t, os.MkdirAll(filepath.Join(sub, FileName), 0o755))
-	assert.Equal(t, "", Find(sub), "a folder named .d1lint.yaml is no configuration")
+	assert.Equal(t, p, Find(sub), "a folder named .d1lint.yaml is no configuration: the search goes on above")
 
 	assert.Equal(t, filepath.FromSlash("../../fixtures/example/fleet/.d1lint.yaml"), Find("../../fixtures/example/fleet"))
-	assert.Equal(t, "", Find("."), "internal/config holds no configuration")
+	assert.Equal(t, "", Find("."), "internal/config and the folders above it up to the repository's top hold no configuration")
+}
+
+// TestFindSearchesUpwards: as git finds its repository, the configuration
+// of a fleet is found from any folder inside it, nearest first, and never
+// beyond the top level of the git repository.
+func TestFindSearchesUpwards(t *testing.T) {
+	base := t.TempDir()
+	repo := filepath.Join(base, "repo")
+	deep := filepath.Join(repo, "fleet", "clusters", "staging")
+	require.NoError(t, os.MkdirAll(deep, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(repo, ".git"), []byte("gitdir: ../elsewhere\n"), 0o644), "a worktree's .git is a file")
+	// Beyond the repository: never read.
+	require.NoError(t, os.WriteFile(filepath.Join(base, FileName), []byte("fleet: x\n"), 0o644))
+	assert.Equal(t, "", Find(deep), "the search stops at the repository's top level")
+
+	top := filepath.Join(repo, FileName)
+	require.NoError(t, os.WriteFile(top, []byte("fleet: fleet\n"), 0o644))
+	assert.Equal(t, top, Find(deep))
+	fleet := filepath.Join(repo, "fleet", FileName)
+	require.NoError(t, os.WriteFile(fleet, []byte("sources: []\n"), 0o644))
+	assert.Equal(t, fleet, Find(deep), "the nearest wins")
+
+	t.Chdir(deep)
+	assert.Equal(t, filepath.FromSlash("../../.d1lint.yaml"), Find("."), "the path keeps the form of the folder given")
+	assert.Equal(t, filepath.FromSlash("../../.d1lint.yaml"), Find(""))
+	c, err := Load(Find("."))
+	require.NoError(t, err)
+	assert.Equal(t, filepath.FromSlash("../.."), c.FleetPath(), "the fleet defaults to the file's folder, wherever the search started")
+}
+
+// TestFindOutsideRepository: with no git repository around, the search
+// goes up to the file system's root.
+func TestFindOutsideRepository(t *testing.T) {
+	base := t.TempDir()
+	deep := filepath.Join(base, "a", "b")
+	require.NoError(t, os.MkdirAll(deep, 0o755))
+	if Find(base) != "" {
+		t.Skip("a folder above the temporary folder holds " + FileName)
+	}
+	p := filepath.Join(base, FileName)
+	require.NoError(t, os.WriteFile(p, []byte("fleet: .\n"), 0o644))
+	assert.Equal(t, p, Find(deep))
 }
 
 func TestLoadKeysAreCaseSensitive(t *testing.T) {

@@ -4,39 +4,82 @@ package config
 
 import (
 	"encoding/json"
-	"sort"
+	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/d1lint/d1lint/internal/finding"
+	"github.com/d1lint/d1lint/internal/profile"
 )
 
-// TestSchemaMatchesLoader keeps the JSON Schema and the loader's exact keys
-// in step: a key the loader accepts is documented, and the reverse.
+// schemaNode is the part of a JSON Schema the loader's shape is compared with.
+type schemaNode struct {
+	Type                 string                `json:"type"`
+	Enum                 []string              `json:"enum"`
+	Properties           map[string]schemaNode `json:"properties"`
+	AdditionalProperties json.RawMessage       `json:"additionalProperties"`
+	Items                *schemaNode           `json:"items"`
+}
+
+// TestSchemaMatchesLoader keeps the JSON Schema and the loader in step:
+// every key the loader reads (Config's json tags, at every depth) is in
+// the schema with the same form, and the schema has no key the loader
+// refuses; the enums are the loader's values.
 func TestSchemaMatchesLoader(t *testing.T) {
-	var s struct {
-		Properties map[string]struct {
-			Items struct {
-				Properties map[string]any `json:"properties"`
-			} `json:"items"`
-		} `json:"properties"`
+	var root schemaNode
+	require.NoError(t, json.Unmarshal(Schema, &root))
+	compareSchema(t, "", reflect.TypeFor[Config](), root)
+	assert.Equal(t, profile.Names, root.Properties["profile"].Enum, "profile")
+	rule := schemaNode{}
+	require.NoError(t, json.Unmarshal(root.Properties["rules"].AdditionalProperties, &rule))
+	assert.Equal(t, []string{finding.Error, finding.Warning, finding.Info}, rule.Properties["severity"].Enum, "rules.*.severity")
+}
+
+// compareSchema compares the Go type a key decodes into with its schema.
+func compareSchema(t *testing.T, path string, typ reflect.Type, s schemaNode) {
+	t.Helper()
+	if typ.Kind() == reflect.Pointer {
+		typ = typ.Elem()
 	}
-	require.NoError(t, json.Unmarshal(Schema, &s))
-	keys := func(m map[string]any) []string {
-		var out []string
-		for k := range m {
-			out = append(out, k)
+	switch typ.Kind() {
+	case reflect.Struct:
+		if !assert.Equal(t, "object", s.Type, "%s is a mapping", path) {
+			return
 		}
-		sort.Strings(out)
-		return out
-	}
-	sorted := func(l []string) []string { c := append([]string{}, l...); sort.Strings(c); return c }
-	top := map[string]any{}
-	for k := range s.Properties {
-		top[k] = nil
-	}
-	assert.Equal(t, sorted(knownKeys[""]), keys(top))
-	for _, section := range []string{"sources", "outOfBand", "waivers"} {
-		assert.Equal(t, sorted(knownKeys[section]), keys(s.Properties[section].Items.Properties), section)
+		assert.JSONEq(t, "false", string(s.AdditionalProperties), "%s refuses unknown keys", path)
+		names, index := fields(typ)
+		slices.Sort(names)
+		var have []string
+		for k := range s.Properties {
+			have = append(have, k)
+		}
+		slices.Sort(have)
+		assert.Equal(t, names, have, "the keys of %s", path)
+		for _, k := range names {
+			compareSchema(t, join(path, k), typ.Field(index[k]).Type, s.Properties[k])
+		}
+	case reflect.Slice:
+		if assert.Equal(t, "array", s.Type, "%s is a list", path) && assert.NotNil(t, s.Items, "%s has items", path) {
+			compareSchema(t, path+"[]", typ.Elem(), *s.Items)
+		}
+	case reflect.Map:
+		var elem schemaNode
+		if assert.Equal(t, "object", s.Type, "%s is a mapping", path) &&
+			assert.NoError(t, json.Unmarshal(s.AdditionalProperties, &elem), "%s: additionalProperties is a schema", path) {
+			compareSchema(t, path+".*", typ.Elem(), elem)
+		}
+	case reflect.String:
+		if s.Enum == nil {
+			assert.Equal(t, "string", s.Type, "%s is a string", path)
+		}
+	case reflect.Bool:
+		assert.Equal(t, "boolean", s.Type, "%s is true or false", path)
+	case reflect.Int, reflect.Int64:
+		assert.Equal(t, "integer", s.Type, "%s is a whole number", path)
+	default:
+		t.Errorf("%s: the loader reads no %s", path, typ.Kind())
 	}
 }

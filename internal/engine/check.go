@@ -10,6 +10,7 @@ import (
 	"github.com/d1lint/d1lint/internal/finding"
 	"github.com/d1lint/d1lint/internal/guard"
 	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/profile"
 	"github.com/d1lint/d1lint/internal/render"
 	"github.com/d1lint/d1lint/internal/report"
 	"github.com/d1lint/d1lint/internal/waiver"
@@ -45,12 +46,12 @@ func (e *Engine) Check(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	e.progress(fmt.Sprintf("evaluating %d rules over %d clusters…", len(cat.Rules()), len(res.Fleet.Clusters)))
-	judged, err := e.judge(ctx, res, nil)
+	judged, err := e.judge(ctx, res, nil, opts.Profile)
 	if err != nil {
 		return nil, err
 	}
 	r := report.New(res.Fleet, judged.Findings)
-	r.Waivers, r.Summary.Waived = judged.Waivers, judged.Waived
+	r.Waivers, r.Summary.Waived, r.Summary.Profile = judged.Waivers, judged.Waived, &judged.Profile
 	r.Repository = e.repository(res.Fleet)
 	r.Rules = cat.Rules()
 	r.ToolVersion = e.cfg.ToolVersion
@@ -72,7 +73,7 @@ func (e *Engine) Baseline(ctx context.Context, r *report.Report, base Options, n
 		return fmt.Errorf("checking the baseline %s: %w", name, err)
 	}
 	defer res.Close()
-	before, err := e.judge(ctx, res, nil)
+	before, err := e.judge(ctx, res, nil, base.Profile)
 	if err != nil {
 		return fmt.Errorf("checking the baseline %s: %w", name, err)
 	}
@@ -95,14 +96,24 @@ func (e *Engine) repository(fl *model.Fleet) string {
 	return ""
 }
 
+// judged is what remains of a render's findings after the team's
+// decisions, and the profile that selected the rules.
+type judged struct {
+	waiver.Result
+	Profile profile.Choice
+}
+
 // judge evaluates the rules on a render (findings located at the line
 // that sets their field, waivers applied). others, when not nil, are
 // clusters of another render that complete the fleet for the rules across
-// clusters; their own findings are dropped.
-func (e *Engine) judge(ctx context.Context, res *render.Result, others *model.Fleet) (waiver.Result, error) {
+// clusters; their own findings are dropped. The rules are those of the
+// profile named (profile.Resolve: detected from the whole fleet when
+// none), chosen before the waivers so that a waiver of a rule the profile
+// leaves out is stale, as one of a rule turned off is.
+func (e *Engine) judge(ctx context.Context, res *render.Result, others *model.Fleet, name string) (judged, error) {
 	cat, err := e.catalogue()
 	if err != nil {
-		return waiver.Result{}, err
+		return judged{}, err
 	}
 	fl := res.Fleet
 	whole := fl
@@ -117,15 +128,15 @@ func (e *Engine) judge(ctx context.Context, res *render.Result, others *model.Fl
 	}
 	all, err := cat.Evaluate(ctx, whole, e.settings)
 	if err != nil {
-		return waiver.Result{}, err
+		return judged{}, err
 	}
-	if others != nil {
-		all = slices.DeleteFunc(all, func(f finding.Finding) bool {
-			return !slices.ContainsFunc(fl.Clusters, func(c *model.Cluster) bool { return c.Name == f.Cluster })
-		})
-	}
+	p := profile.Resolve(name, whole)
+	all = slices.DeleteFunc(all, func(f finding.Finding) bool {
+		return !cat.InProfile(f.Rule, p.Name) ||
+			others != nil && !slices.ContainsFunc(fl.Clusters, func(c *model.Cluster) bool { return c.Name == f.Cluster })
+	})
 	locate(res, all)
-	return waiver.Apply(fl, all, e.cfg.File, e.cfg.Today), nil
+	return judged{Result: waiver.Apply(fl, all, e.cfg.File, e.cfg.Today), Profile: p}, nil
 }
 
 func compareStrings(a, b string) int {

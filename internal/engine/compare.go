@@ -12,7 +12,6 @@ import (
 	"github.com/d1lint/d1lint/internal/model"
 	"github.com/d1lint/d1lint/internal/revision"
 	"github.com/d1lint/d1lint/internal/source"
-	"github.com/d1lint/d1lint/internal/waiver"
 )
 
 // Compare renders both sides at once, evaluates the rules on each, and
@@ -47,7 +46,7 @@ func (e *Engine) Compare(ctx context.Context, base, head Options) ([]diff.Cluste
 // side is one render of a comparison, with its findings.
 type side struct {
 	fleet  *model.Fleet
-	result waiver.Result
+	result judged
 }
 
 // side renders opts and judges the render (see judge).
@@ -57,8 +56,8 @@ func (e *Engine) side(ctx context.Context, opts Options, others *model.Fleet) (s
 		return side{}, err
 	}
 	defer res.Close()
-	judged, err := e.judge(ctx, res, others)
-	return side{fleet: res.Fleet, result: judged}, err
+	j, err := e.judge(ctx, res, others, opts.Profile)
+	return side{fleet: res.Fleet, result: j}, err
 }
 
 // PromotionResult is what promoting main to production changes.
@@ -158,10 +157,10 @@ func (e *Engine) Promotion(ctx context.Context, opts Options) (*PromotionResult,
 		// rendered again; the others complete the fleet for the rules.
 		head.Clusters = names
 	}
-	var bres waiver.Result
+	var bres judged
 	var berr error
 	var wg sync.WaitGroup
-	wg.Go(func() { bres, berr = e.judge(ctx, base, nil) })
+	wg.Go(func() { bres, berr = e.judge(ctx, base, nil, opts.Profile) })
 	h, herr := e.side(ctx, head, base.Fleet)
 	wg.Wait()
 	if berr != nil {

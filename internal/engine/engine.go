@@ -27,6 +27,7 @@ import (
 	"github.com/d1lint/d1lint/internal/fleet"
 	"github.com/d1lint/d1lint/internal/guard"
 	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/profile"
 	"github.com/d1lint/d1lint/internal/render"
 	"github.com/d1lint/d1lint/internal/revision"
 	"github.com/d1lint/d1lint/internal/schema"
@@ -76,6 +77,9 @@ type Options struct {
 	Schemas schema.Options
 	// SkipSchemas turns schema validation off (Cluster.Schemas stays nil).
 	SkipSchemas bool
+	// Profile selects the rules (profile.D1, profile.Generic); "" detects
+	// it from the render's layout (profile.Detect).
+	Profile string
 }
 
 // Validate returns the usage error in opts that a render would find only
@@ -92,7 +96,7 @@ func (o Options) Validate() error {
 
 // OptionsFromConfig turns a .d1lint.yaml into options: the fleet, its URL
 // and branch, the source mappings (paths resolved against the file), the
-// out-of-band objects and the schema settings. cfg may be nil (d1's
+// out-of-band objects, the schema settings and the profile. cfg may be nil (d1's
 // defaults).
 func OptionsFromConfig(cfg *config.Config) Options {
 	opts := Options{}
@@ -104,7 +108,7 @@ func OptionsFromConfig(cfg *config.Config) Options {
 	for _, s := range cfg.Sources {
 		opts.Sources = append(opts.Sources, source.Mapping{URL: s.URL, Path: cfg.Resolve(s.Path), Branch: s.Branch})
 	}
-	opts.Schemas.KubeVersion = cfg.KubeVersion
+	opts.Schemas.KubeVersion, opts.Profile = cfg.KubeVersion, cfg.Profile
 	for _, l := range cfg.SchemaLocations {
 		if !schema.IsRemote(l) {
 			// A URL joined to the config's folder would look like a
@@ -142,6 +146,9 @@ type Engine struct {
 	cfg       Config
 	settings  rules.Settings
 	catalogue func() (*rules.Catalogue, error)
+	// configErr is what is wrong with the configuration that only the
+	// rules can tell (checkConfig), found once.
+	configErr func() error
 }
 
 // New returns an Engine. Its rules are compiled when a method first needs
@@ -162,7 +169,24 @@ func New(c Config) *Engine {
 		cat, err := rules.LoadWithPolicies(c.Policies)
 		return cat, usage(err)
 	})
+	e.configErr = sync.OnceValue(e.checkConfig)
 	return e
+}
+
+// checkConfig refuses rule ids of the configuration (rules:, waivers:)
+// that name no rule, at the line that writes them: only the rules package
+// knows the ids, from the METADATA alone (nothing is compiled). With a
+// team's policies, whose ids are known only once they report, only ids
+// that claim d1lint's own (D1-) are checked.
+func (e *Engine) checkConfig() error {
+	if e.cfg.File == nil {
+		return nil
+	}
+	known, err := rules.BuiltinRules()
+	if err != nil {
+		return fmt.Errorf("loading the built-in rules: %w", err)
+	}
+	return usage(e.cfg.File.CheckRules(known, len(e.cfg.Policies) > 0))
 }
 
 // compileRules starts compiling the rules in the background, so that they
@@ -215,6 +239,14 @@ func (e *Engine) progress(msg string) {
 // snapshots (Close removes them); schema errors are not located yet (see
 // Build). The caller must hold the lockdown.
 func (e *Engine) render(ctx context.Context, opts Options) (*render.Result, error) {
+	if err := e.configErr(); err != nil {
+		return nil, err
+	}
+	if opts.Profile != "" {
+		if err := profile.Check(opts.Profile); err != nil {
+			return nil, usageError{err}
+		}
+	}
 	ropts := opts.Options
 	if !opts.SkipSchemas {
 		v, err := schema.New(opts.Schemas)

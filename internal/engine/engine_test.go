@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/d1lint/d1lint/internal/config"
 	"github.com/d1lint/d1lint/internal/finding"
 	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/profile"
 	"github.com/d1lint/d1lint/internal/testutil"
 )
 
@@ -200,4 +202,57 @@ func TestNoSnapshotPathInOutput(t *testing.T) {
 	}
 	assert.Equal(t, string(r1), string(r2), "byte-identical reports")
 	assert.Contains(t, string(r1), "D1-0001", "the hazards are reported")
+}
+
+// TestProfiles: the profile selects the rules before the waivers, and the
+// report says which profile ran and why.
+func TestProfiles(t *testing.T) {
+	opts, cfg := options(t, testutil.Fixture(t, "bad", "fleet", ".d1lint.yaml"), "undefined-var")
+	rulesOf := func(r *Result) []string {
+		var out []string
+		for _, f := range r.Report.Findings {
+			if len(out) == 0 || out[len(out)-1] != f.Rule {
+				out = append(out, f.Rule)
+			}
+		}
+		slices.Sort(out)
+		return slices.Compact(out)
+	}
+	res, err := New(Config{File: cfg}).Check(context.Background(), opts)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"D1-0101", "D1-0401", "D1-0404"}, rulesOf(res))
+	assert.Equal(t, &profile.Choice{Name: "d1", Detected: true, Reason: "cluster undefined-var has runtime-info"}, res.Report.Summary.Profile)
+
+	opts.Profile = profile.Generic
+	waived := *cfg
+	waived.Waivers = []config.Waiver{{Rule: "D1-0101", Reason: "lockdown comes later", Owner: "me", Expires: "2099-01-01"}}
+	res, err = New(Config{File: &waived}).Check(context.Background(), opts)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"D1-0401"}, rulesOf(res), "generic leaves out lockdown (D1-0101) and runtime-info (D1-0404)")
+	assert.Equal(t, &profile.Choice{Name: "generic", Reason: "configured"}, res.Report.Summary.Profile)
+	require.Len(t, res.Report.Waivers, 1)
+	assert.Equal(t, "stale", res.Report.Waivers[0].Status, "a waiver of a rule the profile leaves out waives nothing")
+
+	opts.Profile = "d2"
+	_, err = New(Config{File: cfg}).Check(context.Background(), opts)
+	require.ErrorIs(t, err, ErrUsage)
+	assert.EqualError(t, err, `unknown profile "d2": expected d1 or generic`)
+}
+
+// TestConfigRuleIDs: a rule id of the configuration that names no rule
+// stops every command before anything renders, at its line, with the id
+// meant.
+func TestConfigRuleIDs(t *testing.T) {
+	p := filepath.Join(t.TempDir(), ".d1lint.yaml")
+	require.NoError(t, os.WriteFile(p, []byte("rules:\n  d1-0404: {disabled: true}\n"), 0o644))
+	cfg, err := config.Load(p)
+	require.NoError(t, err, "ids are known only to the rules package")
+	opts := OptionsFromConfig(cfg)
+	opts.FleetPath = testutil.Fixture(t, "example", "fleet")
+	_, err = New(Config{File: cfg}).Build(context.Background(), opts)
+	require.ErrorIs(t, err, ErrUsage)
+	require.ErrorIs(t, err, config.ErrInvalid)
+	assert.EqualError(t, err, "invalid configuration "+p+`:2:3: rules: unknown rule "d1-0404"; did you mean "D1-0404"? (ids are upper case)`)
+	_, err = New(Config{File: cfg}).Check(context.Background(), opts)
+	require.ErrorIs(t, err, config.ErrInvalid)
 }

@@ -25,6 +25,9 @@ type Rule struct {
 	Severity    string `json:"severity"`
 	Description string `json:"description"`
 	Remediation string `json:"remediation"`
+	// Profiles are the profiles the rule runs in (profile.D1, profile.Generic):
+	// generic leaves out the rules that encode d1's conventions.
+	Profiles []string `json:"profiles"`
 	// Package is the Rego package (d1lint.rules.<category>.<rule>).
 	Package string `json:"package"`
 	// Dir is the rule's folder under policies/.

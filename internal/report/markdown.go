@@ -39,6 +39,9 @@ func (Markdown) Write(w io.Writer, r *Report) error {
 	if r.Repository != "" {
 		fmt.Fprintf(&b, " Repository: %s.", MarkdownEscape(r.Repository))
 	}
+	if s.Profile != nil {
+		fmt.Fprintf(&b, " Profile: %s.", MarkdownEscape(s.Profile.String()))
+	}
 	b.WriteString("\n")
 	if r.Baseline != "" {
 		fmt.Fprintf(&b, "\nBaseline %s: %s, %d already there (marked existing).\n",

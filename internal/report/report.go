@@ -16,6 +16,7 @@ import (
 
 	"github.com/d1lint/d1lint/internal/finding"
 	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/profile"
 	"github.com/d1lint/d1lint/internal/waiver"
 )
 
@@ -104,6 +105,9 @@ type Summary struct {
 	Waived int `json:"waived"`
 	// New counts findings that the baseline did not have (Baseline "new").
 	New int `json:"new"`
+	// Profile is the profile that selected the rules, and why (nil in the
+	// failure document, and in reports made without rules).
+	Profile *profile.Choice `json:"profile,omitempty"`
 }
 
 // Rendered counts the Flux Kustomizations that were rendered.

@@ -22,6 +22,7 @@ import (
 	"github.com/d1lint/d1lint/internal/config"
 	"github.com/d1lint/d1lint/internal/finding"
 	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/profile"
 	"github.com/d1lint/d1lint/internal/testutil"
 	"github.com/d1lint/d1lint/internal/waiver"
 )
@@ -99,6 +100,7 @@ func sample() *Report {
 		w("D1-0105", "staging", waiver.Active, "2027-06-30", 1),
 	}
 	r.Summary.Waived = 2
+	r.Summary.Profile = &profile.Choice{Name: profile.D1, Detected: true, Reason: "cluster prod-eu has runtime-info"}
 	return r
 }
 
@@ -106,7 +108,8 @@ func TestNewCounts(t *testing.T) {
 	r := sample()
 	assert.Equal(t, Version, r.Version)
 	assert.Equal(t, Summary{Clusters: 3, Objects: 6, Kustomizations: 2, Skipped: 1, Unresolved: 1,
-		Findings: map[string]int{finding.Error: 2, finding.Warning: 3, finding.Info: 1}, Waived: 2, New: 5}, r.Summary,
+		Findings: map[string]int{finding.Error: 2, finding.Warning: 3, finding.Info: 1}, Waived: 2, New: 5,
+		Profile: &profile.Choice{Name: "d1", Detected: true, Reason: "cluster prod-eu has runtime-info"}}, r.Summary,
 		"kustomizations counts them all, skipped those not rendered")
 	assert.Equal(t, 1, r.Summary.Rendered())
 	assert.Equal(t, model.ClusterSummary{Name: "prod-eu", Era: "operator", Environment: "production",

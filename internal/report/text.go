@@ -87,6 +87,9 @@ func (t Text) Write(w io.Writer, r *Report) error {
 	if r.Baseline != "" {
 		fmt.Fprintf(&b, "; %d new since %s", s.New, r.Baseline)
 	}
+	if s.Profile != nil {
+		fmt.Fprintf(&b, "; profile %s", s.Profile)
+	}
 	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())
 	return err

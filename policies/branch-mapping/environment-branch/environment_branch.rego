@@ -11,6 +11,7 @@
 #   category: branch-mapping
 #   severity: error
 #   remediation: Set GIT_BRANCH in the cluster's runtime-info to the branch its ENVIRONMENT maps to (see .d1lint.yaml branches).
+#   profiles: [d1]
 package d1lint.rules.branch_mapping.environment_branch
 
 import data.d1lint.lib.result

@@ -11,6 +11,7 @@
 #   category: branch-mapping
 #   severity: warning
 #   remediation: Replace the environment folder in spec.path with ${ENVIRONMENT} and substitute it from runtime-info (postBuild.substituteFrom).
+#   profiles: [d1]
 package d1lint.rules.branch_mapping.environment_path
 
 import data.d1lint.lib.applied

@@ -11,6 +11,7 @@
 #   category: branch-mapping
 #   severity: error
 #   remediation: Set the cluster's Flux sync (FluxInstance spec.sync, or gotk-sync.yaml) to ref refs/heads/main (branch main) and path clusters/<cluster>.
+#   profiles: [d1]
 package d1lint.rules.branch_mapping.fleet_root
 
 import data.d1lint.lib.result

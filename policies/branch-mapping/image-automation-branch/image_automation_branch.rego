@@ -12,6 +12,7 @@
 #   category: branch-mapping
 #   severity: error
 #   remediation: Keep image automation labelled toolkit.fluxcd.io/role=automation and delete it on clusters of other branches (a patch with $patch delete on that label selector), and make ImageUpdateAutomation push to the automation branch.
+#   profiles: [d1]
 package d1lint.rules.branch_mapping.image_automation_branch
 
 import data.d1lint.lib.applied

@@ -10,6 +10,7 @@
 #   category: branch-mapping
 #   severity: warning
 #   remediation: Add the key to this cluster's runtime-info, or remove it from the other clusters if it is no longer used.
+#   profiles: [d1]
 package d1lint.rules.branch_mapping.runtime_info_keys
 
 import data.d1lint.lib.result

@@ -13,6 +13,7 @@
 #   category: branch-mapping
 #   severity: error
 #   remediation: Set the GitRepository's spec.ref.branch to ${GIT_BRANCH} and substitute it from runtime-info (postBuild.substituteFrom), instead of a literal branch.
+#   profiles: [d1]
 package d1lint.rules.branch_mapping.source_branch
 
 import data.d1lint.lib.result

@@ -9,6 +9,7 @@
 #   category: branch-mapping
 #   severity: error
 #   remediation: Give every cluster's runtime-info a CLUSTER_NAME of its own.
+#   profiles: [d1]
 package d1lint.rules.branch_mapping.unique_cluster_name
 
 import data.d1lint.lib.result

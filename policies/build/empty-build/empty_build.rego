@@ -16,6 +16,7 @@
 #   category: build
 #   severity: warning
 #   remediation: Point spec.path at the folder that holds the manifests, or check the overlay's resources and patches; remove the Kustomization if it is meant to apply nothing.
+#   profiles: [d1, generic]
 package d1lint.rules.build.empty_build
 
 import data.d1lint.lib.result

@@ -14,6 +14,7 @@
 #   category: build
 #   severity: warning
 #   remediation: Nothing is wrong in the fleet. Accept incomplete renders for these clusters (--accept-incomplete or acceptIncomplete in .d1lint.yaml), or move the content to a git source d1lint can read.
+#   profiles: [d1, generic]
 package d1lint.rules.build.not_rendered
 
 import data.d1lint.lib.problem

@@ -11,6 +11,7 @@
 #   category: build
 #   severity: error
 #   remediation: Fix the file named in the message; Flux would fail to reconcile it as well.
+#   profiles: [d1, generic]
 package d1lint.rules.build.render_problem
 
 import data.d1lint.lib.problem

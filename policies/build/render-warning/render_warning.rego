@@ -11,6 +11,7 @@
 #   category: build
 #   severity: warning
 #   remediation: Replace symlinks with real files, write spec.path relative to the source's root without "..", and commit the cluster's Flux sync (a FluxInstance or gotk-sync.yaml).
+#   profiles: [d1, generic]
 package d1lint.rules.build.render_warning
 
 import data.d1lint.lib.problem

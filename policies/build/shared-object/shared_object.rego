@@ -17,6 +17,7 @@
 #   category: build
 #   severity: error
 #   remediation: Keep the object in the manifests of one Kustomization only; remove it from the other, or give the copies different names or namespaces.
+#   profiles: [d1, generic]
 package d1lint.rules.build.shared_object
 
 import data.d1lint.lib.applied

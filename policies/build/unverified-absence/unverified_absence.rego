@@ -14,6 +14,7 @@
 #   category: build
 #   severity: info
 #   remediation: Fix or map what was not rendered (the D1-0001 findings of the cluster); the rules that conclude absence then run on the whole cluster.
+#   profiles: [d1, generic]
 package d1lint.rules.build.unverified_absence
 
 import data.d1lint.lib.completeness

@@ -20,6 +20,7 @@
 #   category: credentials
 #   severity: error
 #   remediation: Create the Secret or ConfigMap in the referencing object's namespace, have a Kyverno policy clone it there (label the namespace the way the clone policy selects), or declare it out-of-band in .d1lint.yaml when it is created outside git; else fix the name, or mark a valuesFrom entry optional.
+#   profiles: [d1, generic]
 package d1lint.rules.credentials.secret_ref
 
 import data.d1lint.lib.completeness

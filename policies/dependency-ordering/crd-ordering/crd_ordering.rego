@@ -27,6 +27,7 @@
 #   category: dependency-ordering
 #   severity: error
 #   remediation: Make the Kustomization that applies the custom resource depend on the one that installs its CRD (with wait true when a HelmRelease installs it), add the missing Flux component or installer, or declare the chart's API groups in crdCharts.
+#   profiles: [d1, generic]
 package d1lint.rules.dependency_ordering.crd_ordering
 
 import data.d1lint.lib.applied

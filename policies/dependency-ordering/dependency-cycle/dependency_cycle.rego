@@ -13,6 +13,7 @@
 #   category: dependency-ordering
 #   severity: error
 #   remediation: Remove the dependsOn entry that closes the cycle; usually a configs layer depends on its controllers, never the other way round.
+#   profiles: [d1, generic]
 package d1lint.rules.dependency_ordering.dependency_cycle
 
 import data.d1lint.lib.ordering

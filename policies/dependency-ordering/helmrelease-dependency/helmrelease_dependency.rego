@@ -11,6 +11,7 @@
 #   category: dependency-ordering
 #   severity: error
 #   remediation: Point spec.dependsOn at a HelmRelease the cluster renders (set namespace when it lives in another namespace), or remove the entry.
+#   profiles: [d1, generic]
 package d1lint.rules.dependency_ordering.helmrelease_dependency
 
 import data.d1lint.lib.applied

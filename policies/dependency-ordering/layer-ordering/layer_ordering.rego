@@ -13,6 +13,7 @@
 #   category: dependency-ordering
 #   severity: warning
 #   remediation: Add the <comp>-controllers Kustomization to the dependsOn of <comp>-configs, and give the controllers wait true.
+#   profiles: [d1]
 package d1lint.rules.dependency_ordering.layer_ordering
 
 import data.d1lint.lib.ordering

@@ -10,6 +10,7 @@
 #   category: dependency-ordering
 #   severity: error
 #   remediation: Point dependsOn at a Kustomization the cluster renders (namespace defaults to the dependent's own), or remove the entry.
+#   profiles: [d1, generic]
 package d1lint.rules.dependency_ordering.missing_dependency
 
 import data.d1lint.lib.completeness

@@ -13,6 +13,7 @@
 #   category: multi-tenancy
 #   severity: error
 #   remediation: Refer to objects in the tenant's own namespace (drop the namespace field, or copy the source into the tenant's namespace).
+#   profiles: [d1]
 package d1lint.rules.multi_tenancy.cross_namespace_ref
 
 import data.d1lint.lib.result

@@ -12,6 +12,7 @@
 #   category: multi-tenancy
 #   severity: error
 #   remediation: Set spec.cluster.multitenant to true and spec.cluster.tenantDefaultServiceAccount in the FluxInstance (or patch both controller flags in the bootstrap era).
+#   profiles: [d1]
 package d1lint.rules.multi_tenancy.lockdown
 
 import data.d1lint.lib.result

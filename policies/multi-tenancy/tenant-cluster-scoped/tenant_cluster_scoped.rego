@@ -13,6 +13,7 @@
 #   category: multi-tenancy
 #   severity: error
 #   remediation: Move the object to the platform (d1-fleet tenants/ or d1-infra), applied by a Kustomization in a privileged namespace, or drop it from the tenant's manifests.
+#   profiles: [d1]
 package d1lint.rules.multi_tenancy.tenant_cluster_scoped
 
 import data.d1lint.lib.applied

@@ -11,6 +11,7 @@
 #   category: multi-tenancy
 #   severity: warning
 #   remediation: Add the tenant label to the Namespace (in d1, the labels of the tenant folder's kustomization.yaml put it on every object there).
+#   profiles: [d1]
 package d1lint.rules.multi_tenancy.tenant_namespace_label
 
 import data.d1lint.lib.applied

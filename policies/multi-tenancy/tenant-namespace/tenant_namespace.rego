@@ -13,6 +13,7 @@
 #   category: multi-tenancy
 #   severity: error
 #   remediation: Put the object in the tenant's namespace (namespace in the tenant's kustomization.yaml, or metadata.namespace), or move it to the platform.
+#   profiles: [d1]
 package d1lint.rules.multi_tenancy.tenant_namespace
 
 import data.d1lint.lib.applied

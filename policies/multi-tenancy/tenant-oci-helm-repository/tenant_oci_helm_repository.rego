@@ -11,6 +11,7 @@
 #   category: multi-tenancy
 #   severity: warning
 #   remediation: Set spec.type to oci and point spec.url at the chart registry (oci://...), or have the platform provide the charts.
+#   profiles: [d1]
 package d1lint.rules.multi_tenancy.tenant_oci_helm_repository
 
 import data.d1lint.lib.applied

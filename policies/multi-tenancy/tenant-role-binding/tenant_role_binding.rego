@@ -13,6 +13,7 @@
 #   category: multi-tenancy
 #   severity: error
 #   remediation: Bind the tenant's service account with a RoleBinding in its namespace to one of the tenantClusterRoles (ClusterRole admin), and remove other bindings.
+#   profiles: [d1]
 package d1lint.rules.multi_tenancy.tenant_role_binding
 
 import data.d1lint.lib.applied

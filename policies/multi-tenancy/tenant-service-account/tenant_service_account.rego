@@ -15,6 +15,7 @@
 #   category: multi-tenancy
 #   severity: error
 #   remediation: Set spec.serviceAccountName to the tenant's service account (flux-apps in d1), on the tenant Kustomization and, with a patch on it, on every HelmRelease and Kustomization it applies.
+#   profiles: [d1]
 package d1lint.rules.multi_tenancy.tenant_service_account
 
 import data.d1lint.lib.applied

@@ -13,6 +13,7 @@
 #   category: multi-tenancy
 #   severity: error
 #   remediation: Remove targetNamespace and storageNamespace, or set them to the object's own namespace.
+#   profiles: [d1]
 package d1lint.rules.multi_tenancy.tenant_target_namespace
 
 import data.d1lint.lib.result

@@ -13,6 +13,7 @@
 #   category: schema
 #   severity: warning
 #   remediation: Move the object to the API version the message names (the CRD's storage version) before upgrading, following the release notes for fields that changed.
+#   profiles: [d1, generic]
 package d1lint.rules.schema.deprecated_api_version
 
 import data.d1lint.lib.result

@@ -16,6 +16,7 @@
 #   category: schema
 #   severity: error
 #   remediation: Fix the field as the message says (type, spelling, required fields, allowed values), in the file the finding points at.
+#   profiles: [d1, generic]
 package d1lint.rules.schema.invalid_object
 
 import data.d1lint.lib.result

@@ -13,6 +13,7 @@
 #   category: schema
 #   severity: warning
 #   remediation: Add the kind's JSON schema with --schema-location (for instance a CRD catalogue), or apply its CustomResourceDefinition in the fleet; if the apiVersion or kind is misspelt, correct it.
+#   profiles: [d1, generic]
 package d1lint.rules.schema.missing_schema
 
 import data.d1lint.lib.result

@@ -15,6 +15,7 @@
 #   category: schema
 #   severity: error
 #   remediation: Migrate the object to the served API version the message names, following the release notes for the fields that changed between the two versions.
+#   profiles: [d1, generic]
 package d1lint.rules.schema.removed_api_version
 
 import data.d1lint.lib.result

@@ -12,6 +12,7 @@
 #   category: substitution
 #   severity: error
 #   remediation: Create the ConfigMap or Secret in the Kustomization's namespace (or have a Kyverno policy clone it there, or declare it out-of-band in .d1lint.yaml if it is created outside git), fix its name, or mark the entry optional.
+#   profiles: [d1, generic]
 package d1lint.rules.substitution.missing_substitute_from
 
 import data.d1lint.lib.completeness

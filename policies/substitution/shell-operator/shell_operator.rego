@@ -15,6 +15,7 @@
 #   category: substitution
 #   severity: warning
 #   remediation: Write ${VAR:-default} (or ${VAR:=default}) when a default is meant; to require a variable, reference it as ${VAR} and define it for every cluster (D1-0401 reports one that lacks it).
+#   profiles: [d1, generic]
 package d1lint.rules.substitution.shell_operator
 
 import data.d1lint.lib.result

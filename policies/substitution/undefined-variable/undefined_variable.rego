@@ -10,6 +10,7 @@
 #   category: substitution
 #   severity: error
 #   remediation: Define the variable in the cluster's runtime-info (or another substituteFrom source), or give it a default with ${VAR:=value}.
+#   profiles: [d1, generic]
 package d1lint.rules.substitution.undefined_variable
 
 import data.d1lint.lib.result

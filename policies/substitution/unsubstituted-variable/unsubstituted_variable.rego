@@ -15,6 +15,7 @@
 #   category: substitution
 #   severity: error
 #   remediation: Add postBuild.substituteFrom (the runtime-info ConfigMap) to the Kustomization that applies the object, or write the value literally.
+#   profiles: [d1, generic]
 package d1lint.rules.substitution.unsubstituted_variable
 
 import data.d1lint.lib.applied

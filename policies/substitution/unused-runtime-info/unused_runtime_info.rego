@@ -11,6 +11,7 @@
 #   category: substitution
 #   severity: info
 #   remediation: Remove the key from runtime-info, or reference it as ${KEY} where it was meant to be used (check the spelling).
+#   profiles: [d1]
 package d1lint.rules.substitution.unused_runtime_info
 
 import data.d1lint.lib.completeness
