@@ -722,7 +722,8 @@ func TestCheckNothingFails(t *testing.T) {
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "clusters"), 0o755))
 	r := run(t, "check", "--fleet", dir)
 	require.ErrorIs(t, r.err, ErrUsage)
-	assert.Contains(t, r.err.Error(), "nothing to check")
+	assert.Contains(t, r.err.Error(), "no cluster found under "+dir+"; d1lint looks for")
+	assert.Contains(t, r.err.Error(), "pass --fleet with the fleet repository's folder, or list the clusters under clusters: in .d1lint.yaml")
 }
 
 // configWithSchemaLocation writes a copy of the example fleet's

@@ -27,9 +27,11 @@ func newClustersCommand(s Streams) *cobra.Command {
       --source https://github.com/acme/d1-infra.git=../d1-infra \
       --source https://github.com/acme/d1-apps.git=../d1-apps`,
 		Long: `Renders every cluster and lists, for each, its era, environment, the
-branch of each repository it follows, and how many Kustomizations, objects and
-problems it has. Problems go to standard error; the exit status is 1 when part
-of a render could not be built.`,
+branch of each repository it follows, how many Kustomizations, objects and
+problems it has, and where its root was found (the FluxInstance, gotk-sync.yaml
+or root Kustomization, at its line; "assumed" for a folder under clusters/
+whose root flux bootstrap would create). Problems go to standard error; the
+exit status is 1 when part of a render could not be built.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if f.format != "table" && f.format != "json" {
@@ -67,7 +69,7 @@ func summaries(fl *model.Fleet) []model.ClusterSummary {
 
 func writeTable(cmd *cobra.Command, fl *model.Fleet) error {
 	w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "CLUSTER\tERA\tENVIRONMENT\tSOURCES\tKUSTOMIZATIONS\tOBJECTS\tPROBLEMS")
+	fmt.Fprintln(w, "CLUSTER\tERA\tENVIRONMENT\tSOURCES\tKUSTOMIZATIONS\tOBJECTS\tPROBLEMS\tROOT")
 	for _, s := range summaries(fl) {
 		probs := fmt.Sprint(s.Problems)
 		if s.Warnings > 0 {
@@ -77,7 +79,11 @@ func writeTable(cmd *cobra.Command, fl *model.Fleet) error {
 		if env == "" {
 			env = "-"
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", s.Name, s.Era, env, strings.Join(s.Sources, " "), s.Kustomizations, s.Objects, probs)
+		root := s.RootFile
+		if root == "" {
+			root = s.Found
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", s.Name, s.Era, env, strings.Join(s.Sources, " "), s.Kustomizations, s.Objects, probs, root)
 	}
 	return w.Flush()
 }

@@ -289,16 +289,16 @@ func (e *Engine) renderChecked(ctx context.Context, opts Options) (*render.Resul
 	}
 	if len(res.Fleet.Clusters) == 0 {
 		_ = res.Close()
-		return nil, usageError{fmt.Errorf("no cluster folder under %s/clusters: nothing to check", opts.FleetPath)}
+		return nil, usageError{fmt.Errorf("%w under %s: nothing to check", fleet.ErrNoCluster, opts.FleetPath)}
 	}
 	return res, nil
 }
 
 // renderingWhat is the progress line before a render: how many clusters.
 func renderingWhat(opts Options) string {
-	specs, err := fleet.Discover(opts.FleetPath, opts.Clusters)
+	l, err := fleet.Discover(opts.FleetPath, fleet.Options{Only: opts.Clusters, Entries: opts.ClusterEntries, FleetURL: opts.FleetURL})
 	if err != nil {
 		return "rendering the fleet…"
 	}
-	return fmt.Sprintf("rendering %d clusters…", len(specs))
+	return fmt.Sprintf("rendering %d clusters…", len(l.Clusters))
 }

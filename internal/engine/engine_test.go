@@ -18,6 +18,7 @@ import (
 
 	"github.com/d1lint/d1lint/internal/config"
 	"github.com/d1lint/d1lint/internal/finding"
+	"github.com/d1lint/d1lint/internal/fleet"
 	"github.com/d1lint/d1lint/internal/model"
 	"github.com/d1lint/d1lint/internal/profile"
 	"github.com/d1lint/d1lint/internal/testutil"
@@ -162,7 +163,8 @@ func TestNothingToCheck(t *testing.T) {
 	require.NoError(t, os.Mkdir(filepath.Join(opts.FleetPath, "clusters"), 0o755))
 	_, err := New(Config{}).Check(context.Background(), opts)
 	require.ErrorIs(t, err, ErrUsage)
-	assert.Contains(t, err.Error(), "nothing to check")
+	require.ErrorIs(t, err, fleet.ErrNoCluster)
+	assert.Contains(t, err.Error(), "no cluster found under "+opts.FleetPath+"; d1lint looks for")
 }
 
 func TestBranches(t *testing.T) {

@@ -25,7 +25,7 @@ func TestDiscoverSkipsFIFO(t *testing.T) {
 	require.NoError(t, syscall.Mkfifo(filepath.Join(root, "clusters", "one", "aaa.yaml"), 0o644))
 	done := make(chan []*Cluster, 1)
 	go func() {
-		cs, err := Discover(root, nil)
+		cs, err := discoverAll(root)
 		assert.NoError(t, err)
 		done <- cs
 	}()

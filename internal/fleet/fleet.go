@@ -1,21 +1,19 @@
 // Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
 
-// Package fleet discovers the clusters of a d1-style fleet repository:
-// every folder under clusters/, in the Flux Operator era (a FluxInstance
-// whose spec.sync makes Flux create the flux-system GitRepository and
-// Kustomization) or the bootstrap era (gotk-sync.yaml declaring them); and
+// Package fleet discovers the clusters of a Flux fleet repository by their
+// content (Discover): every folder holding a cluster root, in the Flux
+// Operator era (a FluxInstance whose spec.sync makes Flux create the root
+// GitRepository and Kustomization), the bootstrap era (gotk-sync.yaml
+// declaring them) or any layout whose root Kustomization applies its own
+// folder, with d1's clusters/<name>/ as the default convention; and it
 // decides which repository the fleet checkout is (Identify).
 package fleet
 
 import (
-	"bytes"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
-	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -41,36 +39,64 @@ type Doc struct {
 	node *yaml.Node
 }
 
-// Cluster is a discovered cluster folder.
+// Cluster is a discovered cluster folder. Its paths are slash-separated
+// and relative to the repository root (Layout.RepoRoot), as Flux's
+// spec.path is.
 type Cluster struct {
-	// Name is the folder name.
+	// Name is the folder's name under clusters/, else the cluster
+	// folder's name, or the name the configuration gives (see Discover).
 	Name string
-	// Path is clusters/<name>, slash-separated, relative to the fleet root.
+	// Path is the cluster folder: clusters/<name> in d1.
 	Path string
-	// Era is EraOperator or EraBootstrap ("" when neither was found).
+	// Era is EraOperator (a FluxInstance) or EraBootstrap (the root
+	// Kustomization and its GitRepository are manifests in git, as
+	// gotk-sync.yaml's are, or are assumed).
 	Era string
+	// Found says how the root was found: FoundInstance, FoundBootstrap,
+	// FoundKustomization or FoundAssumed.
+	Found string
+	// Configured is true when the configuration's clusters: lists it.
+	Configured bool
+	// RootFile and RootLine locate the root: the FluxInstance, or the root
+	// Kustomization ("" and 0 when assumed).
+	RootFile string
+	RootLine int
+	// Root is the root Kustomization's namespace/name: flux-system/flux-system
+	// in d1, whatever the fleet names it otherwise.
+	Root string
+	// SourceNamespace and SourceName name the GitRepository the root
+	// reads (flux-system/flux-system in d1).
+	SourceNamespace, SourceName string
 	// Instance is the FluxInstance (operator era).
 	Instance map[string]any
 	// InstanceFile and InstanceLine locate it.
 	InstanceFile string
 	InstanceLine int
-	// SyncDir is the folder holding gotk-sync.yaml (bootstrap era).
+	// SyncDir is the folder holding the root Kustomization's file
+	// (bootstrap era).
 	SyncDir string
-	// Sync is the flux-system Kustomization as written in gotk-sync.yaml,
-	// before the patches of the folder's kustomization.yaml (bootstrap era).
+	// Sync is the root Kustomization as written (gotk-sync.yaml's
+	// flux-system), before the patches of the folder's kustomization.yaml
+	// (bootstrap era).
 	Sync map[string]any
-	// SyncFile and SyncLine locate the flux-system Kustomization (bootstrap era).
+	// SyncFile and SyncLine locate the root Kustomization (bootstrap era).
 	SyncFile string
 	SyncLine int
-	// ComponentsFile is gotk-components.yaml, when present (bootstrap era).
+	// Repo is the root's GitRepository as written, and RepoLine the line
+	// it starts on in URLFile (bootstrap era; nil when assumed or not
+	// found).
+	Repo     map[string]any
+	RepoLine int
+	// ComponentsFile is the cluster folder's gotk-components.yaml, when
+	// present.
 	ComponentsFile string
 	// URL, Ref and SyncPath are what the cluster's root syncs.
 	URL      string
 	Ref      source.Ref
 	SyncPath string
 	// URLFile and URLLine locate where URL is written: the FluxInstance's
-	// spec.sync.url, or the flux-system GitRepository's spec.url in
-	// gotk-sync.yaml (empty and 0 when the folder declares no sync).
+	// spec.sync.url, or the root GitRepository's spec.url (empty and 0
+	// when the folder declares no sync).
 	URLFile string
 	URLLine int
 	// Assumed is true when the cluster folder declares no sync at all (a
@@ -80,142 +106,6 @@ type Cluster struct {
 	Assumed bool
 	// Problem says why the cluster cannot be rendered ("" when it can).
 	Problem string
-}
-
-// Discover lists the clusters under root/clusters, sorted by name. When only
-// is not empty, the other clusters are left out; naming a cluster that does
-// not exist is an error.
-func Discover(root string, only []string) ([]*Cluster, error) {
-	base := filepath.Join(root, "clusters")
-	entries, err := os.ReadDir(base)
-	if err != nil {
-		return nil, fmt.Errorf("reading clusters of fleet %s: %w", root, err)
-	}
-	want := map[string]bool{}
-	for _, o := range only {
-		want[o] = true
-	}
-	found := map[string]bool{}
-	var out []*Cluster
-	for _, e := range entries {
-		// Flux drops symlinks from artifacts: a symlinked cluster folder does not exist for it.
-		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
-			continue
-		}
-		if len(want) > 0 && !want[e.Name()] {
-			continue
-		}
-		found[e.Name()] = true
-		out = append(out, discoverOne(root, e.Name()))
-	}
-	var missing []string
-	for w := range want {
-		if !found[w] {
-			missing = append(missing, w)
-		}
-	}
-	if len(missing) > 0 {
-		slices.Sort(missing)
-		return nil, fmt.Errorf("no cluster %s in %s", strings.Join(missing, ", "), base)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out, nil
-}
-
-func discoverOne(root, name string) *Cluster {
-	c := &Cluster{Name: name, Path: "clusters/" + name}
-	dir := filepath.Join(root, "clusters", name)
-	var files []string
-	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil
-		}
-		if d.Type()&fs.ModeSymlink != 0 || d.IsDir() {
-			return nil
-		}
-		// FIFOs, devices and sockets are never opened (a FIFO blocks its
-		// reader, a device never ends); the fleet's snapshot drops them
-		// with a warning, as it drops symlinks.
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		if strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml") {
-			files = append(files, p)
-		}
-		return nil
-	})
-	slices.Sort(files)
-	instanceURLLine := 0
-	for _, f := range files {
-		rel, _ := filepath.Rel(root, f)
-		rel = filepath.ToSlash(rel)
-		data, err := readCapped(f)
-		if err != nil {
-			continue
-		}
-		// Cheap test first: gotk-components.yaml is half a megabyte.
-		if !bytes.Contains(data, []byte("FluxInstance")) && !bytes.Contains(data, []byte("flux-system")) {
-			continue
-		}
-		if filepath.Base(f) == "gotk-components.yaml" {
-			c.ComponentsFile = rel
-			continue
-		}
-		docs, err := Decode(data)
-		if err != nil {
-			continue
-		}
-		for _, d := range docs {
-			kind, _ := d.Object["kind"].(string)
-			md, _ := d.Object["metadata"].(map[string]any)
-			n, _ := md["name"].(string)
-			ns, _ := md["namespace"].(string)
-			switch {
-			case kind == "FluxInstance" && c.Instance == nil:
-				c.Instance, c.InstanceFile, c.InstanceLine = d.Object, rel, d.Line
-				instanceURLLine = d.FieldLine("spec", "sync", "url")
-			case kind == "Kustomization" && n == "flux-system" && ns == "flux-system" &&
-				strings.HasPrefix(apiVersion(d.Object), "kustomize.toolkit.fluxcd.io/"):
-				c.Sync, c.SyncFile, c.SyncLine, c.SyncDir = d.Object, rel, d.Line, filepath.ToSlash(filepath.Dir(rel))
-				c.SyncPath = nestedString(d.Object, "spec", "path")
-			case kind == "GitRepository" && n == "flux-system" && ns == "flux-system" && c.URL == "":
-				c.URL = nestedString(d.Object, "spec", "url")
-				c.Ref = refOf(d.Object)
-				c.URLFile, c.URLLine = rel, d.FieldLine("spec", "url")
-			}
-		}
-	}
-	switch {
-	case c.Instance != nil:
-		c.Era = EraOperator
-		c.URL = nestedString(c.Instance, "spec", "sync", "url")
-		c.URLFile, c.URLLine = c.InstanceFile, instanceURLLine
-		c.SyncPath = nestedString(c.Instance, "spec", "sync", "path")
-		c.Ref = RefFromSync(nestedString(c.Instance, "spec", "sync", "ref"))
-		if kind := nestedString(c.Instance, "spec", "sync", "kind"); kind != "" && kind != "GitRepository" {
-			c.Problem = fmt.Sprintf("%s: FluxInstance syncs from a %s; d1lint renders git sources only", c.InstanceFile, kind)
-		} else if c.URL == "" {
-			c.Problem = fmt.Sprintf("%s: FluxInstance has no spec.sync.url", c.InstanceFile)
-		}
-	case c.SyncFile != "":
-		c.Era = EraBootstrap
-		if c.URL == "" {
-			c.Problem = fmt.Sprintf("%s: no GitRepository flux-system next to the flux-system Kustomization", c.SyncFile)
-		}
-	case len(files) > 0:
-		c.Era, c.Assumed = EraBootstrap, true
-		c.SyncPath, c.SyncDir = "./"+c.Path, c.Path
-		c.Ref = source.Ref{Branch: "main"}
-		c.Sync = map[string]any{
-			"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization",
-			"metadata": map[string]any{"name": "flux-system", "namespace": "flux-system"},
-			"spec": map[string]any{"interval": "10m0s", "path": c.SyncPath, "prune": true,
-				"sourceRef": map[string]any{"kind": "GitRepository", "name": "flux-system"}},
-		}
-	default:
-		c.Problem = fmt.Sprintf("%s: neither a FluxInstance nor a flux-system Kustomization (gotk-sync.yaml) was found", c.Path)
-	}
-	return c
 }
 
 // RefFromSync turns a FluxInstance spec.sync.ref ("refs/heads/main",

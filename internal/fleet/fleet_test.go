@@ -17,6 +17,11 @@ import (
 
 const fleetURL = "https://github.com/acme/d1-fleet.git"
 
+// appsKustomization is a Flux Kustomization that is no root: it applies
+// another folder.
+const appsKustomization = "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\n" +
+	"spec:\n  path: ./apps\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n"
+
 func names(cs []*Cluster) []string {
 	out := []string{}
 	for _, c := range cs {
@@ -36,7 +41,7 @@ func writeTree(t *testing.T, root string, files map[string]string) {
 }
 
 func TestDiscoverOperatorEra(t *testing.T) {
-	cs, err := Discover(testutil.Fixture(t, "example", "fleet"), nil)
+	cs, err := discoverAll(testutil.Fixture(t, "example", "fleet"))
 	require.NoError(t, err)
 	require.Equal(t, []string{"prod-eu", "staging"}, names(cs))
 	for _, c := range cs {
@@ -62,7 +67,7 @@ func TestDiscoverOperatorEra(t *testing.T) {
 }
 
 func TestDiscoverBootstrapEra(t *testing.T) {
-	cs, err := Discover(testutil.Fixture(t, "example", "fleet-bootstrap"), nil)
+	cs, err := discoverAll(testutil.Fixture(t, "example", "fleet-bootstrap"))
 	require.NoError(t, err)
 	require.Equal(t, []string{"prod-eu", "staging"}, names(cs))
 	for _, c := range cs {
@@ -92,41 +97,42 @@ func TestDiscoverBootstrapEra(t *testing.T) {
 
 func TestDiscoverOnly(t *testing.T) {
 	root := testutil.Fixture(t, "example", "fleet")
-	cs, err := Discover(root, []string{"staging"})
+	cs, err := discoverAll(root, "staging")
 	require.NoError(t, err)
 	assert.Equal(t, []string{"staging"}, names(cs))
 
-	cs, err = Discover(root, []string{"staging", "prod-eu", "staging"})
+	cs, err = discoverAll(root, "staging", "prod-eu", "staging")
 	require.NoError(t, err)
 	assert.Equal(t, []string{"prod-eu", "staging"}, names(cs), "sorted, each once")
 
-	_, err = Discover(root, []string{"staging", "nope", "also-nope"})
+	_, err = discoverAll(root, "staging", "nope", "also-nope")
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "no cluster also-nope, nope in ")
-	assert.Contains(t, err.Error(), filepath.Join(root, "clusters"))
+	assert.Equal(t, "no cluster also-nope, nope in "+root+" (its clusters: prod-eu, staging)", err.Error())
 }
 
 func TestDiscoverMissingFleet(t *testing.T) {
-	_, err := Discover(filepath.Join(t.TempDir(), "nothing"), nil)
+	missing := filepath.Join(t.TempDir(), "nothing")
+	_, err := discoverAll(missing)
 	require.Error(t, err)
-	assert.ErrorIs(t, err, os.ErrNotExist)
-	assert.Contains(t, err.Error(), "reading clusters of fleet")
+	assert.Equal(t, `fleet path "`+missing+`" is not a folder`, err.Error(), "no raw OS error")
 }
 
 func TestDiscoverEdgeCases(t *testing.T) {
 	root := t.TempDir()
 	writeTree(t, root, map[string]string{
-		// Neither a FluxInstance nor any YAML at all.
+		// Neither a FluxInstance nor any YAML at all: not a cluster.
 		"clusters/bare/README.md": "# nothing here\n",
-		// YAML but no sync: the root flux bootstrap creates is assumed.
+		// Flux manifests but no sync: the root flux bootstrap creates is assumed.
 		"clusters/plain/configmap.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: default\n",
+		"clusters/plain/apps.yaml":      appsKustomization,
 		// A FluxInstance that syncs an OCI artifact.
 		"clusters/oci/instance.yaml": "apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata:\n  name: flux\n  namespace: flux-system\n" +
 			"spec:\n  sync:\n    kind: OCIRepository\n    url: oci://ghcr.io/acme/fleet\n    ref: latest\n    path: clusters/oci\n",
 		// A FluxInstance without spec.sync.url.
 		"clusters/no-url/instance.yaml": "apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata:\n  name: flux\n  namespace: flux-system\nspec:\n  sync:\n    path: clusters/no-url\n",
 		// A gotk-sync.yaml with the Kustomization but no GitRepository.
-		"clusters/no-repo/flux-system/gotk-sync.yaml": "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  path: ./clusters/no-repo\n",
+		"clusters/no-repo/flux-system/gotk-sync.yaml": "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: flux-system\n  namespace: flux-system\n" +
+			"spec:\n  path: ./clusters/no-repo\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n",
 		// A bootstrap-era sync on a tag.
 		"clusters/tagged/sync.yml": "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\n" +
 			"spec:\n  url: ssh://git@github.com/acme/fleet\n  ref:\n    tag: v1.2.3\n---\n" +
@@ -135,18 +141,13 @@ func TestDiscoverEdgeCases(t *testing.T) {
 		"clusters/.hidden/instance.yaml": "kind: FluxInstance\n",
 		"clusters/notes.yaml":            "kind: FluxInstance\n",
 	})
-	cs, err := Discover(root, nil)
+	cs, err := discoverAll(root)
 	require.NoError(t, err)
-	require.Equal(t, []string{"bare", "no-repo", "no-url", "oci", "plain", "tagged"}, names(cs))
+	require.Equal(t, []string{"no-repo", "no-url", "oci", "plain", "tagged"}, names(cs))
 	byName := map[string]*Cluster{}
 	for _, c := range cs {
 		byName[c.Name] = c
 	}
-
-	bare := byName["bare"]
-	assert.Equal(t, "", bare.Era)
-	assert.Equal(t, "clusters/bare: neither a FluxInstance nor a flux-system Kustomization (gotk-sync.yaml) was found", bare.Problem)
-	assert.False(t, bare.Assumed)
 
 	plain := byName["plain"]
 	assert.Empty(t, plain.Problem)
@@ -173,7 +174,7 @@ func TestDiscoverEdgeCases(t *testing.T) {
 	noRepo := byName["no-repo"]
 	assert.Equal(t, EraBootstrap, noRepo.Era)
 	assert.Contains(t, noRepo.Problem, "clusters/no-repo/flux-system/gotk-sync.yaml")
-	assert.Contains(t, noRepo.Problem, "no GitRepository flux-system")
+	assert.Equal(t, "clusters/no-repo/flux-system/gotk-sync.yaml: no GitRepository flux-system/flux-system next to the Kustomization flux-system/flux-system", noRepo.Problem)
 
 	tagged := byName["tagged"]
 	assert.Empty(t, tagged.Problem)
@@ -190,19 +191,19 @@ func TestDiscoverEdgeCases(t *testing.T) {
 }
 
 func TestDiscoverSkipsSymlinkedClusters(t *testing.T) {
-	root := t.TempDir()
+	root := filepath.Join(t.TempDir(), "fleet")
 	writeTree(t, root, map[string]string{
-		"elsewhere/instance.yaml":     "apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata:\n  name: flux\n  namespace: flux-system\nspec:\n  sync:\n    url: " + fleetURL + "\n",
+		"../elsewhere/instance.yaml":  "apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata:\n  name: flux\n  namespace: flux-system\nspec:\n  sync:\n    url: " + fleetURL + "\n",
 		"clusters/real/instance.yaml": "apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata:\n  name: flux\n  namespace: flux-system\nspec:\n  sync:\n    url: " + fleetURL + "\n",
 	})
-	if err := os.Symlink(filepath.Join(root, "elsewhere"), filepath.Join(root, "clusters", "linked")); err != nil {
+	if err := os.Symlink(filepath.Join(root, "..", "elsewhere"), filepath.Join(root, "clusters", "linked")); err != nil {
 		t.Skipf("symlinks unavailable: %v", err)
 	}
-	cs, err := Discover(root, nil)
+	cs, err := discoverAll(root)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"real"}, names(cs), "Flux drops symlinks")
 
-	_, err = Discover(root, []string{"linked"})
+	_, err = discoverAll(root, "linked")
 	assert.Error(t, err, "a symlinked cluster does not exist")
 }
 
@@ -313,4 +314,13 @@ func TestDecodeAllowsModestAliases(t *testing.T) {
 	require.Len(t, docs, 1)
 	assert.Equal(t, map[string]any{"replicas": 2}, docs[0].Object["two"])
 	assert.Equal(t, map[string]any{"replicas": 2}, docs[0].Object["one"])
+}
+
+// discoverAll is Discover's clusters, keeping only the named ones if any.
+func discoverAll(root string, only ...string) ([]*Cluster, error) {
+	l, err := Discover(root, Options{Only: only})
+	if err != nil {
+		return nil, err
+	}
+	return l.Clusters, nil
 }

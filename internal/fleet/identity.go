@@ -47,7 +47,7 @@ func (id Identity) Key() string { return source.NormalizeURL(id.URL) }
 func (id Identity) String() string { return id.URL + " (decided from " + id.How + ")" }
 
 // Identify decides which repository the fleet checkout at path is. all are
-// every cluster of the fleet (Discover(path, nil)), whatever a command
+// every cluster of the fleet (Discover with no Only), whatever a command
 // selects, so that every command and every selection agree; known holds
 // what the user or a caller already decided: a URL (with How, default
 // HowConfiguration) and a Branch, each used as given when not empty.
@@ -92,16 +92,21 @@ func Identify(path string, all []*Cluster, known Identity) Identity {
 	return id
 }
 
-// IdentifyAt is Identify for the fleet at path, discovering its clusters.
-func IdentifyAt(path string, known Identity) (Identity, error) {
+// IdentifyAt is Identify for the fleet at path, discovering all its
+// clusters as opts says (opts.Only is ignored: every selection agrees).
+func IdentifyAt(path string, known Identity, opts Options) (Identity, error) {
 	if known.URL != "" && known.Branch != "" {
 		return Identify(path, nil, known), nil
 	}
-	all, err := Discover(path, nil)
+	opts.Only = nil
+	if opts.FleetURL == "" {
+		opts.FleetURL = known.URL
+	}
+	l, err := Discover(path, opts)
 	if err != nil {
 		return Identity{}, err
 	}
-	return Identify(path, all, known), nil
+	return Identify(path, l.Clusters, known), nil
 }
 
 // synced is one URL the roots sync: how many clusters sync it and its

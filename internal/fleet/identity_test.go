@@ -3,7 +3,6 @@
 package fleet
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -35,7 +34,7 @@ func fleetWith(t *testing.T, root string, syncs map[string]string) []*Cluster {
 		files["clusters/"+name+"/flux-system/flux-instance.yaml"] = instanceYAML(url, "refs/heads/main")
 	}
 	writeTree(t, root, files)
-	cs, err := Discover(root, nil)
+	cs, err := discoverAll(root)
 	require.NoError(t, err)
 	return cs
 }
@@ -178,7 +177,7 @@ func TestIdentifySubfolder(t *testing.T) {
 // sync.
 func TestIdentifyTheExample(t *testing.T) {
 	for _, era := range []string{"fleet", "fleet-bootstrap"} {
-		id, err := IdentifyAt(testutil.Fixture(t, "example", era), Identity{})
+		id, err := IdentifyAt(testutil.Fixture(t, "example", era), Identity{}, Options{})
 		require.NoError(t, err)
 		assert.Equal(t, Identity{URL: fleetURL, How: HowMostSynced, Branch: "main"}, id, era)
 	}
@@ -196,7 +195,7 @@ func TestIdentifyBranch(t *testing.T) {
 		"clusters/f/flux-instance.yaml": instanceYAML(upstreamURL, "other"),
 		"clusters/g/flux-instance.yaml": instanceYAML(upstreamURL, "main"),
 	})
-	all, err := Discover(root, nil)
+	all, err := discoverAll(root)
 	require.NoError(t, err)
 	id := Identify(root, all, Identity{URL: forkURL})
 	assert.Equal(t, "production", id.Branch, "the branch most roots syncing the fleet follow")
@@ -208,14 +207,14 @@ func TestIdentifyBranch(t *testing.T) {
 // alone, they follow the folder's name at main.
 func TestIdentifyAssumed(t *testing.T) {
 	root := filepath.Join(t.TempDir(), "my-fleet")
-	writeTree(t, root, map[string]string{"clusters/plain/configmap.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"})
-	all, err := Discover(root, nil)
+	writeTree(t, root, map[string]string{"clusters/plain/apps.yaml": appsKustomization})
+	all, err := discoverAll(root)
 	require.NoError(t, err)
 	assert.Equal(t, Identity{URL: "local/my-fleet", How: HowFolderName, Branch: "main"}, Identify(root, all, Identity{}))
 	assert.Equal(t, Identity{URL: forkURL, How: HowConfiguration, Branch: "main"}, Identify(root, all, Identity{URL: forkURL}))
 
 	writeTree(t, root, map[string]string{"clusters/other/flux-instance.yaml": instanceYAML(upstreamURL, "refs/heads/dev")})
-	all, err = Discover(root, nil)
+	all, err = discoverAll(root)
 	require.NoError(t, err)
 	id := Identify(root, all, Identity{})
 	assert.Equal(t, upstreamURL, id.URL)
@@ -227,15 +226,15 @@ func TestIdentifyAt(t *testing.T) {
 	root := t.TempDir()
 	gitInit(t, root, map[string]string{"origin": forkURL})
 	fleetWith(t, root, map[string]string{"a": upstreamURL})
-	id, err := IdentifyAt(root, Identity{})
+	id, err := IdentifyAt(root, Identity{}, Options{})
 	require.NoError(t, err)
 	assert.Equal(t, Identity{URL: forkURL, How: "git remote origin", Branch: ""}, id, "no root syncs the fork: no branch")
 	assert.Equal(t, "https://github.com/me/d1-fleet.git (decided from git remote origin)", id.String())
 	assert.Equal(t, "github.com/me/d1-fleet", id.Key())
 
-	_, err = IdentifyAt(filepath.Join(root, "missing"), Identity{})
-	assert.ErrorIs(t, err, os.ErrNotExist)
-	id, err = IdentifyAt(filepath.Join(root, "missing"), Identity{URL: forkURL, Branch: "main"})
+	_, err = IdentifyAt(filepath.Join(root, "missing"), Identity{}, Options{})
+	assert.ErrorContains(t, err, "is not a folder")
+	id, err = IdentifyAt(filepath.Join(root, "missing"), Identity{URL: forkURL, Branch: "main"}, Options{})
 	require.NoError(t, err, "nothing to discover when everything is given")
 	assert.Equal(t, Identity{URL: forkURL, How: HowConfiguration, Branch: "main"}, id)
 }

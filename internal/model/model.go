@@ -24,12 +24,18 @@ type Fleet struct {
 
 // Cluster is the rendered desired state of one cluster.
 type Cluster struct {
-	// Name is the folder name under clusters/.
+	// Name is the folder name under clusters/ (d1), else the cluster
+	// folder's name or the name .d1lint.yaml's clusters: gives it.
 	Name string `json:"name"`
-	// Path is the cluster folder in the fleet repository (clusters/<name>).
+	// Path is the cluster folder in the fleet repository, relative to the
+	// repository's root as Flux's spec.path is (clusters/<name> in d1).
 	Path string `json:"path"`
-	// Era is "operator" (FluxInstance) or "bootstrap" (gotk-sync.yaml).
+	// Era is "operator" (FluxInstance) or "bootstrap" (the root
+	// Kustomization and its GitRepository are manifests in git, as
+	// gotk-sync.yaml's are).
 	Era string `json:"era"`
+	// Discovery says how the cluster and its root were found.
+	Discovery *Discovery `json:"discovery,omitempty"`
 	// Environment is runtime-info's ENVIRONMENT.
 	Environment string `json:"environment,omitempty"`
 	// RuntimeInfo is the data of the flux-system/flux-runtime-info ConfigMap.
@@ -38,7 +44,8 @@ type Cluster struct {
 	RuntimeInfoLocation *Location `json:"runtimeInfoLocation,omitempty"`
 	// Flux describes the Flux installation.
 	Flux Flux `json:"flux"`
-	// Root is the key of the cluster's root Kustomization (flux-system/flux-system).
+	// Root is the key of the cluster's root Kustomization
+	// (flux-system/flux-system in d1).
 	Root string `json:"root"`
 	// Sources are the Flux sources of the cluster and how each was resolved, sorted by key.
 	Sources []*Source `json:"sources"`
@@ -66,6 +73,31 @@ type Cluster struct {
 	// Schemas says which schemas validated the objects; nil when schema
 	// validation did not run.
 	Schemas *Schemas `json:"schemas,omitempty"`
+}
+
+// How a cluster was found (Discovery.How).
+const (
+	// FoundInstance: a FluxInstance.
+	FoundInstance = "FluxInstance"
+	// FoundBootstrap: flux bootstrap's gotk-sync.yaml.
+	FoundBootstrap = "gotk-sync"
+	// FoundKustomization: a Flux Kustomization applying its own folder.
+	FoundKustomization = "Kustomization"
+	// FoundAssumed: a folder under clusters/ with Flux manifests but no
+	// root, whose root flux bootstrap would create is assumed.
+	FoundAssumed = "assumed"
+)
+
+// Discovery says how d1lint found a cluster and its root.
+type Discovery struct {
+	// How is FoundInstance, FoundBootstrap, FoundKustomization or
+	// FoundAssumed.
+	How string `json:"how"`
+	// Configured is true when .d1lint.yaml's clusters: lists the cluster.
+	Configured bool `json:"configured,omitempty"`
+	// Location is the file and line of the root: the FluxInstance, or the
+	// root Kustomization (absent when assumed).
+	Location *Location `json:"location,omitempty"`
 }
 
 // Flux describes the Flux installation of a cluster.

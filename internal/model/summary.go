@@ -4,6 +4,7 @@ package model
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -11,10 +12,17 @@ import (
 // lists, what the check report counts, what the audit shows, and what a
 // rule knows of the other clusters (input.fleet.clusters).
 type ClusterSummary struct {
-	// Name is the folder name under clusters/.
+	// Name is the cluster's name (Cluster.Name).
 	Name string `json:"name"`
-	// Era is "operator" (FluxInstance) or "bootstrap" (gotk-sync.yaml).
+	// Path is the cluster folder (Cluster.Path).
+	Path string `json:"path,omitempty"`
+	// Era is "operator" (FluxInstance) or "bootstrap" (the root is in git).
 	Era string `json:"era"`
+	// Found is how the cluster was found (Discovery.How).
+	Found string `json:"found,omitempty"`
+	// RootFile is "<file>:<line>" of the cluster's root (Discovery.Location),
+	// "" when assumed.
+	RootFile string `json:"rootFile,omitempty"`
 	// Environment is runtime-info's ENVIRONMENT.
 	Environment string `json:"environment,omitempty"`
 	// RuntimeInfo is the data of the cluster's runtime-info ConfigMap.
@@ -44,7 +52,13 @@ type ClusterSummary struct {
 // Summarize sums up a cluster.
 func Summarize(c *Cluster) ClusterSummary {
 	s := ClusterSummary{Name: c.Name, Era: c.Era, Environment: c.Environment, RuntimeInfo: c.RuntimeInfo,
-		Sources: []string{}, Objects: len(c.Objects), Kustomizations: len(c.Kustomizations), Complete: c.Completeness.Complete}
+		Path: c.Path, Sources: []string{}, Objects: len(c.Objects), Kustomizations: len(c.Kustomizations), Complete: c.Completeness.Complete}
+	if d := c.Discovery; d != nil {
+		s.Found = d.How
+		if d.Location != nil && d.Location.Path != "" {
+			s.RootFile = d.Location.Path + ":" + strconv.Itoa(d.Location.Line)
+		}
+	}
 	for _, k := range c.Kustomizations {
 		if k.Status != StatusRendered {
 			s.Skipped++

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"path"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -65,6 +66,10 @@ type Options struct {
 	OutOfBand []model.OutOfBandObject
 	// Clusters limits the render to these clusters.
 	Clusters []string
+	// ClusterEntries, when set, are the fleet's clusters as the
+	// configuration lists them (clusters: in .d1lint.yaml); otherwise they
+	// are discovered by content (fleet.Discover).
+	ClusterEntries []fleet.Entry
 	// Concurrency is how many clusters render at once (default GOMAXPROCS).
 	Concurrency int
 	// BuildTimeout bounds one kustomize build (default 60s).
@@ -94,6 +99,13 @@ type renderer struct {
 	prefetches sync.WaitGroup
 	// fleet is the repository the fleet checkout is (mapFleet maps it).
 	fleet fleet.Identity
+	// fleetDir is the local folder mapped for it: the fleet folder, or
+	// the top-level of the git repository holding it when the clusters'
+	// paths start there (fleet.Layout.RepoRoot: a monorepo).
+	fleetDir string
+	// fleetPrefix is the fleet folder relative to fleetDir ("" when the
+	// same).
+	fleetPrefix string
 	// mapped are the normalised URLs the user mapped (opts.Sources).
 	mapped map[string]bool
 }
@@ -197,9 +209,14 @@ func (r *renderer) then(c *model.Cluster) {
 
 func (r *renderer) render(ctx context.Context) (*model.Fleet, error) {
 	warmSchema()
-	specs, err := fleet.Discover(r.opts.FleetPath, r.opts.Clusters)
+	layout, err := fleet.Discover(r.opts.FleetPath, r.discoverOptions())
 	if err != nil {
 		return nil, usageError{err}
+	}
+	specs := layout.Clusters
+	r.fleetDir, r.fleetPrefix = r.opts.FleetPath, layout.Prefix
+	if layout.Prefix != "" {
+		r.fleetDir = layout.RepoRoot
 	}
 	if err := r.identify(specs); err != nil {
 		return nil, err
@@ -236,6 +253,11 @@ clusters:
 	return out, nil
 }
 
+// discoverOptions are what fleet.Discover needs of the options.
+func (r *renderer) discoverOptions() fleet.Options {
+	return fleet.Options{Only: r.opts.Clusters, Entries: r.opts.ClusterEntries, FleetURL: r.opts.FleetURL}
+}
+
 // identify decides which repository the fleet checkout is, from every
 // cluster of the fleet whatever the selection (fleet.Identify).
 func (r *renderer) identify(specs []*fleet.Cluster) error {
@@ -244,7 +266,7 @@ func (r *renderer) identify(specs []*fleet.Cluster) error {
 		r.fleet = fleet.Identify(r.opts.FleetPath, specs, known)
 		return nil
 	}
-	id, err := fleet.IdentifyAt(r.opts.FleetPath, known)
+	id, err := fleet.IdentifyAt(r.opts.FleetPath, known, r.discoverOptions())
 	if err != nil {
 		return usageError{err}
 	}
@@ -255,9 +277,20 @@ func (r *renderer) identify(specs []*fleet.Cluster) error {
 // mapFleet maps the fleet's own URL, and only it, to its working tree,
 // which stands for the branch the clusters' roots sync (d1: always main).
 // A root that syncs another URL reads that repository, as Flux would: from
-// the user's mapping of it, else not at all (foreignSync).
+// the user's mapping of it, else not at all (foreignSync). A fleet in a
+// subfolder of a monorepo maps the whole repository: Flux's artifact of a
+// GitRepository is the repository, and the roots' spec.path start at its
+// top.
 func (r *renderer) mapFleet() error {
-	m := source.Mapping{URL: r.fleet.URL, Path: r.opts.FleetPath, Branch: r.fleet.Branch, Problems: r.opts.FleetProblems}
+	problems := r.opts.FleetProblems
+	if r.fleetPrefix != "" {
+		problems = make([]source.FileProblem, len(r.opts.FleetProblems))
+		for i, p := range r.opts.FleetProblems {
+			p.Path = path.Join(r.fleetPrefix, p.Path)
+			problems[i] = p
+		}
+	}
+	m := source.Mapping{URL: r.fleet.URL, Path: r.fleetDir, Branch: r.fleet.Branch, Problems: problems}
 	if err := r.resolver.AddMapping(m); err != nil {
 		return usagef("mapping the fleet repository: %w", err)
 	}
@@ -276,7 +309,11 @@ func (r *renderer) foreignSync(spec *fleet.Cluster) string {
 	}
 	field := "spec.sync.url"
 	if spec.Era == fleet.EraBootstrap {
-		field = "the flux-system GitRepository's spec.url"
+		name := spec.SourceName
+		if spec.SourceNamespace != "flux-system" {
+			name = spec.SourceNamespace + "/" + name
+		}
+		field = "the " + name + " GitRepository's spec.url"
 	}
 	return fmt.Sprintf("the root syncs %s, but this fleet checkout is %s, so that repository's content is not read from it; "+
 		"fix %s, or map %s to a local checkout (--source URL=PATH, or sources: in .d1lint.yaml), "+
@@ -285,7 +322,7 @@ func (r *renderer) foreignSync(spec *fleet.Cluster) string {
 }
 
 func (r *renderer) renderCluster(ctx context.Context, spec *fleet.Cluster) (out *model.Cluster) {
-	out = &model.Cluster{Name: spec.Name, Path: spec.Path, Era: spec.Era, Root: "flux-system/flux-system",
+	out = &model.Cluster{Name: spec.Name, Path: spec.Path, Era: spec.Era, Root: spec.Root,
 		Sources: []*model.Source{}, Kustomizations: []*model.Kustomization{}, Objects: []*model.Object{},
 		Variables: []*model.VarRef{}, HelmReleases: []*model.HelmRelease{}, Problems: []*model.Problem{}}
 	out.OutOfBand = outOfBandFor(r.opts.OutOfBand, spec.Name)
@@ -300,6 +337,7 @@ func (r *renderer) renderCluster(ctx context.Context, spec *fleet.Cluster) (out 
 	}()
 	why := r.foreignSync(spec)
 	c.foreign = why != ""
+	out.Discovery = c.discovery()
 	if spec.Era == fleet.EraOperator {
 		// The lockdown settings govern the walk (a refused cross-namespace
 		// sourceRef), so they are read first.
@@ -325,6 +363,18 @@ func (r *renderer) renderCluster(ctx context.Context, spec *fleet.Cluster) (out 
 	}
 	c.render(ctx, root)
 	return out
+}
+
+// discovery says how the cluster was found, and where its root is: in the
+// fleet checkout, at the repository and branch its other files are
+// located at (declaredIn).
+func (c *clusterRender) discovery() *model.Discovery {
+	d := &model.Discovery{How: c.spec.Found, Configured: c.spec.Configured}
+	if c.spec.RootFile != "" {
+		repo, branch := c.declaredIn()
+		d.Location = &model.Location{Repo: repo, Branch: branch, Path: c.spec.RootFile, Line: c.spec.RootLine}
+	}
+	return d
 }
 
 // outOfBandFor returns the out-of-band declarations that apply to the

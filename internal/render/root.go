@@ -24,8 +24,8 @@ import (
 	"github.com/d1lint/d1lint/internal/model"
 )
 
-// root builds the cluster's root Kustomization, flux-system/flux-system,
-// and registers the GitRepository it reads.
+// root builds the cluster's root Kustomization (flux-system/flux-system
+// in d1) and registers the GitRepository it reads.
 func (c *clusterRender) root(ctx context.Context) (*node, error) {
 	if c.spec.Era == fleet.EraOperator {
 		return c.operatorRoot()
@@ -152,21 +152,23 @@ func applyPatches(repo, ks map[string]any, patches []any) (map[string]any, map[s
 	return repo, ks, nil
 }
 
-// bootstrapRoot builds the cluster folder with the flux-system
-// Kustomization as gotk-sync.yaml writes it, and takes from that build the
-// flux-system Kustomization and GitRepository as the folder's
-// kustomization.yaml patches them (the definition Flux actually applies),
-// and the controller Deployments for the lockdown flags. The patched root's
-// own build is then the same build (patches to fields such as
-// serviceAccountName do not change what kustomize builds), so the half
-// megabyte of gotk-components.yaml is built once per cluster.
+// bootstrapRoot builds the cluster folder with the root Kustomization as
+// its file writes it (gotk-sync.yaml's flux-system, or a Kustomization
+// applying its own folder), and takes from that build the root
+// Kustomization and its GitRepository as the folder's kustomization.yaml
+// patches them (the definition Flux actually applies), and the controller
+// Deployments for the lockdown flags. The patched root's own build is then
+// the same build (patches to fields such as serviceAccountName do not
+// change what kustomize builds), so the half megabyte of
+// gotk-components.yaml is built once per cluster.
 func (c *clusterRender) bootstrapRoot(ctx context.Context) (*node, error) {
 	snap, err := c.fleetSnapshot()
 	if err != nil {
 		return nil, fmt.Errorf("reading the fleet for %s: %w", c.spec.Path, err)
 	}
+	rootNS, rootName, _ := strings.Cut(c.spec.Root, "/")
 	raw := &unstructured.Unstructured{Object: deepCopyMap(c.spec.Sync)}
-	b := c.r.builder.build(ctx, snap, raw, "flux-system/flux-system")
+	b := c.r.builder.build(ctx, snap, raw, c.spec.Root)
 	for _, p := range b.problems {
 		// A warning (a dropped symlink: source-controller drops symlinks
 		// from artifacts) stops nothing; the root's own build, the same one,
@@ -180,15 +182,18 @@ func (c *clusterRender) bootstrapRoot(ctx context.Context) (*node, error) {
 	flags := map[string][]string{}
 	for i, res := range b.resources {
 		switch {
-		case res.GetKind() == "Kustomization" && res.GetName() == "flux-system" && res.GetNamespace() == "flux-system":
+		case res.GetKind() == "Kustomization" && res.GetName() == rootName && res.GetNamespace() == rootNS:
 			ks, ksLoc = asMap(res), b.locations[i]
-		case res.GetKind() == "GitRepository" && res.GetName() == "flux-system" && res.GetNamespace() == "flux-system":
+		case res.GetKind() == "GitRepository" && res.GetName() == c.spec.SourceName && res.GetNamespace() == c.spec.SourceNamespace:
 			repo, repoLoc = asMap(res), b.locations[i]
 		case res.GetKind() == "Deployment" && res.GetNamespace() == "flux-system":
 			flags[res.GetName()] = managerArgs(asMap(res))
 		}
 	}
-	if c.spec.Assumed {
+	switch {
+	case c.spec.Assumed:
+		// The message stays as it was before roots were found by content:
+		// findings' fingerprints cover it, and baselines keep them.
 		c.problem(&model.Problem{Kind: model.ProblemCluster, Warning: true, Location: &model.Location{Repo: urlKey(c.spec.URL), Path: c.spec.Path},
 			Reason: fmt.Sprintf("%s declares no Flux sync (no FluxInstance, no flux-system Kustomization in gotk-sync.yaml): assuming flux bootstrap's, which applies %s from %s at branch %s",
 				c.spec.Path, c.spec.SyncPath, c.spec.URL, c.spec.Ref.Branch)})
@@ -200,11 +205,23 @@ func (c *clusterRender) bootstrapRoot(ctx context.Context) (*node, error) {
 				"metadata": map[string]any{"name": "flux-system", "namespace": "flux-system"},
 				"spec":     map[string]any{"interval": "1m0s", "url": c.spec.URL, "ref": map[string]any{"branch": c.spec.Ref.Branch}}}
 		}
+	case c.spec.Found == fleet.FoundKustomization && (ks == nil || repo == nil) && c.spec.Repo != nil:
+		// The folder's kustomization.yaml leaves the root out: something
+		// else applies it (a Helm chart or Terraform installing Flux), so
+		// Flux reconciles it as its file writes it.
+		fleetKey, fleetBranch := c.declaredIn()
+		if ks == nil {
+			ks, ksLoc = raw.Object, model.Location{Repo: fleetKey, Branch: fleetBranch, Path: c.spec.SyncFile, Line: c.spec.SyncLine}
+		}
+		if repo == nil {
+			repo, repoLoc = deepCopyMap(c.spec.Repo), model.Location{Repo: fleetKey, Branch: fleetBranch, Path: c.spec.URLFile, Line: c.spec.RepoLine}
+		}
 	}
 	if ks == nil || repo == nil {
-		return nil, fmt.Errorf("%s: the render of %s does not contain the flux-system Kustomization and GitRepository", c.spec.SyncFile, c.spec.SyncPath)
+		return nil, fmt.Errorf("%s: the render of %s does not contain the root Kustomization %s and its GitRepository %s/%s",
+			c.spec.SyncFile, c.spec.SyncPath, c.spec.Root, c.spec.SourceNamespace, c.spec.SourceName)
 	}
-	c.put("GitRepository", "flux-system", "flux-system", &stored{obj: repo, from: fromRender, loc: &repoLoc})
+	c.put("GitRepository", c.spec.SourceNamespace, c.spec.SourceName, &stored{obj: repo, from: fromRender, loc: &repoLoc})
 	c.bootstrapFlux(snap.Dir, flags)
 	return newNode(ks, nil, &ksLoc), nil
 }
@@ -302,8 +319,8 @@ func (c *clusterRender) unsynced(why string) {
 		}
 		root = n
 	} else {
-		// gotk-sync.yaml's flux-system objects, as written: the folder's
-		// kustomization.yaml patches are part of what is not read.
+		// The root objects as written (gotk-sync.yaml's flux-system): the
+		// folder's kustomization.yaml patches are part of what is not read.
 		root = newNode(deepCopyMap(c.spec.Sync), nil,
 			&model.Location{Repo: fleetKey, Branch: fleetBranch, Path: c.spec.SyncFile, Line: c.spec.SyncLine})
 		ref := map[string]any{}
@@ -313,9 +330,9 @@ func (c *clusterRender) unsynced(why string) {
 				ref[k] = v
 			}
 		}
-		c.put("GitRepository", "flux-system", "flux-system", &stored{from: fromRender,
+		c.put("GitRepository", c.spec.SourceNamespace, c.spec.SourceName, &stored{from: fromRender,
 			obj: map[string]any{"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
-				"metadata": map[string]any{"name": "flux-system", "namespace": "flux-system"},
+				"metadata": map[string]any{"name": c.spec.SourceName, "namespace": c.spec.SourceNamespace},
 				"spec":     map[string]any{"url": c.spec.URL, "ref": ref}},
 			loc: &model.Location{Repo: fleetKey, Branch: fleetBranch, Path: c.spec.URLFile, Line: c.spec.URLLine}})
 	}

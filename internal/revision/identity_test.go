@@ -89,6 +89,6 @@ func TestStandInKeepsIdentity(t *testing.T) {
 	assert.Empty(t, stood.FleetURLHow, "configuration")
 
 	_, err = FleetIdentity(render.Options{FleetPath: filepath.Join(dir, "missing")})
-	assert.ErrorIs(t, err, os.ErrNotExist)
+	assert.ErrorContains(t, err, "is not a folder")
 	assert.Empty(t, FleetBranches(render.Options{FleetPath: filepath.Join(dir, "missing")}))
 }

@@ -221,7 +221,8 @@ func FleetBranches(opts render.Options) map[string]string {
 // FleetIdentity is the repository the fleet checkout opts names is, as the
 // renderer decides it (fleet.Identify), so that every command agrees.
 func FleetIdentity(opts render.Options) (fleet.Identity, error) {
-	return fleet.IdentifyAt(opts.FleetPath, fleet.Identity{URL: opts.FleetURL, How: opts.FleetURLHow, Branch: opts.FleetBranch})
+	return fleet.IdentifyAt(opts.FleetPath, fleet.Identity{URL: opts.FleetURL, How: opts.FleetURLHow, Branch: opts.FleetBranch},
+		fleet.Options{Entries: opts.ClusterEntries, FleetURL: opts.FleetURL})
 }
 
 // keepIdentity gives options in which a copy replaced the fleet's working

@@ -6,12 +6,19 @@ package testutil
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	gitconfig "github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
 // Root returns the repository root (the folder holding go.mod).
@@ -181,4 +188,61 @@ func WriteFiles(tb testing.TB, dir string, files map[string]string) {
 			tb.Fatal(err)
 		}
 	}
+}
+
+// GitCopy copies the folder src (regular files only) into a new git
+// repository under tb's temporary folder, commits it on branch main with
+// go-git (no git process), gives it the remote origin (when not empty),
+// and returns the repository's folder: a fixture laid out as the checkout
+// of a repository, for layouts whose meaning depends on where the
+// repository's top is (a fleet in a subfolder of a monorepo).
+func GitCopy(tb testing.TB, src, origin string) string {
+	tb.Helper()
+	dst := filepath.Join(tb.TempDir(), filepath.Base(src))
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+	})
+	if err != nil {
+		tb.Fatalf("copying %s: %v", src, err)
+	}
+	repo, err := git.PlainInitWithOptions(dst, &git.PlainInitOptions{
+		InitOptions: git.InitOptions{DefaultBranch: plumbing.NewBranchReferenceName("main")},
+	})
+	if err != nil {
+		tb.Fatalf("git init %s: %v", dst, err)
+	}
+	if origin != "" {
+		if _, err := repo.CreateRemote(&gitconfig.RemoteConfig{Name: "origin", URLs: []string{origin}}); err != nil {
+			tb.Fatalf("adding remote origin: %v", err)
+		}
+	}
+	wt, err := repo.Worktree()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := wt.AddGlob("."); err != nil {
+		tb.Fatalf("git add: %v", err)
+	}
+	sig := &object.Signature{Name: "d1lint tests", Email: "tests@d1lint.invalid", When: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	if _, err := wt.Commit("fixture", &git.CommitOptions{Author: sig, Committer: sig}); err != nil {
+		tb.Fatalf("git commit: %v", err)
+	}
+	return dst
 }

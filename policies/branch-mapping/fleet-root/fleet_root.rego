@@ -1,16 +1,17 @@
 # METADATA
 # title: Fleet root does not sync main and the cluster's own folder
 # description: |
-#   In d1 every cluster's root Kustomization (flux-system) applies
-#   clusters/<cluster> of the fleet repository at branch main: clusters
-#   differ by path, never by fleet branch. A root that follows another
-#   branch or another folder escapes the review of main and the layout every
-#   other rule relies on.
+#   In d1 every cluster's root Kustomization (flux-system) applies the
+#   cluster's own folder (clusters/<cluster>, or the folder where d1lint
+#   found the root in another layout) of the fleet repository at branch
+#   main: clusters differ by path, never by fleet branch. A root that
+#   follows another branch or another folder escapes the review of main and
+#   the layout every other rule relies on.
 # custom:
 #   id: D1-0204
 #   category: branch-mapping
 #   severity: error
-#   remediation: Set the cluster's Flux sync (FluxInstance spec.sync, or gotk-sync.yaml) to ref refs/heads/main (branch main) and path clusters/<cluster>.
+#   remediation: Set the cluster's Flux sync (FluxInstance spec.sync, gotk-sync.yaml, or the root Kustomization and its GitRepository) to ref refs/heads/main (branch main) and the cluster's folder (clusters/<cluster>).
 #   profiles: [d1]
 package d1lint.rules.branch_mapping.fleet_root
 
@@ -39,7 +40,7 @@ report contains result.fail(rego.metadata.chain(), result.with_field(
 	rendered_field(root_object, ["spec", "path"]),
 )) if {
 	path := object.get(root, ["spec", "path"], object.get(root, "path", ""))
-	want := concat("/", ["clusters", input.cluster.name])
+	want := own_folder
 	normalise(path) != want
 }
 
@@ -61,6 +62,12 @@ report contains result.fail(rego.metadata.chain(), result.with_field(
 	not follows(ref, fleet_branch)
 	source_object := {"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": s.kind, "namespace": s.namespace, "name": s.name}
 }
+
+# own_folder is the cluster's folder as the model says (relative to the
+# repository root, as spec.path is), else d1's clusters/<name>.
+own_folder := normalise(input.cluster.path) if {
+	input.cluster.path
+} else := concat("/", ["clusters", input.cluster.name])
 
 root_object := {"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization", "namespace": root.namespace, "name": root.name}
 

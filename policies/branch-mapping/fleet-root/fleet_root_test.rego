@@ -58,6 +58,15 @@ test_main_and_own_folder if {
 	count(fleet_root.report) == 0 with input as {"cluster": cluster("clusters/prod-eu", {"name": "refs/heads/main"})}
 }
 
+# Outside d1's layout the cluster's own folder is its path in the model
+# (where d1lint found the root), not clusters/<name>.
+test_own_folder_is_the_cluster_path if {
+	home := object.union(cluster("./kubernetes/flux/cluster", {"branch": "main"}), {"path": "kubernetes/flux/cluster"})
+	count(fleet_root.report) == 0 with input as {"cluster": home}
+	r := fleet_root.report with input as {"cluster": object.union(home, {"path": "kubernetes/flux/other"})}
+	[f.message | some f in r] == ["root Kustomization flux-system/flux-system of cluster prod-eu applies \"./kubernetes/flux/cluster\"; it must apply the cluster's own folder \"kubernetes/flux/other\""]
+}
+
 test_no_root_is_not_judged_here if {
 	count(fleet_root.report) == 0 with input as {"cluster": {"name": "x", "root": "flux-system/flux-system", "kustomizations": [], "sources": []}}
 }
