@@ -90,6 +90,8 @@ func writeYAML(w io.Writer, fl *model.Fleet, provenance bool) error {
 			mark := ""
 			if o.NotApplied != "" {
 				mark = "# d1lint: not applied by Flux (" + o.NotApplied + ")\n"
+			} else if o.Remote != "" {
+				mark = "# d1lint: applied to a remote cluster (spec.kubeConfig: " + o.Remote + ")\n"
 			}
 			if _, err := fmt.Fprintf(w, "---\n%s%s", mark, b); err != nil {
 				return err

@@ -163,6 +163,13 @@ type Object struct {
 	// build produces; it is not looked up (sources, substituteFrom,
 	// Kyverno), not validated, and rules about the cluster ignore it.
 	NotApplied string `json:"notApplied,omitempty"`
+	// Remote names the remote cluster the object is applied to, when
+	// AppliedBy has spec.kubeConfig (Kustomization.Remote): the object is
+	// in the model for what the build produces and its schema, but it is
+	// not on this cluster, so it is not looked up (sources, substituteFrom,
+	// Kyverno), nothing it declares is rendered, and rules about the
+	// cluster ignore it.
+	Remote string `json:"remote,omitempty"`
 	// Schema is the schema validation verdict when it is worth reading:
 	// nil when the object is valid and its API version current, or when
 	// validation did not run (Cluster.Schemas is nil then).
@@ -289,6 +296,11 @@ type Kustomization struct {
 	Objects int `json:"objects"`
 	// Revision is the repository, branch and commit it was built from.
 	Revision *Location `json:"revision,omitempty"`
+	// Remote names the remote cluster its spec.kubeConfig points at
+	// ("Secret <namespace>/<name>", "ConfigMap <namespace>/<name>", or the
+	// provider): kustomize-controller builds it here, with this cluster's
+	// source and variables, and applies what it builds to that cluster.
+	Remote string `json:"remote,omitempty"`
 	// Location is where the Kustomization itself is defined (nil for a
 	// root that Flux Operator creates from the FluxInstance).
 	Location *Location `json:"location,omitempty"`

@@ -161,8 +161,9 @@ func (c *clusterRender) refreshGenerated() bool {
 	var all []*model.Object
 	for _, n := range c.order {
 		for _, o := range n.objects {
-			// A Namespace or policy Flux never applies triggers nothing.
-			if o.NotApplied == "" {
+			// A Namespace or policy Flux never applies triggers nothing,
+			// nor one applied to a remote cluster: Kyverno runs here.
+			if o.NotApplied == "" && o.Remote == "" {
 				all = append(all, o)
 			}
 		}
@@ -207,6 +208,7 @@ func newNode(obj map[string]any, parent *model.Kustomization, loc *model.Locatio
 	m.Suspend, _, _ = unstructured.NestedBool(obj, "spec", "suspend")
 	m.ServiceAccountName, _, _ = unstructured.NestedString(obj, "spec", "serviceAccountName")
 	m.TargetNamespace, _, _ = unstructured.NestedString(obj, "spec", "targetNamespace")
+	m.Remote = remoteOf(spec, ns)
 	sr, _, _ := unstructured.NestedStringMap(obj, "spec", "sourceRef")
 	m.SourceRef = model.Ref{APIVersion: sr["apiVersion"], Kind: sr["kind"], Namespace: sr["namespace"], Name: sr["name"]}
 	if m.SourceRef.Namespace == "" {
@@ -242,6 +244,29 @@ func newNode(obj map[string]any, parent *model.Kustomization, loc *model.Locatio
 }
 
 func str(v any) string { s, _ := v.(string); return s }
+
+// remoteOf names the remote cluster a Kustomization's spec.kubeConfig
+// points at, or "". kustomize-controller then applies (health-checks and
+// prunes) what it builds on that cluster, with the kubeconfig of the
+// Secret (or, with a cloud provider, the ConfigMap) named in the
+// Kustomization's namespace; the source, dependsOn and substituteFrom are
+// still read on the cluster the controller runs on.
+func remoteOf(spec map[string]any, ns string) string {
+	kc, ok := spec["kubeConfig"].(map[string]any)
+	if !ok {
+		return ""
+	}
+	if name := str(nestedMap(kc, "secretRef")["name"]); name != "" {
+		return "Secret " + ns + "/" + name
+	}
+	if name := str(nestedMap(kc, "configMapRef")["name"]); name != "" {
+		return "ConfigMap " + ns + "/" + name
+	}
+	if p := str(kc["provider"]); p != "" {
+		return "provider " + p
+	}
+	return "spec.kubeConfig"
+}
 
 // sourceKinds builds the source kinds a cluster's render resolves Flux
 // sources through. resolveGit is the renderer's memoised git resolution, so
@@ -527,6 +552,7 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 	// and its references substitute nothing that reaches the cluster.
 	for i, o := range objects {
 		o.NotApplied = notApplied(unstructs[i])
+		o.Remote = n.m.Remote
 	}
 	if o := unnamespaced(objects); o != nil {
 		// kustomize-controller does not default namespaces: the server-side
@@ -550,7 +576,12 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 
 	var children []*node
 	for _, o := range objects {
-		if o.NotApplied != "" {
+		// What a Kustomization applies through spec.kubeConfig is on the
+		// remote cluster: no source, substituteFrom or Kustomization of
+		// this one. A Flux Kustomization among it is reconciled there, by
+		// that cluster's own Flux, which d1lint renders only when that
+		// cluster has a root of its own.
+		if o.NotApplied != "" || o.Remote != "" {
 			continue
 		}
 		l := o.Location

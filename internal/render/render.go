@@ -430,8 +430,9 @@ func (c *clusterRender) finish() {
 	})
 	sort.SliceStable(out.Problems, func(i, j int) bool { return problemKey(out.Problems[i]) < problemKey(out.Problems[j]) })
 	for _, o := range out.Objects {
-		if o.NotApplied != "" {
-			// Flux never applies it: no runtime-info, no HelmRelease.
+		if o.NotApplied != "" || o.Remote != "" {
+			// Flux never applies it, or applies it to a remote cluster: no
+			// runtime-info, no HelmRelease of this cluster.
 			continue
 		}
 		switch {

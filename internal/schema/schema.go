@@ -277,8 +277,9 @@ func (v *Validator) forCluster(c *model.Cluster) *clusterSchemas {
 	var fromRender []*crdEntry
 	fluxInRender := false
 	for _, o := range c.Objects {
-		if o.Kind != "CustomResourceDefinition" || o.APIVersion != "apiextensions.k8s.io/v1" || o.NotApplied != "" {
-			// A CRD Flux never applies defines nothing on the cluster.
+		if o.Kind != "CustomResourceDefinition" || o.APIVersion != "apiextensions.k8s.io/v1" || o.NotApplied != "" || o.Remote != "" {
+			// A CRD Flux never applies, or applies to a remote cluster
+			// (spec.kubeConfig), defines nothing on this cluster.
 			continue
 		}
 		rc := v.renderCRD(o.Object)

@@ -10,11 +10,15 @@
 #   substituteFrom look-ups, Kyverno copies, child Kustomizations,
 #   helmReleases, runtimeInfo, variables, schema verdicts); this is the one
 #   place rules leave them out, so a new rule cannot forget it.
+#   Objects marked remote are applied by a Kustomization with
+#   spec.kubeConfig to another cluster (a hub applying a spoke's content):
+#   they are not on this cluster either, so they are left out too.
 package d1lint.lib.applied
 
-# objects are the objects of input.cluster.objects that Flux applies, in
-# apply order; a complete rule, computed once per cluster.
+# objects are the objects of input.cluster.objects that Flux applies to
+# this cluster, in apply order; a complete rule, computed once per cluster.
 objects := [o |
 	some o in input.cluster.objects
 	not o.notApplied
+	not o.remote
 ]

@@ -44,9 +44,13 @@ report contains result.fail(rego.metadata.chain(), result.object_field_details(o
 # than the rest of the work.
 
 # referring are the indices of the objects that may name a Secret or a
-# ConfigMap: their kind and API group are in ref_specs.
+# ConfigMap: their kind and API group are in ref_specs. An object applied
+# to a remote cluster (remote: a Kustomization with spec.kubeConfig)
+# names objects of that cluster, which d1lint does not render: it is left
+# out, and provides nothing here either (present_in, copied_in).
 referring := [i |
 	some i, o in input.cluster.objects
+	not o.remote
 	spec := ref_specs[o.kind]
 	startswith(o.apiVersion, spec.group)
 ]
@@ -144,6 +148,7 @@ present := (present_in(input.cluster.objects) | present_in(object.get(input.clus
 present_in(objs) := {concat("/", [o.kind, ns, o.name]) |
 	some o in objs
 	o.kind in {"Secret", "ConfigMap"}
+	not o.remote
 	object.get(o.object, ["metadata", "annotations", copy_annotation], "") == ""
 	ns := object.get(no_namespace, object.get(o, "namespace", ""), object.get(o, "namespace", ""))
 }
@@ -155,6 +160,7 @@ copied := array.concat(copied_in(input.cluster.objects), copied_in(object.get(in
 copied_in(objs) := [{"key": concat("/", [o.kind, ns, o.name]), "kind": o.kind, "namespace": ns, "copy": copy} |
 	some o in objs
 	o.kind in {"Secret", "ConfigMap"}
+	not o.remote
 	copy := object.get(o.object, ["metadata", "annotations", copy_annotation], "")
 	copy != ""
 	ns := object.get(no_namespace, object.get(o, "namespace", ""), object.get(o, "namespace", ""))

@@ -21,6 +21,11 @@ import data.d1lint.lib.result
 report contains result.fail(rego.metadata.chain(), result.object_details(o, msg)) if {
 	some o in input.cluster.objects
 	o.schema.status == "missing"
+
+	# The API of a remote cluster (an object applied through
+	# spec.kubeConfig) is not this cluster's: which CRDs and versions it
+	# serves is unknown.
+	not o.remote
 	msg := sprintf("%s %s: no schema is known for kind %s of %s%s, so it was not validated; add one with --schema-location or apply its CustomResourceDefinition in the fleet", [o.kind, name(o), o.kind, o.apiVersion, consulted(o.schema)])
 }
 

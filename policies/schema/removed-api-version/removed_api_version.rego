@@ -23,6 +23,11 @@ import data.d1lint.lib.result
 report contains result.fail(rego.metadata.chain(), result.object_details(o, msg)) if {
 	some o in input.cluster.objects
 	o.schema.status == "removed"
+
+	# The API of a remote cluster (an object applied through
+	# spec.kubeConfig) is not this cluster's: which CRDs and versions it
+	# serves is unknown.
+	not o.remote
 	msg := sprintf("%s %s: %s is no longer served by %s%s", [o.kind, name(o), o.apiVersion, source(o.schema), use(o.schema)])
 }
 
