@@ -41,6 +41,10 @@ type Config struct {
 	// FleetBranch is the branch the fleet's working tree stands for
 	// (default: the branch the clusters' root syncs follow).
 	FleetBranch string `json:"fleetBranch,omitempty"`
+	// Clusters, when set, list the fleet's clusters instead of finding
+	// them by content (fleet.Discover): folder patterns, or entries with a
+	// path, the file holding the root and a name.
+	Clusters []Cluster `json:"clusters,omitempty"`
 	// Sources map repository URLs to local paths.
 	Sources []Source `json:"sources,omitempty"`
 	// OutOfBand are objects that exist on every cluster without being in
@@ -89,6 +93,22 @@ type Config struct {
 	file string
 	pos  positions
 }
+
+// Cluster is one entry of clusters:. In the file it is either a string,
+// the folder pattern (Path), or a mapping with path, root and name.
+type Cluster struct {
+	// Path is the cluster folder relative to the fleet folder, or a pattern
+	// ("*" does not cross "/") matching several.
+	Path string `json:"path"`
+	// Root, when set, is the file holding the cluster's root, relative to
+	// the fleet folder.
+	Root string `json:"root,omitempty"`
+	// Name names the cluster (default: as a discovered one).
+	Name string `json:"name,omitempty"`
+}
+
+// shorthandKey: a clusters entry written as a string is its path.
+func (Cluster) shorthandKey() string { return "path" }
 
 // Source maps a repository URL to a local path.
 type Source struct {
@@ -183,6 +203,11 @@ func (c *Config) check(pos positions) []mistake {
 	if c.Profile != "" {
 		if err := profile.Check(c.Profile); err != nil {
 			fail("profile", "profile: %v", err)
+		}
+	}
+	for i, cl := range c.Clusters {
+		if cl.Path == "" {
+			fail(fmt.Sprintf("clusters[%d]", i), "clusters[%d] needs a path", i)
 		}
 	}
 	for i, s := range c.Sources {

@@ -167,6 +167,11 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 		d.value(n, p.Elem(), path)
 		v.Set(p)
 	case reflect.Struct:
+		if sh, ok := v.Addr().Interface().(shorthand); ok && n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str" {
+			_, index := fields(t)
+			v.Field(index[sh.shorthandKey()]).SetString(n.Value)
+			return
+		}
 		d.object(n, v, path)
 	case reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
@@ -217,6 +222,10 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 		d.fail(n, "%s: d1lint cannot read this setting (a %s)", path, t.Kind())
 	}
 }
+
+// shorthand is a setting that may be written as one string, which then
+// sets the key shorthandKey names (a clusters entry: its path).
+type shorthand interface{ shorthandKey() string }
 
 // pairs calls fn with each key of a mapping and its value, in the file's
 // order; a key that is not a string, or written twice, is a mistake.
@@ -304,6 +313,7 @@ var hints = map[reflect.Type]string{
 	reflect.TypeFor[map[string]RuleSetting](): "a mapping of rule ids to settings, such as {D1-0404: {disabled: true}}",
 	reflect.TypeFor[model.Branches]():         "a mapping of environments to branches, such as {staging: main, production: production}",
 	reflect.TypeFor[map[string][]string]():    "a mapping of names to lists of strings",
+	reflect.TypeFor[Cluster]():                "a folder pattern, or a mapping with keys path, root, name",
 }
 
 // tips add to a wrong type's message what the user most likely meant.
@@ -340,6 +350,9 @@ func expected(t reflect.Type) string {
 	case reflect.Int, reflect.Int64:
 		return "a whole number"
 	case reflect.Slice:
+		if h, ok := hints[t.Elem()]; ok {
+			return "a list, each " + h
+		}
 		switch e := t.Elem(); e.Kind() {
 		case reflect.String:
 			return "a list of strings"

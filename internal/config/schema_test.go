@@ -22,6 +22,9 @@ type schemaNode struct {
 	Properties           map[string]schemaNode `json:"properties"`
 	AdditionalProperties json.RawMessage       `json:"additionalProperties"`
 	Items                *schemaNode           `json:"items"`
+	// AnyOf are the forms of a setting written as a string or a mapping
+	// (a clusters entry).
+	AnyOf []schemaNode `json:"anyOf"`
 }
 
 // TestSchemaMatchesLoader keeps the JSON Schema and the loader in step:
@@ -43,6 +46,20 @@ func compareSchema(t *testing.T, path string, typ reflect.Type, s schemaNode) {
 	t.Helper()
 	if typ.Kind() == reflect.Pointer {
 		typ = typ.Elem()
+	}
+	if len(s.AnyOf) > 0 {
+		// A setting with a shorthand: a string, or the mapping.
+		_, short := reflect.New(typ).Interface().(shorthand)
+		assert.True(t, short, "%s has several forms, as the loader reads them", path)
+		var forms []string
+		for _, alt := range s.AnyOf {
+			forms = append(forms, alt.Type)
+			if alt.Type == "object" {
+				compareSchema(t, path, typ, alt)
+			}
+		}
+		assert.ElementsMatch(t, []string{"string", "object"}, forms, "%s is a string or a mapping", path)
+		return
 	}
 	switch typ.Kind() {
 	case reflect.Struct:

@@ -95,9 +95,10 @@ func (o Options) Validate() error {
 }
 
 // OptionsFromConfig turns a .d1lint.yaml into options: the fleet, its URL
-// and branch, the source mappings (paths resolved against the file), the
-// out-of-band objects, the schema settings and the profile. cfg may be nil (d1's
-// defaults).
+// and branch, its clusters when the file lists them (paths relative to the
+// fleet folder), the source mappings (paths resolved against the file),
+// the out-of-band objects, the schema settings and the profile. cfg may be
+// nil (d1's defaults).
 func OptionsFromConfig(cfg *config.Config) Options {
 	opts := Options{}
 	opts.OutOfBand = cfg.OutOfBandObjects()
@@ -105,6 +106,10 @@ func OptionsFromConfig(cfg *config.Config) Options {
 		return opts
 	}
 	opts.FleetPath, opts.FleetURL, opts.FleetBranch = cfg.FleetPath(), cfg.FleetURL, cfg.FleetBranch
+	for _, c := range cfg.Clusters {
+		// Relative to the fleet folder, as the clusters' paths are.
+		opts.ClusterEntries = append(opts.ClusterEntries, fleet.Entry{Path: c.Path, Root: c.Root, Name: c.Name})
+	}
 	for _, s := range cfg.Sources {
 		opts.Sources = append(opts.Sources, source.Mapping{URL: s.URL, Path: cfg.Resolve(s.Path), Branch: s.Branch})
 	}
