@@ -453,6 +453,21 @@ var baseNames = []string{"base", "bases", "common", "shared", "templates", "temp
 func (d *discovery) convention(roots []*candidate) ([]*candidate, []Skipped) {
 	var out []*candidate
 	var skipped []Skipped
+	// The URLs that name the fleet: a Kustomization reading another
+	// repository applies that repository's folders, not the fleet's.
+	fleetURLs := maps.Clone(d.urls)
+	for _, r := range roots {
+		u := ""
+		switch {
+		case r.inst != nil:
+			u = nestedString(r.inst.doc.Object, "spec", "sync", "url")
+		case r.repo != nil:
+			u = nestedString(r.repo.doc.Object, "spec", "url")
+		}
+		if u != "" {
+			fleetURLs[source.NormalizeURL(u)] = true
+		}
+	}
 	for _, dir := range d.s.dirs {
 		name, ok := strings.CutPrefix(dir, "clusters/")
 		if !ok || strings.Contains(name, "/") {
@@ -468,7 +483,7 @@ func (d *discovery) convention(roots []*candidate) ([]*candidate, []Skipped) {
 		if covered {
 			continue
 		}
-		if why := d.notCluster(dir, name); why != "" {
+		if why := d.notCluster(dir, name, fleetURLs); why != "" {
 			skipped = append(skipped, Skipped{Path: dir, Reason: why})
 			continue
 		}
@@ -478,11 +493,11 @@ func (d *discovery) convention(roots []*candidate) ([]*candidate, []Skipped) {
 }
 
 // notCluster says why the rootless folder dir under clusters/ is not a
-// cluster, or "".
-func (d *discovery) notCluster(dir, name string) string {
+// cluster, or "". fleetURLs are the normalised URLs of the fleet.
+func (d *discovery) notCluster(dir, name string, fleetURLs map[string]bool) string {
 	for _, ks := range d.s.kustomizations {
 		sp := nestedString(ks.doc.Object, "spec", "path")
-		if within(ks.file, dir) || strings.Contains(sp, "${") {
+		if within(ks.file, dir) || strings.Contains(sp, "${") || d.readsOther(ks, fleetURLs) {
 			continue
 		}
 		if f, _, ok := d.resolve(sp, ""); ok && within(f, dir) {
@@ -512,6 +527,23 @@ func (d *discovery) notCluster(dir, name string) string {
 		}
 	}
 	return "no cluster root and no Flux manifest"
+}
+
+// readsOther tells whether ks reads another repository than the fleet's:
+// its file declares the GitRepository its sourceRef names (a tenant's
+// sync), with a URL that is none of fleetURLs.
+func (d *discovery) readsOther(ks *object, fleetURLs map[string]bool) bool {
+	name := nestedString(ks.doc.Object, "spec", "sourceRef", "name")
+	ns := nestedString(ks.doc.Object, "spec", "sourceRef", "namespace")
+	if ns == "" {
+		ns = ks.namespace
+	}
+	for _, r := range d.s.repos {
+		if r.file == ks.file && r.name == name && r.namespace == ns {
+			return !fleetURLs[source.NormalizeURL(nestedString(r.doc.Object, "spec", "url"))]
+		}
+	}
+	return false
 }
 
 // configured turns the configuration's entries into candidates.

@@ -217,6 +217,9 @@ func TestDiscoverSharedBases(t *testing.T) {
 		"clusters/only-kustomize/configmap.yaml":       "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: default\n",
 		"clusters/empty/README.md":                     "# soon\n",
 		"clusters/staging/apps.yaml":                   appsKustomization,
+		// A tenant's sync, whose path names a folder of its own
+		// repository that happens to exist in the fleet too.
+		"tenants/team/sync.yaml": syncFile("team", "https://github.com/acme/team.git", "./clusters/staging"),
 	})
 	l := discover(t, root, Options{})
 	assert.Equal(t, []string{"prod", "staging"}, names(l.Clusters))
