@@ -4,6 +4,7 @@ package engine
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -238,4 +239,33 @@ func TestLayoutConfigured(t *testing.T) {
 	_, err = New(Config{File: cfg}).Check(context.Background(), opts)
 	require.ErrorIs(t, err, ErrUsage)
 	assert.Contains(t, err.Error(), `clusters[0]: path "kubernetes/*/nope" matches no folder under`)
+}
+
+// TestLayoutRootAppliedElsewhere: a root Kustomization that its folder's
+// kustomization.yaml leaves out (a Helm chart or Terraform applies it) is
+// reconciled as its file writes it: the cluster renders from it.
+func TestLayoutRootAppliedElsewhere(t *testing.T) {
+	dir := t.TempDir()
+	src := testutil.Fixture(t, "layouts", "home-ops")
+	files := map[string]string{".d1lint.yaml": "outOfBand: []\n",
+		"kubernetes/flux/cluster/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - apps.yaml\n  - settings.yaml\n"}
+	for _, f := range []string{"kubernetes/flux/cluster/cluster.yaml", "kubernetes/flux/cluster/apps.yaml", "kubernetes/flux/cluster/settings.yaml",
+		"kubernetes/apps/media/kustomization.yaml", "kubernetes/apps/media/namespace.yaml", "kubernetes/apps/media/echo/ks.yaml",
+		"kubernetes/apps/media/echo/app/kustomization.yaml", "kubernetes/apps/media/echo/app/configmap.yaml", "kubernetes/apps/media/echo/app/service.yaml"} {
+		data, err := os.ReadFile(filepath.Join(src, filepath.FromSlash(f)))
+		require.NoError(t, err)
+		files[f] = string(data)
+	}
+	testutil.WriteFiles(t, dir, files)
+	res := checkLayout(t, dir)
+	require.Equal(t, []string{"cluster"}, clusterNames(res.Fleet))
+	c := res.Fleet.Clusters[0]
+	require.NotEmpty(t, c.Kustomizations)
+	root := c.Kustomizations[0]
+	assert.Equal(t, "flux-system/cluster", root.Key)
+	assert.Equal(t, &model.Location{Repo: "github.com/acme/home-ops", Branch: "main", Path: "kubernetes/flux/cluster/cluster.yaml", Line: 18}, root.Location)
+	assert.Len(t, c.Kustomizations, 3)
+	for _, o := range c.Objects {
+		assert.NotEqual(t, "GitRepository", o.Kind, "the root's objects are not in its own build")
+	}
 }
