@@ -28,10 +28,8 @@ func newClustersCommand(s Streams) *cobra.Command {
       --source https://github.com/acme/d1-apps.git=../d1-apps`,
 		Long: `Renders every cluster and lists, for each, its era, environment, the
 branch of each repository it follows, how many Kustomizations, objects and
-problems it has, and where its root was found (the FluxInstance, gotk-sync.yaml
-or root Kustomization, at its line; "assumed" for a folder under clusters/
-whose root flux bootstrap would create). Problems go to standard error; the
-exit status is 1 when part of a render could not be built.`,
+problems it has, and the file:line of its root ("assumed": flux bootstrap's).
+Problems go to standard error; the exit status is 1 when part of a render could not be built.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if f.format != "table" && f.format != "json" {
