@@ -102,7 +102,7 @@ func OptionsFromConfig(cfg *config.Config) Options {
 	}
 	opts.FleetPath, opts.FleetURL, opts.FleetBranch = cfg.FleetPath(), cfg.FleetURL, cfg.FleetBranch
 	for _, s := range cfg.Sources {
-		opts.Sources = append(opts.Sources, source.Mapping{URL: s.URL, Path: cfg.Resolve(s.Path), Branch: s.Branch})
+		opts.Sources = append(opts.Sources, source.Mapping{URL: s.URL, Path: cfg.Resolve(s.Path), Branch: s.Branch, Origin: source.OriginConfig})
 	}
 	opts.Schemas.KubeVersion = cfg.KubeVersion
 	for _, l := range cfg.SchemaLocations {
