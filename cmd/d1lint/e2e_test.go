@@ -105,7 +105,10 @@ func TestE2EClusters(t *testing.T) {
 	assert.Contains(t, p.stdout, "prod-eu")
 	assert.Contains(t, p.stdout, "staging")
 	assert.Contains(t, p.stdout, "operator")
-	assert.Len(t, strings.Split(strings.TrimSpace(p.stdout), "\n"), 3, "a header and one row per cluster")
+	table, sources, _ := strings.Cut(p.stdout, "\n\n")
+	assert.Len(t, strings.Split(table, "\n"), 3, "a header and one row per cluster")
+	assert.Contains(t, sources, "sources:\n  https://github.com/acme/d1-apps.git@main → ../../fixtures/example/apps-main (sources: in .d1lint.yaml)\n",
+		"then where each repository was read from")
 }
 
 func TestE2EBuild(t *testing.T) {

@@ -385,12 +385,5 @@ func writeFile(path string, fn func(io.Writer) error) error {
 	return nil
 }
 
-// isTerminal reports whether w is a terminal (a character device).
-func isTerminal(w io.Writer) bool {
-	file, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := file.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
+// isTerminal reports whether w is a terminal.
+var isTerminal = report.IsTerminal

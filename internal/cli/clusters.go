@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/report"
 )
 
 type clustersFlags struct {
@@ -23,13 +24,13 @@ func newClustersCommand(s Streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "clusters",
 		Short: "List the fleet's clusters with the branch of each source they follow",
-		Example: `  d1lint clusters --fleet ../d1-fleet \
-      --source https://github.com/acme/d1-infra.git=../d1-infra \
-      --source https://github.com/acme/d1-apps.git=../d1-apps`,
+		Example: `  d1lint clusters    # in d1-fleet, with d1-infra and d1-apps beside it
+  d1lint clusters --fleet ../d1-fleet --source https://github.com/acme/d1-infra.git=../infra-wt`,
 		Long: `Renders every cluster and lists, for each, its era, environment, the
 branch of each repository it follows, how many Kustomizations, objects and
-problems it has, and the file:line of its root ("assumed": flux bootstrap's).
-Problems go to standard error; the exit status is 1 when part of a render could not be built.`,
+problems it has, and the file:line of its root ("assumed": flux bootstrap's),
+then which folder each repository was read from. Problems go to standard
+error; the exit status is 1 when part of a render could not be built.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if f.format != "table" && f.format != "json" {
@@ -82,6 +83,9 @@ func writeTable(cmd *cobra.Command, fl *model.Fleet) error {
 			root = s.Found
 		}
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", s.Name, s.Era, env, strings.Join(s.Sources, " "), s.Kustomizations, s.Objects, probs, root)
+	}
+	if used, _ := report.SourceLines(fl.Mappings); len(used) > 0 { // where each repository was read from
+		fmt.Fprintf(w, "\nsources:\n  %s\n", strings.Join(used, "\n  "))
 	}
 	return w.Flush()
 }

@@ -130,6 +130,7 @@ func runDiff(ctx context.Context, s Streams, f *diffFlags, stdout, stderr io.Wri
 					return engine.UsageError(fmt.Errorf("reading the HEAD commit of %s: %w", root, err))
 				}
 			}
+			base.Options = revision.SiblingsAt(base.Options, "HEAD") // those a URL is found to be
 			names := make([]string, 0, len(roots))
 			for _, r := range roots {
 				names = append(names, filepath.Base(r))

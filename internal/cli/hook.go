@@ -254,9 +254,9 @@ func cachedCheck(cmd *cobra.Command, s Streams, f *checkFlags, p pushed) (string
 // cacheKey hashes what decides a check's outcome: d1lint's version, the
 // flags, the pushed commit and the branch it stands for, the configuration
 // file, and the content of every other folder the check reads (the fleet,
-// the mapped sources, the policy folders and schema locations, as the
-// configuration and the flags name them: their working trees may change
-// without a commit).
+// the mapped sources, the checkouts beside the fleet, the policy folders
+// and schema locations, as the configuration and the flags name them:
+// their working trees may change without a commit).
 func cacheKey(f *checkFlags, t target, getenv func(string) string) (string, error) {
 	opts, _, err := f.load(getenv, nil)
 	if err != nil {
@@ -275,6 +275,9 @@ func cacheKey(f *checkFlags, t target, getenv func(string) string) (string, erro
 	paths = append(paths, opts.Schemas.Locations...)
 	for _, m := range opts.Sources {
 		paths = append(paths, m.Path)
+	}
+	for _, sib := range opts.Siblings { // any of them may stand for a repository
+		paths = append(paths, sib.Path)
 	}
 	if err := revision.HashTrees(h, source.RepoRoot("."), paths); err != nil {
 		return "", err

@@ -19,6 +19,7 @@ import (
 	"github.com/d1lint/d1lint/internal/config"
 	"github.com/d1lint/d1lint/internal/engine"
 	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/report"
 	"github.com/d1lint/d1lint/internal/source"
 )
 
@@ -97,10 +98,10 @@ type fleetFlags struct {
 func (f *fleetFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.StringVar(&f.config, "config", "", "configuration file (default: .d1lint.yaml in the fleet folder, else the current folder, or the nearest folder above it in its git repository)")
-	fl.StringVar(&f.fleet, "fleet", "", "fleet repository folder (default: the configuration's, or the current folder)")
+	fl.StringVar(&f.fleet, "fleet", "", "fleet repository folder (default: the configuration's, else the current folder, else the git checkout beside it that holds clusters/)")
 	fl.StringVar(&f.fleetBranch, "fleet-branch", "", "branch the fleet's working tree stands for (default: the branch the clusters sync)")
 	fl.StringVar(&f.fleetURL, "fleet-url", "", "the fleet repository's URL: the only repository read from the fleet folder (default: its git remote, else the URL most clusters' roots sync)")
-	fl.StringArrayVar(&f.sources, "source", nil, "map a repository URL to a local path: URL=PATH, URL@BRANCH=PATH or URL=PATH@BRANCH (repeatable)")
+	fl.StringArrayVar(&f.sources, "source", nil, "map a repository URL to a local path: URL=PATH, URL@BRANCH=PATH or URL=PATH@BRANCH (repeatable; a URL not mapped is read from the git checkout beside the fleet whose remote is the URL, else the one named like the repository)")
 	fl.StringSliceVar(&f.clusters, "cluster", nil, "render only these clusters (repeatable, comma-separated)")
 	fl.StringVar(&f.kubeVersion, "kube-version", "", "Kubernetes release whose bundled schemas validate built-in kinds, e.g. 1.36 (default: the newest bundled; see d1lint schemas)")
 	fl.StringArrayVar(&f.locations, "schema-location", nil, "a kubeconform-style schema location (local folder or path template), consulted before the bundled schemas (repeatable)")
@@ -112,17 +113,16 @@ func (f *fleetFlags) registerProfile(cmd *cobra.Command) {
 }
 
 // configPath is the configuration file the flags name, or the one found
-// from the fleet folder or the current folder, searching upwards as git
-// does (config.Find; "" when there is none).
-func (f *fleetFlags) configPath() string {
+// from the fleet folder (fleet, when not "") or the current folder,
+// searching upwards as git does (config.Find; "" when there is none).
+func (f *fleetFlags) configPath(fleet string) string {
 	if f.config != "" {
 		return f.config
 	}
-	dir := f.fleet
-	if dir == "" {
-		dir = "."
+	if fleet == "" {
+		fleet = "."
 	}
-	return config.Find(dir)
+	return config.Find(fleet)
 }
 
 // load reads the configuration file (nil when there is none) and turns it
@@ -130,8 +130,15 @@ func (f *fleetFlags) configPath() string {
 // file to its copy at the trusted revision (--config-ref); relative paths
 // in it still resolve against the working tree.
 func (f *fleetFlags) load(getenv func(string) string, trusted func(string) (string, error)) (engine.Options, *config.Config, error) {
+	// Run in d1-infra or d1-apps with no fleet named: the fleet beside it.
+	fleetDir, err := f.fleet, error(nil)
+	if fleetDir == "" && f.config == "" {
+		if fleetDir, err = engine.FleetBeside("."); err != nil {
+			return engine.Options{}, nil, err
+		}
+	}
 	var cfg *config.Config
-	if cfgPath := f.configPath(); cfgPath != "" {
+	if cfgPath := f.configPath(fleetDir); cfgPath != "" {
 		at := cfgPath
 		var err error
 		if trusted != nil {
@@ -154,6 +161,8 @@ func (f *fleetFlags) load(getenv func(string) string, trusted func(string) (stri
 	switch {
 	case f.fleet != "":
 		opts.FleetPath = f.fleet
+	case fleetDir != "":
+		opts.FleetPath, opts.FleetFound = fleetDir, engine.FoundBeside
 	case opts.FleetPath == "":
 		opts.FleetPath = "."
 	}
@@ -175,8 +184,10 @@ func (f *fleetFlags) load(getenv func(string) string, trusted func(string) (stri
 		if err != nil {
 			return engine.Options{}, nil, fmt.Errorf("%w: --source %q: %w", ErrUsage, s, err)
 		}
+		m.Origin = source.OriginFlag
 		opts.Sources = append(opts.Sources, m)
 	}
+	opts.Siblings = engine.Siblings(opts.FleetPath)
 	// Before any revision is read (--at, --new-since, diff's bases).
 	return opts, cfg, opts.Validate()
 }
@@ -203,6 +214,10 @@ func noArgs(cmd *cobra.Command, args []string) error {
 // reportProblems writes every problem of the fleet to w and returns
 // ErrIncomplete when any of them stopped part of a render.
 func reportProblems(w io.Writer, fl *model.Fleet) error {
+	_, warnings := report.SourceLines(fl.Mappings)
+	for _, x := range warnings {
+		fmt.Fprintf(w, "warning: %s\n", x)
+	}
 	n := 0
 	for _, c := range fl.Clusters {
 		for _, p := range c.Problems {

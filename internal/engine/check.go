@@ -83,10 +83,15 @@ func (e *Engine) Baseline(ctx context.Context, r *report.Report, base Options, n
 }
 
 // repository is the repository being checked: the configured one, else
-// the repository of the first cluster's root Kustomization (the fleet's).
+// the one mapped to the current folder's git checkout (checkedRepository),
+// else the repository of the first cluster's root Kustomization (the
+// fleet's).
 func (e *Engine) repository(fl *model.Fleet) string {
 	if e.cfg.Repository != "" {
 		return e.cfg.Repository
+	}
+	if r := checkedRepository(fl); r != "" {
+		return r
 	}
 	for _, c := range fl.Clusters {
 		if k := c.Kustomization(c.Root); k != nil && k.Revision != nil && k.Revision.Repo != "" {

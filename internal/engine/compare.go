@@ -5,11 +5,13 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/d1lint/d1lint/internal/diff"
 	"github.com/d1lint/d1lint/internal/guard"
 	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/render"
 	"github.com/d1lint/d1lint/internal/revision"
 	"github.com/d1lint/d1lint/internal/source"
 )
@@ -96,15 +98,26 @@ func (e *Engine) Promotion(ctx context.Context, opts Options) (*PromotionResult,
 	branches := e.Branches()
 	mainBranch, prodBranch := branches.Main(), branches.Production()
 	out := &PromotionResult{Main: mainBranch, Production: prodBranch, Repositories: []revision.Promoted{}, Clusters: []diff.Cluster{}}
-	// The base renders while main's copies are made.
+	// The base renders while main's copies are made; but which checkouts
+	// beside the fleet stand for a repository is known only once the base
+	// has rendered, so with those the copies are made after.
 	var p *revision.Promotion
 	var perr error
 	done := make(chan struct{})
-	go func() {
+	promote := func(o render.Options) {
 		defer close(done)
-		p, perr = revision.Promote(opts.Options, mainBranch, prodBranch)
-	}()
+		p, perr = revision.Promote(o, mainBranch, prodBranch)
+	}
+	if len(opts.Siblings) == 0 {
+		go promote(opts.Options)
+	}
 	base, err := e.renderChecked(ctx, opts)
+	if len(opts.Siblings) > 0 {
+		if err != nil {
+			return nil, err
+		}
+		promote(withFound(opts.Options, base.Fleet))
+	}
 	<-done
 	if perr == nil {
 		defer p.Close()
@@ -177,4 +190,17 @@ func (e *Engine) Promotion(ctx context.Context, opts Options) (*PromotionResult,
 	out.Clusters = diff.Fleets(only(base.Fleet), only(h.fleet))
 	diff.Findings(out.Clusters, bres.Findings, h.result.Findings)
 	return out, nil
+}
+
+// withFound returns opts with the checkouts a render of them found beside
+// the fleet (fl.Mappings) mapped as if the user had: a step that maps
+// repositories before it renders (revision.Promote) reads them too.
+func withFound(opts render.Options, fl *model.Fleet) render.Options {
+	opts.Sources = slices.Clone(opts.Sources)
+	for _, m := range fl.Mappings {
+		if (m.Origin == model.MappingSiblingRemote || m.Origin == model.MappingSiblingName) && m.Revision == "" {
+			opts.Sources = append(opts.Sources, source.Mapping{URL: m.URL, Path: m.Path, Branch: m.Branch, Origin: m.Origin, How: m.How})
+		}
+	}
+	return opts
 }

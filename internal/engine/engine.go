@@ -111,7 +111,7 @@ func OptionsFromConfig(cfg *config.Config) Options {
 		opts.ClusterEntries = append(opts.ClusterEntries, fleet.Entry{Path: c.Path, Root: c.Root, Name: c.Name})
 	}
 	for _, s := range cfg.Sources {
-		opts.Sources = append(opts.Sources, source.Mapping{URL: s.URL, Path: cfg.Resolve(s.Path), Branch: s.Branch})
+		opts.Sources = append(opts.Sources, source.Mapping{URL: s.URL, Path: cfg.Resolve(s.Path), Branch: s.Branch, Origin: source.OriginConfig})
 	}
 	opts.Schemas.KubeVersion, opts.Profile = cfg.KubeVersion, cfg.Profile
 	for _, l := range cfg.SchemaLocations {

@@ -20,6 +20,73 @@ type Fleet struct {
 	Version string `json:"version"`
 	// Clusters are sorted by name.
 	Clusters []*Cluster `json:"clusters"`
+	// Mappings are the local copies the repositories were read from, and
+	// where each mapping came from (see Mapping), sorted by repository,
+	// branch and path.
+	Mappings []Mapping `json:"mappings,omitempty"`
+}
+
+// Mapping origins (Mapping.Origin).
+const (
+	// MappingFlag: a --source flag.
+	MappingFlag = "flag"
+	// MappingConfig: sources: in .d1lint.yaml.
+	MappingConfig = "config"
+	// MappingFleet: the fleet checkout, for the repository it is.
+	MappingFleet = "fleet"
+	// MappingSiblingRemote: a git checkout beside the fleet (or the current
+	// checkout) whose git remote is the repository's URL.
+	MappingSiblingRemote = "sibling-remote"
+	// MappingSiblingName: a git checkout beside the fleet (or the current
+	// checkout) named like the repository, with no remote naming another.
+	MappingSiblingName = "sibling-name"
+)
+
+// Mapping says which local folder stood for a repository URL, and why.
+type Mapping struct {
+	// URL is the repository's URL as the mapping (or, for one found, the
+	// first source that asked for it) spells it.
+	URL string `json:"url"`
+	// Repo is the normalised URL, as locations name repositories.
+	Repo string `json:"repo"`
+	// Branch is the branch the folder stands for ("": the branch it has
+	// checked out, and any other from its git objects).
+	Branch string `json:"branch,omitempty"`
+	// Path is the folder, as the user gave it or relative to the working
+	// directory as the user gave the fleet (../d1-infra).
+	Path string `json:"path"`
+	// Revision, when set, is the git revision of Path that was read in
+	// place of its working tree (--at, --new-since).
+	Revision string `json:"revision,omitempty"`
+	// Origin is flag, config, fleet, sibling-remote or sibling-name (empty
+	// for a mapping a program made).
+	Origin string `json:"origin,omitempty"`
+	// How says it in words: "--source", ".d1lint.yaml", "found beside the
+	// fleet by its git remote origin".
+	How string `json:"how,omitempty"`
+	// Used is true when a source of a rendered cluster names the URL.
+	Used bool `json:"used"`
+	// Warning says what looks wrong with an explicit mapping: no cluster
+	// names its URL (with the nearest URL one does), or its folder's git
+	// remotes say it is another repository.
+	Warning string `json:"warning,omitempty"`
+}
+
+// String says where the repository was read from: "URL@BRANCH → PATH
+// (how)".
+func (m Mapping) String() string {
+	s := m.URL
+	if m.Branch != "" {
+		s += "@" + m.Branch
+	}
+	s += " → " + m.Path
+	if m.Revision != "" {
+		s += " at " + m.Revision
+	}
+	if m.How != "" {
+		s += " (" + m.How + ")"
+	}
+	return s
 }
 
 // Cluster is the rendered desired state of one cluster.

@@ -60,8 +60,19 @@ type Options struct {
 	// (source.Mapping.Problems): the render reports them as it reports
 	// those of a working tree.
 	FleetProblems []source.FileProblem
+	// FleetDisplay, when FleetPath is a copy of another revision, is the
+	// fleet checkout's path as the user gave it, and FleetRevision the
+	// revision copied: what reports show instead of the copy's folder.
+	FleetDisplay, FleetRevision string
+	// FleetFound, when set, says how the fleet folder was found when the
+	// user named none ("found beside the current checkout").
+	FleetFound string
 	// Sources map the other repositories' URLs to local paths.
 	Sources []source.Mapping
+	// Siblings are the git checkouts beside the fleet (and beside the
+	// current checkout): a URL no mapping names is read from those that
+	// stand for it (source.MatchSiblings).
+	Siblings []source.Sibling
 	// OutOfBand are objects that exist on the clusters without being in git.
 	OutOfBand []model.OutOfBandObject
 	// Clusters limits the render to these clusters.
@@ -181,7 +192,7 @@ func newRenderer(opts Options) (*renderer, error) {
 	if err != nil || !st.IsDir() {
 		return nil, usagef("fleet path %q is not a folder", opts.FleetPath)
 	}
-	res, err := source.NewResolver(opts.Sources, source.Options{TempDir: opts.TempDir, Getenv: opts.Getenv})
+	res, err := source.NewResolver(opts.Sources, source.Options{TempDir: opts.TempDir, Getenv: opts.Getenv, Siblings: opts.Siblings})
 	if err != nil {
 		return nil, usageError{err}
 	}
@@ -250,6 +261,9 @@ clusters:
 	}
 	wg.Wait()
 	r.prefetches.Wait()
+	if ctx.Err() == nil {
+		out.Mappings = r.mappings(out)
+	}
 	return out, nil
 }
 
@@ -290,7 +304,12 @@ func (r *renderer) mapFleet() error {
 			problems[i] = p
 		}
 	}
-	m := source.Mapping{URL: r.fleet.URL, Path: r.fleetDir, Branch: r.fleet.Branch, Problems: problems}
+	how := "the fleet checkout; its URL was decided from " + r.fleet.How
+	if r.opts.FleetFound != "" {
+		how = "the fleet checkout, " + r.opts.FleetFound + "; its URL was decided from " + r.fleet.How
+	}
+	m := source.Mapping{URL: r.fleet.URL, Path: r.fleetDir, Branch: r.fleet.Branch, Problems: problems,
+		Origin: source.OriginFleet, How: how, Display: r.fleetDisplay(), Revision: r.opts.FleetRevision}
 	if err := r.resolver.AddMapping(m); err != nil {
 		return usagef("mapping the fleet repository: %w", err)
 	}
@@ -298,13 +317,18 @@ func (r *renderer) mapFleet() error {
 }
 
 // foreignSync says why the cluster's root is not rendered when it syncs a
-// repository that is neither the fleet checkout nor mapped by the user (""
-// when it is one of them). Flux would reconcile that repository's content,
+// repository that is neither the fleet checkout nor mapped by the user nor
+// checked out beside the fleet ("" when it is one of them). Flux would reconcile that repository's content,
 // which the fleet checkout does not hold: rendering the checkout instead
 // would check something no cluster runs.
 func (r *renderer) foreignSync(spec *fleet.Cluster) string {
 	key := source.NormalizeURL(spec.URL)
 	if spec.URL == "" || key == r.fleet.Key() || r.mapped[key] {
+		return ""
+	}
+	if found, _ := source.MatchSiblings(spec.URL, r.opts.Siblings); len(found) > 0 {
+		// A checkout of that repository beside the fleet: read from it,
+		// as an explicit mapping would be.
 		return ""
 	}
 	field := "spec.sync.url"

@@ -11,6 +11,7 @@ import (
 	"io"
 	"maps"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 
@@ -43,6 +44,11 @@ type Report struct {
 	Findings []finding.Finding `json:"findings"`
 	// Waivers are the configured waivers with their status.
 	Waivers []waiver.Status `json:"waivers"`
+	// Sources say which local folder stood for which repository and where
+	// each mapping came from: a --source flag, .d1lint.yaml, the fleet
+	// checkout, or a checkout found beside the fleet by its git remote or
+	// its folder name (model.Fleet.Mappings).
+	Sources []model.Mapping `json:"sources,omitempty"`
 	Summary Summary         `json:"summary"`
 	// Rules are the rules of the catalogue, sorted by id (for formats that
 	// describe rules, such as SARIF).
@@ -120,6 +126,7 @@ func New(fl *model.Fleet, findings []finding.Finding) *Report {
 	if r.Findings == nil {
 		r.Findings = []finding.Finding{}
 	}
+	r.Sources = slices.Clone(fl.Mappings)
 	for _, c := range fl.Clusters {
 		rc := Cluster{ClusterSummary: model.Summarize(c), defined: map[string]*model.Location{}}
 		for _, k := range c.Kustomizations {
@@ -145,6 +152,17 @@ func New(fl *model.Fleet, findings []finding.Finding) *Report {
 		}
 	}
 	return r
+}
+
+// IsTerminal reports whether w is a terminal (a character device): the
+// text format colours its output there.
+func IsTerminal(w io.Writer) bool {
+	file, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := file.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 // Local reports whether a finding is in the repository being checked, so

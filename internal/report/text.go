@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/d1lint/d1lint/internal/finding"
+	"github.com/d1lint/d1lint/internal/model"
 )
 
 // Text is the terminal format: findings grouped by cluster, then a summary.
@@ -72,6 +73,7 @@ func (t Text) Write(w io.Writer, r *Report) error {
 		}
 		fmt.Fprintf(&b, "waiver %s %s (owner %s, expires %s): %s\n", w.Rule, w.Status, w.Owner, w.Expires, waiverNote(w.Status))
 	}
+	t.sources(&b, r.Sources)
 	s := r.Summary
 	fmt.Fprintf(&b, "\n%d clusters, %d objects and %d Kustomizations checked", s.Clusters, s.Objects, s.Kustomizations)
 	if s.Skipped > 0 || s.Unresolved > 0 {
@@ -121,4 +123,33 @@ func waiverNote(status string) string {
 		return "expires within 14 days"
 	}
 	return status
+}
+
+// sources lists where each repository a cluster read was read from, then
+// the warnings about the mappings the user gave.
+func (t Text) sources(b *strings.Builder, ms []model.Mapping) {
+	used, warnings := SourceLines(ms)
+	if len(used) > 0 {
+		b.WriteString("sources:\n")
+		for _, l := range used {
+			b.WriteString("  " + l + "\n")
+		}
+	}
+	for _, w := range warnings {
+		fmt.Fprintf(b, "%s: %s\n", t.paint(ansiYellow, "warning"), w)
+	}
+}
+
+// SourceLines are the mappings a render used ("URL@BRANCH → PATH (how)"),
+// and the warnings about the mappings the user gave, in order.
+func SourceLines(ms []model.Mapping) (used, warnings []string) {
+	for _, m := range ms {
+		if m.Used {
+			used = append(used, m.String())
+		}
+		if m.Warning != "" {
+			warnings = append(warnings, m.Warning)
+		}
+	}
+	return used, warnings
 }

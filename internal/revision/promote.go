@@ -108,6 +108,7 @@ func (p *Promotion) promote(mainBranch, prodBranch string) error {
 			// takes its place, and the repository's other branches are still
 			// read from its git objects.
 			head.FleetPath, head.FleetProblems, head.FleetBranch, p.FleetPromoted = main.Dir, main.Problems, prodBranch, true
+			head.FleetDisplay, head.FleetRevision = shown(opts.FleetPath, opts.FleetDisplay), mainBranch
 			head = keepIdentity(head, opts)
 			if _, err := os.Lstat(filepath.Join(opts.FleetPath, ".git")); err == nil {
 				head.Sources = append(head.Sources, source.Mapping{URL: u, Path: opts.FleetPath})

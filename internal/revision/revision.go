@@ -139,6 +139,7 @@ func (v *Reader) StandIn(opts render.Options, root, rev, branch string) (render.
 			return out, err
 		}
 		out.FleetPath, out.FleetProblems, found = dir, problems, true
+		out.FleetDisplay, out.FleetRevision = shown(opts.FleetPath, opts.FleetDisplay), rev
 		out = keepIdentity(out, opts)
 		if branch != "" {
 			out.FleetBranch = branch
@@ -164,16 +165,50 @@ func (v *Reader) StandIn(opts render.Options, root, rev, branch string) (render.
 		if err != nil {
 			return out, err
 		}
-		out.Sources = append(out.Sources, source.Mapping{URL: m.URL, Path: dir, Branch: b, Problems: problems})
+		cp := m
+		cp.Path, cp.Branch, cp.Problems, cp.Display, cp.Revision = dir, b, problems, shown(m.Path, m.Display), rev
+		out.Sources = append(out.Sources, cp)
 		if m.Branch == "" && b != "" {
 			// Other branches: from the repository's git objects.
 			out.Sources = append(out.Sources, m)
 		}
 	}
+	// A checkout beside the fleet that is the repository being checked
+	// (d1lint run in d1-apps) stands in the same way, once a URL is found
+	// to be it: the renderer copies the revision then (source.Sibling.At),
+	// so that an unread sibling is never copied.
+	out.Siblings = slices.Clone(opts.Siblings)
+	for i, sib := range out.Siblings {
+		if sib.At != "" || !within(root, sib.Path) {
+			continue
+		}
+		if err := v.check(sib.Path, rev); err != nil {
+			return out, err
+		}
+		out.Siblings[i].At, out.Siblings[i].Branch, found = rev, branch, true
+	}
 	if !found {
 		return out, fmt.Errorf("%w: neither the fleet (%s) nor any source mapping is in the repository at %s", ErrUsage, opts.FleetPath, root)
 	}
 	return keepFleetBranches(out, opts), nil
+}
+
+// shown is how a checkout at p is shown: display when it is a copy
+// already (a revision of a revision), else p.
+func shown(p, display string) string {
+	if display != "" {
+		return display
+	}
+	return p
+}
+
+// check tells whether revision rev exists in the git repository holding
+// path, without copying it.
+func (v *Reader) check(path, rev string) error {
+	if _, err := source.FindRevision(path, rev); err != nil {
+		return fmt.Errorf("reading %s at %s: %w: %w", path, rev, ErrUsage, err)
+	}
+	return nil
 }
 
 // within tells whether path p lies in the folder root.
@@ -201,7 +236,7 @@ func keepFleetBranches(stood, opts render.Options) render.Options {
 	branches := FleetBranches(opts)
 	stood.Sources = slices.Clone(stood.Sources)
 	for _, u := range slices.Sorted(maps.Keys(branches)) {
-		stood.Sources = append(stood.Sources, source.Mapping{URL: u, Path: opts.FleetPath})
+		stood.Sources = append(stood.Sources, source.Mapping{URL: u, Path: opts.FleetPath, Origin: source.OriginFleet, How: "the fleet checkout, for its other branches"})
 	}
 	return stood
 }
@@ -237,6 +272,21 @@ func keepIdentity(stood, opts render.Options) render.Options {
 		stood.FleetURL, stood.FleetURLHow = id.URL, id.How
 	}
 	return stood
+}
+
+// SiblingsAt returns opts in which revision rev of every checkout beside
+// the fleet (render.Options.Siblings) stands in for its working tree, as
+// StandIn makes it for a mapped one: the renderer copies the revision of
+// those a URL is found to be, and only those (source.Sibling.At). diff
+// compares the working trees with their HEAD commits so.
+func SiblingsAt(opts render.Options, rev string) render.Options {
+	opts.Siblings = slices.Clone(opts.Siblings)
+	for i := range opts.Siblings {
+		if opts.Siblings[i].At == "" {
+			opts.Siblings[i].At = rev
+		}
+	}
+	return opts
 }
 
 // WorkingTrees are the roots of the git working trees a render of opts

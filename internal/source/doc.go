@@ -32,4 +32,11 @@
 //
 // [Remotes] reads the remotes of a checkout from its git configuration (with
 // go-git), so that the fleet checkout can say which repository it is.
+//
+// A URL no mapping names is read from a [Sibling], a git checkout found
+// beside the fleet ([FindSiblings]) whose remote is the URL, or that is
+// named like the repository with no remote naming another
+// ([MatchSiblings]). The Resolver looks a URL up among its siblings when a
+// source first asks for it, so that a sibling no cluster reads is never
+// read beyond its git configuration.
 package source

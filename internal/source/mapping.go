@@ -23,6 +23,21 @@ type Mapping struct {
 	// their ignore rules), so that a render of the copy reports what a
 	// render of the revision itself would. Empty for a checkout.
 	Problems []FileProblem
+	// Origin says where the mapping comes from: OriginFlag, OriginConfig,
+	// OriginFleet, OriginSiblingRemote, OriginSiblingName ("" for a
+	// program's own).
+	Origin string
+	// How says, for people, how a found mapping was found ("found beside
+	// the fleet by its git remote origin"); reports and snapshot notes
+	// show it.
+	How string
+	// Display, when set, is how Path is shown: a copy that stands in for a
+	// checkout (--at, --new-since, diff's bases) shows the checkout's path,
+	// as the user gave it, never the copy's temporary folder.
+	Display string
+	// Revision, with Display, is the git revision of that checkout the
+	// copy at Path holds.
+	Revision string
 }
 
 // String renders m in the URL@BRANCH=PATH command-line form, or

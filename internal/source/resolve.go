@@ -145,6 +145,11 @@ type Options struct {
 	// Getenv reads environment variables (default os.Getenv); it is used
 	// for GITHUB_BASE_REF and D1LINT_TMPDIR.
 	Getenv func(string) string
+	// Siblings are the git checkouts found beside the fleet (FindSiblings).
+	// A URL that no mapping names is mapped to those of them that stand for
+	// it (MatchSiblings) when it is first asked for; explicit mappings
+	// always win.
+	Siblings []Sibling
 }
 
 func (o Options) withDefaults() Options {
@@ -210,9 +215,13 @@ type Resolver struct {
 	root string
 	lock *os.File
 
-	mu       sync.Mutex
-	closed   bool
-	maps     []mapping
+	mu     sync.Mutex
+	closed bool
+	maps   []mapping
+	// found are the URLs (normalised) looked up among the siblings, once
+	// each; refused says why a sibling named like one was not taken.
+	found    map[string]*sync.Once
+	refused  map[string]string
 	repos    map[string]*repoEntry
 	contents map[string]*contentEntry
 	snaps    map[snapKey]*Snapshot
@@ -229,6 +238,8 @@ func NewResolver(mappings []Mapping, opts Options) (*Resolver, error) {
 		repos:    map[string]*repoEntry{},
 		contents: map[string]*contentEntry{},
 		snaps:    map[snapKey]*Snapshot{},
+		found:    map[string]*sync.Once{},
+		refused:  map[string]string{},
 	}
 	for _, m := range mappings {
 		if err := r.AddMapping(m); err != nil {
@@ -255,35 +266,55 @@ func (r *Resolver) ensureRoot() (string, error) {
 // recognised late). Adding a mapping equal to an existing one is a no-op;
 // mapping the same URL and branch to two different paths is an error.
 func (r *Resolver) AddMapping(m Mapping) error {
+	nm, err := newMapping(m)
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.add(nm)
+}
+
+// newMapping checks m and derives its facts.
+func newMapping(m Mapping) (mapping, error) {
 	m.URL = strings.TrimSpace(m.URL)
 	norm := NormalizeURL(m.URL)
 	if norm == "" {
-		return fmt.Errorf("source mapping %s: empty URL", m)
+		return mapping{}, fmt.Errorf("source mapping %s: empty URL", m)
 	}
 	if m.Path == "" {
-		return fmt.Errorf("source mapping %s: empty path", m)
+		return mapping{}, fmt.Errorf("source mapping %s: empty path", m)
 	}
 	if err := checkBranchName(m.Branch); err != nil {
-		return fmt.Errorf("source mapping %s: %w", m, err)
+		return mapping{}, fmt.Errorf("source mapping %s: %w", m, err)
 	}
 	abs, err := filepath.Abs(m.Path)
 	if err != nil {
-		return fmt.Errorf("source mapping %s: path %s: %w", m, m.Path, err)
+		return mapping{}, fmt.Errorf("source mapping %s: path %s: %w", m, m.Path, err)
 	}
 	st, err := os.Stat(abs)
 	if err != nil {
-		return fmt.Errorf("source mapping %s: path %s does not exist or cannot be read: %w", m, m.Path, err)
+		return mapping{}, fmt.Errorf("source mapping %s: path %s does not exist or cannot be read: %w", m, m.Path, err)
 	}
 	if !st.IsDir() {
-		return fmt.Errorf("source mapping %s: path %s is not a directory", m, m.Path)
+		return mapping{}, fmt.Errorf("source mapping %s: path %s is not a directory", m, m.Path)
 	}
 	_, gitErr := os.Lstat(filepath.Join(abs, ".git"))
 	bare := gitErr != nil && isBare(abs)
-	nm := mapping{Mapping: Mapping{URL: m.URL, Path: abs, Branch: m.Branch, Problems: slices.Clone(m.Problems)},
-		norm: norm, display: m.Path, git: gitErr == nil || bare, bare: bare}
+	display := m.Path
+	if m.Display != "" {
+		display = m.Display
+		if m.Revision != "" {
+			display += " at " + m.Revision
+		}
+	}
+	m.Path, m.Problems = abs, slices.Clone(m.Problems)
+	return mapping{Mapping: m, norm: norm, display: display, git: gitErr == nil || bare, bare: bare}, nil
+}
 
-	r.mu.Lock()
-	defer r.mu.Unlock()
+// add adds nm unless an equal mapping is there. The caller holds r.mu.
+func (r *Resolver) add(nm mapping) error {
+	m, norm, abs := nm.Mapping, nm.norm, nm.Path
 	for _, o := range r.maps {
 		if o.norm != norm || o.Branch != m.Branch {
 			continue
@@ -292,7 +323,9 @@ func (r *Resolver) AddMapping(m Mapping) error {
 			return nil
 		}
 		if m.Branch != "" {
-			return fmt.Errorf("source mapping %s: branch %s of %s is already mapped to %s", m, m.Branch, norm, o.display)
+			shown := m
+			shown.Path = nm.display
+			return fmt.Errorf("source mapping %s: branch %s of %s is already mapped to %s", shown, m.Branch, norm, o.display)
 		}
 	}
 	r.maps = append(r.maps, nm)
@@ -354,9 +387,50 @@ func (r *Resolver) Close() error {
 	return nil
 }
 
-// candidates returns the mappings for url, in a deterministic order.
+// Mapped returns the mappings with their paths as the user gave them (or
+// as Display shows them), sorted by URL, then Branch, then path: those
+// given, and those made from siblings for the URLs asked for so far.
+func (r *Resolver) Mapped() []Mapping {
+	r.mu.Lock()
+	out := make([]Mapping, 0, len(r.maps))
+	for _, m := range r.maps {
+		shown := m.Mapping
+		shown.Path = m.display
+		if m.Display != "" {
+			shown.Path = m.Display
+		}
+		shown.Problems = nil
+		out = append(out, shown)
+	}
+	r.mu.Unlock()
+	slices.SortStableFunc(out, func(a, b Mapping) int {
+		return strings.Compare(NormalizeURL(a.URL)+"\x00"+a.Branch+"\x00"+a.Path, NormalizeURL(b.URL)+"\x00"+b.Branch+"\x00"+b.Path)
+	})
+	return out
+}
+
+// candidates returns the mappings for url, in a deterministic order. A URL
+// no mapping names is looked up among the siblings, once.
 func (r *Resolver) candidates(url string) ([]mapping, error) {
 	norm := NormalizeURL(url)
+	out, err := r.mappedFor(norm)
+	if err != nil || len(out) > 0 || norm == "" || len(r.opts.Siblings) == 0 {
+		return out, r.unmapped(url, norm, out, err)
+	}
+	r.mu.Lock()
+	once := r.found[norm]
+	if once == nil {
+		once = &sync.Once{}
+		r.found[norm] = once
+	}
+	r.mu.Unlock()
+	once.Do(func() { r.fromSiblings(url, norm) })
+	out, err = r.mappedFor(norm)
+	return out, r.unmapped(url, norm, out, err)
+}
+
+// mappedFor returns the mappings of the normalised URL norm.
+func (r *Resolver) mappedFor(norm string) ([]mapping, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
@@ -368,10 +442,85 @@ func (r *Resolver) candidates(url string) ([]mapping, error) {
 			out = append(out, m)
 		}
 	}
-	if len(out) == 0 {
-		return nil, errorf(ErrUnmapped, "no local path mapped for %s (map the repository to a local checkout)", url)
-	}
 	return out, nil
+}
+
+// unmapped is the error of a look-up of url that found the mappings out
+// (err, when there is one): ErrUnmapped when it found none, saying which
+// sibling named like the repository was refused and why.
+func (r *Resolver) unmapped(url, norm string, out []mapping, err error) error {
+	if err != nil || len(out) > 0 {
+		return err
+	}
+	r.mu.Lock()
+	why := r.refused[norm]
+	r.mu.Unlock()
+	if why != "" {
+		return errorf(ErrUnmapped, "no local path mapped for %s (%s)", url, why)
+	}
+	return errorf(ErrUnmapped, "no local path mapped for %s (map the repository to a local checkout)", url)
+}
+
+// fromSiblings maps url to the siblings that stand for it (MatchSiblings),
+// all at once so that no concurrent look-up sees half of them. A sibling
+// with a revision At stands for its checked-out branch (or Branch) with a
+// copy of that revision, its other branches still read from its git
+// objects, as revision.StandIn maps a checkout given by the user.
+func (r *Resolver) fromSiblings(url, norm string) {
+	matches, refused := matchSiblings(url, r.opts.Siblings)
+	var add []mapping
+	var why []string
+	if refused != "" {
+		why = append(why, refused)
+	}
+	for _, sm := range matches {
+		nm, err := newMapping(sm.m)
+		if err != nil {
+			why = append(why, err.Error())
+			continue
+		}
+		add = append(add, nm)
+		if sm.At == "" {
+			continue
+		}
+		cp, err := r.siblingCopy(nm, sm.Sibling)
+		if err != nil {
+			// The sibling stands for its branches from git objects only.
+			why = append(why, err.Error())
+			continue
+		}
+		add = append(add, cp)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, nm := range add {
+		if err := r.add(nm); err != nil {
+			why = append(why, err.Error())
+		}
+	}
+	r.refused[norm] = strings.Join(why, "; ")
+}
+
+// siblingCopy copies revision s.At of the sibling mapped by nm and maps
+// the copy for the branch it stands for.
+func (r *Resolver) siblingCopy(nm mapping, s Sibling) (mapping, error) {
+	branch := s.Branch
+	if branch == "" {
+		var err error
+		if branch, err = WorktreeBranch(s.Path, r.opts.Getenv); err != nil {
+			return mapping{}, err
+		}
+	}
+	if branch == "" {
+		return mapping{}, fmt.Errorf("%s: its HEAD is detached and no branch is named for revision %s", nm.display, s.At)
+	}
+	snap, err := r.revisionOf([]mapping{nm}, s.At)
+	if err != nil {
+		return mapping{}, err
+	}
+	cp := nm.Mapping
+	cp.Path, cp.Branch, cp.Problems, cp.Display, cp.Revision = snap.Dir, branch, snap.Problems, nm.display, s.At
+	return newMapping(cp)
 }
 
 // Resolve materialises url at ref, applying the GitRepository spec.ignore
@@ -678,6 +827,10 @@ func (r *Resolver) materialise(p plan, ignore string) (*Snapshot, error) {
 		Note:      p.note,
 		Problems:  append([]FileProblem(nil), ce.problems...),
 	}
+	if !Explicit(p.m.Origin) && p.m.Origin != OriginFleet && p.m.How != "" {
+		// Say why this folder stands for the URL: nobody mapped it.
+		s.Note += "; " + p.m.How
+	}
 	r.snaps[key] = s
 	return s, nil
 }
@@ -778,6 +931,11 @@ func (r *Resolver) Revision(url, rev string) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
+	return r.revisionOf(ms, rev)
+}
+
+// revisionOf is Revision over the mappings ms.
+func (r *Resolver) revisionOf(ms []mapping, rev string) (*Snapshot, error) {
 	for _, m := range ms {
 		if !m.git {
 			continue
@@ -833,4 +991,32 @@ func WorktreeBranch(path string, getenv func(string) string) (string, error) {
 	}
 	branch, _, _, err := r.checkedOut(mapping{Mapping: Mapping{Path: abs}, display: path})
 	return branch, err
+}
+
+// FindRevision returns the commit a git revision (a branch, origin/main, a
+// tag, a hash, as git rev-parse names revisions) names in the git
+// repository holding path, read from its objects; the error wraps
+// ErrRefNotFound when there is no such revision.
+func FindRevision(path, rev string) (string, error) {
+	root := RepoRoot(path)
+	if root == "" {
+		abs, err := filepath.Abs(path)
+		if err != nil || !isBare(abs) {
+			return "", fmt.Errorf("%s is not in a git repository", path)
+		}
+		root = abs
+	}
+	r := &Resolver{opts: Options{}.withDefaults(), repos: map[string]*repoEntry{}}
+	g, err := r.repo(root)
+	if err != nil {
+		return "", err
+	}
+	commit, err := g.findRevision(rev)
+	if err != nil {
+		return "", fmt.Errorf("resolving %s in %s: %w", rev, path, err)
+	}
+	if commit == "" {
+		return "", errorf(ErrRefNotFound, "revision %s not found in %s", rev, path)
+	}
+	return commit, nil
 }
