@@ -43,7 +43,8 @@ func TestE2ELayouts(t *testing.T) {
 			for _, r := range tt.rows {
 				assert.Contains(t, p.stdout, r)
 			}
-			assert.Len(t, strings.Split(strings.TrimSpace(p.stdout), "\n"), 1+strings.Count(strings.Join(tt.rows, "\n"), "bootstrap"))
+			table, _, _ := strings.Cut(p.stdout, "\n\n") // the sources: list follows
+			assert.Len(t, strings.Split(strings.TrimSpace(table), "\n"), 1+strings.Count(strings.Join(tt.rows, "\n"), "bootstrap"))
 
 			p = d1lint(t, "", "check", "--fleet", tt.fleet)
 			require.Equal(t, exitOK, p.code, p.stdout+p.stderr)
