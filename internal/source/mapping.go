@@ -75,6 +75,9 @@ func ParseMapping(s string) (Mapping, error) {
 	}
 	u, urlBranch, urlAt := splitURLBranch(strings.TrimSpace(s[:eq]))
 	p, pathBranch, pathAt := splitPathBranch(strings.TrimSpace(s[eq+1:]))
+	// Space around the '@' is the shell's, not the URL's or the path's
+	// ("URL=PATH @main").
+	u, p = strings.TrimSpace(u), strings.TrimSpace(p)
 	switch {
 	case u == "":
 		return bad("empty URL")
