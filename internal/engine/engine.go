@@ -262,7 +262,7 @@ func (e *Engine) render(ctx context.Context, opts Options) (*render.Result, erro
 	}
 	res, err := render.Render(ctx, ropts)
 	if err != nil {
-		return nil, usage(err)
+		return nil, usage(clusterHint(err, opts))
 	}
 	return res, nil
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/d1lint/d1lint/internal/finding"
 	"github.com/d1lint/d1lint/internal/model"
 	"github.com/d1lint/d1lint/internal/profile"
+	"github.com/d1lint/d1lint/internal/suggest"
 	"github.com/d1lint/d1lint/internal/waiver"
 )
 
@@ -296,6 +297,9 @@ func Names() []string {
 func NewReporter(name string, env Env) (Reporter, error) {
 	build, ok := reporters[name]
 	if !ok {
+		if s := suggest.Closest(name, Names()); s != "" {
+			return nil, fmt.Errorf("unknown format %q; did you mean %s?", name, s)
+		}
 		return nil, fmt.Errorf("unknown format %q (want one of %s)", name, strings.Join(Names(), ", "))
 	}
 	return build(env), nil
