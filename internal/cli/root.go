@@ -168,7 +168,7 @@ func (f *fleetFlags) load(getenv func(string) string, trusted engine.ConfigFile)
 		}
 	}
 	trusted.Path, trusted.Named = f.configPath(fleetDir), f.config != ""
-	cfg, err := engine.ReadConfig(trusted)
+	cfg, note, err := engine.ReadConfig(trusted)
 	if err != nil {
 		return engine.Options{}, engine.Config{}, err
 	}
@@ -206,7 +206,7 @@ func (f *fleetFlags) load(getenv func(string) string, trusted engine.ConfigFile)
 	}
 	opts.Siblings = engine.Siblings(opts.FleetPath)
 	// Before any revision is read (--at, --new-since, diff's bases).
-	return opts, engine.Config{File: cfg, ToolVersion: toolVersion()}, opts.Validate()
+	return opts, engine.Config{File: cfg, Configuration: note, ToolVersion: toolVersion()}, opts.Validate()
 }
 
 // build renders and validates the selected clusters (build, clusters,

@@ -12,6 +12,7 @@ import (
 	"github.com/d1lint/d1lint/internal/config"
 	"github.com/d1lint/d1lint/internal/fleet"
 	"github.com/d1lint/d1lint/internal/render"
+	"github.com/d1lint/d1lint/internal/revision"
 	"github.com/d1lint/d1lint/internal/suggest"
 )
 
@@ -32,27 +33,39 @@ type ConfigFile struct {
 // ReadConfig reads the configuration file f names: nil for none (the
 // built-in defaults). Relative paths in a file read at f.Ref still
 // resolve against the working tree.
-func ReadConfig(f ConfigFile) (*config.Config, error) {
+//
+// A trusted revision without the file is no error: the built-in defaults
+// judge the run, and note says so for the report. That is the pull
+// request that adds .d1lint.yaml, whose base branch has none yet: it
+// cannot relax its own checks, since the defaults are the strictest
+// configuration there is, and refusing it would leave no way to adopt
+// d1lint with trust-base-config on. A file at the revision that is invalid
+// is still an error.
+func ReadConfig(f ConfigFile) (cfg *config.Config, note string, err error) {
 	if f.Path == "" {
-		return nil, nil
+		return nil, "", nil
 	}
 	at := f.Path
 	if f.At != nil {
-		var err error
-		if at, err = f.At(f.Path); err != nil {
-			return nil, usage(fmt.Errorf("--config-ref %s: %w", f.Ref, err))
+		var absent *revision.AbsentError
+		at, err = f.At(f.Path)
+		switch {
+		case errors.As(err, &absent):
+			return nil, fmt.Sprintf("built-in defaults (%s has no %s)", absent.Rev, absent.Path), nil
+		case err != nil:
+			return nil, "", usage(fmt.Errorf("--config-ref %s: %w", f.Ref, err))
 		}
 	}
 	data, err := config.ReadFile(at)
 	switch {
 	case f.Named && f.At == nil && errors.Is(err, fs.ErrNotExist):
-		return nil, usageError{explained{fmt.Sprintf("--config %s: no such file; pass the path of a %s, or leave --config out to use the fleet folder's",
+		return nil, "", usageError{explained{fmt.Sprintf("--config %s: no such file; pass the path of a %s, or leave --config out to use the fleet folder's",
 			f.Path, config.FileName), errors.Join(config.ErrInvalid, err)}}
 	case err != nil:
-		return nil, usageError{fmt.Errorf("%w: reading %s: %w", config.ErrInvalid, f.Path, err)}
+		return nil, "", usageError{fmt.Errorf("%w: reading %s: %w", config.ErrInvalid, f.Path, err)}
 	}
-	cfg, err := config.Parse(data, f.Path)
-	return cfg, usage(err)
+	cfg, err = config.Parse(data, f.Path)
+	return cfg, "", usage(err)
 }
 
 // explained is an error whose message says, in the user's terms, what

@@ -27,21 +27,23 @@ func TestReadConfig(t *testing.T) {
 	require.NoError(t, os.WriteFile(invalid, []byte("profile: D1\n"), 0o644))
 	missing := filepath.Join(dir, "missing.yaml")
 
-	cfg, err := ReadConfig(ConfigFile{})
+	cfg, note, err := ReadConfig(ConfigFile{})
 	require.NoError(t, err)
 	assert.Nil(t, cfg, "none: the built-in defaults")
+	assert.Empty(t, note)
 
-	cfg, err = ReadConfig(ConfigFile{Path: valid, Named: true})
+	cfg, note, err = ReadConfig(ConfigFile{Path: valid, Named: true})
 	require.NoError(t, err)
 	assert.Equal(t, "generic", cfg.Profile)
+	assert.Empty(t, note)
 
-	_, err = ReadConfig(ConfigFile{Path: missing, Named: true})
+	_, _, err = ReadConfig(ConfigFile{Path: missing, Named: true})
 	require.ErrorIs(t, err, ErrUsage)
 	require.ErrorIs(t, err, config.ErrInvalid)
 	require.ErrorIs(t, err, os.ErrNotExist)
 	assert.EqualError(t, err, "--config "+missing+": no such file; pass the path of a .d1lint.yaml, or leave --config out to use the fleet folder's")
 
-	_, err = ReadConfig(ConfigFile{Path: invalid})
+	_, _, err = ReadConfig(ConfigFile{Path: invalid})
 	require.ErrorIs(t, err, ErrUsage)
 	assert.Contains(t, err.Error(), invalid+`:1:10: profile: unknown profile "D1"`)
 
@@ -49,18 +51,28 @@ func TestReadConfig(t *testing.T) {
 	at := func(copyOf string) func(string) (string, error) {
 		return func(string) (string, error) { return copyOf, nil }
 	}
-	cfg, err = ReadConfig(ConfigFile{Path: missing, Ref: "origin/main", At: at(valid)})
+	cfg, note, err = ReadConfig(ConfigFile{Path: missing, Ref: "origin/main", At: at(valid)})
 	require.NoError(t, err)
 	assert.Equal(t, "generic", cfg.Profile)
-	_, err = ReadConfig(ConfigFile{Path: valid, Ref: "origin/main", At: at(invalid)})
+	assert.Empty(t, note)
+	_, _, err = ReadConfig(ConfigFile{Path: valid, Ref: "origin/main", At: at(invalid)})
 	require.ErrorIs(t, err, ErrUsage, "an invalid base configuration still fails")
 	assert.Contains(t, err.Error(), valid+`:1:10: profile: unknown profile "D1"`)
+
+	// A revision without the file: the built-in defaults, and a note.
+	absent := func(string) (string, error) {
+		return "", &revision.AbsentError{Path: "fleet/.d1lint.yaml", Rev: "origin/main"}
+	}
+	cfg, note, err = ReadConfig(ConfigFile{Path: valid, Named: true, Ref: "origin/main", At: absent})
+	require.NoError(t, err)
+	assert.Nil(t, cfg)
+	assert.Equal(t, "built-in defaults (origin/main has no fleet/.d1lint.yaml)", note)
 
 	// A revision that cannot be read is the flag's mistake.
 	unknown := func(string) (string, error) {
 		return "", errors.Join(revision.ErrUsage, errors.New("revision nosuch not found"))
 	}
-	_, err = ReadConfig(ConfigFile{Path: valid, Ref: "nosuch", At: unknown})
+	_, _, err = ReadConfig(ConfigFile{Path: valid, Ref: "nosuch", At: unknown})
 	require.ErrorIs(t, err, ErrUsage)
 	assert.Contains(t, err.Error(), "--config-ref nosuch: ")
 }

@@ -115,6 +115,11 @@ type Summary struct {
 	// Profile is the profile that selected the rules, and why (nil in the
 	// failure document, and in reports made without rules).
 	Profile *profile.Choice `json:"profile,omitempty"`
+	// Configuration says where the configuration came from when that is
+	// worth a reader's attention: "built-in defaults (origin/main has no
+	// .d1lint.yaml)" when --config-ref read a revision without one. Empty
+	// otherwise.
+	Configuration string `json:"configuration,omitempty"`
 }
 
 // Rendered counts the Flux Kustomizations that were rendered.

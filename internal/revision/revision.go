@@ -38,6 +38,24 @@ func (e usageError) Is(target error) bool { return target == ErrUsage }
 
 func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
 
+// AbsentError is the error of a path that does not exist at the revision
+// read. It matches ErrUsage; a caller to whom a missing file means
+// something (the configuration at --config-ref: the built-in defaults)
+// tells it apart with errors.As.
+type AbsentError struct {
+	// Path is slash-separated, relative to the repository's root.
+	Path string
+	// Rev is the revision, as the user named it.
+	Rev string
+}
+
+func (e *AbsentError) Error() string {
+	return fmt.Sprintf("%s does not exist at revision %s", e.Path, e.Rev)
+}
+
+// Is makes an AbsentError a usage error.
+func (e *AbsentError) Is(target error) bool { return target == ErrUsage }
+
 // Reader reads files of other git revisions of the repositories the user
 // named, from git objects, through one source resolver; Close removes the
 // copies. Options a Reader returned read its copies: keep it open while
@@ -101,7 +119,7 @@ func (v *Reader) at(path, rev string) (string, []source.FileProblem, error) {
 	}
 	out := filepath.Join(snap.Dir, rel)
 	if _, err := os.Stat(out); err != nil {
-		return "", nil, usagef("%s does not exist at revision %s", filepath.ToSlash(rel), rev)
+		return "", nil, &AbsentError{Path: filepath.ToSlash(rel), Rev: rev}
 	}
 	return out, under(snap.Problems, filepath.ToSlash(rel)), nil
 }
