@@ -12,11 +12,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/d1lint/d1lint/internal/config"
 	"github.com/d1lint/d1lint/internal/engine"
@@ -68,44 +66,11 @@ checks it before the merge.`,
 	}
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return engine.UsageError(suggest.FlagError(cmd, err)) })
-	root.SetHelpCommand(suggest.HelpCommand(engine.UsageError))
 	root.AddCommand(newCheckCommand(s), newRulesCommand(s), newSchemasCommand(s), newHookCommand(s), newPolicyCommand(s), newClustersCommand(s), newBuildCommand(s), newGraphCommand(s), newDiffCommand(s), newAuditCommand(s), newVersionCommand(s))
-	// A word that names no subcommand is a usage error naming the nearest
-	// commands, not help printed with exit status 0.
-	for _, c := range append(root.Commands(), root) {
-		if c.HasSubCommands() {
-			c.Args = func(cmd *cobra.Command, args []string) error {
-				if len(args) > 0 {
-					return engine.UsageError(suggest.UnknownCommand(cmd, args[0]))
-				}
-				return nil
-			}
-			c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
-		}
-	}
-	if s.Name != "" && s.Name != root.Use {
-		root.Annotations = map[string]string{cobra.CommandDisplayNameAnnotation: s.Name}
-		var names []string
-		for _, c := range root.Commands() {
-			names = append(names, c.Name())
-		}
-		callAs(root, regexp.MustCompile(`\bd1lint( (?:`+strings.Join(names, "|")+`)\b)`), s.Name)
-	}
+	// Mistyped commands and flags are usage errors that name what was
+	// meant, and every command is named as the user calls it.
+	suggest.Install(root, s.Name, engine.UsageError)
 	return root
-}
-
-// callAs names the commands in examples, descriptions and flag usages
-// as the user calls them (cobra names them so in usage lines and paths):
-// `flux d1lint check`, not `d1lint check`, which runs nothing for a Flux
-// CLI plugin. The tool's name in prose ("d1lint renders...") stays.
-func callAs(c *cobra.Command, command *regexp.Regexp, name string) {
-	c.Example = command.ReplaceAllString(c.Example, name+"$1")
-	c.Long = command.ReplaceAllString(c.Long, name+"$1")
-	c.Flags().VisitAll(func(f *pflag.Flag) { f.Usage = command.ReplaceAllString(f.Usage, name+"$1") })
-	for _, sub := range c.Commands() {
-		callAs(sub, command, name)
-	}
 }
 
 // usagef is a usage error (exit status 2) that reads as its message.

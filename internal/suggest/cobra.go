@@ -5,6 +5,7 @@ package suggest
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -17,6 +18,62 @@ import (
 // command error it builds itself (d1lint builds its own, see
 // UnknownCommand).
 const minimumDistance = 2
+
+// Install makes the command tree under root answer mistakes with what
+// the user meant, each error passed through mark (which gives it its exit
+// status): flags (FlagError), help topics (HelpCommand), and words after a
+// command with subcommands that name none of them (UnknownCommand; cobra
+// would print the help and exit 0 for those but the root). name is how the
+// user calls root ("flux d1lint" as a Flux CLI plugin; "" or root's own
+// name: as it is): usage lines, examples, descriptions and flag usages
+// then name the commands so.
+func Install(root *cobra.Command, name string, mark func(error) error) {
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return mark(FlagError(cmd, err)) })
+	root.SetHelpCommand(HelpCommand(mark))
+	refuseUnknown(root, mark)
+	if name == "" || name == root.Name() {
+		return
+	}
+	if root.Annotations == nil {
+		root.Annotations = map[string]string{}
+	}
+	root.Annotations[cobra.CommandDisplayNameAnnotation] = name
+	var names []string
+	for _, c := range root.Commands() {
+		names = append(names, regexp.QuoteMeta(c.Name()))
+	}
+	callAs(root, regexp.MustCompile(`\b`+regexp.QuoteMeta(root.Name())+`( (?:`+strings.Join(names, "|")+`)\b)`), name)
+}
+
+// refuseUnknown gives every command with subcommands under c (c too) the
+// arguments check of UnknownCommand, and shows the help of those run bare.
+func refuseUnknown(c *cobra.Command, mark func(error) error) {
+	if c.HasSubCommands() {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return mark(UnknownCommand(cmd, args[0]))
+			}
+			return nil
+		}
+		c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+	}
+	for _, sub := range c.Commands() {
+		refuseUnknown(sub, mark)
+	}
+}
+
+// callAs names the commands in examples, descriptions and flag usages
+// as the user calls them (cobra names them so in usage lines and paths):
+// `flux d1lint check`, not `d1lint check`, which runs nothing for a Flux
+// CLI plugin. The tool's name in prose ("d1lint renders...") stays.
+func callAs(c *cobra.Command, command *regexp.Regexp, name string) {
+	c.Example = command.ReplaceAllString(c.Example, name+"$1")
+	c.Long = command.ReplaceAllString(c.Long, name+"$1")
+	c.Flags().VisitAll(func(f *pflag.Flag) { f.Usage = command.ReplaceAllString(f.Usage, name+"$1") })
+	for _, sub := range c.Commands() {
+		callAs(sub, command, name)
+	}
+}
 
 // UnknownCommand is the error of a word typed after cmd that names none of
 // its subcommands: the nearest subcommands (cobra's SuggestionsFor: a

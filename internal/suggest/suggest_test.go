@@ -119,3 +119,27 @@ func TestHelpCommand(t *testing.T) {
 	require.NoError(t, root.Execute())
 	assert.Contains(t, out.String(), "flux d1lint check [flags]")
 }
+
+// TestInstall: a tree installed under the name the user calls it names
+// its commands so everywhere, and refuses unknown words with the nearest
+// commands; d1lint in prose, and in file names, stays.
+func TestInstall(t *testing.T) {
+	root := &cobra.Command{Use: "d1lint", Long: "d1lint renders fleets; d1lint check checks them."}
+	check := &cobra.Command{Use: "check", Example: "  d1lint check --format sarif=d1lint.sarif", Run: func(*cobra.Command, []string) {}}
+	check.Flags().String("kube-version", "", "a release (see d1lint check --help)")
+	policy := &cobra.Command{Use: "policy"}
+	policy.AddCommand(&cobra.Command{Use: "test", Run: func(*cobra.Command, []string) {}})
+	root.AddCommand(check, policy)
+	Install(root, "flux d1lint", func(err error) error { return fmt.Errorf("marked: %w", err) })
+
+	assert.Equal(t, "flux d1lint check", check.CommandPath())
+	assert.Equal(t, "d1lint renders fleets; flux d1lint check checks them.", root.Long)
+	assert.Equal(t, "  flux d1lint check --format sarif=d1lint.sarif", check.Example)
+	assert.Equal(t, "a release (see flux d1lint check --help)", check.Flags().Lookup("kube-version").Usage)
+
+	root.SilenceErrors, root.SilenceUsage = true, true
+	root.SetArgs([]string{"policy", "tset"})
+	assert.EqualError(t, root.Execute(), `marked: unknown command "tset" for flux d1lint policy; did you mean 'flux d1lint policy test'?`)
+	root.SetArgs([]string{"check", "--clustr"})
+	assert.EqualError(t, root.Execute(), "marked: unknown flag --clustr for flux d1lint check (see 'flux d1lint check --help')")
+}
