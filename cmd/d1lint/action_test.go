@@ -588,6 +588,42 @@ func TestActionTrustBaseConfig(t *testing.T) {
 	assert.Empty(t, r.annotated("error", ""))
 }
 
+// TestActionAdoptingPullRequest: the pull request that adds .d1lint.yaml
+// passes with trust-base-config on, although its base branch has no such
+// file: the built-in defaults judge it, and the job summary says so. Its
+// own file, which would relax the check, is not read.
+func TestActionAdoptingPullRequest(t *testing.T) {
+	work := actionD1Copy(t)
+	fleet := filepath.Join(work, "d1-fleet")
+	actionGit(t, fleet, false, "update-ref", "refs/remotes/origin/main", "HEAD")
+	_, err := os.Stat(filepath.Join(fleet, ".d1lint.yaml"))
+	require.ErrorIs(t, err, os.ErrNotExist, "the base branch has no configuration")
+	const file = "tenants/apps/components/backend/sync.yaml"
+	actionInject(t, filepath.Join(fleet, filepath.FromSlash(file)), "\n  retryInterval: 3m\n", "\n  retryIntervall: 3m\n")
+	require.NoError(t, os.WriteFile(filepath.Join(fleet, ".d1lint.yaml"), []byte("rules:\n  D1-0501:\n    disabled: true\n"), 0o644))
+
+	env := map[string]string{
+		"INPUT_FLEET":       ".",
+		"INPUT_SOURCES":     actionFleetSources,
+		"INPUT_SARIF":       "",
+		"GITHUB_EVENT_NAME": "pull_request",
+		"GITHUB_BASE_REF":   "main",
+		"GITHUB_REPOSITORY": "controlplaneio-fluxcd/d1-fleet",
+	}
+	r := runAction(t, fleet, binary, env)
+	require.Equal(t, exitFindings, r.code, "the defaults, not the pull request's file: stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	assert.Contains(t, r.stderr, "--config-ref origin/main")
+	assert.NotContains(t, r.stderr, "does not exist at revision")
+	assert.Contains(t, r.summary, " Configuration: built-in defaults (origin/main has no .d1lint.yaml).")
+	assert.NotEmpty(t, r.annotated("error", "file="+file+","))
+
+	// Without the mistake, the adopting pull request passes.
+	actionInject(t, filepath.Join(fleet, filepath.FromSlash(file)), "\n  retryIntervall: 3m\n", "\n  retryInterval: 3m\n")
+	r = runAction(t, fleet, binary, env)
+	require.Equal(t, exitOK, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	assert.Contains(t, r.summary, "built-in defaults (origin/main has no .d1lint.yaml)")
+}
+
 // TestActionDiff runs the action with diff on a d1-apps pull request, the
 // way docs/workflows/d1-apps.yml checks one: the job summary gets, after
 // the check's report, what the pull request does to each cluster.

@@ -146,7 +146,18 @@ func TestE2EUsage(t *testing.T) {
 		args []string
 		msg  string
 	}{
-		{"unknown flag", []string{"build", "--bogus"}, "d1lint: usage error: unknown flag: --bogus"},
+		{"unknown flag", []string{"build", "--bogus"}, "d1lint: unknown flag --bogus for d1lint build (see 'd1lint build --help')\n"},
+		{"mistyped flag", []string{"check", "--clustr", "staging"}, "d1lint: unknown flag --clustr for d1lint check; did you mean --cluster?\n"},
+		{"mistyped command", []string{"chekc", "--config", exampleConfig}, "d1lint: unknown command \"chekc\" for d1lint; did you mean 'd1lint check'?\n"},
+		{"mistyped subcommand", []string{"policy", "tset"}, "did you mean 'd1lint policy test'?"},
+		{"mistyped cluster", []string{"build", "--cluster", "stagin", "--config", exampleConfig}, "; did you mean --cluster staging?\n"},
+		{"missing fleet folder", []string{"check", "--fleet", "no-such-fleet"}, "d1lint: the fleet folder no-such-fleet does not exist; pass --fleet with the folder of the fleet repository's checkout\n"},
+		{"fleet folder that is a file", []string{"check", "--fleet", exampleConfig}, "is a file; pass --fleet with the folder of the fleet repository's checkout (a .d1lint.yaml goes to --config)\n"},
+		{"malformed source", []string{"check", "--source", "x", "--config", exampleConfig}, `d1lint: --source: invalid source mapping "x": no '='`},
+		{"missing configuration", []string{"check", "--config", "no-such.yaml"}, "d1lint: --config no-such.yaml: no such file; pass the path of a .d1lint.yaml"},
+		{"mistyped format", []string{"check", "--format", "sarfi", "--config", exampleConfig}, `d1lint: --format: unknown format "sarfi"; did you mean sarif?`},
+		{"bad fail-on", []string{"check", "--fail-on", "fatal", "--config", exampleConfig}, `d1lint: --fail-on: unknown severity "fatal" (want error, warning or info)`},
+		{"bad graph format", []string{"graph", "--format", "svg", "--config", exampleConfig}, `d1lint: --format "svg": want dot or mermaid`},
 		{"graph without --cluster", []string{"graph", "--config", exampleConfig}, "pick one cluster with --cluster (have: prod-eu, staging)"},
 		{"unknown command", []string{"lint"}, `unknown command "lint"`},
 		{"unknown Kubernetes release", []string{"check", "--kube-version", "1.19", "--config", exampleConfig}, "Kubernetes 1.19 has no bundled schemas"},
@@ -157,8 +168,21 @@ func TestE2EUsage(t *testing.T) {
 			p := d1lint(t, "", tt.args...)
 			assert.Equal(t, exitUsage, p.code)
 			assert.Contains(t, p.stderr, tt.msg)
+			assert.NotContains(t, p.stderr, "usage error")
 			assert.Empty(t, p.stdout)
 		})
+	}
+}
+
+// TestE2EGraphIncomplete: graph, like build, draws what rendered, says on
+// standard error what did not, and exits with status 1.
+func TestE2EGraphIncomplete(t *testing.T) {
+	for _, cmd := range []string{"build", "graph"} {
+		p := d1lint(t, "", cmd, "--cluster", "invalid-yaml", "--config", badConfig)
+		assert.Equal(t, exitFindings, p.code, cmd)
+		assert.Contains(t, p.stderr, "error: cluster invalid-yaml: ", cmd)
+		assert.True(t, strings.HasSuffix(p.stderr, "d1lint: render incomplete: 1 problem(s)\n"), "%s: %s", cmd, p.stderr)
+		assert.NotEmpty(t, p.stdout, cmd)
 	}
 }
 
@@ -222,4 +246,30 @@ func TestE2EFluxPlugin(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, string(out))
 	assert.Contains(t, string(out), "flux d1lint check [flags]")
+	assert.Contains(t, string(out), "\n  flux d1lint check --fail-on warning\n", "examples too")
+	assert.NotContains(t, strings.ReplaceAll(string(out), "flux d1lint", ""), "d1lint check")
+
+	// Mistakes name the plugin as well, and are usage errors.
+	for args, want := range map[string]string{
+		"chekc":             "d1lint: unknown command \"chekc\" for flux d1lint; did you mean 'flux d1lint check'?\n",
+		"lint":              "d1lint: unknown command \"lint\" for flux d1lint (see 'flux d1lint --help')\n",
+		"check --clustr x":  "d1lint: unknown flag --clustr for flux d1lint check; did you mean --cluster?\n",
+		"build --bogus":     "d1lint: unknown flag --bogus for flux d1lint build (see 'flux d1lint build --help')\n",
+		"rules D1-9999":     "d1lint: no rule D1-9999 (see 'flux d1lint rules')\n",
+		"hook instal":       "d1lint: unknown command \"instal\" for flux d1lint hook; did you mean 'flux d1lint hook install'?\n",
+		"check --version":   "d1lint: unknown flag --version for flux d1lint check; did you mean 'flux d1lint version'?\n",
+		"graph --format=x":  "d1lint: --format \"x\": want dot or mermaid\n",
+		"check --format":    "d1lint: --format needs a value: ",
+		"policy test --all": "d1lint: unknown flag --all for flux d1lint policy test (see 'flux d1lint policy test --help')\n",
+	} {
+		var stdout, stderr bytes.Buffer
+		cmd := exec.Command(plugin, strings.Fields(args)...)
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		var exit *exec.ExitError
+		require.True(t, errors.As(err, &exit), "%s: %v", args, err)
+		assert.Equal(t, exitUsage, exit.ExitCode(), args)
+		assert.True(t, strings.HasPrefix(stderr.String(), want), "%s: %s", args, stderr.String())
+		assert.Empty(t, stdout.String(), args)
+	}
 }

@@ -83,10 +83,10 @@ standard error. See docs/audit.md.`,
 // runAudit checks the fleet and writes the audit; stderr takes progress.
 func runAudit(ctx context.Context, s Streams, f *auditFlags, stderr io.Writer) error {
 	if f.out == "" {
-		return fmt.Errorf("%w: audit needs --out DIR, the folder to write the report into", ErrUsage)
+		return usagef("audit needs --out DIR, the folder to write the report into")
 	}
 	if st, err := os.Stat(f.out); err == nil && !st.IsDir() {
-		return fmt.Errorf("%w: --out %s is a file, not a folder", ErrUsage, f.out)
+		return usagef("--out %s is a file, not a folder", f.out)
 	}
 	if f.failOn != "" {
 		if _, err := finding.ParseSeverity(f.failOn); err != nil {
@@ -101,7 +101,7 @@ func runAudit(ctx context.Context, s Streams, f *auditFlags, stderr io.Writer) e
 	if f.terminal != nil && f.terminal(stderr) {
 		progress = func(msg string) { fmt.Fprintln(stderr, msg) }
 	}
-	opts, cfg, err := f.load(s.Getenv, nil)
+	opts, ec, err := f.load(s.Getenv, engine.ConfigFile{})
 	if err != nil {
 		return err
 	}
@@ -111,8 +111,8 @@ func runAudit(ctx context.Context, s Streams, f *auditFlags, stderr io.Writer) e
 	}
 	// The same rules (the team's --policy folders too) and the same date
 	// judge the audit's check and both sides of the promotion.
-	e := engine.New(engine.Config{File: cfg, Policies: policies, Today: today, Progress: progress,
-		Repository: revision.Repository(f.repository, s.Getenv), ToolVersion: toolVersion()})
+	ec.Policies, ec.Today, ec.Progress, ec.Repository = policies, today, progress, revision.Repository(f.repository, s.Getenv)
+	e := engine.New(ec)
 	res, err := e.Check(ctx, opts)
 	if err != nil {
 		return err

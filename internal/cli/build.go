@@ -43,7 +43,7 @@ the exit status is 1 when part of a render could not be built.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if f.format != "yaml" && f.format != "json" {
-				return fmt.Errorf("%w: --format must be yaml or json", ErrUsage)
+				return usagef("--format %q: want yaml or json", f.format)
 			}
 			fl, err := f.build(cmd.Context(), s.Getenv)
 			if err != nil {

@@ -126,7 +126,7 @@ func runCheck(ctx context.Context, s Streams, f *checkFlags, t target, stdout io
 	}
 	failOn, err := finding.ParseSeverity(f.failOn)
 	if err != nil {
-		return engine.UsageError(err)
+		return usagef("--fail-on: %w", err)
 	}
 	r, accept, err := f.check(ctx, s, t)
 	if err != nil {
@@ -190,7 +190,7 @@ func (f *checkFlags) check(ctx context.Context, s Streams, t target) (r *report.
 		return nil, false, err
 	}
 	if t.standsFor != "" && t.at == "" {
-		return nil, false, fmt.Errorf("%w: --stands-for goes with --at", ErrUsage)
+		return nil, false, usagef("--stands-for goes with --at")
 	}
 	var revs *revision.Reader
 	if f.newSince != "" || f.configRef != "" || t.at != "" {
@@ -199,15 +199,15 @@ func (f *checkFlags) check(ctx context.Context, s Streams, t target) (r *report.
 		}
 		defer revs.Close()
 	}
-	var trusted func(string) (string, error)
+	trusted := engine.ConfigFile{Ref: f.configRef}
 	if f.configRef != "" {
-		trusted = func(p string) (string, error) { return revs.At(p, f.configRef) }
+		trusted.At = func(p string) (string, error) { return revs.At(p, f.configRef) }
 	}
-	opts, cfg, err := f.load(s.Getenv, trusted)
+	opts, ec, err := f.load(s.Getenv, trusted)
 	if err != nil {
 		return nil, false, err
 	}
-	policies, err := policyFS(f.policies, trusted)
+	policies, err := policyFS(f.policies, trusted.At)
 	if err != nil {
 		if f.configRef != "" {
 			err = fmt.Errorf("--config-ref %s: %w", f.configRef, err)
@@ -215,11 +215,12 @@ func (f *checkFlags) check(ctx context.Context, s Streams, t target) (r *report.
 		return nil, false, err
 	}
 	repo := revision.Repository(f.repository, s.Getenv)
-	e := engine.New(engine.Config{File: cfg, Policies: policies, Today: today, Repository: repo, ToolVersion: toolVersion()})
+	ec.Policies, ec.Today, ec.Repository = policies, today, repo
+	e := engine.New(ec)
 	root := ""
 	if t.at != "" || f.newSince != "" {
 		if root = revision.CheckedRoot(repo, opts.Options); root == "" {
-			return nil, false, fmt.Errorf("%w: --at and --new-since read revisions of the repository being checked, and no git repository holds it (see --repository)", ErrUsage)
+			return nil, false, usagef("--at and --new-since read revisions of the repository being checked, and no git repository holds it (see --repository)")
 		}
 	}
 	head := opts
@@ -241,7 +242,7 @@ func (f *checkFlags) check(ctx context.Context, s Streams, t target) (r *report.
 			return nil, false, err
 		}
 	}
-	return res.Report, cfg != nil && cfg.AcceptIncomplete, nil
+	return res.Report, ec.File != nil && ec.File.AcceptIncomplete, nil
 }
 
 // parseToday reads --today (default: today, UTC).
@@ -251,7 +252,7 @@ func parseToday(s string) (time.Time, error) {
 	}
 	today, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%w: --today wants YYYY-MM-DD: %w", ErrUsage, err)
+		return time.Time{}, usagef("--today %q: want a date, YYYY-MM-DD", s)
 	}
 	return today, nil
 }
@@ -272,14 +273,14 @@ func policyFS(dirs []string, trusted func(string) (string, error)) (map[string]f
 			}
 		}
 		if st, err := os.Stat(at); err != nil || !st.IsDir() {
-			return nil, fmt.Errorf("%w: --policy %q is not a folder", ErrUsage, d)
+			return nil, usagef("--policy %q is not a folder", d)
 		}
 		// An os.Root's files cannot lead out of the folder, whatever links
 		// it holds. It stays open as long as the policies may be read (the
 		// garbage collector closes it).
 		root, err := os.OpenRoot(at)
 		if err != nil {
-			return nil, fmt.Errorf("%w: --policy %q: %w", ErrUsage, d, err)
+			return nil, usagef("--policy %q: %w", d, err)
 		}
 		out[d] = root.FS()
 	}
@@ -311,31 +312,31 @@ func parseOutputs(specs []string, stdout io.Writer, getenv func(string) string) 
 		name = strings.TrimSpace(name)
 		rep, err := report.NewReporter(name, report.Env{Terminal: !toFile && isTerminal(stdout), Getenv: getenv, ToolVersion: toolVersion()})
 		if err != nil {
-			return nil, fmt.Errorf("%w: --format %q: %w", ErrUsage, spec, err)
+			return nil, usagef("--format: %w", err)
 		}
 		if !toFile {
 			toStdout = append(toStdout, name)
 		} else {
 			if path == "" {
-				return nil, fmt.Errorf("%w: --format %q: want NAME=FILE with a file name", ErrUsage, spec)
+				return nil, usagef("--format %q: want NAME=FILE with a file name", spec)
 			}
 			if st, err := os.Stat(path); err == nil && st.IsDir() {
-				return nil, fmt.Errorf("%w: --format %q: %s is a folder", ErrUsage, spec, path)
+				return nil, usagef("--format %q: %s is a folder", spec, path)
 			}
 			if st, err := os.Stat(filepath.Dir(path)); err != nil || !st.IsDir() {
-				return nil, fmt.Errorf("%w: --format %q: folder %s does not exist", ErrUsage, spec, filepath.Dir(path))
+				return nil, usagef("--format %q: folder %s does not exist", spec, filepath.Dir(path))
 			}
 			key := filepath.Clean(path)
 			if files[key] {
-				return nil, fmt.Errorf("%w: --format %q: two formats write to %s", ErrUsage, spec, path)
+				return nil, usagef("--format %q: two formats write to %s", spec, path)
 			}
 			files[key] = true
 		}
 		outs = append(outs, output{name: name, path: path, rep: rep})
 	}
 	if len(toStdout) > 1 {
-		return nil, fmt.Errorf("%w: at most one --format may write to standard output, got %s; write the others to files with --format NAME=FILE",
-			ErrUsage, strings.Join(toStdout, ", "))
+		return nil, usagef("at most one --format may write to standard output, got %s; write the others to files with --format NAME=FILE",
+			strings.Join(toStdout, ", "))
 	}
 	return outs, nil
 }

@@ -451,17 +451,17 @@ func TestUsageErrors(t *testing.T) {
 		{"unknown subcommand", []string{"bogus"}, []string{`unknown command "bogus"`, "d1lint --help"}},
 		{"positional arg to build", []string{"build", "staging", "--config", exampleFleet}, []string{"d1lint build takes no arguments", `"staging"`}},
 		{"positional arg to version", []string{"version", "now"}, []string{"d1lint version takes no arguments"}},
-		{"unknown flag", []string{"build", "--bogus"}, []string{"unknown flag: --bogus"}},
-		{"build format", []string{"build", "--format", "bogus", "--config", exampleFleet}, []string{"--format must be yaml or json"}},
-		{"clusters format", []string{"clusters", "--format", "bogus", "--config", exampleFleet}, []string{"--format must be table or json"}},
-		{"graph format", []string{"graph", "--format", "bogus", "--cluster", "staging", "--config", exampleFleet}, []string{"--format must be one of dot, mermaid"}},
+		{"unknown flag", []string{"build", "--bogus"}, []string{"unknown flag --bogus for d1lint build (see 'd1lint build --help')"}},
+		{"build format", []string{"build", "--format", "bogus", "--config", exampleFleet}, []string{`--format "bogus": want yaml or json`}},
+		{"clusters format", []string{"clusters", "--format", "bogus", "--config", exampleFleet}, []string{`--format "bogus": want table or json`}},
+		{"graph format", []string{"graph", "--format", "bogus", "--cluster", "staging", "--config", exampleFleet}, []string{`--format "bogus": want dot or mermaid`}},
 		{"graph of two clusters", []string{"graph", "--config", exampleFleet}, []string{"pick one cluster with --cluster", "prod-eu, staging"}},
 		{"graph of two named clusters", []string{"graph", "--cluster", "staging,prod-eu", "--config", exampleFleet}, []string{"pick one cluster with --cluster"}},
 		{"unknown cluster", []string{"build", "--cluster", "nope", "--config", exampleFleet}, []string{"no cluster nope"}},
 		{"unknown clusters", []string{"clusters", "--cluster", "staging,nope,zilch", "--config", exampleFleet}, []string{"no cluster nope, zilch"}},
-		{"bad source mapping", []string{"build", "--source", "not-a-mapping", "--config", exampleFleet}, []string{`--source "not-a-mapping"`, "URL=PATH"}},
-		{"missing fleet", []string{"build", "--fleet", "/does/not/exist"}, []string{`"/does/not/exist"`, "not a folder"}},
-		{"missing config", []string{"clusters", "--config", "testdata/no-such-file.yaml"}, []string{"invalid configuration", "testdata/no-such-file.yaml"}},
+		{"bad source mapping", []string{"build", "--source", "not-a-mapping", "--config", exampleFleet}, []string{`--source: invalid source mapping "not-a-mapping"`, "URL=PATH"}},
+		{"missing fleet", []string{"build", "--fleet", "/does/not/exist"}, []string{"the fleet folder /does/not/exist does not exist; pass --fleet"}},
+		{"missing config", []string{"clusters", "--config", "testdata/no-such-file.yaml"}, []string{"--config testdata/no-such-file.yaml: no such file; pass the path of a .d1lint.yaml"}},
 		{"config with unknown field", []string{"clusters", "--config", unknownField}, []string{"invalid configuration " + unknownField + `:2:1: unknown key "sourcez" at the top level; did you mean "sources"?`}},
 		{"config with a rule turned off as a word", []string{"clusters", "--config", ruleOff}, []string{ruleOff + `:2:12: rules.D1-0404: expected a mapping such as {disabled: true} or {severity: warning}, got the string "off"; to turn the rule off, write D1-0404: {disabled: true}`}},
 		{"config with an unknown rule", []string{"clusters", "--config", unknownRule}, []string{unknownRule + `:2:3: rules: unknown rule "d1-0101"; did you mean "D1-0101"? (ids are upper case)`}},
@@ -482,7 +482,7 @@ func TestUsageErrors(t *testing.T) {
 		{"remote schema location in the config", []string{"build", "--config", remoteLocation}, []string{"never downloads schemas", `"http://127.0.0.1:1/schemas"`}},
 		{"missing schema location", []string{"build", "--schema-location", missingLocation, "--config", exampleFleet}, []string{"schema location", "does not exist"}},
 		{"missing schema location in the config", []string{"build", "--config", missingLocationConfig}, []string{"schema location", "no-such-schemas", "does not exist"}},
-		{"schemas format", []string{"schemas", "--format", "bogus"}, []string{"--format must be table or json"}},
+		{"schemas format", []string{"schemas", "--format", "bogus"}, []string{`--format "bogus": want table or json`}},
 		{"schemas of an unknown kind", []string{"schemas", "Gizmo"}, []string{"no bundled schema matches"}},
 
 		{"two rules", []string{"rules", "D1-0001", "D1-0002"}, []string{"at most one rule id"}},
@@ -587,22 +587,6 @@ func TestRootWithoutArgumentsPrintsHelp(t *testing.T) {
 	require.NoError(t, r.err)
 	for _, sub := range []string{"clusters", "build", "graph", "version"} {
 		assert.Contains(t, r.stdout, sub)
-	}
-}
-
-func TestWhere(t *testing.T) {
-	tests := []struct {
-		loc  *model.Location
-		want string
-	}{
-		{nil, ""},
-		{&model.Location{Repo: "github.com/acme/x"}, ""},
-		{&model.Location{Path: "a.yaml"}, "a.yaml: "},
-		{&model.Location{Repo: "github.com/acme/x", Path: "a.yaml"}, "github.com/acme/x:a.yaml: "},
-		{&model.Location{Repo: "github.com/acme/x", Branch: "main", Path: "a.yaml", Line: 3}, "github.com/acme/x@main:a.yaml:3: "},
-	}
-	for _, tt := range tests {
-		assert.Equal(t, tt.want, where(tt.loc), "%+v", tt.loc)
 	}
 }
 

@@ -76,16 +76,16 @@ unless the command line is wrong (2) or d1lint failed (3).`,
 // runDiff compares the two renders the flags name and writes the result.
 func runDiff(ctx context.Context, s Streams, f *diffFlags, stdout, stderr io.Writer) error {
 	if f.format != "text" && f.format != "markdown" {
-		return fmt.Errorf("%w: --format must be text or markdown, not %q", ErrUsage, f.format)
+		return usagef("--format %q: want text or markdown", f.format)
 	}
 	if f.promote && f.base != "" {
-		return fmt.Errorf("%w: --promote and --base do not go together (--promote compares production with main)", ErrUsage)
+		return usagef("--promote and --base do not go together (--promote compares production with main)")
 	}
-	opts, cfg, err := f.load(s.Getenv, nil)
+	opts, ec, err := f.load(s.Getenv, engine.ConfigFile{})
 	if err != nil {
 		return err
 	}
-	e := engine.New(engine.Config{File: cfg, ToolVersion: toolVersion()})
+	e := engine.New(ec)
 	var clusters []diff.Cluster
 	var baseText, headText string
 	if f.promote {
@@ -117,7 +117,7 @@ func runDiff(ctx context.Context, s Streams, f *diffFlags, stdout, stderr io.Wri
 		if f.base != "" {
 			root := revision.CheckedRoot(revision.Repository(f.repository, s.Getenv), opts.Options)
 			if root == "" {
-				return fmt.Errorf("%w: --base reads a revision of the repository being checked, and no git repository holds it (see --repository)", ErrUsage)
+				return usagef("--base reads a revision of the repository being checked, and no git repository holds it (see --repository)")
 			}
 			if base.Options, err = revs.StandIn(opts.Options, root, f.base, ""); err != nil {
 				return engine.UsageError(fmt.Errorf("--base %s: %w", f.base, err))

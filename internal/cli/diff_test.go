@@ -175,9 +175,9 @@ func TestDiffPromote(t *testing.T) {
 	// What the nightly audit calls.
 	f := &diffFlags{}
 	f.fleet, f.sources = d.Fleet, []string{testutil.D1InfraURL + "=" + d.Infra, testutil.D1AppsURL + "=" + d.Apps}
-	opts, cfg, err := f.load(func(string) string { return "" }, nil)
+	opts, ec, err := f.load(func(string) string { return "" }, engine.ConfigFile{})
 	require.NoError(t, err)
-	e := engine.New(engine.Config{File: cfg})
+	e := engine.New(ec)
 	p, err := e.Promotion(context.Background(), opts)
 	require.NoError(t, err)
 	assert.Equal(t, "main", p.Main)

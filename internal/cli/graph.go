@@ -3,7 +3,6 @@
 package cli
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
@@ -22,12 +21,15 @@ func newGraphCommand(s Streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "graph",
 		Short: "Draw a cluster's Flux Kustomization graph (DOT or Mermaid)",
+		Long: `Renders one cluster and draws its Flux Kustomizations and what each depends
+on. Problems go to standard error; the exit status is 1 when part of the
+render could not be built.`,
 		Example: `  d1lint graph --cluster staging --format mermaid
   d1lint graph --cluster prod-eu | dot -Tsvg > prod-eu.svg`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !slices.Contains(graph.Formats, f.format) {
-				return fmt.Errorf("%w: --format must be one of %s", ErrUsage, strings.Join(graph.Formats, ", "))
+				return usagef("--format %q: want %s", f.format, strings.Join(graph.Formats, " or "))
 			}
 			fl, err := f.build(cmd.Context(), s.Getenv)
 			if err != nil {
@@ -37,7 +39,11 @@ func newGraphCommand(s Streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return graph.Write(cmd.OutOrStdout(), c, f.format)
+			if err := graph.Write(cmd.OutOrStdout(), c, f.format); err != nil {
+				return err
+			}
+			// As build: the graph of what rendered, and why it is not all.
+			return reportProblems(cmd.ErrOrStderr(), fl)
 		},
 	}
 	f.register(cmd)

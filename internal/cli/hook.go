@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/d1lint/d1lint/internal/config"
+	"github.com/d1lint/d1lint/internal/engine"
 	"github.com/d1lint/d1lint/internal/model"
 	"github.com/d1lint/d1lint/internal/revision"
 	"github.com/d1lint/d1lint/internal/source"
@@ -61,7 +62,7 @@ func newHookInstallCommand(_ Streams) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			root := source.RepoRoot(".")
 			if root == "" {
-				return fmt.Errorf("%w: the current folder is not in a git repository", ErrUsage)
+				return usagef("the current folder is not in a git repository; run '%s' in the checkout the hook guards", cmd.CommandPath())
 			}
 			dir, err := revision.HooksDir(root)
 			if err != nil {
@@ -141,7 +142,7 @@ func readPushes(r io.Reader) ([]pushed, error) {
 			continue
 		}
 		if len(f) != 4 {
-			return nil, fmt.Errorf("%w: unexpected pre-push input %q", ErrUsage, sc.Text())
+			return nil, usagef("unexpected pre-push input %q", sc.Text())
 		}
 		p := pushed{f[0], f[1], f[2], f[3]}
 		if strings.Trim(p.localSHA, "0") == "" {
@@ -170,7 +171,7 @@ func newHookRunCommand(s Streams) *cobra.Command {
 		Hidden: true,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 1 || args[0] != "pre-push" {
-				return fmt.Errorf("%w: hook run takes the hook name: pre-push", ErrUsage)
+				return usagef("hook run takes the hook name: pre-push")
 			}
 			return nil
 		},
@@ -208,8 +209,8 @@ func cachedCheck(cmd *cobra.Command, s Streams, f *checkFlags, p pushed) (string
 	t := target{at: p.localSHA, standsFor: f.standsFor}
 	if t.standsFor == "" {
 		var branches model.Branches
-		if _, cfg, err := f.load(s.Getenv, nil); err == nil && cfg != nil {
-			branches = cfg.Branches
+		if _, ec, err := f.load(s.Getenv, engine.ConfigFile{}); err == nil && ec.File != nil {
+			branches = ec.File.Branches
 		}
 		t.standsFor = standsFor(p.remoteRef, branches)
 	}
@@ -258,7 +259,7 @@ func cachedCheck(cmd *cobra.Command, s Streams, f *checkFlags, p pushed) (string
 // and schema locations, as the configuration and the flags name them:
 // their working trees may change without a commit).
 func cacheKey(f *checkFlags, t target, getenv func(string) string) (string, error) {
-	opts, _, err := f.load(getenv, nil)
+	opts, _, err := f.load(getenv, engine.ConfigFile{})
 	if err != nil {
 		return "", err
 	}

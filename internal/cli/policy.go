@@ -27,7 +27,7 @@ func newPolicyCommand(_ Streams) *cobra.Command {
 		Example: `  d1lint policy test ./my-policies`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return fmt.Errorf("%w: policy test needs at least one folder", ErrUsage)
+				return usagef("policy test needs at least one folder")
 			}
 			return nil
 		},
@@ -36,12 +36,12 @@ func newPolicyCommand(_ Streams) *cobra.Command {
 			pass, fail := 0, 0
 			for _, dir := range args {
 				if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-					return fmt.Errorf("%w: %q is not a folder", ErrUsage, dir)
+					return usagef("%q is not a folder", dir)
 				}
 				// An os.Root's files cannot lead out of the folder.
 				root, err := os.OpenRoot(dir)
 				if err != nil {
-					return fmt.Errorf("%w: %q: %w", ErrUsage, dir, err)
+					return usagef("%q: %w", dir, err)
 				}
 				results, err := rules.RunTests(cmd.Context(), root.FS(), true)
 				_ = root.Close()
@@ -66,7 +66,7 @@ func newPolicyCommand(_ Streams) *cobra.Command {
 			case fail > 0:
 				return fmt.Errorf("%w: %d of %d", ErrTestsFailed, fail, pass+fail)
 			case pass == 0:
-				return fmt.Errorf("%w: no Rego test (rules named test_*) found in %v", ErrUsage, args)
+				return usagef("no Rego test (rules named test_*) found in %v", args)
 			}
 			return nil
 		},

@@ -21,6 +21,7 @@ import (
 	"github.com/d1lint/d1lint/internal/model"
 	"github.com/d1lint/d1lint/internal/report"
 	"github.com/d1lint/d1lint/internal/source"
+	"github.com/d1lint/d1lint/internal/suggest"
 )
 
 // Errors that decide the exit status (see cmd/d1lint).
@@ -63,23 +64,17 @@ checks it before the merge.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	if s.Name != "" && s.Name != root.Use {
-		root.Annotations = map[string]string{cobra.CommandDisplayNameAnnotation: s.Name}
-	}
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return fmt.Errorf("%w: %w", ErrUsage, err) })
-	// A bare word that is no subcommand is a usage error, not an internal one.
-	root.Args = func(_ *cobra.Command, args []string) error {
-		if len(args) > 0 {
-			return fmt.Errorf("%w: unknown command %q (see d1lint --help)", ErrUsage, args[0])
-		}
-		return nil
-	}
-	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
 	root.AddCommand(newCheckCommand(s), newRulesCommand(s), newSchemasCommand(s), newHookCommand(s), newPolicyCommand(s), newClustersCommand(s), newBuildCommand(s), newGraphCommand(s), newDiffCommand(s), newAuditCommand(s), newVersionCommand(s))
+	// Mistyped commands and flags are usage errors that name what was
+	// meant, and every command is named as the user calls it.
+	suggest.Install(root, s.Name, engine.UsageError)
 	return root
 }
+
+// usagef is a usage error (exit status 2) that reads as its message.
+func usagef(format string, a ...any) error { return engine.UsageError(fmt.Errorf(format, a...)) }
 
 // fleetFlags are the flags every rendering command shares: which fleet,
 // how its repositories map to local folders, which clusters, which schemas.
@@ -125,35 +120,22 @@ func (f *fleetFlags) configPath(fleet string) string {
 	return config.Find(fleet)
 }
 
-// load reads the configuration file (nil when there is none) and turns it
-// and the flags into the engine's options. trusted, when not nil, maps the
-// file to its copy at the trusted revision (--config-ref); relative paths
-// in it still resolve against the working tree.
-func (f *fleetFlags) load(getenv func(string) string, trusted func(string) (string, error)) (engine.Options, *config.Config, error) {
+// load reads the configuration file (engine.ReadConfig; the engine's
+// configuration has File nil when there is none) and turns it and the
+// flags into the engine's options. trusted, when its At is set, reads the
+// file at the trusted revision (--config-ref).
+func (f *fleetFlags) load(getenv func(string) string, trusted engine.ConfigFile) (engine.Options, engine.Config, error) {
 	// Run in d1-infra or d1-apps with no fleet named: the fleet beside it.
 	fleetDir, err := f.fleet, error(nil)
 	if fleetDir == "" && f.config == "" {
 		if fleetDir, err = engine.FleetBeside("."); err != nil {
-			return engine.Options{}, nil, err
+			return engine.Options{}, engine.Config{}, err
 		}
 	}
-	var cfg *config.Config
-	if cfgPath := f.configPath(fleetDir); cfgPath != "" {
-		at := cfgPath
-		var err error
-		if trusted != nil {
-			at, err = trusted(cfgPath)
-		}
-		var data []byte
-		if err == nil {
-			data, err = config.ReadFile(at)
-		}
-		if err != nil {
-			return engine.Options{}, nil, fmt.Errorf("%w: %w: %s: %w", ErrUsage, config.ErrInvalid, cfgPath, err)
-		}
-		if cfg, err = config.Parse(data, cfgPath); err != nil {
-			return engine.Options{}, nil, engine.Usage(err)
-		}
+	trusted.Path, trusted.Named = f.configPath(fleetDir), f.config != ""
+	cfg, note, err := engine.ReadConfig(trusted)
+	if err != nil {
+		return engine.Options{}, engine.Config{}, err
 	}
 	// The flags override the file; --source mappings add to its own.
 	opts := engine.OptionsFromConfig(cfg)
@@ -182,31 +164,31 @@ func (f *fleetFlags) load(getenv func(string) string, trusted func(string) (stri
 	for _, s := range f.sources {
 		m, err := source.ParseMapping(s)
 		if err != nil {
-			return engine.Options{}, nil, fmt.Errorf("%w: --source %q: %w", ErrUsage, s, err)
+			return engine.Options{}, engine.Config{}, usagef("--source: %w", err)
 		}
 		m.Origin = source.OriginFlag
 		opts.Sources = append(opts.Sources, m)
 	}
 	opts.Siblings = engine.Siblings(opts.FleetPath)
 	// Before any revision is read (--at, --new-since, diff's bases).
-	return opts, cfg, opts.Validate()
+	return opts, engine.Config{File: cfg, Configuration: note, ToolVersion: toolVersion()}, opts.Validate()
 }
 
 // build renders and validates the selected clusters (build, clusters,
 // graph).
 func (f *fleetFlags) build(ctx context.Context, getenv func(string) string) (*model.Fleet, error) {
-	opts, cfg, err := f.load(getenv, nil)
+	opts, ec, err := f.load(getenv, engine.ConfigFile{})
 	if err != nil {
 		return nil, err
 	}
-	fl, err := engine.New(engine.Config{File: cfg, ToolVersion: toolVersion()}).Build(ctx, opts)
+	fl, err := engine.New(ec).Build(ctx, opts)
 	return fl, engine.Usage(err)
 }
 
 // noArgs refuses positional arguments as a usage error.
 func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return fmt.Errorf("%w: %s takes no arguments, got %q", ErrUsage, cmd.CommandPath(), args)
+		return usagef("%s takes no arguments, got %q", cmd.CommandPath(), args)
 	}
 	return nil
 }
@@ -218,42 +200,11 @@ func reportProblems(w io.Writer, fl *model.Fleet) error {
 	for _, x := range warnings {
 		fmt.Fprintf(w, "warning: %s\n", x)
 	}
-	n := 0
-	for _, c := range fl.Clusters {
-		for _, p := range c.Problems {
-			sev := "error"
-			if p.Warning || p.Kind == model.ProblemNotRendered {
-				// A limitation of d1lint is no mistake of the user's, but
-				// the render it leaves incomplete still counts.
-				sev = "warning"
-			}
-			if !p.Warning {
-				n++
-			}
-			fmt.Fprintf(w, "%s: cluster %s: %s\n", sev, c.Name, describeProblem(p))
-		}
+	n, err := report.WriteProblems(w, fl)
+	if err == nil && n > 0 {
+		err = fmt.Errorf("%w: %d problem(s)", ErrIncomplete, n)
 	}
-	if n > 0 {
-		return fmt.Errorf("%w: %d problem(s)", ErrIncomplete, n)
-	}
-	return nil
-}
-
-// describeProblem prints a problem as "repo@branch:path:line: reason",
-// without repeating the path when the reason starts with it.
-func describeProblem(p *model.Problem) string {
-	reason := p.Reason
-	if p.Location != nil && p.Location.Path != "" {
-		reason = strings.TrimPrefix(reason, p.Location.Path+": ")
-	}
-	return where(p.Location) + reason
-}
-
-func where(l *model.Location) string {
-	if l == nil || l.Path == "" {
-		return ""
-	}
-	return l.String() + ": "
+	return err
 }
 
 func oneCluster(fl *model.Fleet) (*model.Cluster, error) {
@@ -262,7 +213,7 @@ func oneCluster(fl *model.Fleet) (*model.Cluster, error) {
 		for _, c := range fl.Clusters {
 			names = append(names, c.Name)
 		}
-		return nil, fmt.Errorf("%w: pick one cluster with --cluster (have: %s)", ErrUsage, strings.Join(names, ", "))
+		return nil, usagef("pick one cluster with --cluster (have: %s)", strings.Join(names, ", "))
 	}
 	return fl.Clusters[0], nil
 }

@@ -27,13 +27,13 @@ func newRulesCommand(_ Streams) *cobra.Command {
   d1lint rules D1-0401`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 1 {
-				return fmt.Errorf("%w: rules takes at most one rule id", ErrUsage)
+				return usagef("rules takes at most one rule id")
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if f.format != "table" && f.format != "json" {
-				return fmt.Errorf("%w: --format must be table or json", ErrUsage)
+				return usagef("--format %q: want table or json", f.format)
 			}
 			cat, err := rules.Load()
 			if err != nil {
@@ -43,7 +43,7 @@ func newRulesCommand(_ Streams) *cobra.Command {
 			if len(args) == 1 {
 				r, ok := cat.Rule(strings.ToUpper(args[0]))
 				if !ok {
-					return fmt.Errorf("%w: no rule %s (see d1lint rules)", ErrUsage, args[0])
+					return usagef("no rule %s (see '%s')", args[0], cmd.CommandPath())
 				}
 				list = []finding.Rule{r}
 			}

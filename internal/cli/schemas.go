@@ -35,13 +35,13 @@ provenance of every source (module, version and checksum).`,
   d1lint schemas --source flux --format json`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 1 {
-				return fmt.Errorf("%w: schemas takes at most one kind", ErrUsage)
+				return usagef("schemas takes at most one kind")
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if f.format != "table" && f.format != "json" {
-				return fmt.Errorf("%w: --format must be table or json", ErrUsage)
+				return usagef("--format %q: want table or json", f.format)
 			}
 			b, err := schema.Bundled()
 			if err != nil {
@@ -58,7 +58,11 @@ provenance of every source (module, version and checksum).`,
 				list = append(list, e)
 			}
 			if len(list) == 0 {
-				return fmt.Errorf("%w: no bundled schema matches", ErrUsage)
+				asked := strings.Join(args, "")
+				if f.source != "" {
+					asked = strings.TrimSpace(asked + " --source " + f.source)
+				}
+				return usagef("no bundled schema matches %s (see '%s')", asked, cmd.CommandPath())
 			}
 			out := cmd.OutOrStdout()
 			if f.format == "json" {

@@ -21,6 +21,7 @@ import (
 	"github.com/d1lint/d1lint/internal/finding"
 	"github.com/d1lint/d1lint/internal/model"
 	"github.com/d1lint/d1lint/internal/profile"
+	"github.com/d1lint/d1lint/internal/suggest"
 )
 
 // FileName is the configuration file d1lint looks for at the fleet root.
@@ -304,7 +305,7 @@ func suggestRule(id string, ids []string, byName map[string]string) string {
 	if r, ok := byName[strings.ToLower(id)]; ok {
 		return fmt.Sprintf("did you mean %q? (rules are configured by id)", r)
 	}
-	s := closest(id, ids)
+	s := suggest.Closest(id, ids)
 	switch {
 	case s == "":
 		return "expected a rule id such as D1-0401 (d1lint rules lists them)"

@@ -16,6 +16,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/suggest"
 )
 
 // The file is decoded from its YAML node tree, typed by Config itself (a
@@ -396,7 +397,7 @@ func got(n *yaml.Node) string {
 
 // suggestKey proposes the key the user likely meant, else lists the keys.
 func suggestKey(k string, names []string) string {
-	s := closest(k, names)
+	s := suggest.Closest(k, names)
 	switch {
 	case s == "":
 		return "expected one of " + strings.Join(names, ", ")
@@ -404,57 +405,6 @@ func suggestKey(k string, names []string) string {
 		return fmt.Sprintf("did you mean %q? (keys are case-sensitive)", s)
 	}
 	return fmt.Sprintf("did you mean %q?", s)
-}
-
-// closest is the option nearest to s: the same but for case, else the
-// one fewest edits away (case ignored) when that is few enough to be a
-// typo; "" when none is.
-func closest(s string, options []string) string {
-	for _, o := range options {
-		if strings.EqualFold(o, s) {
-			return o
-		}
-	}
-	best, bestD := "", 0
-	ls := strings.ToLower(s)
-	for _, o := range options {
-		d := distance(ls, strings.ToLower(o))
-		if best == "" || d < bestD {
-			best, bestD = o, d
-		}
-	}
-	if best == "" || bestD > max(2, len(s)/4) {
-		return ""
-	}
-	return best
-}
-
-// distance is the optimal string alignment distance of a and b: the
-// insertions, deletions, substitutions and swaps of neighbours that turn
-// one into the other (brnach → branch is one).
-func distance(a, b string) int {
-	x, y := []rune(a), []rune(b)
-	rows := make([][]int, len(x)+1)
-	for i := range rows {
-		rows[i] = make([]int, len(y)+1)
-		rows[i][0] = i
-	}
-	for j := range rows[0] {
-		rows[0][j] = j
-	}
-	for i := 1; i <= len(x); i++ {
-		for j := 1; j <= len(y); j++ {
-			cost := 1
-			if x[i-1] == y[j-1] {
-				cost = 0
-			}
-			rows[i][j] = min(rows[i-1][j]+1, rows[i][j-1]+1, rows[i-1][j-1]+cost)
-			if i > 1 && j > 1 && x[i-1] == y[j-2] && x[i-2] == y[j-1] {
-				rows[i][j] = min(rows[i][j], rows[i-2][j-2]+1)
-			}
-		}
-	}
-	return rows[len(x)][len(y)]
 }
 
 // sortMistakes orders mistakes by where they are in the file.

@@ -52,6 +52,7 @@ func (e *Engine) Check(ctx context.Context, opts Options) (*Result, error) {
 	}
 	r := report.New(res.Fleet, judged.Findings)
 	r.Waivers, r.Summary.Waived, r.Summary.Profile = judged.Waivers, judged.Waived, &judged.Profile
+	r.Summary.Configuration = e.cfg.Configuration
 	r.Repository = e.repository(res.Fleet)
 	r.Rules = cat.Rules()
 	r.ToolVersion = e.cfg.ToolVersion

@@ -131,6 +131,9 @@ type Config struct {
 	// File is the configuration (.d1lint.yaml): the rules' settings, rules
 	// turned off or re-graded, and the waivers. nil: d1's defaults.
 	File *config.Config
+	// Configuration says where the configuration came from, when the
+	// report should say so (ReadConfig's note); "" when it need not.
+	Configuration string
 	// Policies are the team's own policy folders, by name (none: the
 	// built-in rules only).
 	Policies map[string]fs.FS
@@ -262,7 +265,7 @@ func (e *Engine) render(ctx context.Context, opts Options) (*render.Result, erro
 	}
 	res, err := render.Render(ctx, ropts)
 	if err != nil {
-		return nil, usage(err)
+		return nil, usage(clusterHint(err, opts))
 	}
 	return res, nil
 }

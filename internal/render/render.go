@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
 	"path"
@@ -188,9 +189,8 @@ func newRenderer(opts Options) (*renderer, error) {
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = runtime.GOMAXPROCS(0)
 	}
-	st, err := os.Stat(opts.FleetPath)
-	if err != nil || !st.IsDir() {
-		return nil, usagef("fleet path %q is not a folder", opts.FleetPath)
+	if err := checkFleetFolder(opts.FleetPath); err != nil {
+		return nil, err
 	}
 	res, err := source.NewResolver(opts.Sources, source.Options{TempDir: opts.TempDir, Getenv: opts.Getenv, Siblings: opts.Siblings})
 	if err != nil {
@@ -201,6 +201,31 @@ func newRenderer(opts Options) (*renderer, error) {
 		mapped[source.NormalizeURL(m.URL)] = true
 	}
 	return &renderer{opts: opts, resolver: res, builder: newBuilder(opts.BuildTimeout), mapped: mapped}, nil
+}
+
+// checkFleetFolder says what is wrong with the fleet folder, in the
+// user's terms: what it is, and what to pass instead, never the bare
+// "stat: no such file or directory" of the OS.
+func checkFleetFolder(dir string) error {
+	const fix = "pass --fleet with the folder of the fleet repository's checkout"
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return usagef("the fleet folder %s does not exist; %s", dir, fix)
+	case errors.Is(err, fs.ErrPermission):
+		return usagef("reading the fleet folder %s: permission denied", dir)
+	case err != nil:
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is named once, as the user wrote it
+		}
+		return usagef("reading the fleet folder %s: %w", dir, err)
+	case !st.IsDir() && (strings.HasSuffix(dir, ".yaml") || strings.HasSuffix(dir, ".yml")):
+		return usagef("the fleet folder %s is a file; %s (a .d1lint.yaml goes to --config)", dir, fix)
+	case !st.IsDir():
+		return usagef("the fleet folder %s is a file, not a folder; %s", dir, fix)
+	}
+	return nil
 }
 
 // then runs the next stage on a rendered cluster.

@@ -42,6 +42,9 @@ func (Markdown) Write(w io.Writer, r *Report) error {
 	if s.Profile != nil {
 		fmt.Fprintf(&b, " Profile: %s.", MarkdownEscape(s.Profile.String()))
 	}
+	if s.Configuration != "" {
+		fmt.Fprintf(&b, " Configuration: %s.", MarkdownEscape(s.Configuration))
+	}
 	b.WriteString("\n")
 	if r.Baseline != "" {
 		fmt.Fprintf(&b, "\nBaseline %s: %s, %d already there (marked existing).\n",

@@ -18,6 +18,7 @@ import (
 	"github.com/d1lint/d1lint/internal/finding"
 	"github.com/d1lint/d1lint/internal/model"
 	"github.com/d1lint/d1lint/internal/profile"
+	"github.com/d1lint/d1lint/internal/suggest"
 	"github.com/d1lint/d1lint/internal/waiver"
 )
 
@@ -114,6 +115,11 @@ type Summary struct {
 	// Profile is the profile that selected the rules, and why (nil in the
 	// failure document, and in reports made without rules).
 	Profile *profile.Choice `json:"profile,omitempty"`
+	// Configuration says where the configuration came from when that is
+	// worth a reader's attention: "built-in defaults (origin/main has no
+	// .d1lint.yaml)" when --config-ref read a revision without one. Empty
+	// otherwise.
+	Configuration string `json:"configuration,omitempty"`
 }
 
 // Rendered counts the Flux Kustomizations that were rendered.
@@ -296,6 +302,9 @@ func Names() []string {
 func NewReporter(name string, env Env) (Reporter, error) {
 	build, ok := reporters[name]
 	if !ok {
+		if s := suggest.Closest(name, Names()); s != "" {
+			return nil, fmt.Errorf("unknown format %q; did you mean %s?", name, s)
+		}
 		return nil, fmt.Errorf("unknown format %q (want one of %s)", name, strings.Join(Names(), ", "))
 	}
 	return build(env), nil

@@ -92,6 +92,9 @@ func (t Text) Write(w io.Writer, r *Report) error {
 	if s.Profile != nil {
 		fmt.Fprintf(&b, "; profile %s", s.Profile)
 	}
+	if s.Configuration != "" {
+		fmt.Fprintf(&b, "; configuration: %s", s.Configuration)
+	}
 	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -66,14 +66,14 @@ func (p *Promotion) promote(mainBranch, prodBranch string) error {
 	opts, res := p.Options, p.res
 	for _, m := range opts.Sources {
 		if err := res.AddMapping(m); err != nil {
-			return fmt.Errorf("%w: %w", ErrUsage, err)
+			return usageError{err}
 		}
 	}
 	// The fleet, mapped as the renderer maps it.
 	fleetBranch := FleetBranches(opts)
 	for _, u := range slices.Sorted(maps.Keys(fleetBranch)) {
 		if err := res.AddMapping(source.Mapping{URL: u, Path: opts.FleetPath, Branch: fleetBranch[u]}); err != nil {
-			return fmt.Errorf("%w: %w", ErrUsage, err)
+			return usageError{err}
 		}
 	}
 	seen := map[string]bool{}

@@ -28,6 +28,34 @@ import (
 // repository that no mapping reads, a file missing at a revision).
 var ErrUsage = errors.New("usage error")
 
+// usageError reads as its cause alone and matches ErrUsage: the message
+// says what is wrong in the user's terms, the type decides the exit status.
+type usageError struct{ err error }
+
+func (e usageError) Error() string        { return e.err.Error() }
+func (e usageError) Unwrap() error        { return e.err }
+func (e usageError) Is(target error) bool { return target == ErrUsage }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
+
+// AbsentError is the error of a path that does not exist at the revision
+// read. It matches ErrUsage; a caller to whom a missing file means
+// something (the configuration at --config-ref: the built-in defaults)
+// tells it apart with errors.As.
+type AbsentError struct {
+	// Path is slash-separated, relative to the repository's root.
+	Path string
+	// Rev is the revision, as the user named it.
+	Rev string
+}
+
+func (e *AbsentError) Error() string {
+	return fmt.Sprintf("%s does not exist at revision %s", e.Path, e.Rev)
+}
+
+// Is makes an AbsentError a usage error.
+func (e *AbsentError) Is(target error) bool { return target == ErrUsage }
+
 // Reader reads files of other git revisions of the repositories the user
 // named, from git objects, through one source resolver; Close removes the
 // copies. Options a Reader returned read its copies: keep it open while
@@ -67,7 +95,7 @@ func (v *Reader) At(path, rev string) (string, error) {
 func (v *Reader) at(path, rev string) (string, []source.FileProblem, error) {
 	root := source.RepoRoot(path)
 	if root == "" {
-		return "", nil, fmt.Errorf("%w: %s is not in a git repository, so revision %s of it cannot be read", ErrUsage, path, rev)
+		return "", nil, usagef("%s is not in a git repository, so revision %s of it cannot be read", path, rev)
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -87,11 +115,11 @@ func (v *Reader) at(path, rev string) (string, []source.FileProblem, error) {
 	}
 	snap, err := v.res.Revision(url, rev)
 	if err != nil {
-		return "", nil, fmt.Errorf("%w: %w", ErrUsage, err)
+		return "", nil, usageError{err}
 	}
 	out := filepath.Join(snap.Dir, rel)
 	if _, err := os.Stat(out); err != nil {
-		return "", nil, fmt.Errorf("%w: %s does not exist at revision %s", ErrUsage, filepath.ToSlash(rel), rev)
+		return "", nil, &AbsentError{Path: filepath.ToSlash(rel), Rev: rev}
 	}
 	return out, under(snap.Problems, filepath.ToSlash(rel)), nil
 }
@@ -125,8 +153,12 @@ func (v *Reader) StandIn(opts render.Options, root, rev, branch string) (render.
 	found := false
 	copyOf := func(p string) (string, []source.FileProblem, error) {
 		dir, problems, err := v.at(p, rev)
+		if err != nil && !errors.Is(err, ErrUsage) {
+			// A usage error names the revision and what is missing.
+			err = fmt.Errorf("reading %s at %s: %w", p, rev, err)
+		}
 		if err != nil {
-			return "", nil, fmt.Errorf("reading %s at %s: %w", p, rev, err)
+			return "", nil, err
 		}
 		return dir, problems, nil
 	}
@@ -188,7 +220,7 @@ func (v *Reader) StandIn(opts render.Options, root, rev, branch string) (render.
 		out.Siblings[i].At, out.Siblings[i].Branch, found = rev, branch, true
 	}
 	if !found {
-		return out, fmt.Errorf("%w: neither the fleet (%s) nor any source mapping is in the repository at %s", ErrUsage, opts.FleetPath, root)
+		return out, usagef("neither the fleet (%s) nor any source mapping is in the repository at %s", opts.FleetPath, root)
 	}
 	return keepFleetBranches(out, opts), nil
 }

@@ -101,7 +101,7 @@ func newLocalSchemas(locations []string, kubeVersion string) (*localSchemas, err
 	ls := &localSchemas{kube: "v" + kubeVersion, cache: map[string]*compiled{}}
 	for _, l := range locations {
 		if IsRemote(l) {
-			return nil, fmt.Errorf("%w: schema location %q: d1lint never downloads schemas; give a local folder or path template", ErrUsage, l)
+			return nil, usagef("schema location %q: d1lint never downloads schemas; give a local folder or path template", l)
 		}
 		full := l
 		if !strings.HasSuffix(l, "json") {
@@ -114,7 +114,7 @@ func newLocalSchemas(locations []string, kubeVersion string) (*localSchemas, err
 			err = tpl.Execute(io.Discard, templateData{})
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: schema location %q: %w", ErrUsage, l, err)
+			return nil, usagef("schema location %q: %w", l, err)
 		}
 		// The folder is what comes before the first template action: what
 		// the user named, and all its schemas may read.
@@ -124,17 +124,17 @@ func newLocalSchemas(locations []string, kubeVersion string) (*localSchemas, err
 		}
 		abs, err := filepath.Abs(dir)
 		if err != nil {
-			return nil, fmt.Errorf("%w: schema location %q: %w", ErrUsage, l, err)
+			return nil, usagef("schema location %q: %w", l, err)
 		}
 		real, err := filepath.EvalSymlinks(abs)
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%w: schema location %q: folder %s does not exist", ErrUsage, l, dir)
+			return nil, usagef("schema location %q: folder %s does not exist", l, dir)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: schema location %q: %w", ErrUsage, l, err)
+			return nil, usagef("schema location %q: %w", l, err)
 		}
 		if fi, err := os.Stat(real); err != nil || !fi.IsDir() {
-			return nil, fmt.Errorf("%w: schema location %q: %s is not a folder", ErrUsage, l, dir)
+			return nil, usagef("schema location %q: %s is not a folder", l, dir)
 		}
 		ls.locs = append(ls.locs, location{name: l, tpl: tpl, dir: abs, real: real})
 	}

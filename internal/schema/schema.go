@@ -38,6 +38,16 @@ import (
 // remote schema location).
 var ErrUsage = errors.New("usage error")
 
+// usageError reads as its message alone and matches ErrUsage: the message
+// says what is wrong in the user's terms, the type decides the exit status.
+type usageError struct{ err error }
+
+func (e usageError) Error() string        { return e.err.Error() }
+func (e usageError) Unwrap() error        { return e.err }
+func (e usageError) Is(target error) bool { return target == ErrUsage }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
+
 const fluxSet = "flux"
 
 // base is the URL the bundled and render schemas are registered under. No
@@ -130,7 +140,7 @@ func (opts Options) open() (*Bundle, *openapi.KubeRelease, *localSchemas, error)
 	}
 	kube, err := b.kube(opts.KubeVersion)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("%w: Kubernetes version: %w", ErrUsage, err)
+		return nil, nil, nil, usagef("Kubernetes version: %w; set --kube-version (or kubeVersion: in .d1lint.yaml) to one of them", err)
 	}
 	if len(opts.Locations) == 0 {
 		return b, kube, nil, nil

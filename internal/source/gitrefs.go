@@ -302,3 +302,24 @@ func (g *gitRepo) findRevision(rev string) (commit string, err error) {
 	}
 	return c.Hash.String(), nil
 }
+
+// refNameForms says which spec.ref.name values Flux checks out.
+const refNameForms = "a branch is refs/heads/<branch>, a tag refs/tags/<tag>, another ref refs/<path> (refs/pull/<n>/head)"
+
+// checkRefName refuses a spec.ref.name that source-controller cannot check
+// out: it clones the name as a full ref (Flux Operator writes a
+// FluxInstance's spec.sync.ref there), so "main" or "main/foo" name
+// nothing, and a name git's check-ref-format rejects never matches. Said
+// here, in Flux's terms, rather than as go-git's lookup failure.
+func checkRefName(name string) error {
+	if name == plumbing.HEAD.String() {
+		return nil
+	}
+	if !strings.HasPrefix(name, "refs/") {
+		return errorf(ErrRefNotFound, "ref name %q is not a full git ref (a FluxInstance's spec.sync.ref is one): %s", name, refNameForms)
+	}
+	if plumbing.ReferenceName(name).Validate() != nil {
+		return errorf(ErrRefNotFound, "ref name %q is not a valid git ref name (see git check-ref-format): %s", name, refNameForms)
+	}
+	return nil
+}

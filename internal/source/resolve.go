@@ -292,12 +292,17 @@ func newMapping(m Mapping) (mapping, error) {
 	if err != nil {
 		return mapping{}, fmt.Errorf("source mapping %s: path %s: %w", m, m.Path, err)
 	}
+	// Said in the user's terms: what the mapping needs, never the OS's
+	// "stat PATH: no such file or directory".
+	const want = "map the URL to the folder of a local checkout of that repository"
 	st, err := os.Stat(abs)
-	if err != nil {
-		return mapping{}, fmt.Errorf("source mapping %s: path %s does not exist or cannot be read: %w", m, m.Path, err)
-	}
-	if !st.IsDir() {
-		return mapping{}, fmt.Errorf("source mapping %s: path %s is not a directory", m, m.Path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return mapping{}, fmt.Errorf("source mapping %s: the folder %s does not exist; %s", m, m.Path, want)
+	case err != nil:
+		return mapping{}, fmt.Errorf("source mapping %s: reading %s: %w", m, m.Path, errors.Unwrap(err))
+	case !st.IsDir():
+		return mapping{}, fmt.Errorf("source mapping %s: %s is a file, not a folder; %s", m, m.Path, want)
 	}
 	_, gitErr := os.Lstat(filepath.Join(abs, ".git"))
 	bare := gitErr != nil && isBare(abs)
@@ -620,6 +625,9 @@ func (r *Resolver) plan(ms []mapping, ref Ref) (plan, error) {
 		}
 		return r.planGit(ms, ref, ref.Branch, func(g *gitRepo) (string, string, error) { return g.findCommit(c) })
 	case ref.Name != "":
+		if err := checkRefName(ref.Name); err != nil {
+			return plan{}, err
+		}
 		if b, ok := strings.CutPrefix(ref.Name, "refs/heads/"); ok && b != "" {
 			return r.planBranch(ms, b, true)
 		}
@@ -716,7 +724,11 @@ func (r *Resolver) planGit(ms []mapping, ref Ref, label string, find func(*gitRe
 	if p, ok := folderPlan(ms, ref.String(), label); ok {
 		return p, nil
 	}
-	return plan{}, errorf(ErrRefNotFound, "%s not found in %s%s", ref, displayPaths(ms), mappedBranches(ms))
+	hint := ""
+	if ref.Name != "" {
+		hint = "; " + refNameForms
+	}
+	return plan{}, errorf(ErrRefNotFound, "%s not found in %s%s%s", ref, displayPaths(ms), mappedBranches(ms), hint)
 }
 
 func gitPlan(m mapping, commit, label, how string) plan {
@@ -954,7 +966,10 @@ func (r *Resolver) revisionOf(ms []mapping, rev string) (*Snapshot, error) {
 			return r.materialise(p, "")
 		}
 	}
-	return nil, errorf(ErrRefNotFound, "revision %s not found in %s", rev, displayPaths(ms))
+	// A shallow clone (actions/checkout's default depth of 1) has no other
+	// branch: the commonest reason a base branch is not found in CI.
+	return nil, errorf(ErrRefNotFound, "revision %s not found in %s: name a branch (main, origin/main), a tag, a commit or HEAD~1; "+
+		"in CI, fetch it (actions/checkout with fetch-depth: 0)", rev, displayPaths(ms))
 }
 
 // RepoRoot returns the root of the git working tree that holds path (a file

@@ -142,6 +142,31 @@ func TestResolveMissingBranch(t *testing.T) {
 	assert.Contains(t, err.Error(), "mapped branches: staging")
 }
 
+// TestResolveRefName: spec.ref.name (a FluxInstance's spec.sync.ref) is a
+// full git ref to Flux; a name outside refs/ or one git refuses is said so
+// in Flux's terms, never as go-git's lookup failure, and a missing ref
+// names the forms Flux accepts.
+func TestResolveRefName(t *testing.T) {
+	f := newFixture(t)
+	r := newResolver(t, Options{}, Mapping{URL: appsURL, Path: f.dir})
+	for name, want := range map[string]string{
+		"main":               `ref name "main" is not a full git ref (a FluxInstance's spec.sync.ref is one): a branch is refs/heads/<branch>`,
+		"main/foo":           `ref name "main/foo" is not a full git ref`,
+		"refs/x..y":          `ref name "refs/x..y" is not a valid git ref name (see git check-ref-format)`,
+		"refs/x":             "name refs/x not found in " + f.dir + "; a branch is refs/heads/<branch>, a tag refs/tags/<tag>, another ref refs/<path> (refs/pull/<n>/head)",
+		"refs/pull/420/head": "name refs/pull/420/head not found in ",
+	} {
+		_, err := r.Resolve(appsURL, Ref{Name: name}, "")
+		require.Error(t, err, name)
+		assert.ErrorIs(t, err, ErrRefNotFound, name)
+		assert.Contains(t, err.Error(), want, name)
+		assert.NotContains(t, err.Error(), "reference storage", name)
+	}
+	s, err := r.Resolve(appsURL, Ref{Name: "refs/heads/main"}, "")
+	require.NoError(t, err)
+	assert.Equal(t, "main", s.Branch)
+}
+
 func TestResolveUnmapped(t *testing.T) {
 	f := newFixture(t)
 	r := newResolver(t, Options{}, Mapping{URL: appsURL, Path: f.dir})
@@ -412,13 +437,14 @@ func TestNewResolverValidatesPaths(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "nope")
 	_, err := NewResolver([]Mapping{{URL: appsURL, Path: missing}}, Options{TempDir: t.TempDir()})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), missing)
+	assert.Contains(t, err.Error(), "the folder "+missing+" does not exist; map the URL to the folder of a local checkout")
+	assert.NotContains(t, err.Error(), "stat ", "no raw OS error")
 
 	file := filepath.Join(t.TempDir(), "file")
 	require.NoError(t, os.WriteFile(file, nil, 0o644))
 	_, err = NewResolver([]Mapping{{URL: appsURL, Path: file}}, Options{TempDir: t.TempDir()})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "not a directory")
+	assert.Contains(t, err.Error(), file+" is a file, not a folder")
 
 	_, err = NewResolver([]Mapping{{URL: "", Path: t.TempDir()}}, Options{TempDir: t.TempDir()})
 	assert.Error(t, err)
