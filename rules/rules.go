@@ -311,6 +311,9 @@ type Settings struct {
 	// CRDCharts extends the built-in table of Helm charts that install
 	// CRDs: chart name to the API groups its CRDs define.
 	CRDCharts map[string][]string `json:"crdCharts,omitempty"`
+	// RequireCharts makes a chart that is not available offline an error
+	// (D1-0007) rather than a warning.
+	RequireCharts bool `json:"requireCharts,omitempty"`
 }
 
 // DefaultSettings are d1's conventions.

@@ -95,7 +95,7 @@ func exitCode(err error) int {
 			return exitSignal + int(n)
 		}
 		return exitInternal
-	case errors.Is(err, cli.ErrIncomplete), errors.Is(err, cli.ErrFindings), errors.Is(err, cli.ErrTestsFailed):
+	case errors.Is(err, cli.ErrIncomplete), errors.Is(err, cli.ErrFindings), errors.Is(err, cli.ErrTestsFailed), errors.Is(err, cli.ErrPull):
 		return exitFindings
 	case errors.Is(err, cli.ErrUsage):
 		return exitUsage

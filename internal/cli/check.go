@@ -171,7 +171,9 @@ func incomplete(r *report.Report) []string {
 	}
 	var out []string
 	for _, c := range r.Clusters {
-		if !c.Complete && !existing[c.Name] {
+		// Charts missing from the chart cache are a matter of set-up,
+		// reported as D1-0007 (an error when charts are required).
+		if !c.Complete && !c.ChartsOnly && !existing[c.Name] {
 			out = append(out, c.Name)
 		}
 	}

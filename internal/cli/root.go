@@ -66,7 +66,7 @@ checks it before the merge.`,
 	}
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
-	root.AddCommand(newCheckCommand(s), newRulesCommand(s), newSchemasCommand(s), newHookCommand(s), newPolicyCommand(s), newClustersCommand(s), newBuildCommand(s), newGraphCommand(s), newDiffCommand(s), newAuditCommand(s), newVersionCommand(s))
+	root.AddCommand(newCheckCommand(s), newRulesCommand(s), newSchemasCommand(s), newHookCommand(s), newPolicyCommand(s), newClustersCommand(s), newBuildCommand(s), newGraphCommand(s), newDiffCommand(s), newAuditCommand(s), newChartsCommand(s), newVersionCommand(s))
 	// Mistyped commands and flags are usage errors that name what was
 	// meant, and every command is named as the user calls it.
 	suggest.Install(root, s.Name, engine.UsageError)
@@ -87,7 +87,10 @@ type fleetFlags struct {
 	clusters    []string
 	kubeVersion string
 	locations   []string
+	charts      []string
 	profile     string
+	// requireCharts: a chart missing from the cache fails the check.
+	requireCharts bool
 }
 
 func (f *fleetFlags) register(cmd *cobra.Command) {
@@ -99,11 +102,13 @@ func (f *fleetFlags) register(cmd *cobra.Command) {
 	fl.StringArrayVar(&f.sources, "source", nil, "map a repository URL to a local path: URL=PATH, URL@BRANCH=PATH or URL=PATH@BRANCH (repeatable; a URL not mapped is read from the git checkout beside the fleet whose remote is the URL, else the one named like the repository)")
 	fl.StringSliceVar(&f.clusters, "cluster", nil, "render only these clusters (repeatable, comma-separated)")
 	fl.StringVar(&f.kubeVersion, "kube-version", "", "Kubernetes release whose bundled schemas validate built-in kinds, e.g. 1.36 (default: the newest bundled; see d1lint schemas)")
+	fl.StringArrayVar(&f.charts, "charts", nil, "a chart cache folder: packaged charts for HelmReleases whose charts are not in git, laid out as <host>/<path>/<name>-<version>.tgz or <name>-<version>.tgz (repeatable; adds to the configuration's charts:; fill it with d1lint charts pull)")
 	fl.StringArrayVar(&f.locations, "schema-location", nil, "a kubeconform-style schema location (local folder or path template), consulted before the bundled schemas (repeatable)")
 }
 
 // registerProfile adds --profile, to the commands that evaluate rules.
 func (f *fleetFlags) registerProfile(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&f.requireCharts, "require-charts", false, "a HelmRelease whose chart is neither in git nor in the chart cache is an error (D1-0007), not a warning (also requireCharts: true)")
 	cmd.Flags().StringVar(&f.profile, "profile", "", "the rules to run: d1 (every rule) or generic (not those of d1's conventions: tenants, runtime-info, a branch per environment); default: the configuration's profile, else detected from the fleet's layout")
 }
 
@@ -161,6 +166,7 @@ func (f *fleetFlags) load(getenv func(string) string, trusted engine.ConfigFile)
 		opts.Profile = f.profile
 	}
 	opts.Schemas.Locations = append(opts.Schemas.Locations, f.locations...)
+	opts.ChartDirs = append(opts.ChartDirs, f.charts...)
 	for _, s := range f.sources {
 		m, err := source.ParseMapping(s)
 		if err != nil {
@@ -171,7 +177,7 @@ func (f *fleetFlags) load(getenv func(string) string, trusted engine.ConfigFile)
 	}
 	opts.Siblings = engine.Siblings(opts.FleetPath)
 	// Before any revision is read (--at, --new-since, diff's bases).
-	return opts, engine.Config{File: cfg, Configuration: note, ToolVersion: toolVersion()}, opts.Validate()
+	return opts, engine.Config{File: cfg, Configuration: note, ToolVersion: toolVersion(), RequireCharts: f.requireCharts}, opts.Validate()
 }
 
 // build renders and validates the selected clusters (build, clusters,

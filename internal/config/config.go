@@ -67,6 +67,13 @@ type Config struct {
 	// CRDCharts extends the built-in table of Helm charts that install
 	// CRDs: chart name to API groups.
 	CRDCharts map[string][]string `json:"crdCharts,omitempty"`
+	// Charts are chart cache folders (relative to the file): packaged
+	// charts for HelmReleases whose charts are not in git (see
+	// docs/helm.md for the layout; d1lint charts pull fills the first).
+	Charts []string `json:"charts,omitempty"`
+	// RequireCharts makes a chart missing from the cache an error (D1-0007)
+	// instead of a warning.
+	RequireCharts bool `json:"requireCharts,omitempty"`
 	// KubeVersion is the Kubernetes release whose schemas validate the
 	// built-in kinds ("1.36"; default the newest bundled).
 	KubeVersion string `json:"kubeVersion,omitempty"`

@@ -114,6 +114,9 @@ func OptionsFromConfig(cfg *config.Config) Options {
 		opts.Sources = append(opts.Sources, source.Mapping{URL: s.URL, Path: cfg.Resolve(s.Path), Branch: s.Branch, Origin: source.OriginConfig})
 	}
 	opts.Schemas.KubeVersion, opts.Profile = cfg.KubeVersion, cfg.Profile
+	for _, d := range cfg.Charts {
+		opts.ChartDirs = append(opts.ChartDirs, cfg.Resolve(d))
+	}
 	for _, l := range cfg.SchemaLocations {
 		if !schema.IsRemote(l) {
 			// A URL joined to the config's folder would look like a
@@ -146,6 +149,9 @@ type Config struct {
 	Repository string
 	// ToolVersion is d1lint's version, for reports.
 	ToolVersion string
+	// RequireCharts makes a chart missing from the chart cache an error
+	// (--require-charts; the configuration's requireCharts does too).
+	RequireCharts bool
 }
 
 // Engine runs the pipeline. Build it once per command with New; its
@@ -166,6 +172,9 @@ func New(c Config) *Engine {
 		c.Today = time.Now().UTC()
 	}
 	e := &Engine{cfg: c, settings: Settings(c.File)}
+	if c.RequireCharts {
+		e.settings.RequireCharts = true
+	}
 	e.catalogue = sync.OnceValues(func() (*rules.Catalogue, error) {
 		if len(c.Policies) == 0 {
 			cat, err := rules.Load()
@@ -233,6 +242,7 @@ func Settings(cfg *config.Config) rules.Settings {
 		s.AutomationBranch = cfg.AutomationBranch
 	}
 	s.CRDCharts = cfg.CRDCharts
+	s.RequireCharts = cfg.RequireCharts
 	return s
 }
 
@@ -262,6 +272,9 @@ func (e *Engine) render(ctx context.Context, opts Options) (*render.Result, erro
 			return nil, usage(err)
 		}
 		ropts.Then = v.Validate
+		// Charts see the Kubernetes release the schemas validate against
+		// (Helm's Capabilities.KubeVersion).
+		ropts.KubeVersion = v.KubeVersion()
 	}
 	res, err := render.Render(ctx, ropts)
 	if err != nil {

@@ -14,13 +14,29 @@ type Completeness struct {
 	Complete bool `json:"complete"`
 	// Gaps are the parts not rendered, each with why.
 	Gaps []Gap `json:"gaps,omitempty"`
+	// ChartsOnly is true when every gap is a chart that is not in the
+	// chart cache (DepthChart): the cluster is rendered down to its
+	// HelmReleases, and only the content of those charts is unknown. That
+	// is a matter of set-up (d1lint charts pull), so it does not fail a
+	// check unless charts are required.
+	ChartsOnly bool `json:"chartsOnly,omitempty"`
 }
+
+// DepthChart marks a gap at chart depth: a HelmRelease whose chart is not
+// available offline.
+const DepthChart = "chart"
 
 // Gap is one part of a cluster that was not rendered.
 type Gap struct {
 	// Kustomization is the key of the Kustomization not rendered (empty for
 	// a problem of the cluster itself, or of a file in a rendered one).
 	Kustomization string `json:"kustomization,omitempty"`
+	// HelmRelease is the key of the HelmRelease whose chart was not
+	// rendered, for a gap at chart depth.
+	HelmRelease string `json:"helmRelease,omitempty"`
+	// Depth is DepthChart for a chart that is not available offline, else
+	// empty.
+	Depth string `json:"depth,omitempty"`
 	// Reason says why, as the Kustomization's status or the problem does.
 	Reason string `json:"reason"`
 	// Location is the Kustomization's definition or the problem's file.
@@ -57,8 +73,16 @@ func (c *Cluster) Assess() {
 		if p.Warning || unrendered[p.Kustomization] || neverApplied[p.Kustomization] {
 			continue
 		}
-		out.Gaps = append(out.Gaps, Gap{Kustomization: p.Kustomization, Reason: p.Reason, Location: p.Location})
+		g := Gap{Kustomization: p.Kustomization, HelmRelease: p.HelmRelease, Reason: p.Reason, Location: p.Location}
+		if p.Kind == ProblemChartMissing {
+			g.Depth = DepthChart
+		}
+		out.Gaps = append(out.Gaps, g)
 	}
 	out.Complete = len(out.Gaps) == 0
+	out.ChartsOnly = !out.Complete
+	for _, g := range out.Gaps {
+		out.ChartsOnly = out.ChartsOnly && g.Depth == DepthChart
+	}
 	c.Completeness = out
 }

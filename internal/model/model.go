@@ -130,7 +130,8 @@ type Cluster struct {
 	OutOfBand []OutOfBandObject `json:"outOfBand,omitempty"`
 	// Variables are the postBuild variable references found in the render.
 	Variables []*VarRef `json:"variables"`
-	// HelmReleases are the HelmReleases of the render (charts are not rendered).
+	// HelmReleases are the HelmReleases of the render and how their
+	// charts rendered, in apply order.
 	HelmReleases []*HelmRelease `json:"helmReleases"`
 	// Problems are what stopped part of the render.
 	Problems []*Problem `json:"problems"`
@@ -237,6 +238,21 @@ type Object struct {
 	// Kyverno), nothing it declares is rendered, and rules about the
 	// cluster ignore it.
 	Remote string `json:"remote,omitempty"`
+	// HelmRelease, for an object a chart renders, is the key
+	// ("<namespace>/<name>") of the HelmRelease that installs it; AppliedBy
+	// and Chain are then those of the HelmRelease, and Location is the
+	// HelmRelease's definition, or the chart file in git when the chart is
+	// read from git. helm-controller applies it, impersonating the
+	// HelmRelease's service account.
+	HelmRelease string `json:"helmRelease,omitempty"`
+	// Chart is the chart that renders it, "<name>@<version>".
+	Chart string `json:"chart,omitempty"`
+	// Template is the chart file that renders it, as Helm names it
+	// ("podinfo/templates/deployment.yaml"; "kyverno/crds/x.yaml" for a CRD
+	// of a crds/ folder).
+	Template string `json:"template,omitempty"`
+	// Hook is the object's helm.sh/hook annotation when it is a Helm hook.
+	Hook string `json:"hook,omitempty"`
 	// Schema is the schema validation verdict when it is worth reading:
 	// nil when the object is valid and its API version current, or when
 	// validation did not run (Cluster.Schemas is nil then).
@@ -464,12 +480,29 @@ type VarRef struct {
 	Location Location `json:"location"`
 }
 
-// HelmRelease summarises a HelmRelease (charts are not rendered).
+// HelmRelease statuses (HelmRelease.Status).
+const (
+	// ChartRendered: the chart was rendered; its objects are in the model.
+	ChartRendered = "rendered"
+	// ChartMissing: the chart is neither in git nor in the chart cache.
+	ChartMissing = "chart-missing"
+	// ChartNotRendered: beyond what d1lint renders (a Bucket chart source,
+	// values from an out-of-band Secret).
+	ChartNotRendered = "not-rendered"
+	// ChartFailed: the chart does not render (Helm's error, values the
+	// chart's schema rejects, a missing dependency, a values reference that
+	// does not exist): helm-controller fails the release too.
+	ChartFailed = "failed"
+)
+
+// HelmRelease summarises a HelmRelease and the render of its chart.
 type HelmRelease struct {
 	ObjectID
-	// Chart is spec.chart.spec.chart, or the chartRef's name.
+	// Chart is spec.chart.spec.chart (a name, or a path for a chart in
+	// git), or the chartRef's name.
 	Chart string `json:"chart"`
-	// Version is spec.chart.spec.version.
+	// Version is spec.chart.spec.version (an exact version or a semver
+	// range), or the OCIRepository's tag or semver.
 	Version string `json:"version,omitempty"`
 	// Source is the chart's source ("<Kind>/<namespace>/<name>").
 	Source string `json:"source"`
@@ -478,11 +511,65 @@ type HelmRelease struct {
 	// TargetNamespace and StorageNamespace are the spec fields.
 	TargetNamespace  string `json:"targetNamespace,omitempty"`
 	StorageNamespace string `json:"storageNamespace,omitempty"`
+	// ReleaseName is the Helm release's name (spec.releaseName, else
+	// "[<targetNamespace>-]<name>", shortened as helm-controller does).
+	ReleaseName string `json:"releaseName,omitempty"`
+	// ReleaseNamespace is where Helm installs (targetNamespace, else the
+	// HelmRelease's namespace).
+	ReleaseNamespace string `json:"releaseNamespace,omitempty"`
+	// Status is ChartRendered, ChartMissing, ChartNotRendered or ChartFailed.
+	Status string `json:"status,omitempty"`
+	// Reason says why the chart was not rendered.
+	Reason string `json:"reason,omitempty"`
+	// Package, for a packaged chart (a HelmRepository's or an
+	// OCIRepository's), is where it is published: what the chart cache is
+	// searched for and d1lint charts pull fetches. Nil for a chart in git.
+	Package *ChartPackage `json:"package,omitempty"`
+	// ChartVersion is the version the chart resolved to.
+	ChartVersion string `json:"chartVersion,omitempty"`
+	// ChartFrom says where the chart was read: "chart cache <folder>:
+	// <file>", or "<repository>@<branch>:<path>" for a chart in git.
+	ChartFrom string `json:"chartFrom,omitempty"`
+	// Digest is the chart's digest ("sha256:...").
+	Digest string `json:"digest,omitempty"`
+	// Helm is the major version of the Helm SDK that rendered it: the one
+	// the cluster's helm-controller uses.
+	Helm int `json:"helm,omitempty"`
+	// Objects counts the objects the chart renders.
+	Objects int `json:"objects"`
+	// CRDs are the CustomResourceDefinitions the chart installs, by name.
+	CRDs []string `json:"crds,omitempty"`
+	// Remote names the remote cluster its spec.kubeConfig points at (or
+	// the one of the Kustomization that applies it).
+	Remote string `json:"remote,omitempty"`
 	// AppliedBy is the Kustomization that applies it.
 	AppliedBy string `json:"appliedBy"`
+	// Chain is the Kustomization keys from the root to AppliedBy.
+	Chain []string `json:"chain,omitempty"`
 	// Location is where it is defined.
 	Location Location `json:"location"`
 }
+
+// ChartPackage is a packaged chart as a HelmRelease asks for it.
+type ChartPackage struct {
+	// Kind is the source's kind: HelmRepository or OCIRepository.
+	Kind string `json:"kind"`
+	// URL is the HelmRepository's URL (https:// or oci://), or the
+	// OCIRepository's (the chart's own repository).
+	URL string `json:"url"`
+	// Name is the chart's name.
+	Name string `json:"name"`
+	// Version is the HelmRelease's chart version: exact, a semver range or
+	// empty (the newest).
+	Version string `json:"version,omitempty"`
+	// Tag, SemVer and Digest are the OCIRepository's spec.ref.
+	Tag    string `json:"tag,omitempty"`
+	SemVer string `json:"semver,omitempty"`
+	Digest string `json:"digest,omitempty"`
+}
+
+// Key is "<namespace>/<name>".
+func (h *HelmRelease) Key() string { return h.Namespace + "/" + h.Name }
 
 // Problem kinds.
 const (
@@ -511,6 +598,16 @@ const (
 	// (a source kind it does not read yet). A limitation of d1lint, not a
 	// mistake of the user; its content is unknown.
 	ProblemNotRendered = "not-rendered"
+	// ProblemChartMissing: a HelmRelease's chart is neither in git nor in
+	// the chart cache. A limitation of the set-up, not a mistake in the
+	// fleet: the release's content is unknown (a gap at chart depth).
+	ProblemChartMissing = "chart-missing"
+	// ProblemChartError: a HelmRelease's chart does not render (Helm's
+	// error, a missing dependency, a values reference that does not exist).
+	ProblemChartError = "chart-error"
+	// ProblemChartValues: the values of a HelmRelease violate its chart's
+	// values.schema.json; Field is the value's path under the HelmRelease.
+	ProblemChartValues = "chart-values"
 )
 
 // Problem is a structured record of something that stopped part of a render.
@@ -519,13 +616,17 @@ type Problem struct {
 	Kind string `json:"kind"`
 	// Kustomization is the key of the Kustomization concerned, if any.
 	Kustomization string `json:"kustomization,omitempty"`
+	// HelmRelease is the key of the HelmRelease concerned, if any (its
+	// Kustomization is the one that applies it).
+	HelmRelease string `json:"helmRelease,omitempty"`
 	// Location is the file concerned (Line 0 when unknown).
 	Location *Location `json:"location,omitempty"`
 	// Reason says what went wrong, naming the file.
 	Reason string `json:"reason"`
 	// Field is the field of the Kustomization the problem is about, when
-	// it is one (["spec", "components", "1"]); the finding is then located
-	// at that field in the Kustomization's file.
+	// it is one (["spec", "components", "1"]), or of the HelmRelease
+	// (["spec", "values", "replicaCount"]); the finding is then located at
+	// that field.
 	Field []string `json:"field,omitempty"`
 	// Warning is true for problems that do not stop the render (a dropped symlink).
 	Warning bool `json:"warning,omitempty"`

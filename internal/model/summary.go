@@ -47,6 +47,16 @@ type ClusterSummary struct {
 	// Complete is true when all of the cluster was rendered (see
 	// Completeness).
 	Complete bool `json:"complete"`
+	// ChartsOnly is true when what was not rendered is only charts missing
+	// from the chart cache (Completeness.ChartsOnly).
+	ChartsOnly bool `json:"chartsOnly,omitempty"`
+	// HelmReleases counts the HelmReleases, and Charts those whose chart
+	// was rendered.
+	HelmReleases int `json:"helmReleases"`
+	Charts       int `json:"charts"`
+	// ChartsMissing counts the HelmReleases whose chart is neither in git
+	// nor in the chart cache.
+	ChartsMissing int `json:"chartsMissing,omitempty"`
 }
 
 // Summarize sums up a cluster.
@@ -80,10 +90,21 @@ func Summarize(c *Cluster) ClusterSummary {
 	slices.Sort(s.Sources)
 	s.Sources = slices.Compact(s.Sources)
 	for _, p := range c.Problems {
-		if p.Warning {
+		switch {
+		case p.Warning || p.Kind == ProblemChartMissing:
 			s.Warnings++
-		} else {
+		default:
 			s.Problems++
+		}
+	}
+	s.ChartsOnly = c.Completeness.ChartsOnly
+	s.HelmReleases = len(c.HelmReleases)
+	for _, h := range c.HelmReleases {
+		switch h.Status {
+		case ChartRendered:
+			s.Charts++
+		case ChartMissing:
+			s.ChartsMissing++
 		}
 	}
 	return s

@@ -45,6 +45,10 @@ type node struct {
 	ks         *unstructured.Unstructured
 	m          *model.Kustomization
 	objects    []*model.Object
+	// charts are the objects its HelmReleases' charts render, and
+	// releases those HelmReleases.
+	charts     []*model.Object
+	releases   []*model.HelmRelease
 	waiting    string // why it could not be rendered yet
 	waitingFor string // waitSource or waitSubstitute
 }

@@ -30,7 +30,9 @@ func (x *Result) Locate(c *model.Cluster, o *model.Object, path []string) *model
 // cannot parse): the Kustomization's own patches are then looked for only
 // when c already holds its definition.
 func (r *renderer) locate(c *model.Cluster, k *model.Kustomization, o *model.Object, path []string) *model.Location {
-	if len(path) == 0 {
+	if len(path) == 0 || o.HelmRelease != "" {
+		// A chart's object is written by a template, not by a document
+		// of the render: it stays where the model puts it.
 		return nil
 	}
 	l := &locator{r: r, o: o, path: path}

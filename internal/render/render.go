@@ -16,8 +16,10 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/d1lint/d1lint/internal/charts"
 	"github.com/d1lint/d1lint/internal/fleet"
 	"github.com/d1lint/d1lint/internal/model"
 	"github.com/d1lint/d1lint/internal/source"
@@ -90,6 +92,13 @@ type Options struct {
 	TempDir string
 	// Getenv reads the environment (default os.Getenv); GITHUB_BASE_REF is read.
 	Getenv func(string) string
+	// ChartDirs are the chart cache folders HelmReleases' packaged charts
+	// are read from (none: charts in git still render; see package
+	// charts for the layout).
+	ChartDirs []string
+	// KubeVersion is the Kubernetes release Helm's Capabilities report to
+	// charts ("1.34"; default: Helm's).
+	KubeVersion string
 	// Then, when set, is the next stage of the pipeline (schema
 	// validation): it runs on each cluster as soon as that cluster is
 	// rendered, on the cluster's goroutine, so that it overlaps with the
@@ -120,6 +129,12 @@ type renderer struct {
 	fleetPrefix string
 	// mapped are the normalised URLs the user mapped (opts.Sources).
 	mapped map[string]bool
+	// chartLoads and chartRenders memoise chart loads and renders across
+	// clusters; chartCount counts the renders that ran.
+	chartLoads, chartRenders sync.Map
+	chartCount               atomic.Int64
+	// charts is the chart cache (nil: none).
+	charts *charts.Cache
 }
 
 type resolveEntry struct {
@@ -151,6 +166,10 @@ func (x *Result) Close() error { return x.r.resolver.Close() }
 
 // Builds reports how many kustomize builds ran (shared builds count once).
 func (x *Result) Builds() int64 { return x.r.builder.count.Load() }
+
+// ChartRenders reports how many chart renders ran (shared renders count
+// once).
+func (x *Result) ChartRenders() int64 { return x.r.chartCount.Load() }
 
 // Render renders every selected cluster of the fleet opts names. A cluster
 // that cannot be rendered is still in the result, with its problems: one
@@ -200,7 +219,14 @@ func newRenderer(opts Options) (*renderer, error) {
 	for _, m := range opts.Sources {
 		mapped[source.NormalizeURL(m.URL)] = true
 	}
-	return &renderer{opts: opts, resolver: res, builder: newBuilder(opts.BuildTimeout), mapped: mapped}, nil
+	var cache *charts.Cache
+	if len(opts.ChartDirs) > 0 {
+		if cache, err = charts.OpenCache(opts.ChartDirs...); err != nil {
+			_ = res.Close()
+			return nil, usagef("the chart cache: %w", err)
+		}
+	}
+	return &renderer{opts: opts, resolver: res, builder: newBuilder(opts.BuildTimeout), mapped: mapped, charts: cache}, nil
 }
 
 // checkFleetFolder says what is wrong with the fleet folder, in the
@@ -411,6 +437,7 @@ func (r *renderer) renderCluster(ctx context.Context, spec *fleet.Cluster) (out 
 		return out
 	}
 	c.render(ctx, root)
+	c.renderCharts(ctx)
 	return out
 }
 
@@ -461,6 +488,10 @@ func (c *clusterRender) finish() {
 	for _, n := range ordered {
 		out.Kustomizations = append(out.Kustomizations, n.m)
 		out.Objects = append(out.Objects, sortObjects(n.objects)...)
+		// A chart's objects follow the Kustomization that applies its
+		// HelmRelease, in Helm's install order.
+		out.Objects = append(out.Objects, n.charts...)
+		out.HelmReleases = append(out.HelmReleases, n.releases...)
 	}
 	out.Generated = c.gen
 	sort.Slice(out.Sources, func(i, j int) bool { return out.Sources[i].Key < out.Sources[j].Key })
@@ -490,8 +521,6 @@ func (c *clusterRender) finish() {
 			l := o.Location
 			out.RuntimeInfoLocation = &l
 			out.Environment = out.RuntimeInfo["ENVIRONMENT"]
-		case o.Kind == "HelmRelease" && strings.HasPrefix(o.APIVersion, "helm.toolkit.fluxcd.io/"):
-			out.HelmReleases = append(out.HelmReleases, helmRelease(o))
 		}
 	}
 }

@@ -83,6 +83,9 @@ type clusterJSON struct {
 	Kustomizations int    `json:"kustomizations"`
 	Skipped        int    `json:"skipped"`
 	Unresolved     int    `json:"unresolved"`
+	HelmReleases   int    `json:"helmReleases"`
+	Charts         int    `json:"charts"`
+	ChartsMissing  int    `json:"chartsMissing"`
 	Complete       bool   `json:"complete"`
 }
 
@@ -94,7 +97,8 @@ func (c Cluster) MarshalJSON() ([]byte, error) {
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false) // the caller's encoder escapes, or not
 	err := enc.Encode(clusterJSON{Name: s.Name, Era: s.Era, Environment: s.Environment, Objects: s.Objects,
-		Kustomizations: s.Kustomizations, Skipped: s.Skipped, Unresolved: s.Unresolved, Complete: s.Complete})
+		Kustomizations: s.Kustomizations, Skipped: s.Skipped, Unresolved: s.Unresolved,
+		HelmReleases: s.HelmReleases, Charts: s.Charts, ChartsMissing: s.ChartsMissing, Complete: s.Complete})
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), err
 }
 

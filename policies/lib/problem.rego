@@ -11,8 +11,24 @@ package d1lint.lib.problem
 
 import data.d1lint.lib.result
 
-# details are the details of a finding about problem p.
+# details are the details of a finding about problem p. A problem of a
+# HelmRelease (its chart) is about that HelmRelease, at the field named
+# (a value the chart's schema rejects), which the locate step follows to
+# the patch that set it.
 details(p) := result.with_field(
+	object.union(result.object_details(hrs[0], p.reason), {"location": object.get(p, "location", null)}),
+	object.get(p, "field", null),
+) if {
+	key := object.get(p, "helmRelease", "")
+	key != ""
+	hrs := [o |
+		some o in input.cluster.objects
+		o.kind == "HelmRelease"
+		startswith(o.apiVersion, "helm.toolkit.fluxcd.io/")
+		release_key(o) == key
+	]
+	count(hrs) > 0
+} else := result.with_field(
 	object.union(result.object_details(ks[0], p.reason), {"location": object.get(p, "location", null)}),
 	own_field(p, ks[0]),
 ) if {
@@ -29,6 +45,13 @@ details(p) := result.with_field(
 	"location": object.get(p, "location", null),
 	"message": p.reason,
 }
+
+# release_key is a HelmRelease's "<namespace>/<name>" (default namespace
+# when it has none).
+release_key(o) := sprintf("%s/%s", [ns, o.name]) if {
+	ns := object.get(o, "namespace", "")
+	ns != ""
+} else := sprintf("default/%s", [o.name])
 
 own_field(p, k) := p.field if {
 	count(object.get(p, "field", [])) > 0

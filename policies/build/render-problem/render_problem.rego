@@ -28,7 +28,7 @@ report contains result.fail(rego.metadata.chain(), problem.details(p)) if {
 # missing substituteFrom object (D1-0403), a limitation of d1lint (D1-0004),
 # and a tenant's sourceRef refused under lockdown (D1-0106, which names the
 # reference).
-reported_elsewhere(p) if p.kind in {"missing-substitute-from", "not-rendered"}
+reported_elsewhere(p) if p.kind in {"missing-substitute-from", "not-rendered", "chart-missing", "chart-values"}
 
 reported_elsewhere(p) if {
 	p.kind == "refused-reference"

@@ -6,27 +6,29 @@
 #   whole Kustomization (no matches for kind). A CRD is installed by the
 #   Flux installation (Flux's own kinds, only for the components installed
 #   when the cluster's folder lists them, and in the Flux Operator era the
-#   operator's kinds), by a Kustomization
-#   that applies the CustomResourceDefinition, or by a HelmRelease whose
-#   chart ships it (a built-in table of common charts, extended by the
-#   crdCharts setting). The Kustomization applying the custom resource must
-#   come after it: the CRD's Kustomization is itself, a parent or reached
-#   through dependsOn; a chart's HelmRelease is applied by a Kustomization
-#   that is a dependsOn target with wait (or health checks), below one, or
-#   Ready before one of those. Kinds that nothing in the cluster installs
-#   are reported too, as errors when every chart of the cluster is known;
-#   charts are not rendered yet, so a chart missing from the table may
-#   install any CRD, and the kind is then reported at info level as
-#   unknown until crdCharts declares what the chart installs. On a cluster
-#   that was not fully rendered, installers and their ordering are not
-#   claimed at all (D1-0003). A custom resource ordered too early is
-#   reported on the Kustomization that applies it, at its dependsOn, which
-#   is what must change; the message names the objects that fail.
+#   operator's kinds), by a Kustomization that applies the
+#   CustomResourceDefinition, or by a chart: the CRDs a HelmRelease's chart
+#   ships, as d1lint renders it (its crds/ folder, under the install.crds
+#   policy, and its templates). The Kustomization applying the custom
+#   resource must come after it: the CRD's Kustomization is itself, a
+#   parent or reached through dependsOn; a chart's HelmRelease is applied
+#   by a Kustomization that is a dependsOn target with wait (or health
+#   checks), below one, or Ready before one of those. A custom resource a
+#   chart renders is ordered by its own HelmRelease (Helm installs crds/
+#   first) or a HelmRelease it dependsOn. Kinds that nothing in the cluster
+#   installs are reported too, as errors when every chart of the cluster was
+#   rendered; a chart that was not (not in the chart cache) may install any
+#   CRD, so the kind is then reported at info level as unknown, unless the
+#   crdCharts setting declares what that chart installs. On a cluster that
+#   was not fully rendered, installers and their ordering are not claimed
+#   at all (D1-0003). A custom resource ordered too early is reported on
+#   the Kustomization that applies it, at its dependsOn, which is what must
+#   change; the message names the objects that fail.
 # custom:
 #   id: D1-0303
 #   category: dependency-ordering
 #   severity: error
-#   remediation: Make the Kustomization that applies the custom resource depend on the one that installs its CRD (with wait true when a HelmRelease installs it), add the missing Flux component or installer, or declare the chart's API groups in crdCharts.
+#   remediation: Make the Kustomization that applies the custom resource depend on the one that installs its CRD (with wait true when a HelmRelease installs it), add the missing Flux component or installer, or, for a chart d1lint cannot render, pull it into the chart cache or declare its API groups in crdCharts.
 #   profiles: [d1, generic]
 package d1lint.rules.dependency_ordering.crd_ordering
 
@@ -56,11 +58,11 @@ report contains result.fail(rego.metadata.chain(), result.object_details(o, msg)
 	not ordering.flux_component(g, o.kind)
 	not operator_kind(g)
 	count(installers(g, o.kind)) == 0
-	msg := sprintf("no CRD for %s/%s (%s %s): no Kustomization of this cluster applies its CustomResourceDefinition and no HelmRelease of a known chart provides the group. Add what installs it and make %s depend on it, or declare the chart in the crdCharts setting", [g, o.kind, o.kind, name(o), o.appliedBy])
+	msg := sprintf("no CRD for %s/%s (%s %s): no Kustomization of this cluster applies its CustomResourceDefinition and no chart of its HelmReleases ships it. Add what installs it and make %s depend on it, or declare the chart in the crdCharts setting", [g, o.kind, o.kind, name(o), o.appliedBy])
 }
 
 # A kind with no known installer, on a cluster that installs charts whose
-# CRDs d1lint does not know (charts are not rendered yet): one of them may
+# CRDs d1lint does not know (not rendered: not in the chart cache): one of them may
 # install it, so this is unknown, not an error; said at info level, with
 # the way to make it known.
 report contains result.fail(rego.metadata.chain(), object.union(result.object_details(o, msg), {"severity": "info"})) if {
@@ -72,13 +74,13 @@ report contains result.fail(rego.metadata.chain(), object.union(result.object_de
 	not ordering.flux_component(g, o.kind)
 	not operator_kind(g)
 	count(installers(g, o.kind)) == 0
-	msg := sprintf("no known installer of the CRD for %s/%s (%s %s), but charts whose CRDs d1lint does not know may install it (%s): declare the API groups of the chart that does in the crdCharts setting, so that d1lint checks the ordering", [g, o.kind, o.kind, name(o), concat(", ", sort(unknown_charts))])
+	msg := sprintf("no known installer of the CRD for %s/%s (%s %s), but charts d1lint did not render may install it (%s): add them to the chart cache (d1lint charts pull), or declare the API groups of the chart that does in the crdCharts setting, so that d1lint checks the ordering", [g, o.kind, o.kind, name(o), concat(", ", sort(unknown_charts))])
 }
 
 # unknown_charts are the charts of the cluster's HelmReleases that are not
 # in the table of charts and the API groups their CRDs define.
 unknown_charts contains chart if {
-	some h in input.cluster.helmReleases
+	some h in unrendered_releases
 	chart := object.get(h, "chart", "")
 	chart != ""
 	not charts[chart]
@@ -105,7 +107,7 @@ unordered[[o.appliedBy, g, o.kind]] contains o if {
 	g := ordering.group(o.apiVersion)
 	found := installers(g, o.kind)
 	count(found) > 0
-	not ordered(o.appliedBy, found)
+	not ordered_object(o, found)
 }
 
 # unordered_details are about the applying Kustomization when it is an
@@ -195,13 +197,37 @@ ordered(key, found) if {
 	i.kustomization in ordering.before[key]
 }
 
+# A chart's custom resource whose CRD the same HelmRelease installs (Helm
+# installs crds/ first), or a HelmRelease it dependsOn.
+ordered_object(o, found) if {
+	hr := object.get(o, "helmRelease", "")
+	hr != ""
+	some i in found
+	i.helmRelease in ({hr} | release_depends_on[hr])
+}
+
+ordered_object(o, found) if ordered(o.appliedBy, found)
+
+# release_depends_on maps a HelmRelease key to the keys its dependsOn names.
+release_depends_on[key] := {sprintf("%s/%s", [object.get(d, "namespace", ns), d.name]) |
+	some d in object.get(h.object, ["spec", "dependsOn"], [])
+} if {
+	some h in applied.objects
+	h.kind == "HelmRelease"
+	ns := object.get(h, "namespace", "default")
+	key := sprintf("%s/%s", [ns, h.name])
+}
+
 ordered(key, found) if {
 	some i in found
 	i.ready
 	i.kustomization in ordering.ready[key]
 }
 
-crds := [[sprintf("%s/%s", [spec.group, spec.names.kind]), o.appliedBy] |
+# crds are the CustomResourceDefinitions of the cluster: [group/Kind, the
+# Kustomization that applies it (or its HelmRelease), the HelmRelease that
+# installs it ("" for a Kustomization's own)].
+crds := [[sprintf("%s/%s", [spec.group, spec.names.kind]), o.appliedBy, object.get(o, "helmRelease", ""), object.get(o, "chart", "")] |
 	some o in applied.objects
 	o.kind == "CustomResourceDefinition"
 	ordering.group(o.apiVersion) == "apiextensions.k8s.io"
@@ -210,51 +236,57 @@ crds := [[sprintf("%s/%s", [spec.group, spec.names.kind]), o.appliedBy] |
 	is_string(object.get(spec, ["names", "kind"], null))
 ]
 
-crd_installers := {id: {{
-	"kustomization": c[1],
-	"description": sprintf("CustomResourceDefinition applied by %s", [c[1]]),
-	"ready": false,
-} |
+# crd_installers: a CRD a Kustomization applies is there once that
+# Kustomization is applied; one a chart ships is there once its
+# HelmRelease is installed, so the Kustomization applying the HelmRelease
+# must be Ready (wait) first.
+crd_installers := {id: {crd_installer(c) |
 	some c in crds
 	c[0] == id
 } |
-	some [id, _] in crds
+	some [id, _, _, _] in crds
 }
 
+crd_installer(c) := {"kustomization": c[1], "description": sprintf("CustomResourceDefinition applied by %s", [c[1]]), "ready": false, "helmRelease": ""} if {
+	c[2] == ""
+} else := {
+	"kustomization": c[1],
+	"description": sprintf("CustomResourceDefinition of chart %s, installed by HelmRelease %s applied by %s", [c[3], c[2], c[1]]),
+	"ready": true,
+	"helmRelease": c[2],
+}
+
+# chart_installers: a HelmRelease whose chart was not rendered (not in the
+# chart cache) installs the API groups the crdCharts setting declares for
+# its chart.
 chart_installers := {g: {{
 	"kustomization": h.appliedBy,
-	"description": sprintf("HelmRelease %s/%s (chart %s) applied by %s", [h.namespace, h.name, h.chart, h.appliedBy]),
+	"description": sprintf("HelmRelease %s/%s (chart %s, not rendered; crdCharts) applied by %s", [h.namespace, h.name, h.chart, h.appliedBy]),
 	"ready": true,
+	"helmRelease": sprintf("%s/%s", [h.namespace, h.name]),
 } |
-	some h in input.cluster.helmReleases
+	some h in unrendered_releases
 	g in object.get(charts, object.get(h, "chart", ""), [])
 } |
 	some g in chart_groups
 }
 
 chart_groups contains g if {
-	some h in input.cluster.helmReleases
+	some h in unrendered_releases
 	some g in object.get(charts, object.get(h, "chart", ""), [])
 }
 
-# charts maps a Helm chart name to the API groups whose CRDs it installs.
-charts := object.union(builtin_charts, config_charts)
+# unrendered_releases are the HelmReleases whose chart d1lint did not
+# render: what their charts install is known only from crdCharts.
+unrendered_releases contains h if {
+	some h in input.cluster.helmReleases
+	object.get(h, "status", "") != "rendered"
+}
 
-config_charts := c if {
+# charts maps a Helm chart name to the API groups whose CRDs it installs,
+# for charts that are not rendered (the crdCharts setting). A rendered
+# chart's CRDs are the ones it ships.
+charts := c if {
 	c := input.config.crdCharts
 	is_object(c)
 } else := {}
-
-builtin_charts := {
-	"cert-manager": ["cert-manager.io", "acme.cert-manager.io"],
-	"external-secrets": ["external-secrets.io", "generators.external-secrets.io"],
-	"flux-operator": ["fluxcd.controlplane.io"],
-	"ingress-nginx": [],
-	"kube-prometheus-stack": ["monitoring.coreos.com"],
-	"kyverno": ["kyverno.io", "reports.kyverno.io", "wgpolicyk8s.io"],
-	"metrics-server": [],
-	"prometheus-operator-crds": ["monitoring.coreos.com"],
-	"sealed-secrets": ["bitnami.com"],
-	"trust-manager": ["trust.cert-manager.io"],
-	"velero": ["velero.io"],
-}

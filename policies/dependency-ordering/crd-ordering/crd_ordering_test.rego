@@ -24,7 +24,13 @@ children := {
 	"flux-system/apps": ["flux-system/app"],
 }
 
-hr(ns, name, chart, by) := {"namespace": ns, "name": name, "chart": chart, "appliedBy": sprintf("flux-system/%s", [by])}
+hr(ns, name, chart, by) := {"namespace": ns, "name": name, "chart": chart, "appliedBy": sprintf("flux-system/%s", [by]), "status": "rendered"}
+
+# unrendered is a HelmRelease whose chart is not in the chart cache.
+unrendered(ns, name, chart, by) := object.union(hr(ns, name, chart, by), {"status": "chart-missing"})
+
+# chart_crd is a CRD a rendered chart ships, under its HelmRelease.
+chart_crd(group, kind, release, chart, by) := object.union(crd(group, kind, by), {"helmRelease": release, "chart": chart})
 
 cluster := {
 	"era": "operator",
@@ -44,6 +50,8 @@ cluster := {
 		obj("fluxcd.controlplane.io/v1", "FluxInstance", "flux-system", "flux", "flux-system"),
 		obj("kustomize.toolkit.fluxcd.io/v1", "Kustomization", "flux-system", "infra", "flux-system"),
 		obj("helm.toolkit.fluxcd.io/v2", "HelmRelease", "kyverno", "kyverno", "ctrl"),
+		chart_crd("kyverno.io", "ClusterPolicy", "kyverno/kyverno", "kyverno@3.5.2", "ctrl"),
+		chart_crd("cert-manager.io", "Certificate", "cert-manager/cert-manager", "cert-manager@v1.18.2", "nowait"),
 		crd("example.com", "Widget", "ctrl"),
 		obj("example.com/v1", "Widget", "default", "same-build", "ctrl"),
 		obj("kyverno.io/v1", "ClusterPolicy", "", "ordered", "cfg"),
@@ -85,7 +93,7 @@ test_not_ordered_whole_finding if {
 		"location": ks_loc,
 		"chain": ["flux-system/flux-system", "flux-system/infra"],
 		"field": ["spec"],
-		"message": "flux-system/loose applies ClusterPolicy early, which fails until its CRD is installed, but it is not ordered after what installs it (HelmRelease kyverno/kyverno (chart kyverno) applied by flux-system/ctrl): make flux-system/loose depend on flux-system/ctrl",
+		"message": "flux-system/loose applies ClusterPolicy early, which fails until its CRD is installed, but it is not ordered after what installs it (CustomResourceDefinition of chart kyverno@3.5.2, installed by HelmRelease kyverno/kyverno applied by flux-system/ctrl): make flux-system/loose depend on flux-system/ctrl",
 	}
 }
 
@@ -105,16 +113,18 @@ test_one_finding_per_kustomization_and_kind if {
 test_every_finding if {
 	r := crd_ordering.report with input as {"cluster": cluster, "config": {}}
 	{[f.object.kind, f.object.name, f.message] | some f in r} == {
-		["ClusterPolicy", "early", "flux-system/loose applies ClusterPolicy early, which fails until its CRD is installed, but it is not ordered after what installs it (HelmRelease kyverno/kyverno (chart kyverno) applied by flux-system/ctrl): make flux-system/loose depend on flux-system/ctrl"],
+		["ClusterPolicy", "early", "flux-system/loose applies ClusterPolicy early, which fails until its CRD is installed, but it is not ordered after what installs it (CustomResourceDefinition of chart kyverno@3.5.2, installed by HelmRelease kyverno/kyverno applied by flux-system/ctrl): make flux-system/loose depend on flux-system/ctrl"],
 		["Widget", "early", "flux-system/loose applies Widget default/early, which fails until its CRD is installed, but it is not ordered after what installs it (CustomResourceDefinition applied by flux-system/ctrl): make flux-system/loose depend on flux-system/ctrl"],
-		["ServiceMonitor", "orphan", "no CRD for monitoring.coreos.com/ServiceMonitor (ServiceMonitor default/orphan): no Kustomization of this cluster applies its CustomResourceDefinition and no HelmRelease of a known chart provides the group. Add what installs it and make flux-system/loose depend on it, or declare the chart in the crdCharts setting"],
+		["ServiceMonitor", "orphan", "no CRD for monitoring.coreos.com/ServiceMonitor (ServiceMonitor default/orphan): no Kustomization of this cluster applies its CustomResourceDefinition and no chart of its HelmReleases ships it. Add what installs it and make flux-system/loose depend on it, or declare the chart in the crdCharts setting"],
 		["ImageUpdateAutomation", "auto", "ImageUpdateAutomation flux-system/auto (image.toolkit.fluxcd.io) needs image-automation-controller, which this cluster's Flux installation does not include, so there is no CRD for it: add image-automation-controller to the Flux components (FluxInstance spec.components, or flux bootstrap --components-extra) or remove the object"],
-		["Certificate", "unready", "flux-system/cm applies Certificate default/unready, which fails until its CRD is installed, but it is not ordered after what installs it (HelmRelease cert-manager/cert-manager (chart cert-manager) applied by flux-system/nowait): make flux-system/cm depend on flux-system/nowait, and set wait: true on flux-system/nowait so that the chart is installed first"],
+		["Certificate", "unready", "flux-system/cm applies Certificate default/unready, which fails until its CRD is installed, but it is not ordered after what installs it (CustomResourceDefinition of chart cert-manager@v1.18.2, installed by HelmRelease cert-manager/cert-manager applied by flux-system/nowait): make flux-system/cm depend on flux-system/nowait, and set wait: true on flux-system/nowait so that the chart is installed first"],
 	}
 }
 
-test_crd_charts_setting_extends_the_table if {
-	c := object.union(cluster, {"helmReleases": array.concat(cluster.helmReleases, [hr("monitoring", "prom", "my-prometheus", "ctrl")])})
+# The crdCharts setting declares what a chart d1lint did not render
+# installs.
+test_crd_charts_setting_declares_unrendered_charts if {
+	c := object.union(cluster, {"helmReleases": array.concat(cluster.helmReleases, [unrendered("monitoring", "prom", "my-prometheus", "ctrl")])})
 	r := crd_ordering.report with input as {"cluster": c, "config": {"crdCharts": {"my-prometheus": ["monitoring.coreos.com"]}}}
 	some f in r
 	f.object.name == "orphan"
@@ -155,14 +165,33 @@ test_ordered_cluster_is_clean if {
 	count(crd_ordering.report) == 0 with input as {"cluster": c, "config": {}}
 }
 
-# A chart d1lint does not know may install the CRD: unknown, said at info
-# level; once the setting declares it, the ordering is checked.
-test_unknown_chart_makes_no_crd_unknown if {
-	c := object.union(cluster, {"helmReleases": array.concat(cluster.helmReleases, [hr("monitoring", "prom", "my-prometheus", "ctrl")])})
+# A chart d1lint did not render may install the CRD: unknown, said at info
+# level; once the setting declares it, the ordering is checked. A rendered
+# chart that ships no CRD of the group changes nothing.
+test_unrendered_chart_makes_no_crd_unknown if {
+	rendered := crd_ordering.report with input as {"cluster": object.union(cluster, {"helmReleases": array.concat(cluster.helmReleases, [hr("monitoring", "prom", "my-prometheus", "ctrl")])}), "config": {}}
+	some e in rendered
+	e.object.name == "orphan"
+	e.severity == "error"
+	c := object.union(cluster, {"helmReleases": array.concat(cluster.helmReleases, [unrendered("monitoring", "prom", "my-prometheus", "ctrl")])})
 	r := crd_ordering.report with input as {"cluster": c, "config": {}}
 	some f in r
 	f.object.name == "orphan"
 	f.severity == "info"
-	f.message == "no known installer of the CRD for monitoring.coreos.com/ServiceMonitor (ServiceMonitor default/orphan), but charts whose CRDs d1lint does not know may install it (my-prometheus): declare the API groups of the chart that does in the crdCharts setting, so that d1lint checks the ordering"
+	f.message == "no known installer of the CRD for monitoring.coreos.com/ServiceMonitor (ServiceMonitor default/orphan), but charts d1lint did not render may install it (my-prometheus): add them to the chart cache (d1lint charts pull), or declare the API groups of the chart that does in the crdCharts setting, so that d1lint checks the ordering"
 	count([g | some g in r; g.severity == "error"; g.object.name == "orphan"]) == 0
+}
+
+# A custom resource a chart renders is ordered by its own HelmRelease,
+# which installs its crds/ first, or by a HelmRelease it depends on.
+test_chart_custom_resource_ordered_by_its_release if {
+	own := object.union(obj("kyverno.io/v1", "ClusterPolicy", "", "bundled", "loose"), {"helmRelease": "kyverno/kyverno"})
+	c := object.union(cluster, {"objects": array.concat(cluster.objects, [own])})
+	r := crd_ordering.report with input as {"cluster": c, "config": {}}
+	not "bundled" in {n | some f in r; some n in [f.object.name]; contains(f.message, "bundled")}
+	other := object.union(obj("kyverno.io/v1", "ClusterPolicy", "", "stray", "loose"), {"helmRelease": "default/other"})
+	c2 := object.union(cluster, {"objects": array.concat(cluster.objects, [other])})
+	r2 := crd_ordering.report with input as {"cluster": c2, "config": {}}
+	some f in r2
+	contains(f.message, "stray")
 }

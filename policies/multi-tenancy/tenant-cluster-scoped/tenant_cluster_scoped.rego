@@ -7,7 +7,11 @@
 #   Namespaces and admission webhooks change the whole cluster: under
 #   lockdown the tenant's service account cannot create them and the
 #   Kustomization fails; without lockdown the tenant escapes its namespace.
-#   Only the platform (Kustomizations in flux-system) creates them.
+#   Only the platform (Kustomizations in flux-system) creates them. The
+#   same holds for what a tenant's HelmRelease installs: helm-controller
+#   renders its chart and applies every object, impersonating the
+#   HelmRelease's service account, so a tenant chart's cluster-scoped
+#   objects are reported at the object, naming the chart and template.
 # custom:
 #   id: D1-0102
 #   category: multi-tenancy
@@ -21,13 +25,20 @@ import data.d1lint.lib.result
 import data.d1lint.lib.tenancy
 
 report contains result.fail(rego.metadata.chain(), result.object_details(o, sprintf(
-	"%s is applied by tenant Kustomization %s: a tenant may not create %s objects; move it to the platform (a Kustomization in %s) or remove it",
-	[object_ref(o), o.appliedBy, o.kind, concat(", ", tenancy.privileged_namespaces)],
+	"%s is %s: a tenant may not create %s objects; move it to the platform (a Kustomization in %s) or remove it",
+	[object_ref(o), applied_by(o), o.kind, concat(", ", tenancy.privileged_namespaces)],
 ))) if {
 	some o in applied.objects
 	o.kind in privileged_kinds
 	not tenancy.privileged(tenancy.namespace_of(o.appliedBy))
 }
+
+# applied_by says who applies the object: the tenant Kustomization, or the
+# chart of a HelmRelease it applies (helm-controller installs the chart
+# impersonating the HelmRelease's service account, the tenant's).
+applied_by(o) := sprintf("rendered by chart %s (%s) of HelmRelease %s, which tenant Kustomization %s applies", [o.chart, o.template, o.helmRelease, o.appliedBy]) if {
+	object.get(o, "helmRelease", "") != ""
+} else := sprintf("applied by tenant Kustomization %s", [o.appliedBy])
 
 privileged_kinds := {
 	"ClusterRole",

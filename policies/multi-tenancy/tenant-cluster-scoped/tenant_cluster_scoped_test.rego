@@ -51,3 +51,13 @@ test_privileged_namespaces_from_config if {
 		"config": {"privilegedNamespaces": ["platform"]},
 	}
 }
+
+# A tenant chart's cluster-scoped object is the tenant's: helm-controller
+# impersonates the HelmRelease's service account.
+test_tenant_chart_cluster_role if {
+	from_chart := object.union(cluster_role, {"helmRelease": "shop/storefront", "chart": "storefront@1.9.0", "template": "storefront/templates/rbac.yaml"})
+	r := tenant_cluster_scoped.report with input as {"cluster": {"objects": [from_chart]}}
+	[f.message | some f in r] == ["ClusterRole shop-reader is rendered by chart storefront@1.9.0 (storefront/templates/rbac.yaml) of HelmRelease shop/storefront, which tenant Kustomization shop/flux-shop applies: a tenant may not create ClusterRole objects; move it to the platform (a Kustomization in flux-system) or remove it"]
+	platform := object.union(from_chart, {"appliedBy": "flux-system/flux-infra-tenant"})
+	count(tenant_cluster_scoped.report) == 0 with input as {"cluster": {"objects": [platform]}}
+}

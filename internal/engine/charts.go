@@ -1,0 +1,43 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package engine
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/d1lint/d1lint/internal/model"
+)
+
+// ChartPackages renders the fleet opts names (its Kustomizations; no chart
+// cache is read and no schema validated) and returns the packaged charts
+// its HelmReleases ask for, at the versions each cluster asks for, unique
+// and sorted: what d1lint charts pull fetches. Charts in git are not among
+// them: they are read from the snapshots. The render itself stays offline.
+func (e *Engine) ChartPackages(ctx context.Context, opts Options) ([]model.ChartPackage, *model.Fleet, error) {
+	opts.ChartDirs, opts.SkipSchemas = nil, true
+	fl, err := e.Build(ctx, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	seen := map[model.ChartPackage]bool{}
+	var out []model.ChartPackage
+	for _, c := range fl.Clusters {
+		for _, h := range c.HelmReleases {
+			if h.Package == nil || seen[*h.Package] {
+				continue
+			}
+			seen[*h.Package] = true
+			out = append(out, *h.Package)
+		}
+	}
+	slices.SortFunc(out, func(a, b model.ChartPackage) int {
+		return strings.Compare(packageKey(a), packageKey(b))
+	})
+	return out, fl, nil
+}
+
+func packageKey(p model.ChartPackage) string {
+	return strings.Join([]string{p.URL, p.Name, p.Version, p.Tag, p.SemVer, p.Digest, p.Kind}, "\x00")
+}

@@ -1,0 +1,618 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package render
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/d1lint/d1lint/internal/charts"
+	"github.com/d1lint/d1lint/internal/helm"
+	"github.com/d1lint/d1lint/internal/model"
+)
+
+// The HelmRelease stage. After the Kustomization walk, every HelmRelease
+// the cluster applies has its chart found offline (in git, through the
+// source kinds, or in the chart cache), its values assembled as
+// helm-controller assembles them, and its chart rendered with the Helm SDK
+// of the major version the cluster's helm-controller runs. The objects
+// join the model under the HelmRelease.
+
+// release is one HelmRelease of the cluster being rendered.
+type release struct {
+	obj   *model.Object
+	node  *node
+	m     *model.HelmRelease
+	spec  map[string]any
+	chart *loadedChart
+	req   helm.Request
+	// valueSources say which spec field supplied each top-level part of
+	// the values, to point a schema violation at it (valuesFrom entries in
+	// order, then spec.values).
+	valueSources []valueSource
+	// valuesFiles are the chart spec's valuesFiles.
+	valuesFiles []string
+	objects     []*model.Object
+}
+
+// valueSource is one layer of a HelmRelease's values: the field that
+// holds it and the values it supplies.
+type valueSource struct {
+	field  []string
+	values map[string]any
+}
+
+// loadedChart is a chart found offline, with where it was read.
+type loadedChart struct {
+	chart *helm.Chart
+	// from says where it was read, for the model and messages.
+	from string
+	// version is the version it resolved to.
+	version string
+	// git, for a chart read from a snapshot: the repository, branch and
+	// commit, and the chart's folder in it, so that its objects point at
+	// their template files.
+	git *model.Location
+	// files maps a template's path relative to the chart to its text, for
+	// a chart in git (to find the line of an object's kind).
+	files map[string][]byte
+}
+
+// chartRender is one memoised render of a chart.
+type chartRender struct {
+	once sync.Once
+	res  *helm.Result
+	err  error
+}
+
+// chartLoad is one memoised chart load.
+type chartLoad struct {
+	once  sync.Once
+	chart *loadedChart
+	err   error
+}
+
+// renderCharts renders the chart of every HelmRelease the cluster applies.
+func (c *clusterRender) renderCharts(ctx context.Context) {
+	var rels []*release
+	for _, n := range c.order {
+		for _, o := range n.objects {
+			if o.NotApplied != "" || o.Remote != "" || !isHelmRelease(o) {
+				// What a remote Kustomization applies is reconciled by the
+				// remote cluster's helm-controller.
+				continue
+			}
+			rels = append(rels, c.newRelease(n, o))
+		}
+	}
+	if len(rels) == 0 {
+		return
+	}
+	major := helmMajor(c.out.Flux.Version)
+	for _, rel := range rels {
+		rel.m.Helm = major
+		if ctx.Err() != nil {
+			return
+		}
+		c.prepare(ctx, rel)
+	}
+	// Capabilities.APIVersions: what the cluster serves once every
+	// reconciler converged (helm-controller asks the API server; Helm
+	// refreshes discovery after installing a chart's crds/). A first pass
+	// knows the CRDs the Kustomizations apply; the charts' own CRDs are
+	// added, and the charts whose templates ask for APIVersions render
+	// again with them.
+	base := c.apiVersions(nil)
+	for _, rel := range rels {
+		if rel.chart != nil {
+			rel.req.APIVersions = base
+			c.renderRelease(ctx, rel)
+		}
+	}
+	var extra []*model.Object
+	for _, rel := range rels {
+		extra = append(extra, rel.objects...)
+	}
+	if full := c.apiVersions(extra); !slices.Equal(full, base) {
+		for _, rel := range rels {
+			if rel.chart != nil && rel.m.Status == model.ChartRendered && rel.chart.chart.UsesAPIVersions() {
+				rel.req.APIVersions = full
+				c.renderRelease(ctx, rel)
+			}
+		}
+	}
+	for _, rel := range rels {
+		rel.node.charts = append(rel.node.charts, rel.objects...)
+		rel.node.releases = append(rel.node.releases, rel.m)
+		for _, o := range rel.objects {
+			if o.Remote == "" {
+				l := o.Location
+				c.put(o.Kind, nsOrDefault(o.Namespace), o.Name, &stored{obj: o.Object, from: fromRender, loc: &l})
+			}
+		}
+	}
+	c.chartsMissing(rels)
+}
+
+func isHelmRelease(o *model.Object) bool {
+	return o.Kind == "HelmRelease" && strings.HasPrefix(o.APIVersion, "helm.toolkit.fluxcd.io/")
+}
+
+// helmMajor is the major version of the Helm SDK that the cluster's
+// helm-controller runs: Flux 2.8 (helm-controller v1.5) moved to Helm 4,
+// Flux 2.7 and older (helm-controller v1.4 and older) run Helm 3. An
+// unknown or open version ("2.x", none) is the newest Flux.
+func helmMajor(fluxVersion string) int {
+	v := strings.TrimPrefix(strings.TrimSpace(fluxVersion), "v")
+	parts := strings.Split(v, ".")
+	if len(parts) < 2 {
+		return 4
+	}
+	major, err1 := strconv.Atoi(parts[0])
+	minor, err2 := strconv.Atoi(parts[1])
+	if err1 != nil || err2 != nil {
+		return 4
+	}
+	if major < 2 || (major == 2 && minor <= 7) {
+		return 3
+	}
+	return 4
+}
+
+// newRelease reads a HelmRelease's spec into the model.
+func (c *clusterRender) newRelease(n *node, o *model.Object) *release {
+	hr := helmRelease(o)
+	hr.Chain = o.Chain
+	spec := nestedMap(o.Object, "spec")
+	ns := nsOrDefault(o.Namespace)
+	hr.ReleaseNamespace = ns
+	if hr.TargetNamespace != "" {
+		hr.ReleaseNamespace = hr.TargetNamespace
+	}
+	hr.ReleaseName = releaseName(str(spec["releaseName"]), hr.TargetNamespace, o.Name)
+	hr.Remote = remoteOf(spec, ns)
+	return &release{obj: o, node: n, m: hr, spec: spec}
+}
+
+// releaseName is the Helm release name helm-controller uses: spec.releaseName,
+// else "[<targetNamespace>-]<name>", shortened when longer than Helm's 53
+// characters to its first 40 and 12 hex digits of its SHA-256
+// (helm-controller's release.ShortenName).
+func releaseName(set, targetNamespace, name string) string {
+	if set != "" {
+		return set
+	}
+	n := name
+	if targetNamespace != "" {
+		n = targetNamespace + "-" + name
+	}
+	if len(n) <= 53 {
+		return n
+	}
+	sum := fmt.Sprintf("%x", sha256.Sum256([]byte(n)))
+	return n[:40] + "-" + sum[:12]
+}
+
+// prepare finds the release's chart and assembles its values and request;
+// on failure the release carries its status and the problem is recorded.
+func (c *clusterRender) prepare(ctx context.Context, rel *release) {
+	ch, kind, err := c.findChart(rel)
+	if err != nil {
+		c.chartProblem(rel, kind, nil, err.Error())
+		return
+	}
+	rel.chart = ch
+	rel.m.ChartVersion, rel.m.ChartFrom, rel.m.Digest = ch.version, ch.from, ch.chart.Digest
+	vals, srcs, kind, err := c.releaseValues(rel, ch)
+	if err != nil {
+		rel.chart = nil
+		c.chartProblem(rel, kind, nil, err.Error())
+		return
+	}
+	rel.valueSources = srcs
+	install := nestedMap(rel.spec, "install")
+	crds := str(install["crds"])
+	if crds == "" {
+		// HelmRelease v2: install.crds defaults to Create. upgrade.crds
+		// (default Skip) only governs upgrades, which change CRDs that
+		// exist: the desired state of a release that installed them still
+		// holds them.
+		crds = "Create"
+	}
+	disable, _ := install["disableHooks"].(bool)
+	rel.req = helm.Request{Major: rel.m.Helm, Chart: ch.chart, Values: vals, ReleaseName: rel.m.ReleaseName,
+		Namespace: rel.m.ReleaseNamespace, KubeVersion: c.r.opts.KubeVersion, CRDs: crds, DisableHooks: disable,
+		PostRenderers: objectList(rel.spec["postRenderers"]), CommonMetadata: nestedMap(rel.spec, "commonMetadata"),
+		OwnerName: rel.obj.Name, OwnerNamespace: nsOrDefault(rel.obj.Namespace)}
+}
+
+// chartProblem records why a release's chart was not rendered.
+func (c *clusterRender) chartProblem(rel *release, kind string, field []string, reason string) {
+	rel.m.Reason = reason
+	switch kind {
+	case model.ProblemChartMissing:
+		// Reported once per chart and version (chartsMissing).
+		rel.m.Status = model.ChartMissing
+		return
+	case model.ProblemNotRendered:
+		rel.m.Status = model.ChartNotRendered
+	default:
+		rel.m.Status = model.ChartFailed
+	}
+	l := rel.obj.Location
+	c.problem(&model.Problem{Kind: kind, Kustomization: rel.obj.AppliedBy, HelmRelease: rel.m.Key(), Location: &l,
+		Field: field, Reason: "HelmRelease " + rel.m.Key() + ": " + reason})
+}
+
+// chartsMissing reports the charts not available offline: one problem per
+// chart and version, naming every HelmRelease that installs it.
+func (c *clusterRender) chartsMissing(rels []*release) {
+	type group struct {
+		first *release
+		keys  []string
+	}
+	groups := map[string]*group{}
+	var order []string
+	for _, rel := range rels {
+		if rel.m.Status != model.ChartMissing {
+			continue
+		}
+		k := rel.m.Reason
+		g := groups[k]
+		if g == nil {
+			g = &group{first: rel}
+			groups[k] = g
+			order = append(order, k)
+		}
+		g.keys = append(g.keys, rel.m.Key())
+	}
+	for _, k := range order {
+		g := groups[k]
+		l := g.first.obj.Location
+		what := "HelmRelease " + g.keys[0]
+		if len(g.keys) > 1 {
+			what = "HelmReleases " + strings.Join(g.keys, ", ")
+		}
+		c.problem(&model.Problem{Kind: model.ProblemChartMissing, Kustomization: g.first.obj.AppliedBy, HelmRelease: g.first.m.Key(),
+			Location: &l, Reason: what + ": " + k})
+	}
+}
+
+// renderRelease renders the release's chart (memoised across clusters)
+// and turns its objects into model objects.
+func (c *clusterRender) renderRelease(ctx context.Context, rel *release) {
+	res, err := c.r.renderChart(ctx, rel.req)
+	rel.objects = nil
+	if err != nil {
+		c.chartFailed(rel, err)
+		return
+	}
+	rel.m.Status, rel.m.Reason = model.ChartRendered, ""
+	scopes := c.crdScopes(res)
+	chartName := rel.chart.chart.Name + "@" + rel.chart.chart.Version
+	rel.m.CRDs = nil
+	for _, ho := range res.Objects {
+		o := c.chartObject(rel, ho, scopes, chartName)
+		if o == nil {
+			continue
+		}
+		if o.Kind == "CustomResourceDefinition" {
+			rel.m.CRDs = append(rel.m.CRDs, o.Name)
+		}
+		rel.objects = append(rel.objects, o)
+	}
+	rel.m.Objects = len(rel.objects)
+}
+
+// chartFailed records a chart that does not render: values its schema
+// rejects (at the field that sets them), a dependency not vendored, or
+// Helm's own error.
+func (c *clusterRender) chartFailed(rel *release, err error) {
+	var ve *helm.ValuesError
+	if errors.As(err, &ve) && len(ve.Violations) > 0 {
+		rel.m.Status, rel.m.Reason = model.ChartFailed, err.Error()
+		for _, v := range ve.Violations {
+			field := rel.valueField(v.Path)
+			l := rel.obj.Location
+			c.problem(&model.Problem{Kind: model.ProblemChartValues, Kustomization: rel.obj.AppliedBy, HelmRelease: rel.m.Key(), Location: &l, Field: field,
+				Reason: fmt.Sprintf("HelmRelease %s: value %s is rejected by the values.schema.json of chart %s %s: %s", rel.m.Key(), valuePath(v.Path), rel.chart.chart.Name, rel.chart.chart.Version, v.Message)})
+		}
+		return
+	}
+	c.chartProblem(rel, model.ProblemChartError, nil, err.Error())
+}
+
+// valuePath is a values path as Helm's --set writes it.
+func valuePath(p []string) string {
+	if len(p) == 0 {
+		return "(the values)"
+	}
+	return strings.Join(p, ".")
+}
+
+// valueField is the field of the HelmRelease that sets the value at path:
+// spec.values wins (helm-controller merges it last), else the last
+// valuesFrom entry that holds it, else the HelmRelease's values as a whole
+// (the chart's own defaults are at fault).
+func (rel *release) valueField(path []string) []string {
+	for i := len(rel.valueSources) - 1; i >= 0; i-- {
+		s := rel.valueSources[i]
+		if depth := holds(s.values, path); depth > 0 {
+			if s.field[len(s.field)-1] == "values" {
+				return append(slices.Clone(s.field), path[:depth]...)
+			}
+			return s.field
+		}
+	}
+	if _, ok := rel.spec["values"]; ok {
+		return []string{"spec", "values"}
+	}
+	return []string{"spec"}
+}
+
+// holds says how deep values holds path: the number of leading keys found
+// (0: none), so a violation inside a list points at the list's key.
+func holds(values map[string]any, path []string) int {
+	var cur any = values
+	depth := 0
+	for _, k := range path {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			break
+		}
+		v, ok := m[k]
+		if !ok {
+			break
+		}
+		depth++
+		cur = v
+	}
+	return depth
+}
+
+// chartObject turns one rendered object into a model object of the
+// release.
+func (c *clusterRender) chartObject(rel *release, ho helm.Object, scopes map[string]bool, chartName string) *model.Object {
+	obj := ho.Object
+	apiVersion, _ := obj["apiVersion"].(string)
+	kind, _ := obj["kind"].(string)
+	md, _ := obj["metadata"].(map[string]any)
+	name, _ := md["name"].(string)
+	if apiVersion == "" || kind == "" || name == "" {
+		return nil
+	}
+	ns, _ := md["namespace"].(string)
+	if ns == "" && c.scoped(apiVersion, kind, scopes) {
+		// Helm's kube client puts a namespaced object without a namespace
+		// in the release namespace when it creates it.
+		obj = withNamespace(obj, rel.m.ReleaseNamespace)
+		ns = rel.m.ReleaseNamespace
+	}
+	o := &model.Object{ObjectID: model.ObjectID{APIVersion: apiVersion, Kind: kind, Namespace: ns, Name: name},
+		Location: rel.chart.location(rel.obj.Location, ho.Template, kind), AppliedBy: rel.obj.AppliedBy, Chain: rel.obj.Chain, Object: obj,
+		HelmRelease: rel.m.Key(), Chart: chartName, Template: ho.Template, Hook: ho.Hook, Remote: rel.m.Remote}
+	return o
+}
+
+// withNamespace returns obj with metadata.namespace set, copying what it
+// writes: rendered objects are shared by every cluster that renders the
+// same release.
+func withNamespace(obj map[string]any, ns string) map[string]any {
+	out := make(map[string]any, len(obj))
+	for k, v := range obj {
+		out[k] = v
+	}
+	md := map[string]any{}
+	if m, ok := obj["metadata"].(map[string]any); ok {
+		for k, v := range m {
+			md[k] = v
+		}
+	}
+	md["namespace"] = ns
+	out["metadata"] = md
+	return out
+}
+
+// scoped says whether a kind is namespaced: built-in and Flux kinds as
+// kustomize knows them, custom kinds by the scope of their CRD in the
+// render (the cluster's or the chart's).
+func (c *clusterRender) scoped(apiVersion, kind string, scopes map[string]bool) bool {
+	group, _ := model.SplitAPIVersion(apiVersion)
+	if s, ok := scopes[group+"/"+kind]; ok {
+		return s
+	}
+	if s, known := namespaced(apiVersion, kind); known {
+		return s
+	}
+	// Unknown kind: Helm would fail to map it; a namespace does no harm to
+	// the model.
+	return true
+}
+
+// crdScopes maps "<group>/<Kind>" to whether the kind is namespaced, for
+// the CRDs of the cluster's Kustomizations and of this chart.
+func (c *clusterRender) crdScopes(res *helm.Result) map[string]bool {
+	out := map[string]bool{}
+	add := func(obj map[string]any) {
+		spec := nestedMap(obj, "spec")
+		g, k := str(spec["group"]), str(nestedMap(spec, "names")["kind"])
+		if g != "" && k != "" {
+			out[g+"/"+k] = str(spec["scope"]) != "Cluster"
+		}
+	}
+	for _, n := range c.order {
+		for _, o := range n.objects {
+			if o.Kind == "CustomResourceDefinition" {
+				add(o.Object)
+			}
+		}
+	}
+	for _, o := range res.Objects {
+		if k, _ := o.Object["kind"].(string); k == "CustomResourceDefinition" {
+			add(o.Object)
+		}
+	}
+	return out
+}
+
+// apiVersions are the API versions the cluster serves beyond Helm's
+// defaults: Flux's own, and those of every CRD the Kustomizations and the
+// given chart objects apply, as "group/version" and "group/version/Kind",
+// sorted.
+func (c *clusterRender) apiVersions(charts []*model.Object) []string {
+	set := map[string]bool{}
+	for _, v := range fluxAPIVersions {
+		set[v] = true
+	}
+	add := func(o *model.Object) {
+		if o.Kind != "CustomResourceDefinition" || o.NotApplied != "" || o.Remote != "" {
+			return
+		}
+		spec := nestedMap(o.Object, "spec")
+		g, k := str(spec["group"]), str(nestedMap(spec, "names")["kind"])
+		if g == "" {
+			return
+		}
+		for _, v := range objectList(spec["versions"]) {
+			if served, ok := v["served"].(bool); ok && !served {
+				continue
+			}
+			if name := str(v["name"]); name != "" {
+				set[g+"/"+name] = true
+				if k != "" {
+					set[g+"/"+name+"/"+k] = true
+				}
+			}
+		}
+	}
+	for _, n := range c.order {
+		for _, o := range n.objects {
+			add(o)
+		}
+	}
+	for _, o := range charts {
+		add(o)
+	}
+	out := make([]string, 0, len(set))
+	for v := range set {
+		out = append(out, v)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// fluxAPIVersions are the API versions a Flux installation serves (Flux
+// 2.7 and 2.8 CRDs).
+var fluxAPIVersions = []string{
+	"source.toolkit.fluxcd.io/v1", "source.toolkit.fluxcd.io/v1beta2",
+	"kustomize.toolkit.fluxcd.io/v1",
+	"helm.toolkit.fluxcd.io/v2",
+	"notification.toolkit.fluxcd.io/v1", "notification.toolkit.fluxcd.io/v1beta3",
+	"image.toolkit.fluxcd.io/v1beta2", "image.toolkit.fluxcd.io/v1",
+}
+
+// renderChart renders a chart once per distinct request across all
+// clusters: chart digest, values, release, namespace, capabilities and
+// post-rendering.
+func (r *renderer) renderChart(ctx context.Context, req helm.Request) (*helm.Result, error) {
+	key, err := renderKey(req)
+	if err != nil {
+		return nil, err
+	}
+	v, _ := r.chartRenders.LoadOrStore(key, &chartRender{})
+	e := v.(*chartRender)
+	e.once.Do(func() {
+		r.chartCount.Add(1)
+		e.res, e.err = helm.Render(ctx, req)
+	})
+	return e.res, e.err
+}
+
+// renderKey identifies a render request; APIVersions count only for a
+// chart whose templates ask for them.
+func renderKey(req helm.Request) (string, error) {
+	k := struct {
+		Major                            int
+		Digest, Release, NS, Kube, CRDs  string
+		Hooks                            bool
+		APIVersions                      []string
+		Values, Post, Common             any
+		Owner, OwnerNS                   string
+	}{req.Major, req.Chart.Digest, req.ReleaseName, req.Namespace, req.KubeVersion, req.CRDs, req.DisableHooks,
+		nil, req.Values, req.PostRenderers, req.CommonMetadata, req.OwnerName, req.OwnerNamespace}
+	if req.Chart.UsesAPIVersions() {
+		k.APIVersions = req.APIVersions
+	}
+	b, err := json.Marshal(k)
+	if err != nil {
+		return "", fmt.Errorf("values: %w", err)
+	}
+	sum := sha256.Sum256(b)
+	return string(sum[:]), nil
+}
+
+// chartRef is what a release's chart.spec or chartRef names.
+type chartRef struct {
+	kind, namespace, name string
+	// chart and version are chart.spec.chart and chart.spec.version (or a
+	// HelmChart's).
+	chart, version string
+	valuesFiles    []string
+}
+
+// location is where an object of the chart is defined: its template file
+// in git for a chart read from git, else the HelmRelease.
+func (ch *loadedChart) location(hr model.Location, template, kind string) model.Location {
+	if ch.git == nil || template == "" {
+		return hr
+	}
+	// Helm names templates "<chart name>/templates/x.yaml": the first
+	// segment is the chart's folder.
+	rel := template
+	if i := strings.IndexByte(rel, '/'); i >= 0 {
+		rel = rel[i+1:]
+	}
+	text, ok := ch.files[rel]
+	if !ok {
+		// A file of a packaged subchart: not in git as such.
+		return hr
+	}
+	l := *ch.git
+	l.Path = joinPath(ch.git.Path, rel)
+	l.Line = kindLine(text, kind)
+	return l
+}
+
+// kindLine is the line of the template's "kind: <kind>", else 1.
+func kindLine(text []byte, kind string) int {
+	for i, line := range strings.Split(string(text), "\n") {
+		if strings.TrimSpace(line) == "kind: "+kind {
+			return i + 1
+		}
+	}
+	return 1
+}
+
+func joinPath(dir, rel string) string {
+	dir = strings.TrimPrefix(strings.TrimSuffix(dir, "/"), "./")
+	if dir == "" || dir == "." {
+		return rel
+	}
+	return dir + "/" + rel
+}
+
+// notCached formats a chart the cache lacks, with the way to get it.
+func notCached(err error, cache *charts.Cache) string {
+	msg := err.Error()
+	if cache == nil {
+		msg = strings.TrimSuffix(msg, ".") + "; no chart cache is configured"
+	}
+	return msg + ": run d1lint charts pull to fetch the fleet's charts into the cache (--charts DIR or charts: in .d1lint.yaml), or accept the gap"
+}
