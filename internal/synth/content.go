@@ -395,6 +395,8 @@ const configFileTmpl = `sources:
     path: ../d1-infra
   - url: @APPS@
     path: ../d1-apps
+charts:
+  - ../charts
 `
 
 // fleetFiles returns the d1-fleet repository's main branch.

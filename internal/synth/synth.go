@@ -111,6 +111,9 @@ type Fleet struct {
 	FleetURL, InfraURL, AppsURL string
 	// Clusters are the cluster folder names under clusters/, sorted.
 	Clusters []string
+	// ChartsPath is <Dir>/charts, the chart cache of every chart the
+	// HelmReleases pin (.d1lint.yaml names it).
+	ChartsPath string
 }
 
 // Generate writes three git repositories under dir, which must be empty or
@@ -137,13 +140,14 @@ func Generate(dir string, opts Options) (*Fleet, error) {
 		return nil, err
 	}
 	f := &Fleet{
-		Dir:       abs,
-		FleetPath: filepath.Join(abs, FleetRepo),
-		InfraPath: filepath.Join(abs, InfraRepo),
-		AppsPath:  filepath.Join(abs, AppsRepo),
-		FleetURL:  URLBase + FleetRepo + ".git",
-		InfraURL:  URLBase + InfraRepo + ".git",
-		AppsURL:   URLBase + AppsRepo + ".git",
+		Dir:        abs,
+		FleetPath:  filepath.Join(abs, FleetRepo),
+		InfraPath:  filepath.Join(abs, InfraRepo),
+		AppsPath:   filepath.Join(abs, AppsRepo),
+		FleetURL:   URLBase + FleetRepo + ".git",
+		InfraURL:   URLBase + InfraRepo + ".git",
+		AppsURL:    URLBase + AppsRepo + ".git",
+		ChartsPath: filepath.Join(abs, ChartsDir),
 	}
 	g := newGen(opts, f)
 	for _, c := range g.clusters {
@@ -177,6 +181,9 @@ func Generate(dir string, opts Options) (*Fleet, error) {
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
+	}
+	if err := writeChartFiles(f.ChartsPath, g.chartFiles()); err != nil {
+		return nil, fmt.Errorf("synth: charts: %w", err)
 	}
 	return f, nil
 }

@@ -110,7 +110,11 @@ func TestGenerateLayout(t *testing.T) {
     path: ../d1-infra
   - url: https://github.com/synth/d1-apps.git
     path: ../d1-apps
+charts:
+  - ../charts
 `, readFile(t, filepath.Join(f.FleetPath, ".d1lint.yaml")))
+	assert.FileExists(t, filepath.Join(f.ChartsPath, "ghcr.io/synth/charts/comp-01-1.2.0/crds/clusterpolicies.yaml"))
+	assert.FileExists(t, filepath.Join(f.ChartsPath, "ghcr.io/synth/charts/web-2.3.1/templates/workload.yaml"))
 
 	for _, p := range []string{
 		"components/comp-02/controllers/base/release.yaml",
