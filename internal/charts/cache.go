@@ -13,6 +13,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"regexp"
 	"slices"
 	"strconv"
@@ -129,6 +130,7 @@ const (
 type candidate struct {
 	dir     int    // index into Cache.dirs
 	where   int    // inStructured, inLayout or inFlat
+	folder  bool   // an unpacked chart folder, not a .tgz
 	version string // as in the file name, or from the layout's tag
 	rel     string // the .tgz, or the OCI layout folder
 	desc    ociDescriptor
@@ -217,6 +219,13 @@ func (c *Cache) gather(ref Ref, name, sdir string, structured, withFlat bool) ([
 			for _, f := range files {
 				out = append(out, candidate{dir: i, where: inStructured, version: f.version, rel: f.rel})
 			}
+			folders, err := c.chartFolders(i, sdir, name)
+			if err != nil {
+				return nil, err
+			}
+			for _, f := range folders {
+				out = append(out, candidate{dir: i, where: inStructured, version: f.version, rel: f.rel, folder: true})
+			}
 			descs, err := c.layout(i, sdir+"/"+name)
 			if err != nil {
 				return nil, err
@@ -239,6 +248,13 @@ func (c *Cache) gather(ref Ref, name, sdir string, structured, withFlat bool) ([
 			}
 			for _, f := range files {
 				out = append(out, candidate{dir: i, where: inFlat, version: f.version, rel: f.rel})
+			}
+			folders, err := c.chartFolders(i, ".", name)
+			if err != nil {
+				return nil, err
+			}
+			for _, f := range folders {
+				out = append(out, candidate{dir: i, where: inFlat, version: f.version, rel: f.rel, folder: true})
 			}
 		}
 	}
@@ -401,9 +417,12 @@ func (c *Cache) load(cd candidate) (*Found, error) {
 	var data []byte
 	var err error
 	version := cd.version
-	if cd.where == inLayout {
+	switch {
+	case cd.where == inLayout:
 		data, version, err = c.layoutChart(cd)
-	} else {
+	case cd.folder:
+		data, err = c.packFolder(cd.dir, cd.rel, path.Base(cd.rel[:len(cd.rel)-len(cd.version)-1]))
+	default:
 		data, err = readLimited(c.roots[cd.dir], cd.rel, MaxChartSize)
 	}
 	if err != nil {

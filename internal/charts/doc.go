@@ -35,6 +35,10 @@
 //     folder can be given as a chart cache as it is. A flat file stands for
 //     the chart from any repository: the structured layout is searched
 //     first.
+//   - Unpacked: a folder <name>-<version>/ holding Chart.yaml, in the
+//     structured or the flat layout (what `helm pull --untar` writes, and
+//     what a project keeps in review as text). It is packed in memory, with
+//     fixed file times, so one folder always has one digest.
 //   - OCI image layouts: <registry host>/<path>/<name>/ holding oci-layout,
 //     index.json and blobs/sha256/..., as `oras copy --to-oci-layout` or
 //     `crane pull --format=oci` write them. Tags are read from the
