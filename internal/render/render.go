@@ -161,8 +161,17 @@ type Result struct {
 	r     *renderer
 }
 
-// Close removes the source snapshots.
-func (x *Result) Close() error { return x.r.resolver.Close() }
+// Close removes the source snapshots and closes the chart cache.
+func (x *Result) Close() error { return x.r.close() }
+
+// close releases what the renderer holds.
+func (r *renderer) close() error {
+	err := r.resolver.Close()
+	if r.charts != nil {
+		err = errors.Join(err, r.charts.Close())
+	}
+	return err
+}
 
 // Builds reports how many kustomize builds ran (shared builds count once).
 func (x *Result) Builds() int64 { return x.r.builder.count.Load() }
@@ -195,7 +204,7 @@ func (r *renderer) run(ctx context.Context) (*Result, error) {
 		err = fmt.Errorf("rendering stopped: %w", context.Cause(ctx))
 	}
 	if err != nil {
-		_ = r.resolver.Close()
+		_ = r.close()
 		return nil, err
 	}
 	return &Result{Fleet: fl, r: r}, nil
