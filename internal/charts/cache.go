@@ -351,12 +351,11 @@ func (c *Cache) notCached(ref Ref, name, sdir string, dirErr error, want, kind s
 	if kind == "digest" {
 		holding = " holding that digest"
 	}
-	dirs := joinAnd(c.dirs)
-	if dirs == "" {
-		dirs = "no folder: none was given"
-	}
-	msg := fmt.Sprintf("%s %s (%s) is not in the chart cache (looked for %s%s in %s)",
-		name, what, repo, joinAnd(looked), holding, dirs)
+	// The folders are not named: they are the user's (or a temporary
+	// copy's), and a finding's message must read the same on every
+	// machine; the command's summary names them.
+	msg := fmt.Sprintf("%s %s (%s) is not in the chart cache (looked for %s%s)",
+		name, what, repo, joinAnd(looked), holding)
 	if rangeErr != nil {
 		msg += ": " + rangeErr.Error()
 	}
