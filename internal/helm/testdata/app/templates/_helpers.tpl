@@ -1,0 +1,3 @@
+{{- define "app.fullname" -}}
+{{ .Release.Name }}-{{ .Chart.Name }}
+{{- end -}}
