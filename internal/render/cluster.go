@@ -42,9 +42,9 @@ func (s *stored) name() string              { n, _ := nestedMap(s.obj, "metadata
 
 // node is one Flux Kustomization of the graph being rendered.
 type node struct {
-	ks         *unstructured.Unstructured
-	m          *model.Kustomization
-	objects    []*model.Object
+	ks      *unstructured.Unstructured
+	m       *model.Kustomization
+	objects []*model.Object
 	// charts are the objects its HelmReleases' charts render, and
 	// releases those HelmReleases.
 	charts     []*model.Object

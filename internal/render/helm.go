@@ -109,20 +109,32 @@ func (c *clusterRender) renderCharts(ctx context.Context) {
 	// knows the CRDs the Kustomizations apply; the charts' own CRDs are
 	// added, and the charts whose templates ask for APIVersions render
 	// again with them.
-	base := c.apiVersions(nil)
+	var shipped []*model.Object
+	for _, rel := range rels {
+		if rel.chart != nil {
+			shipped = append(shipped, c.r.shippedCRDs(rel.chart.chart)...)
+		}
+	}
+	base := c.apiVersions(shipped)
 	for _, rel := range rels {
 		if rel.chart != nil {
 			rel.req.APIVersions = base
 			c.renderRelease(ctx, rel)
 		}
 	}
-	var extra []*model.Object
+	extra := shipped
 	for _, rel := range rels {
 		extra = append(extra, rel.objects...)
 	}
 	if full := c.apiVersions(extra); !slices.Equal(full, base) {
+		// Only a chart that can see the new versions renders again: one
+		// whose templates ask for APIVersions and whose files or values
+		// name one of the new API groups (a template can only test for a
+		// version it spells, or builds from text it has).
+		groups := addedGroups(base, full)
 		for _, rel := range rels {
-			if rel.chart != nil && rel.m.Status == model.ChartRendered && rel.chart.chart.UsesAPIVersions() {
+			if rel.chart != nil && rel.m.Status == model.ChartRendered && rel.chart.chart.UsesAPIVersions() &&
+				c.r.mentions(rel.chart.chart, rel.req.Values, groups) {
 				rel.req.APIVersions = full
 				c.renderRelease(ctx, rel)
 			}
@@ -539,12 +551,12 @@ func (r *renderer) renderChart(ctx context.Context, req helm.Request) (*helm.Res
 // chart whose templates ask for them.
 func renderKey(req helm.Request) (string, error) {
 	k := struct {
-		Major                            int
-		Digest, Release, NS, Kube, CRDs  string
-		Hooks                            bool
-		APIVersions                      []string
-		Values, Post, Common             any
-		Owner, OwnerNS                   string
+		Major                           int
+		Digest, Release, NS, Kube, CRDs string
+		Hooks                           bool
+		APIVersions                     []string
+		Values, Post, Common            any
+		Owner, OwnerNS                  string
 	}{req.Major, req.Chart.Digest, req.ReleaseName, req.Namespace, req.KubeVersion, req.CRDs, req.DisableHooks,
 		nil, req.Values, req.PostRenderers, req.CommonMetadata, req.OwnerName, req.OwnerNamespace}
 	if req.Chart.UsesAPIVersions() {

@@ -131,8 +131,8 @@ type renderer struct {
 	mapped map[string]bool
 	// chartLoads and chartRenders memoise chart loads and renders across
 	// clusters; chartCount counts the renders that ran.
-	chartLoads, chartRenders sync.Map
-	chartCount               atomic.Int64
+	chartLoads, chartRenders, chartMentions, chartCRDs sync.Map
+	chartCount                                         atomic.Int64
 	// charts is the chart cache (nil: none).
 	charts *charts.Cache
 }

@@ -1,0 +1,159 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package render
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"io"
+	"slices"
+	"strings"
+	"sync"
+
+	k8syaml "k8s.io/apimachinery/pkg/util/yaml"
+
+	"github.com/d1lint/d1lint/internal/helm"
+	"github.com/d1lint/d1lint/internal/model"
+)
+
+// addedGroups are the API groups of the versions in full that base lacks,
+// sorted.
+func addedGroups(base, full []string) []string {
+	var out []string
+	for _, v := range full {
+		if _, found := slices.BinarySearch(base, v); found {
+			continue
+		}
+		g, _ := model.SplitAPIVersion(strings.Join(strings.SplitN(v, "/", 3)[:2], "/"))
+		if g != "" && !slices.Contains(out, g) {
+			out = append(out, g)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// mentionsEntry is one memoised answer of mentions.
+type mentionsEntry struct {
+	once  sync.Once
+	found bool
+}
+
+// mentionsLimit bounds what is read of a packaged subchart when looking
+// for a word, as LoadArchive bounds a chart.
+const mentionsLimit = 100 << 20
+
+// mentions says whether the chart's files (its subchart packages' files
+// included) or the values hold any of words. Memoised per chart and words.
+func (r *renderer) mentions(ch *helm.Chart, values map[string]any, words []string) bool {
+	if len(words) == 0 {
+		return false
+	}
+	if b, err := json.Marshal(values); err == nil && containsAny(b, words) {
+		return true
+	}
+	key := ch.Digest + "\x00" + strings.Join(words, "\x00")
+	v, _ := r.chartMentions.LoadOrStore(key, &mentionsEntry{})
+	e := v.(*mentionsEntry)
+	e.once.Do(func() {
+		for _, f := range ch.Files {
+			if filesMention(f.Name, f.Data, words, 0) {
+				e.found = true
+				return
+			}
+		}
+	})
+	return e.found
+}
+
+func containsAny(data []byte, words []string) bool {
+	for _, w := range words {
+		if bytes.Contains(data, []byte(w)) {
+			return true
+		}
+	}
+	return false
+}
+
+// filesMention checks one file, reading a packaged subchart's files in
+// turn (depth guards against a package nested in itself). A package that
+// cannot be read counts as mentioning: it is rendered again rather than
+// judged on a guess.
+func filesMention(name string, data []byte, words []string, depth int) bool {
+	if !strings.HasSuffix(name, ".tgz") {
+		return containsAny(data, words)
+	}
+	if depth >= 8 {
+		return true
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return true
+	}
+	defer zr.Close()
+	tr := tar.NewReader(io.LimitReader(zr, mentionsLimit))
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return false
+		}
+		if err != nil {
+			return true
+		}
+		if h.Typeflag != tar.TypeReg {
+			continue
+		}
+		b, err := io.ReadAll(tr)
+		if err != nil {
+			return true
+		}
+		if filesMention(h.Name, b, words, depth+1) {
+			return true
+		}
+	}
+}
+
+// shippedCRDs are the CustomResourceDefinitions of the chart's crds/
+// folders (its own and its folder subcharts'), read without rendering:
+// Helm installs them before it renders the templates, so they are among the
+// cluster's API versions from the first render on. Memoised per chart.
+func (r *renderer) shippedCRDs(ch *helm.Chart) []*model.Object {
+	v, _ := r.chartCRDs.LoadOrStore(ch.Digest, &crdsEntry{})
+	e := v.(*crdsEntry)
+	e.once.Do(func() {
+		for _, f := range ch.Files {
+			if !inCRDsFolder(f.Name) {
+				continue
+			}
+			dec := k8syaml.NewYAMLOrJSONDecoder(bytes.NewReader(f.Data), 4096)
+			for {
+				var m map[string]any
+				if err := dec.Decode(&m); err != nil {
+					break // what Helm cannot read it reports when it renders
+				}
+				if k, _ := m["kind"].(string); k == "CustomResourceDefinition" {
+					e.crds = append(e.crds, &model.Object{ObjectID: model.ObjectID{Kind: k}, Object: m})
+				}
+			}
+		}
+	})
+	return e.crds
+}
+
+// crdsEntry is one memoised answer of shippedCRDs.
+type crdsEntry struct {
+	once sync.Once
+	crds []*model.Object
+}
+
+// inCRDsFolder: "crds/x.yaml", or "charts/<sub>/crds/x.yaml" at any depth.
+func inCRDsFolder(name string) bool {
+	parts := strings.Split(name, "/")
+	for len(parts) >= 3 && parts[0] == "charts" {
+		parts = parts[2:]
+	}
+	return len(parts) >= 2 && parts[0] == "crds" &&
+		(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml") || strings.HasSuffix(name, ".json"))
+}
