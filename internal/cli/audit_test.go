@@ -52,7 +52,7 @@ func TestAuditExample(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal([]byte(files[audit.JSONFile]), &doc))
 	assert.Equal(t, 2, doc.Summary.Clusters)
-	assert.Equal(t, 92, doc.Summary.Objects)
+	assert.Equal(t, 148, doc.Summary.Objects, "the objects of the example's charts included")
 
 	// report.sarif is a valid SARIF 2.1.0 log.
 	log, err := sarif.FromBytes([]byte(files[audit.SARIFFile]))
@@ -64,7 +64,7 @@ func TestAuditExample(t *testing.T) {
 	page := files[audit.HTMLFile]
 	assertPortable(t, page)
 	assert.Contains(t, page, `id="count-clusters">2<`)
-	assert.Contains(t, page, `id="count-objects">92<`)
+	assert.Contains(t, page, `id="count-objects">148<`)
 	assert.Contains(t, page, "as of 2026-11-24")
 	assert.Contains(t, page, `aria-label="Flux Kustomization graph"`)
 	// The promotion drift between main and production is computed: the

@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/d1lint/d1lint/internal/charts"
 	"github.com/d1lint/d1lint/internal/engine"
 )
 
@@ -70,20 +69,15 @@ chart could not be fetched (check then warns about it, D1-0007).`,
 			if len(f.charts) > 0 {
 				dir = f.charts[0]
 			}
-			pkgs, _, err := engine.New(ec).ChartPackages(cmd.Context(), opts)
+			pulled, err := engine.New(ec).PullCharts(cmd.Context(), opts, dir, f.plainHTTP)
 			if err != nil {
 				return engine.Usage(err)
 			}
-			refs := make([]charts.Ref, len(pkgs))
-			for i, p := range pkgs {
-				refs[i] = charts.Ref{Kind: p.Kind, URL: p.URL, Name: p.Name, Version: p.Version, Tag: p.Tag, SemVer: p.SemVer, Digest: p.Digest}
-			}
 			out := cmd.OutOrStdout()
-			if len(refs) == 0 {
+			if len(pulled) == 0 {
 				fmt.Fprintln(out, "no packaged chart to fetch: the fleet's HelmReleases take their charts from git, or there are none")
 				return nil
 			}
-			pulled := charts.Pull(cmd.Context(), refs, charts.PullOptions{Dir: dir, PlainHTTP: f.plainHTTP, Getenv: s.Getenv})
 			failed := 0
 			for _, p := range pulled {
 				switch {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/d1lint/d1lint/internal/charts"
 	"github.com/d1lint/d1lint/internal/model"
 )
 
@@ -40,4 +41,24 @@ func (e *Engine) ChartPackages(ctx context.Context, opts Options) ([]model.Chart
 
 func packageKey(p model.ChartPackage) string {
 	return strings.Join([]string{p.URL, p.Name, p.Version, p.Tag, p.SemVer, p.Digest, p.Kind}, "\x00")
+}
+
+// PullCharts fetches into dir the packaged charts the fleet opts names
+// asks for (ChartPackages), with the user's Helm or Docker credentials:
+// the one step of d1lint that uses the network (`d1lint charts pull`). It
+// returns what it fetched and what it could not, one entry per chart; nil
+// when the fleet has no packaged chart.
+func (e *Engine) PullCharts(ctx context.Context, opts Options, dir string, plainHTTP bool) ([]charts.Pulled, error) {
+	pkgs, _, err := e.ChartPackages(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	if len(pkgs) == 0 {
+		return nil, nil
+	}
+	refs := make([]charts.Ref, len(pkgs))
+	for i, p := range pkgs {
+		refs[i] = charts.Ref{Kind: p.Kind, URL: p.URL, Name: p.Name, Version: p.Version, Tag: p.Tag, SemVer: p.SemVer, Digest: p.Digest}
+	}
+	return charts.Pull(ctx, refs, charts.PullOptions{Dir: dir, PlainHTTP: plainHTTP, Getenv: opts.Getenv}), nil
 }

@@ -41,7 +41,32 @@ func TestSummarize(t *testing.T) {
 	data, err := json.Marshal(Summarize(dev))
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"name": "dev", "era": "bootstrap", "sources": [], "objects": 0, "kustomizations": 0, "skipped": 0,
-		"unresolved": 0, "problems": 0, "warnings": 0, "complete": true}`, string(data))
+		"unresolved": 0, "problems": 0, "warnings": 0, "complete": true, "helmReleases": 0, "charts": 0}`, string(data))
+}
+
+// A chart missing from the chart cache is a gap at chart depth: the
+// cluster is incomplete, but only charts are missing, and the problem
+// counts as a warning.
+func TestSummarizeChartsOnly(t *testing.T) {
+	c := &Cluster{Name: "staging", Era: "operator",
+		HelmReleases: []*HelmRelease{{Status: ChartRendered}, {Status: ChartMissing}, {Status: ChartMissing}},
+		Problems:     []*Problem{{Kind: ProblemChartMissing, HelmRelease: "apps/web", Reason: "web 1.0.0 is not in the chart cache"}},
+	}
+	c.Assess()
+	assert.False(t, c.Completeness.Complete)
+	assert.True(t, c.Completeness.ChartsOnly)
+	assert.Equal(t, []Gap{{HelmRelease: "apps/web", Depth: DepthChart, Reason: "web 1.0.0 is not in the chart cache"}}, c.Completeness.Gaps)
+	s := Summarize(c)
+	assert.Equal(t, 3, s.HelmReleases)
+	assert.Equal(t, 1, s.Charts)
+	assert.Equal(t, 2, s.ChartsMissing)
+	assert.Equal(t, 0, s.Problems)
+	assert.Equal(t, 1, s.Warnings)
+	assert.True(t, s.ChartsOnly)
+
+	c.Problems = append(c.Problems, &Problem{Kind: ProblemBuild, Reason: "a build failed"})
+	c.Assess()
+	assert.False(t, c.Completeness.ChartsOnly, "a gap that is no chart")
 }
 
 func TestRepoName(t *testing.T) {

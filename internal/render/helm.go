@@ -84,9 +84,11 @@ func (c *clusterRender) renderCharts(ctx context.Context) {
 	var rels []*release
 	for _, n := range c.order {
 		for _, o := range n.objects {
-			if o.NotApplied != "" || o.Remote != "" || !isHelmRelease(o) {
+			if o.NotApplied != "" || o.Remote != "" || !isHelmRelease(o) || !servedHelmRelease(o.APIVersion, c.out.Flux.Version) {
 				// What a remote Kustomization applies is reconciled by the
-				// remote cluster's helm-controller.
+				// remote cluster's helm-controller; a HelmRelease of an
+				// API version the cluster's Flux no longer serves is never
+				// applied (D1-0503 reports it).
 				continue
 			}
 			rels = append(rels, c.newRelease(n, o))
@@ -157,22 +159,35 @@ func isHelmRelease(o *model.Object) bool {
 	return o.Kind == "HelmRelease" && strings.HasPrefix(o.APIVersion, "helm.toolkit.fluxcd.io/")
 }
 
+// servedHelmRelease says whether the cluster's Flux serves the
+// HelmRelease API version: Flux 2.7 removed helm.toolkit.fluxcd.io/v2beta1
+// and v2beta2, which older releases still serve. An unknown or open
+// version is the newest Flux.
+func servedHelmRelease(apiVersion, fluxVersion string) bool {
+	if apiVersion == "helm.toolkit.fluxcd.io/v2" {
+		return true
+	}
+	major, minor, ok := fluxMinor(fluxVersion)
+	return ok && (major < 2 || (major == 2 && minor < 7))
+}
+
+// fluxMinor reads "2.7.x", "v2.7.5" or "2.7" (ok false for "2.x" or none).
+func fluxMinor(fluxVersion string) (major, minor int, ok bool) {
+	parts := strings.Split(strings.TrimPrefix(strings.TrimSpace(fluxVersion), "v"), ".")
+	if len(parts) < 2 {
+		return 0, 0, false
+	}
+	major, err1 := strconv.Atoi(parts[0])
+	minor, err2 := strconv.Atoi(parts[1])
+	return major, minor, err1 == nil && err2 == nil
+}
+
 // helmMajor is the major version of the Helm SDK that the cluster's
 // helm-controller runs: Flux 2.8 (helm-controller v1.5) moved to Helm 4,
 // Flux 2.7 and older (helm-controller v1.4 and older) run Helm 3. An
 // unknown or open version ("2.x", none) is the newest Flux.
 func helmMajor(fluxVersion string) int {
-	v := strings.TrimPrefix(strings.TrimSpace(fluxVersion), "v")
-	parts := strings.Split(v, ".")
-	if len(parts) < 2 {
-		return 4
-	}
-	major, err1 := strconv.Atoi(parts[0])
-	minor, err2 := strconv.Atoi(parts[1])
-	if err1 != nil || err2 != nil {
-		return 4
-	}
-	if major < 2 || (major == 2 && minor <= 7) {
+	if major, minor, ok := fluxMinor(fluxVersion); ok && (major < 2 || (major == 2 && minor <= 7)) {
 		return 3
 	}
 	return 4
@@ -217,7 +232,15 @@ func releaseName(set, targetNamespace, name string) string {
 func (c *clusterRender) prepare(ctx context.Context, rel *release) {
 	ch, kind, err := c.findChart(rel)
 	if err != nil {
-		c.chartProblem(rel, kind, nil, err.Error())
+		var field []string
+		if kind == model.ProblemMissingSource {
+			// At the name that names it, in the HelmRelease's file.
+			field = []string{"spec", "chart", "spec", "sourceRef", "name"}
+			if _, ok := rel.spec["chartRef"]; ok {
+				field = []string{"spec", "chartRef", "name"}
+			}
+		}
+		c.chartProblem(rel, kind, field, err.Error())
 		return
 	}
 	rel.chart = ch
@@ -620,11 +643,11 @@ func joinPath(dir, rel string) string {
 	return dir + "/" + rel
 }
 
-// notCached formats a chart the cache lacks, with the way to get it.
+// notCached says how to get a chart the chart cache lacks (cache nil: no
+// cache is configured).
 func notCached(err error, cache *charts.Cache) string {
-	msg := err.Error()
 	if cache == nil {
-		msg = strings.TrimSuffix(msg, ".") + "; no chart cache is configured"
+		return strings.TrimSuffix(err.Error(), ".") + ": run d1lint charts pull --charts DIR to fetch the fleet's charts, and check with --charts DIR (or charts: [DIR] in .d1lint.yaml)"
 	}
-	return msg + ": run d1lint charts pull to fetch the fleet's charts into the cache (--charts DIR or charts: in .d1lint.yaml), or accept the gap"
+	return strings.TrimSuffix(err.Error(), ".") + ": run d1lint charts pull to fetch it into the chart cache"
 }

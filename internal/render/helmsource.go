@@ -80,7 +80,7 @@ func (c *clusterRender) findChartRef(rel *release) (*loadedChart, error) {
 	case "OCIRepository":
 		s := c.lookup(kind, refNS, name)
 		if s == nil {
-			return nil, fmt.Errorf("chartRef OCIRepository %s/%s not found in the render (helm-controller waits for it)", refNS, name)
+			return nil, missingSource(kind, refNS, name, "chartRef")
 		}
 		url, _ := nestedMap(s.obj, "spec")["url"].(string)
 		ref := stringMap(nestedMap(s.obj, "spec")["ref"])
@@ -91,7 +91,7 @@ func (c *clusterRender) findChartRef(rel *release) (*loadedChart, error) {
 	case "HelmChart":
 		s := c.lookup(kind, refNS, name)
 		if s == nil {
-			return nil, fmt.Errorf("chartRef HelmChart %s/%s not found in the render (helm-controller waits for it)", refNS, name)
+			return nil, missingSource(kind, refNS, name, "chartRef")
 		}
 		hs := nestedMap(s.obj, "spec")
 		sr := nestedMap(hs, "sourceRef")
@@ -102,6 +102,12 @@ func (c *clusterRender) findChartRef(rel *release) (*loadedChart, error) {
 	default:
 		return nil, chartErrorf(model.ProblemNotRendered, "d1lint does not render charts from a chartRef of kind %s (it renders OCIRepository and HelmChart); not verified", kind)
 	}
+}
+
+// missingSource is a chart source that never appears in the render:
+// helm-controller waits for it, and the release is never installed.
+func missingSource(kind, namespace, name, field string) error {
+	return chartErrorf(model.ProblemMissingSource, "%s %s %s/%s not found in the render (not applied by any Kustomization of this cluster): helm-controller waits for it", field, kind, namespace, name)
 }
 
 func firstOf(s ...string) string {
@@ -138,7 +144,7 @@ func (c *clusterRender) chartFrom(rel *release, ref chartRef) (*loadedChart, err
 	case "HelmRepository":
 		s := c.lookup(ref.kind, ref.namespace, ref.name)
 		if s == nil {
-			return nil, fmt.Errorf("HelmRepository %s/%s not found in the render (helm-controller waits for it)", ref.namespace, ref.name)
+			return nil, missingSource(ref.kind, ref.namespace, ref.name, "chart.spec.sourceRef")
 		}
 		url, _ := nestedMap(s.obj, "spec")["url"].(string)
 		ch, err := c.fromCache(rel, charts.Ref{Kind: ref.kind, URL: url, Name: ref.chart, Version: ref.version})
@@ -162,7 +168,7 @@ func (c *clusterRender) fromCache(rel *release, ref charts.Ref) (*loadedChart, e
 	rel.m.Package = &model.ChartPackage{Kind: ref.Kind, URL: ref.URL, Name: ref.Name, Version: ref.Version, Tag: ref.Tag, SemVer: ref.SemVer, Digest: ref.Digest}
 	cache := c.r.charts
 	if cache == nil {
-		return nil, &chartError{kind: model.ProblemChartMissing, msg: notCached(fmt.Errorf("chart %s is not in git, and %w", ref, charts.ErrNotCached), nil)}
+		return nil, &chartError{kind: model.ProblemChartMissing, msg: notCached(fmt.Errorf("chart %s %s (%s) is not in git and no chart cache is configured", ref.Name, firstOf(ref.Digest, ref.SemVer, ref.Tag, ref.Version, "*"), ref.URL), nil)}
 	}
 	found, err := cache.Find(ref)
 	if errors.Is(err, charts.ErrNotCached) {
@@ -195,7 +201,7 @@ func (c *clusterRender) fromGit(ref chartRef) (*loadedChart, error) {
 	kind := source.GitRepository
 	s := c.lookup(kind, ref.namespace, ref.name)
 	if s == nil {
-		return nil, fmt.Errorf("GitRepository %s/%s not found in the render (helm-controller waits for it)", ref.namespace, ref.name)
+		return nil, missingSource(kind, ref.namespace, ref.name, "chart.spec.sourceRef")
 	}
 	impl, ok := c.sourceKind(kind)
 	if !ok {

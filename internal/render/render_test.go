@@ -37,6 +37,9 @@ func renderConfig(t testing.TB, cfgPath string, clusters ...string) *model.Fleet
 	for _, s := range cfg.Sources {
 		opts.Sources = append(opts.Sources, source.Mapping{URL: s.URL, Path: cfg.Resolve(s.Path), Branch: s.Branch})
 	}
+	for _, d := range cfg.Charts {
+		opts.ChartDirs = append(opts.ChartDirs, cfg.Resolve(d))
+	}
 	opts.Clusters, opts.Getenv = clusters, func(string) string { return "" }
 	return renderOpts(t, opts)
 }
@@ -88,10 +91,12 @@ func object(c *model.Cluster, kind, ns, name string) *model.Object {
 	return nil
 }
 
+// hardProblems are the problems that stop part of the render: no warning,
+// and no chart missing from the chart cache (the test did not give one).
 func hardProblems(c *model.Cluster) []*model.Problem {
 	var out []*model.Problem
 	for _, p := range c.Problems {
-		if !p.Warning {
+		if !p.Warning && p.Kind != model.ProblemChartMissing {
 			out = append(out, p)
 		}
 	}
