@@ -24,10 +24,13 @@
 #   INPUT_ARGS               further `d1lint check` arguments, one a line
 #   INPUT_DIFF               "true": also run `d1lint diff` (against new-since, else origin/<base branch>
 #                            in a pull request, else HEAD) and append it to the job summary
+#   INPUT_CHARTS             the chart cache folder (empty: the configuration's)
+#   INPUT_PULL_CHARTS        "true": with INPUT_CHARTS, run `d1lint charts pull` first
 #   GITHUB_EVENT_NAME, GITHUB_BASE_REF, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY: set by GitHub Actions
 #
-# Lines of multiline inputs are trimmed; blank lines are ignored. Nothing
-# here touches the network.
+# Lines of multiline inputs are trimmed; blank lines are ignored. Only
+# `d1lint charts pull` touches the network (with INPUT_CHARTS and
+# INPUT_PULL_CHARTS); its failure is a warning, never the step's.
 set -euo pipefail
 
 d1lint="${D1LINT:-d1lint}"
@@ -94,6 +97,18 @@ for line in ${items[@]+"${items[@]}"}; do
   done
 done
 
+# The arguments `d1lint charts pull` shares with the check: what to render.
+pargs=(charts pull "${dargs[@]:3}")
+charts="$(trim "${INPUT_CHARTS:-}")"
+bool pull-charts "${INPUT_PULL_CHARTS:-true}"
+pullCharts=$value
+if [[ -n "$charts" ]]; then
+  [[ "$charts" != *$'\n'* ]] || fail "charts: one folder, on one line"
+  args+=(--charts "$charts")
+  dargs+=(--charts "$charts")
+  pargs+=(--charts "$charts")
+fi
+
 failOn="$(trim "${INPUT_FAIL_ON:-}")"
 [[ -n "$failOn" ]] && args+=(--fail-on "$failOn")
 
@@ -129,6 +144,20 @@ fi
 
 lines "${INPUT_ARGS:-}"
 args+=(${items[@]+"${items[@]}"})
+
+# Fill the chart cache: the one network step. What it cannot fetch, the
+# check reports as a warning (D1-0007).
+if [[ -n "$charts" && "$pullCharts" == true ]]; then
+  mkdir -p "$charts"
+  printf '+ d1lint' >&2
+  printf ' %q' "${pargs[@]}" >&2
+  printf '\n' >&2
+  pstatus=0
+  "$d1lint" "${pargs[@]}" >&2 || pstatus=$?
+  if [[ "$pstatus" != 0 ]]; then
+    printf '::warning title=d1lint charts pull::d1lint charts pull could not fetch every chart (exit status %d); the check warns about those it lacks\n' "$pstatus"
+  fi
+fi
 
 printf '+ d1lint' >&2
 printf ' %q' "${args[@]}" >&2

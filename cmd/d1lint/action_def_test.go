@@ -65,6 +65,8 @@ var actionInputs = map[string]string{
 	"trust-base-config": "true",
 	"args":              "",
 	"diff":              "false",
+	"charts":            "",
+	"pull-charts":       "true",
 	"working-directory": ".",
 	"go-version":        "1.26",
 }
@@ -118,9 +120,10 @@ func TestActionDefinition(t *testing.T) {
 	}
 	assert.Len(t, a.Outputs, 5)
 
-	// Steps: set up Go, build d1lint from the action's own checkout, run it.
+	// Steps: set up Go, build d1lint from the action's own checkout, keep
+	// the chart cache between runs, run it.
 	steps := a.Runs.Steps
-	require.Len(t, steps, 3)
+	require.Len(t, steps, 4)
 	assert.Regexp(t, `^actions/setup-go@v\d+$`, steps[0].Uses, "setup-go pinned by major version")
 	assert.Equal(t, "${{ inputs.go-version }}", steps[0].With["go-version"])
 
@@ -129,7 +132,12 @@ func TestActionDefinition(t *testing.T) {
 	assert.Contains(t, build.Run, `cd "$GITHUB_ACTION_PATH"`)
 	assert.Regexp(t, `go build( -[a-z]+)* -o "\$RUNNER_TEMP/d1lint" \./cmd/d1lint`, build.Run)
 
-	run := steps[2]
+	cache := steps[2]
+	assert.Regexp(t, `^actions/cache@v\d+$`, cache.Uses, "the chart cache, kept by actions/cache")
+	assert.Equal(t, "${{ inputs.working-directory }}/${{ inputs.charts }}", cache.With["path"])
+	assert.Equal(t, "d1lint-charts-", cache.With["restore-keys"])
+
+	run := steps[3]
 	assert.Equal(t, "d1lint", run.ID)
 	assert.Equal(t, "bash", run.Shell)
 	assert.Equal(t, `bash "$GITHUB_ACTION_PATH/scripts/action-run.sh"`, run.Run)

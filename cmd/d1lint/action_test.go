@@ -209,6 +209,7 @@ func actionFakeD1lint(t *testing.T) (bin, argsFile string) {
 	bin, argsFile = filepath.Join(dir, "d1lint"), filepath.Join(dir, "args")
 	script := `#!/usr/bin/env bash
 printf '%s\n' "$@" > ` + actionShQuote(argsFile) + `
+printf '%s\n' "$*" >> ` + actionShQuote(argsFile+".calls") + `
 for a in "$@"; do
   case "$a" in sarif=*) printf '{}' > "${a#sarif=}" ;; esac
 done
@@ -289,6 +290,27 @@ func TestActionArguments(t *testing.T) {
 		r = runAction(t, work, bin, env)
 		require.Equal(t, 0, r.code, r.stderr)
 		assert.Contains(t, args(t), "--config-ref")
+	})
+
+	t.Run("charts", func(t *testing.T) {
+		calls := argsFile + ".calls"
+		require.NoError(t, os.WriteFile(calls, nil, 0o644))
+		r := runAction(t, work, bin, map[string]string{"INPUT_SARIF": "", "INPUT_FLEET": "fleet", "INPUT_CLUSTERS": "staging",
+			"INPUT_CHARTS": " .d1lint-charts "})
+		require.Equal(t, 0, r.code, r.stderr)
+		data, err := os.ReadFile(calls)
+		require.NoError(t, err)
+		assert.Equal(t, "charts pull --fleet fleet --cluster staging --charts .d1lint-charts\n"+
+			"check --fleet fleet --cluster staging --charts .d1lint-charts --format github\n", string(data),
+			"the cache is filled first, then checked")
+		assert.DirExists(t, filepath.Join(work, ".d1lint-charts"))
+
+		require.NoError(t, os.WriteFile(calls, nil, 0o644))
+		r = runAction(t, work, bin, map[string]string{"INPUT_SARIF": "", "INPUT_CHARTS": ".d1lint-charts", "INPUT_PULL_CHARTS": "false"})
+		require.Equal(t, 0, r.code, r.stderr)
+		data, err = os.ReadFile(calls)
+		require.NoError(t, err)
+		assert.Equal(t, "check --charts .d1lint-charts --format github\n", string(data), "no pull")
 	})
 
 	t.Run("no SARIF", func(t *testing.T) {
