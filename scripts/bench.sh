@@ -12,7 +12,11 @@
 #   - diff (uncommitted changes) and diff --promote on the d1 corpus as a
 #     process under 1 s each;
 #   - audit (check, promotion drift, report.html) of the synthetic
-#     100-cluster fleet under 30 s.
+#     100-cluster fleet under 30 s;
+#   - charts (docs/helm.md): check on the d1 corpus with the corpus's chart
+#     cache at most 3x the check without it, and check of the synthetic
+#     100-cluster fleet with its charts at most 1.5x without them, each pair
+#     measured interleaved in one run.
 # Usage: scripts/bench.sh [BENCHTIME]   (default 10x)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,8 +53,22 @@ if [ -d ../shared/corpus/d1 ]; then
   echo "diff --promote on the d1 corpus (target 1 s):"
   (cd "$work/d1/d1-fleet" && for _ in 1 2 3; do timed "$work/d1lint" diff --promote "${srcs[@]}"; done)
   mv "$work/d1/d1-apps/components/backend/base/redis.yaml.orig" "$work/d1/d1-apps/components/backend/base/redis.yaml"
+  if [ -d ../shared/corpus/charts ]; then
+    charts=$(cd ../shared/corpus/charts && pwd)
+    echo "check on the d1 corpus without, then with the chart cache (target: at most 3x):"
+    (cd "$work/d1/d1-fleet" && for _ in 1 2 3; do
+      timed "$work/d1lint" check "${srcs[@]}" || true
+      timed "$work/d1lint" check "${srcs[@]}" --charts "$charts" || true
+    done)
+  fi
 fi
 go run ./cmd/synth-fleet -clusters 100 -namespaces 20 -components 8 "$work/synth" >/dev/null
+echo "check of the synthetic fleet without, then with its charts (target: at most 1.5x):"
+(cd "$work/synth/d1-fleet" && sed '/^charts:/,$d' .d1lint.yaml >"$work/nocharts.yaml" && cp "$work/nocharts.yaml" .d1lint-nocharts.yaml &&
+  for _ in 1 2 3; do
+    timed "$work/d1lint" check --config .d1lint-nocharts.yaml --accept-incomplete || true
+    timed "$work/d1lint" check || true
+  done)
 echo "synthetic fleet, 100 clusters x 20 namespaces x 8 components:"
 (cd "$work/synth/d1-fleet" && for _ in 1 2; do timed "$work/d1lint" clusters; done)
 echo "audit of the synthetic fleet into a folder (target 30 s):"

@@ -142,8 +142,17 @@ type candidate struct {
 // cache folder holds it the error wraps [ErrNotCached] and says what was
 // looked for and where; other errors are a cached file that cannot be
 // read (too large, a symlink out of the folder, a corrupt OCI layout).
+//
+// The answer is memoised per Ref: a thousand clusters asking for one chart
+// read (and, for an unpacked folder, pack) it once. The Found is shared:
+// callers must not modify it.
 func (c *Cache) Find(ref Ref) (*Found, error) {
-	return c.find(ref, true)
+	key := strings.Join([]string{"find", ref.Kind, ref.URL, ref.Name, ref.Version, ref.Tag, ref.SemVer, ref.Digest, ref.SemVerFilter}, "\x00")
+	v, err := c.memoised(key, func() (any, error) { return c.find(ref, true) })
+	if err != nil {
+		return nil, err
+	}
+	return v.(*Found), nil
 }
 
 // find is Find, searching the flat layout only when withFlat.
