@@ -209,7 +209,7 @@ func TestE2EVersion(t *testing.T) {
 func TestE2ECheck(t *testing.T) {
 	p := d1lint(t, "", "check", "--config", exampleConfig)
 	require.Equal(t, exitOK, p.code, p.stderr)
-	assert.Contains(t, p.stdout, "2 clusters, 92 objects")
+	assert.Contains(t, p.stdout, "2 clusters, 148 objects")
 	assert.Contains(t, p.stdout, "0 errors, 0 warnings, 0 info")
 
 	p = d1lint(t, "", "check", "--config", badConfig, "--cluster", "undefined-var")

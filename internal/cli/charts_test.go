@@ -121,7 +121,7 @@ spec:
 	cache := filepath.Join(t.TempDir(), "charts")
 	args := []string{"--fleet", fleet, "--fleet-url", "https://github.com/acme/fleet.git", "--charts", cache}
 
-	missing := run(t, append([]string{"charts", "pull", "--fleet", fleet, "--fleet-url", "https://github.com/acme/fleet.git"})...)
+	missing := run(t, "charts", "pull", "--fleet", fleet, "--fleet-url", "https://github.com/acme/fleet.git")
 	require.Error(t, missing.err, "no cache folder to fill")
 	assert.Contains(t, missing.err.Error(), "no chart cache folder")
 
