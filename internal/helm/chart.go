@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"helm.sh/helm/v3/pkg/ignore"
@@ -46,7 +47,11 @@ type File struct {
 // Chart is a chart as files, independent of the Helm major version that
 // renders it. A Chart is read-only once loaded and safe for concurrent use:
 // every Render loads its own Helm chart from the files, because Helm's
-// dependency processing rewrites the chart it is given.
+// dependency processing rewrites the chart it is given. What renders parse
+// of its large rendered documents and of its crds/ files (the CRDs, the
+// same in every render) the Chart keeps for its later renders, so that
+// rendering a chart again costs less than the first time; a Chart must not
+// be copied.
 type Chart struct {
 	// Name and Version are those of Chart.yaml.
 	Name, Version string
@@ -59,6 +64,14 @@ type Chart struct {
 
 	apiVersionsOnce sync.Once
 	apiVersions     bool
+
+	// The caches of the fast path (fast.go): Helm's parse of large
+	// documents' heads (head), their objects (decoded) and the size of
+	// those documents, the objects of crds/ files (decodedFile).
+	heads    sync.Map
+	docs     sync.Map
+	docBytes atomic.Int64
+	files    sync.Map
 }
 
 // utf8BOM is dropped from the start of every file, as Helm's archive and

@@ -22,4 +22,11 @@
 //
 // A chart is loaded once (LoadArchive for a package, LoadFiles for a chart
 // folder from git) and rendered any number of times, concurrently.
+//
+// Without kustomize post-renderers, Render replays Helm's install step by
+// step and sets the origin labels and commonMetadata itself rather than
+// through kustomize (fast.go), giving exactly the objects of Helm's
+// install with helm-controller's post-renderer, which it falls back to for
+// anything it cannot reproduce; a Chart keeps what its renders parse of
+// its large documents (CRDs) for the next ones.
 package helm

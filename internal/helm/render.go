@@ -59,6 +59,11 @@ type Request struct {
 	// namespace, for the origin labels helm-controller adds
 	// (helm.toolkit.fluxcd.io/name and /namespace).
 	OwnerName, OwnerNamespace string
+
+	// kustomizePath makes Render take the kustomize path (Helm's install
+	// with the post-renderer) even where the fast path would do: for the
+	// tests that compare both.
+	kustomizePath bool
 }
 
 // Object is one object the install creates.
@@ -117,16 +122,30 @@ func Render(ctx context.Context, req Request) (*Result, error) {
 		return nil, wrap(err)
 	}
 	var out *sdkResult
-	switch req.Major {
-	case 3:
-		out, err = renderV3(&req, pl)
-	case 4:
-		out, err = renderV4(ctx, &req, pl)
-	default:
-		return nil, wrap(fmt.Errorf("unsupported Helm major version %d (3 or 4)", req.Major))
+	fast := false
+	if !req.kustomizePath {
+		// The fast path (fast.go) gives the same objects as the kustomize
+		// path below when it succeeds; it gives up on anything else, and
+		// the kustomize path runs from the start.
+		switch req.Major {
+		case 3:
+			out, fast = renderFast3(&req, pl)
+		case 4:
+			out, fast = renderFast4(ctx, &req, pl)
+		}
 	}
-	if err != nil {
-		return nil, wrap(err)
+	if !fast {
+		switch req.Major {
+		case 3:
+			out, err = renderV3(&req, pl)
+		case 4:
+			out, err = renderV4(ctx, &req, pl)
+		default:
+			return nil, wrap(fmt.Errorf("unsupported Helm major version %d (3 or 4)", req.Major))
+		}
+		if err != nil {
+			return nil, wrap(err)
+		}
 	}
 	// What Helm's CLI checks first (action.CheckDependencies), and what its
 	// install checks before it renders (the schemas), come before any
@@ -223,6 +242,15 @@ func deepCopy(v any) any {
 			m[k] = deepCopy(x)
 		}
 		return m
+	case map[any]any:
+		if v == nil {
+			return map[any]any(nil)
+		}
+		m := make(map[any]any, len(v))
+		for k, x := range v {
+			m[k] = deepCopy(x)
+		}
+		return m
 	case []any:
 		if v == nil {
 			return []any(nil)
@@ -268,7 +296,7 @@ func objects(req *Request, pl *plan, out *sdkResult) ([]Object, error) {
 		crds := slices.Clone(out.crds)
 		slices.SortStableFunc(crds, func(a, b crdFile) int { return strings.Compare(a.filename, b.filename) })
 		for _, f := range crds {
-			docs, err := decodeDocs(f.data)
+			docs, err := req.Chart.decodedFile(f.data)
 			if err != nil {
 				return nil, fmt.Errorf("failed to parse CustomResourceDefinitions from %s: %w", f.filename, err)
 			}

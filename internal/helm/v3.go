@@ -4,11 +4,14 @@ package helm
 
 import (
 	"fmt"
+	"strings"
 
 	action3 "helm.sh/helm/v3/pkg/action"
 	chart3 "helm.sh/helm/v3/pkg/chart"
 	loader3 "helm.sh/helm/v3/pkg/chart/loader"
 	chartutil3 "helm.sh/helm/v3/pkg/chartutil"
+	engine3 "helm.sh/helm/v3/pkg/engine"
+	releaseutil3 "helm.sh/helm/v3/pkg/releaseutil"
 )
 
 // renderV3 installs the chart as helm-controller v1.4 does with the Helm 3
@@ -163,4 +166,99 @@ func schemaTree3(c *chart3.Chart) *schemaChart {
 		sc.deps = append(sc.deps, schemaTree3(d))
 	}
 	return sc
+}
+
+// renderFast3 is renderV3 on the fast path (see fast.go): Install.Run's
+// client-only dry run step by step with the same Helm functions, the
+// manifests sorted and post-rendered by fastSort and fastObjects3. It
+// returns false wherever Helm would fail or the fast path cannot give
+// exactly the kustomize path's objects: Render then takes that path.
+func renderFast3(req *Request, pl *plan) (out *sdkResult, ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, ok = nil, false
+		}
+	}()
+	post, ok := newFastPost(req.Chart, pl.post, 3)
+	if !ok {
+		return nil, false
+	}
+	if err := chartutil3.ValidateReleaseName(pl.releaseName); err != nil {
+		return nil, false
+	}
+	// What renderV3 does before the install, with the values it hands
+	// Helm (a copy of them: the kustomize path may run after this one).
+	vals := deepCopy(pl.values).(map[string]any)
+	files := make([]*loader3.BufferedFile, len(req.Chart.Files))
+	for i, f := range req.Chart.Files {
+		files[i] = &loader3.BufferedFile{Name: f.Name, Data: f.Data}
+	}
+	ch, err := loader3.LoadFiles(files)
+	if err != nil {
+		return nil, false
+	}
+	names := depNames3(ch, map[*chart3.Dependency]string{})
+	out = &sdkResult{}
+	if pl.crds != "Skip" && len(ch.CRDObjects()) > 0 {
+		if err := chartutil3.ProcessDependenciesWithMerge(ch, vals); err != nil {
+			return nil, false
+		}
+		for _, c := range ch.CRDObjects() {
+			out.crds = append(out.crds, crdFile{filename: c.Filename, data: c.File.Data})
+		}
+	}
+	// Install.RunWithContext with ClientOnly, DryRun, SkipCRDs and
+	// SkipSchemaValidation: the name is valid (above), the dependencies
+	// processed, the capabilities Helm's defaults with the Kubernetes
+	// version and the extra API versions, the values to render.
+	if err := chartutil3.ProcessDependenciesWithMerge(ch, vals); err != nil {
+		return nil, false
+	}
+	caps := chartutil3.DefaultCapabilities.Copy()
+	if pl.kubeVersion != "" {
+		kv, err := chartutil3.ParseKubeVersion(pl.kubeVersion)
+		if err != nil {
+			return nil, false
+		}
+		caps.KubeVersion = *kv
+	}
+	caps.APIVersions = append(caps.APIVersions, chartutil3.VersionSet(req.APIVersions)...)
+	options := chartutil3.ReleaseOptions{Name: pl.releaseName, Namespace: req.Namespace, Revision: 1, IsInstall: true}
+	top, err := chartutil3.ToRenderValuesWithSchemaValidation(ch, vals, options, caps, true)
+	if err != nil {
+		return nil, false
+	}
+	// renderResources: the chart's kubeVersion, the engine (no cluster, no
+	// DNS), NOTES.txt taken out, the manifests sorted, no crds/ (SkipCRDs),
+	// the post-renderer. The printing kube client of a client-only
+	// install builds nothing from the manifest.
+	if ch.Metadata.KubeVersion != "" && !chartutil3.IsCompatibleRange(ch.Metadata.KubeVersion, caps.KubeVersion.String()) {
+		return nil, false
+	}
+	var e engine3.Engine
+	rendered, err := e.Render(ch, top)
+	if err != nil {
+		return nil, false
+	}
+	for k := range rendered {
+		if strings.HasSuffix(k, "NOTES.txt") {
+			delete(rendered, k)
+		}
+	}
+	hooks, manifests, ok := fastSort(req.Chart, rendered, splitManifests3, releaseutil3.InstallOrder)
+	if !ok {
+		return nil, false
+	}
+	if out.posted, ok = fastObjects3(post, manifests); !ok {
+		return nil, false
+	}
+	for _, h := range hooks {
+		out.hooks = append(out.hooks, hookResult{path: h.path, manifest: h.content})
+	}
+	missing3(ch, names, "", &out.missing)
+	out.schema = schemaTree3(ch)
+	if out.values, err = chartutil3.CoalesceValues(ch, vals); err != nil {
+		return nil, false
+	}
+	return out, true
 }

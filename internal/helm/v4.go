@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	action4 "helm.sh/helm/v4/pkg/action"
 	common4 "helm.sh/helm/v4/pkg/chart/common"
@@ -14,7 +15,9 @@ import (
 	chart4 "helm.sh/helm/v4/pkg/chart/v2"
 	loader4 "helm.sh/helm/v4/pkg/chart/v2/loader"
 	chartutil4 "helm.sh/helm/v4/pkg/chart/v2/util"
+	engine4 "helm.sh/helm/v4/pkg/engine"
 	release4 "helm.sh/helm/v4/pkg/release/v1"
+	releaseutil4 "helm.sh/helm/v4/pkg/release/v1/util"
 )
 
 // renderV4 installs the chart as helm-controller v1.5 does with the Helm 4
@@ -171,4 +174,85 @@ func schemaTree4(c *chart4.Chart) *schemaChart {
 		sc.deps = append(sc.deps, schemaTree4(d))
 	}
 	return sc
+}
+
+// renderFast4 is renderV4 on the fast path (see fast.go and renderFast3):
+// Install.RunWithContext's client-side dry run step by step with the same
+// Helm functions, the manifests sorted, post-rendered and sorted again by
+// fastSort and fastObjects4.
+func renderFast4(ctx context.Context, req *Request, pl *plan) (out *sdkResult, ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, ok = nil, false
+		}
+	}()
+	post, ok := newFastPost(req.Chart, pl.post, 4)
+	if !ok {
+		return nil, false
+	}
+	if err := chartutil4.ValidateReleaseName(pl.releaseName); err != nil {
+		return nil, false
+	}
+	vals := deepCopy(pl.values).(map[string]any)
+	files := make([]*archive4.BufferedFile, len(req.Chart.Files))
+	for i, f := range req.Chart.Files {
+		files[i] = &archive4.BufferedFile{Name: f.Name, Data: f.Data}
+	}
+	ch, err := loader4.LoadFiles(files)
+	if err != nil {
+		return nil, false
+	}
+	names := depNames4(ch, map[*chart4.Dependency]string{})
+	out = &sdkResult{}
+	if pl.crds != "Skip" && len(ch.CRDObjects()) > 0 {
+		if err := chartutil4.ProcessDependencies(ch, vals); err != nil {
+			return nil, false
+		}
+		for _, c := range ch.CRDObjects() {
+			out.crds = append(out.crds, crdFile{filename: c.Filename, data: c.File.Data})
+		}
+	}
+	if err := chartutil4.ProcessDependencies(ch, vals); err != nil {
+		return nil, false
+	}
+	caps := common4.DefaultCapabilities.Copy()
+	if pl.kubeVersion != "" {
+		kv, err := common4.ParseKubeVersion(pl.kubeVersion)
+		if err != nil {
+			return nil, false
+		}
+		caps.KubeVersion = *kv
+	}
+	caps.APIVersions = append(caps.APIVersions, common4.VersionSet(req.APIVersions)...)
+	options := common4.ReleaseOptions{Name: pl.releaseName, Namespace: req.Namespace, Revision: 1, IsInstall: true}
+	top, err := cutil4.ToRenderValuesWithSchemaValidation(ch, vals, options, caps, true)
+	if err != nil {
+		return nil, false
+	}
+	if ch.Metadata.KubeVersion != "" && !chartutil4.IsCompatibleRange(ch.Metadata.KubeVersion, caps.KubeVersion.String()) {
+		return nil, false
+	}
+	var e engine4.Engine
+	rendered, err := e.RenderWithContext(ctx, ch, top)
+	if err != nil {
+		return nil, false
+	}
+	for k := range rendered {
+		if strings.HasSuffix(k, "NOTES.txt") {
+			delete(rendered, k)
+		}
+	}
+	hooks, manifests, ok := fastSort(req.Chart, rendered, splitManifests4, releaseutil4.InstallOrder)
+	if !ok {
+		return nil, false
+	}
+	if out.posted, out.hooks, ok = fastObjects4(req.Chart, post, hooks, manifests, releaseutil4.InstallOrder); !ok {
+		return nil, false
+	}
+	missing4(ch, names, "", &out.missing)
+	out.schema = schemaTree4(ch)
+	if out.values, err = cutil4.CoalesceValues(ch, vals); err != nil {
+		return nil, false
+	}
+	return out, true
 }

@@ -1,0 +1,608 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package helm
+
+import (
+	"crypto/sha256"
+	"errors"
+	"io"
+	"maps"
+	"math"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+	releaseutil3 "helm.sh/helm/v3/pkg/releaseutil"
+	sigsyaml "sigs.k8s.io/yaml"
+)
+
+// The fast path.
+//
+// Most HelmReleases have no kustomize post-renderer: helm-controller's
+// post-rendering then only sets the origin labels (and spec.commonMetadata)
+// on metadata, through a kustomize resource map that parses, de-anchors
+// and copies every object, and Helm splits and sorts the rendered
+// manifests with a regular expression and a YAML-to-JSON parse of every
+// document. For a chart of large CRDs that was nearly all of a render.
+//
+// The fast path runs the same install as Helm's client-only dry run
+// (renderFast3, renderFast4: the same Helm functions in the same order),
+// splits and sorts the manifests as Helm does, with a scan instead of the
+// regular expression (splitManifests3/4) and with Helm's own head parse,
+// rebuilds the documents Helm 4 hands its post-renderer and sorts again,
+// and sets the labels and annotations on the decoded objects directly
+// (fastPost.object), each document decoded once, with what kustomize's
+// JSON round trip does to values where Helm reads kustomize's output
+// (jsonValues). A chart keeps the heads and objects of its large
+// documents and the objects of its crds/ files (the CRDs, the same in
+// every render), which each render deep-copies.
+//
+// It gives up, and Render takes the kustomize path (Helm's install with
+// the post-renderer) from the start, on anything it does not reproduce
+// exactly: any error of Helm or of a document; a document that kustomize
+// could read otherwise (a List, anchors, aliases, merge keys, explicit
+// tags, several documents, no kind or name, labels or annotations that
+// are not maps, kustomize's own annotations); two objects of one group,
+// version, kind and name (kustomize refuses the same identity twice);
+// values the JSON round trip may change otherwise (timestamps, NaN, large
+// integral floats); empty commonMetadata maps and commonMetadata
+// annotations that Helm or kustomize read. TestFastPathMatches compares
+// both paths on every corpus render, TestFastPathFixtures on charts made
+// for each of these cases.
+
+// fastManifest is one document of a template in Helm's install order.
+type fastManifest struct {
+	path, content, kind string
+}
+
+// headCacheMin is the size from which a document's head (Helm's parse of
+// apiVersion, kind, name and annotations) is kept per chart: large
+// documents are CRDs, the same in every render of a chart.
+const headCacheMin = 4 << 10
+
+// head is Helm's releaseutil manifestFile.sort parse of a document's head
+// (the same function, sigs.k8s.io/yaml into SimpleHead; Helm 3's and 4's
+// SimpleHead are the same type), kept per chart for large documents.
+func (c *Chart) head(doc string) (releaseutil3.SimpleHead, error) {
+	parse := func() headResult {
+		var h releaseutil3.SimpleHead
+		err := sigsyaml.Unmarshal([]byte(doc), &h)
+		return headResult{h, err}
+	}
+	if len(doc) < headCacheMin {
+		r := parse()
+		return r.head, r.err
+	}
+	r, ok := once(&c.heads, sha256.Sum256([]byte(doc)), parse)
+	if !ok {
+		return r.head, errors.New("parsing the document's head failed")
+	}
+	return r.head, r.err
+}
+
+type headResult struct {
+	head releaseutil3.SimpleHead
+	err  error
+}
+
+// onceEntry is a value of a chart's cache, computed once: renders side by
+// side wait for the first instead of doing its work again.
+type onceEntry[T any] struct {
+	once sync.Once
+	v    T
+	ok   bool // false if computing it panicked
+}
+
+// once returns the cached value of key, computing it with f if it is not
+// there; false if f panicked, for this render or an earlier one.
+func once[T any](m *sync.Map, key [sha256.Size]byte, f func() T) (T, bool) {
+	e, ok := m.Load(key)
+	if !ok {
+		e, _ = m.LoadOrStore(key, &onceEntry[T]{})
+	}
+	oe := e.(*onceEntry[T])
+	oe.once.Do(func() {
+		oe.v = f()
+		oe.ok = true
+	})
+	return oe.v, oe.ok
+}
+
+// hookEvents are the events releaseutil knows (its events map): a hook
+// naming any other is skipped.
+var hookEvents = map[string]bool{
+	"pre-install": true, "post-install": true, "pre-delete": true, "post-delete": true,
+	"pre-upgrade": true, "post-upgrade": true, "pre-rollback": true, "post-rollback": true,
+	"test": true, "test-success": true,
+}
+
+// fastSort is releaseutil.SortManifests with the given split: the files in
+// path order (partials and empty files skipped), each split into
+// documents, a document with a helm.sh/hook annotation a hook (skipped if
+// it names an unknown event), the others manifests; both sorted stably by
+// kind in Helm's install order. It fails where Helm's parse fails.
+func fastSort(c *Chart, files map[string]string, split func(string) []string, order []string) (hooks, manifests []fastManifest, ok bool) {
+	paths := make([]string, 0, len(files))
+	for p := range files {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		content := files[p]
+		if strings.HasPrefix(path.Base(p), "_") || strings.TrimSpace(content) == "" {
+			continue
+		}
+		for _, doc := range split(content) {
+			h, err := c.head(doc)
+			if err != nil {
+				return nil, nil, false
+			}
+			m := fastManifest{path: p, content: doc, kind: h.Kind}
+			if h.Metadata == nil || len(h.Metadata.Annotations) == 0 {
+				manifests = append(manifests, m)
+				continue
+			}
+			types, isHook := h.Metadata.Annotations["helm.sh/hook"]
+			if !isHook {
+				manifests = append(manifests, m)
+				continue
+			}
+			known := true
+			for _, t := range strings.Split(types, ",") {
+				if !hookEvents[strings.ToLower(strings.TrimSpace(t))] {
+					known = false
+					break
+				}
+			}
+			if known {
+				hooks = append(hooks, m)
+			}
+		}
+	}
+	sortByKind(hooks, order, func(m fastManifest) string { return m.kind })
+	sortByKind(manifests, order, func(m fastManifest) string { return m.kind })
+	return hooks, manifests, true
+}
+
+// sortByKind is releaseutil's stable sort by kind (lessByKind): the kinds
+// of the order first, in its order, then the others alphabetically.
+func sortByKind[T any](s []T, order []string, kind func(T) string) {
+	rank := make(map[string]int, len(order))
+	for i, k := range order {
+		rank[k] = i
+	}
+	sort.SliceStable(s, func(i, j int) bool {
+		a, b := kind(s[i]), kind(s[j])
+		ra, aok := rank[a]
+		rb, bok := rank[b]
+		switch {
+		case !aok && !bok:
+			return a < b
+		case !aok:
+			return false
+		case !bok:
+			return true
+		}
+		return ra < rb
+	})
+}
+
+// fastPost is the post-rendering of the fast path: commonMetadata, then
+// the origin labels, on each object, and the objects' identities, which
+// kustomize refuses twice.
+type fastPost struct {
+	chart                *Chart
+	post                 *postRenderer
+	dropEmptyAnnotations bool // Helm 4
+	viaJSON              bool // Helm 4, and Helm 3 with commonMetadata
+	seen                 map[string]bool
+}
+
+func newFastPost(c *Chart, p *postRenderer, major int) (*fastPost, bool) {
+	if len(p.kustomize) > 0 {
+		return nil, false
+	}
+	if p.common != nil {
+		if (p.common.Labels != nil && len(p.common.Labels) == 0) || (p.common.Annotations != nil && len(p.common.Annotations) == 0) {
+			// Whether kustomize creates empty maps is its business.
+			return nil, false
+		}
+		for k := range p.common.Annotations {
+			// Helm 4 sorts the post-rendered objects again, reading
+			// helm.sh/hook; kustomize reads its own annotations.
+			if strings.HasPrefix(k, "helm.sh/") || kustomizeAnnotation(k) {
+				return nil, false
+			}
+		}
+	}
+	viaJSON := major == 4 || (p.common != nil && (p.common.Labels != nil || p.common.Annotations != nil))
+	return &fastPost{chart: c, post: p, dropEmptyAnnotations: major == 4, viaJSON: viaJSON, seen: map[string]bool{}}, true
+}
+
+// kustomizeAnnotation reports whether kustomize's readers and writers may
+// read, copy or clear an annotation: config.kubernetes.io/...,
+// internal.config.kubernetes.io/..., config.k8s.io/id,
+// kustomize.config.k8s.io/..., and Helm 4's post-render file name.
+func kustomizeAnnotation(k string) bool {
+	return strings.Contains(k, "config.kubernetes.io/") || strings.Contains(k, "config.k8s.io/") ||
+		strings.HasPrefix(k, "postrenderer.helm.sh/")
+}
+
+// object decodes one document as kustomize reads it and post-renders it:
+// nil for an empty document, false where kustomize could read it
+// otherwise.
+func (f *fastPost) object(doc string) (map[string]any, bool) {
+	m, ok := f.chart.decoded(doc)
+	if !ok || m == nil {
+		return nil, ok
+	}
+	kind, _ := m["kind"].(string)
+	av, _ := m["apiVersion"].(string)
+	meta, _ := m["metadata"].(map[string]any)
+	name, _ := meta["name"].(string)
+	if kind == "" || strings.HasSuffix(kind, "List") || av == "" || name == "" {
+		return nil, false
+	}
+	if ns, ok := meta["namespace"]; ok {
+		if _, ok := ns.(string); !ok {
+			return nil, false
+		}
+	}
+	// metadata.labels and .annotations as kustomize reads them: absent,
+	// null or a map (a null one becomes a map when a label or annotation
+	// is set on it).
+	labels, ok := metaMap(meta, "labels")
+	if !ok {
+		return nil, false
+	}
+	annotations, ok := metaMap(meta, "annotations")
+	if !ok {
+		return nil, false
+	}
+	for k := range annotations {
+		if kustomizeAnnotation(k) {
+			return nil, false
+		}
+	}
+	// kustomize refuses two objects of one identity (group, version, kind,
+	// namespace, name); which namespaces it takes for one is its business,
+	// so two objects of one group, version, kind and name take the
+	// kustomize path.
+	group, version, found := strings.Cut(av, "/")
+	if !found {
+		group, version = "", av
+	}
+	id := group + "\x00" + version + "\x00" + kind + "\x00" + name
+	if f.seen[id] {
+		return nil, false
+	}
+	f.seen[id] = true
+	// helm-controller's order: the kustomize post-renderers (none), the
+	// common labels, the common annotations, the origin labels.
+	if c := f.post.common; c != nil && (c.Labels != nil || c.Annotations != nil) {
+		if c.Labels != nil {
+			labels = setAll(meta, "labels", labels, c.Labels)
+		}
+		if c.Annotations != nil {
+			annotations = setAll(meta, "annotations", annotations, c.Annotations)
+		}
+	}
+	if f.viaJSON {
+		// kustomize writes the resources it transformed as YAML through
+		// JSON (resource.AsYAML: yaml.v3 into Go values, encoding/json,
+		// sigs.k8s.io/yaml.JSONToYAML), and Helm 4 (and Helm 3 after
+		// commonMetadata) reads that text back.
+		if !jsonValues(m) {
+			return nil, false
+		}
+	}
+	if f.dropEmptyAnnotations && len(annotations) == 0 {
+		// Helm 4 writes the objects with kyaml, which drops empty or null
+		// annotations (kio.ByteWriter, ClearEmptyAnnotations); Helm 3's
+		// objects are kustomize's, as read.
+		delete(meta, "annotations")
+	}
+	setAll(meta, "labels", labels, f.post.origin)
+	return m, true
+}
+
+// decodeCacheMin is the size from which a document's decoded object is
+// kept per chart (deep-copied for every render: the caller owns what
+// Render returns), and decodeCacheMax the most document text whose
+// objects a chart keeps.
+const (
+	decodeCacheMin = 4 << 10
+	decodeCacheMax = 32 << 20
+)
+
+// decodedDoc is a cached decodeDoc result.
+type decodedDoc struct {
+	m  map[string]any
+	ok bool
+}
+
+// decoded is decodeDoc, kept per chart for large documents (the CRDs
+// rendered from templates, the same in every render of a chart).
+func (c *Chart) decoded(doc string) (map[string]any, bool) {
+	if len(doc) < decodeCacheMin {
+		return decodeDoc(doc)
+	}
+	key := sha256.Sum256([]byte(doc))
+	if _, cached := c.docs.Load(key); !cached && c.docBytes.Add(int64(len(doc))) > decodeCacheMax {
+		return decodeDoc(doc)
+	}
+	d, ok := once(&c.docs, key, func() decodedDoc {
+		m, ok := decodeDoc(doc)
+		return decodedDoc{m, ok}
+	})
+	if !ok || !d.ok || d.m == nil {
+		return nil, ok && d.ok
+	}
+	return deepCopy(d.m).(map[string]any), true
+}
+
+// decodedFile is decodeDocs of a file of the chart (a crds/ file), kept
+// per chart: the files are the same in every render.
+func (c *Chart) decodedFile(data []byte) ([]map[string]any, error) {
+	r, ok := once(&c.files, sha256.Sum256(data), func() decodedFileResult {
+		docs, err := decodeDocs(data)
+		return decodedFileResult{docs, err}
+	})
+	if !ok {
+		return decodeDocs(data)
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	docs := make([]map[string]any, len(r.docs))
+	for i, d := range r.docs {
+		docs[i] = deepCopy(d).(map[string]any)
+	}
+	return docs, nil
+}
+
+type decodedFileResult struct {
+	docs []map[string]any
+	err  error
+}
+
+// decodeDoc decodes one document of a manifest as kustomize's reader
+// does, with yaml.v3: nil for an empty document, false for anything the
+// fast path leaves to kustomize (see object).
+func decodeDoc(doc string) (map[string]any, bool) {
+	// One document, as kustomize's reader (which splits at lines starting
+	// with --- and decodes one document of each piece, after replacing
+	// \r\n) sees it.
+	if strings.HasPrefix(doc, "---") || strings.HasPrefix(doc, "...") || strings.HasPrefix(doc, "%") ||
+		strings.Contains(doc, "\n---") || strings.Contains(doc, "\n...") || strings.Contains(doc, "\r") {
+		return nil, false
+	}
+	dec := yaml.NewDecoder(strings.NewReader(doc))
+	var n yaml.Node
+	if err := dec.Decode(&n); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, true
+		}
+		return nil, false
+	}
+	var more yaml.Node
+	if err := dec.Decode(&more); !errors.Is(err, io.EOF) {
+		return nil, false
+	}
+	if n.Kind != yaml.DocumentNode || len(n.Content) != 1 {
+		return nil, false
+	}
+	root := n.Content[0]
+	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" && root.Style&yaml.TaggedStyle == 0 && root.Anchor == "" {
+		// An empty document (kyaml's IsYNodeEmptyDoc).
+		return nil, true
+	}
+	if root.Kind != yaml.MappingNode || len(root.Content) == 0 || !plainTree(root) {
+		return nil, false
+	}
+	var m map[string]any
+	if err := n.Decode(&m); err != nil {
+		return nil, false
+	}
+	return m, true
+}
+
+// jsonValues turns the values of a decoded object into what they are
+// after kustomize's JSON round trip and Helm's YAML decoding of its
+// output: a float with an integral value an int (encoding/json writes
+// 1000 for 1e3). It reports false for what the round trip may change
+// otherwise or refuses: timestamps (yaml.v3 decodes a plain one as a
+// time.Time, which encoding/json writes in RFC 3339, yet kustomize does
+// not always), NaN, infinities, large integral floats, maps with keys
+// that are not strings, invalid UTF-8.
+func jsonValues(m map[string]any) bool {
+	for k, v := range m {
+		if !utf8.ValidString(k) {
+			return false
+		}
+		nv, ok := jsonValue(v)
+		if !ok {
+			return false
+		}
+		m[k] = nv
+	}
+	return true
+}
+
+func jsonValue(v any) (any, bool) {
+	switch v := v.(type) {
+	case nil, bool, int, uint64:
+		return v, true
+	case string:
+		return v, utf8.ValidString(v)
+	case float64:
+		if math.IsNaN(v) || math.IsInf(v, 0) || (v == math.Trunc(v) && math.Abs(v) >= 1<<53) {
+			return nil, false
+		}
+		if v == math.Trunc(v) {
+			return int(v), true
+		}
+		return v, true
+	case map[string]any:
+		return v, jsonValues(v)
+	case []any:
+		for i, x := range v {
+			nx, ok := jsonValue(x)
+			if !ok {
+				return nil, false
+			}
+			v[i] = nx
+		}
+		return v, true
+	}
+	return nil, false
+}
+
+// metaMap returns meta[key] when it is absent or null (nil, true) or a
+// map.
+func metaMap(meta map[string]any, key string) (map[string]any, bool) {
+	v := meta[key]
+	if v == nil {
+		return nil, true
+	}
+	m, ok := v.(map[string]any)
+	return m, ok
+}
+
+// setAll sets string values on meta[key], creating the map, as kustomize's
+// label and annotation transformers do (fieldSpec metadata/labels or
+// metadata/annotations, create if not present).
+func setAll(meta map[string]any, key string, m map[string]any, values map[string]string) map[string]any {
+	if m == nil && len(values) > 0 {
+		m = make(map[string]any, len(values))
+		meta[key] = m
+	}
+	for k, v := range values {
+		m[k] = v
+	}
+	return m
+}
+
+// plainTree reports whether a node tree decodes the same through kyaml's
+// reader as through yaml.v3: no anchors or aliases (kyaml inflates them
+// itself), no merge keys, no explicit tags.
+func plainTree(n *yaml.Node) bool {
+	if n.Anchor != "" || n.Kind == yaml.AliasNode || n.Style&yaml.TaggedStyle != 0 {
+		return false
+	}
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if k := n.Content[i]; k.Tag == "!!merge" || k.Value == "<<" {
+				return false
+			}
+		}
+	}
+	for _, c := range n.Content {
+		if !plainTree(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// fastObjects3 post-renders Helm 3's sorted manifests: Helm hands the
+// post-renderer "---\n# Source: <path>\n<content>\n" for each, which
+// kustomize reads document by document (the content and its line break).
+func fastObjects3(post *fastPost, manifests []fastManifest) ([]Object, bool) {
+	var objs []Object
+	for _, m := range manifests {
+		content := m.content
+		// Helm 3's split leaves a "---" line at the start of a document
+		// after an empty one ("a\n---\n\n---\nb"); kustomize's reader
+		// takes that line for a separator.
+		content = strings.TrimPrefix(content, "---\n")
+		obj, ok := post.object(content + "\n")
+		if !ok {
+			return nil, false
+		}
+		if obj != nil {
+			objs = append(objs, Object{Object: obj, Template: m.path})
+		}
+	}
+	return objs, true
+}
+
+// joinFiles is how Helm 4's renderResources groups sorted documents back
+// into files: each path's documents joined with "\n---\n".
+func joinFiles(docs []fastManifest) (map[string]string, map[string][]fastManifest) {
+	files := map[string]string{}
+	byPath := map[string][]fastManifest{}
+	for _, d := range docs {
+		if existing, ok := files[d.path]; ok {
+			files[d.path] = existing + "\n---\n" + d.content
+		} else {
+			files[d.path] = d.content
+		}
+		byPath[d.path] = append(byPath[d.path], d)
+	}
+	return files, byPath
+}
+
+// fastObjects4 is Helm 4's renderResources from the first sort on, with
+// helm-controller's nohooks strategy: the manifests grouped into files,
+// split again and post-rendered in file order (annotateAndMerge), grouped
+// by file again and sorted by kind (the second SortManifests), with the
+// hooks split and sorted again the same way, untouched. It returns the
+// objects and the hooks.
+func fastObjects4(c *Chart, post *fastPost, hooks, manifests []fastManifest, order []string) ([]Object, []hookResult, bool) {
+	type kinded struct {
+		obj  Object
+		kind string
+	}
+	manifestFiles, byPath := joinFiles(manifests)
+	var objs []kinded
+	rendered := map[string]bool{}
+	for _, fname := range slices.Sorted(maps.Keys(manifestFiles)) {
+		content := manifestFiles[fname]
+		if strings.HasPrefix(path.Base(fname), "_") || strings.TrimSpace(content) == "" {
+			continue
+		}
+		docs := splitManifests4(content)
+		if len(docs) != len(byPath[fname]) {
+			return nil, nil, false
+		}
+		for i, doc := range docs {
+			obj, ok := post.object(doc)
+			if !ok {
+				return nil, nil, false
+			}
+			if obj != nil {
+				// The kind Helm's second sort reads from the
+				// post-rendered document is the one it read before.
+				objs = append(objs, kinded{Object{Object: obj, Template: fname}, byPath[fname][i].kind})
+				rendered[fname] = true
+			}
+		}
+	}
+	sortByKind(objs, order, func(k kinded) string { return k.kind })
+	out := make([]Object, len(objs))
+	for i, k := range objs {
+		out[i] = k.obj
+	}
+	// The hooks' files, followed by the file's post-rendered documents
+	// when it has any: the hooks as Helm's second sort splits them.
+	hookFiles, _ := joinFiles(hooks)
+	for p := range hookFiles {
+		if rendered[p] {
+			hookFiles[p] += "\n---\n"
+		}
+	}
+	hooks2, generic, ok := fastSort(c, hookFiles, splitManifests4, order)
+	if !ok || len(generic) > 0 || len(hooks2) != len(hooks) {
+		return nil, nil, false
+	}
+	hs := make([]hookResult, len(hooks2))
+	for i, h := range hooks2 {
+		hs[i] = hookResult{path: h.path, manifest: h.content}
+	}
+	return out, hs, true
+}
