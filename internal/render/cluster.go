@@ -76,6 +76,9 @@ type clusterRender struct {
 	// foreign is set when the root syncs a repository that is not read
 	// (renderer.foreignSync).
 	foreign bool
+	// ksScopes are the scopes of the CRDs the Kustomizations apply, read
+	// once for every chart of the cluster (crdScopes).
+	ksScopes map[string]bool
 }
 
 type sourceResult struct {

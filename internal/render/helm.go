@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -440,15 +441,11 @@ func (c *clusterRender) chartObject(rel *release, ho helm.Object, scopes map[str
 // writes: rendered objects are shared by every cluster that renders the
 // same release.
 func withNamespace(obj map[string]any, ns string) map[string]any {
-	out := make(map[string]any, len(obj))
-	for k, v := range obj {
-		out[k] = v
-	}
-	md := map[string]any{}
-	if m, ok := obj["metadata"].(map[string]any); ok {
-		for k, v := range m {
-			md[k] = v
-		}
+	out := maps.Clone(obj)
+	md, _ := obj["metadata"].(map[string]any)
+	md = maps.Clone(md)
+	if md == nil {
+		md = map[string]any{}
 	}
 	md["namespace"] = ns
 	out["metadata"] = md
@@ -472,29 +469,35 @@ func (c *clusterRender) scoped(apiVersion, kind string, scopes map[string]bool) 
 }
 
 // crdScopes maps "<group>/<Kind>" to whether the kind is namespaced, for
-// the CRDs of the cluster's Kustomizations and of this chart.
+// the CRDs of the cluster's Kustomizations (read once per cluster) and of
+// this chart.
 func (c *clusterRender) crdScopes(res *helm.Result) map[string]bool {
-	out := map[string]bool{}
-	add := func(obj map[string]any) {
-		spec := nestedMap(obj, "spec")
-		g, k := str(spec["group"]), str(nestedMap(spec, "names")["kind"])
-		if g != "" && k != "" {
-			out[g+"/"+k] = str(spec["scope"]) != "Cluster"
-		}
-	}
-	for _, n := range c.order {
-		for _, o := range n.objects {
-			if o.Kind == "CustomResourceDefinition" {
-				add(o.Object)
+	if c.ksScopes == nil {
+		c.ksScopes = map[string]bool{}
+		for _, n := range c.order {
+			for _, o := range n.objects {
+				if o.Kind == "CustomResourceDefinition" {
+					addScope(c.ksScopes, o.Object)
+				}
 			}
 		}
 	}
+	out := maps.Clone(c.ksScopes)
 	for _, o := range res.Objects {
 		if k, _ := o.Object["kind"].(string); k == "CustomResourceDefinition" {
-			add(o.Object)
+			addScope(out, o.Object)
 		}
 	}
 	return out
+}
+
+// addScope records a CRD's scope in scopes.
+func addScope(scopes map[string]bool, crd map[string]any) {
+	spec := nestedMap(crd, "spec")
+	g, k := str(spec["group"]), str(nestedMap(spec, "names")["kind"])
+	if g != "" && k != "" {
+		scopes[g+"/"+k] = str(spec["scope"]) != "Cluster"
+	}
 }
 
 // apiVersions are the API versions the cluster serves beyond Helm's

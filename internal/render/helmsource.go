@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strings"
 
-	"helm.sh/helm/v3/pkg/ignore"
 	"helm.sh/helm/v3/pkg/strvals"
 	"sigs.k8s.io/yaml"
 
@@ -196,7 +195,7 @@ func (r *renderer) loadChart(key string, load func() (*loadedChart, error)) (*lo
 }
 
 // fromGit reads a chart folder from a GitRepository's snapshot, as
-// source-controller packages it (its .helmignore honoured).
+// source-controller packages it (helm.LoadFiles honours its .helmignore).
 func (c *clusterRender) fromGit(ref chartRef) (*loadedChart, error) {
 	kind := source.GitRepository
 	s := c.lookup(kind, ref.namespace, ref.name)
@@ -236,8 +235,8 @@ func (c *clusterRender) fromGit(ref chartRef) (*loadedChart, error) {
 }
 
 // readChartFolder reads the files of the chart folder dir of a snapshot,
-// confined to the snapshot (os.Root: no symlink or ".." leaves it), minus
-// what its .helmignore ignores.
+// confined to the snapshot (os.Root: no symlink or ".." leaves it);
+// helm.LoadFiles then leaves out what its .helmignore ignores.
 func readChartFolder(snapDir, dir string) ([]helm.File, error) {
 	root, err := os.OpenRoot(snapDir)
 	if err != nil {
@@ -248,13 +247,6 @@ func readChartFolder(snapDir, dir string) ([]helm.File, error) {
 	if st, err := fs.Stat(fsys, dir); err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("no chart folder %s in the repository", dir)
 	}
-	rules := ignore.Empty()
-	if data, err := fs.ReadFile(fsys, path.Join(dir, ".helmignore")); err == nil {
-		if rules, err = ignore.Parse(strings.NewReader(string(data))); err != nil {
-			return nil, fmt.Errorf(".helmignore: %w", err)
-		}
-	}
-	rules.AddDefaults()
 	var files []helm.File
 	total := 0
 	err = fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
@@ -265,18 +257,12 @@ func readChartFolder(snapDir, dir string) ([]helm.File, error) {
 		if rel == "" {
 			return nil
 		}
+		if d.IsDir() || !d.Type().IsRegular() {
+			return nil
+		}
 		fi, err := d.Info()
 		if err != nil {
 			return err
-		}
-		if rules.Ignore(rel, fi) {
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if d.IsDir() || !d.Type().IsRegular() {
-			return nil
 		}
 		if len(files) >= maxChartFiles || total+int(fi.Size()) > maxChartBytes {
 			return fmt.Errorf("the chart folder is larger than d1lint reads (%d files, %d MiB)", maxChartFiles, maxChartBytes>>20)
