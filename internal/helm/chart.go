@@ -305,6 +305,47 @@ func (c *Chart) UsesAPIVersions() bool {
 	return c.apiVersions
 }
 
+// ShippedCRDs are the CustomResourceDefinitions of the chart's crds/
+// folders (its own and its folder subcharts'), read without rendering:
+// Helm installs them before it renders the templates. Each file is parsed
+// once per chart, and the parse is the one renders use (decodedFile), so
+// asking first costs a render nothing. The maps are shared: callers must
+// not modify them. A file Helm cannot parse gives nothing here; a render
+// reports it.
+func (c *Chart) ShippedCRDs() []map[string]any {
+	var out []map[string]any
+	for _, f := range c.Files {
+		if !inCRDsFolder(f.Name) {
+			continue
+		}
+		r, ok := once(&c.files, sha256.Sum256(f.Data), func() decodedFileResult {
+			docs, err := decodeDocs(f.Data)
+			return decodedFileResult{docs, err}
+		})
+		if !ok || r.err != nil {
+			continue
+		}
+		for _, d := range r.docs {
+			if k, _ := d["kind"].(string); k == "CustomResourceDefinition" {
+				out = append(out, d)
+			}
+		}
+	}
+	return out
+}
+
+// inCRDsFolder: "crds/x.yaml", or "charts/<sub>/crds/x.yaml" at any depth,
+// the files Helm's loader takes for CRDs (Chart.CRDs: a .yaml, .yml or
+// .json file under crds/).
+func inCRDsFolder(name string) bool {
+	parts := strings.Split(name, "/")
+	for len(parts) >= 3 && parts[0] == "charts" {
+		parts = parts[2:]
+	}
+	return len(parts) >= 2 && parts[0] == "crds" &&
+		(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml") || strings.HasSuffix(name, ".json"))
+}
+
 var apiVersionsWord = []byte("APIVersions")
 
 // mentionsAPIVersions checks one file of a chart: a template, or a subchart

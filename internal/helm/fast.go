@@ -11,6 +11,7 @@ import (
 	"path"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -66,7 +67,9 @@ const headCacheMin = 4 << 10
 
 // head is Helm's releaseutil manifestFile.sort parse of a document's head
 // (the same function, sigs.k8s.io/yaml into SimpleHead; Helm 3's and 4's
-// SimpleHead are the same type), kept per chart for large documents.
+// SimpleHead are the same type), kept per chart for large documents. A
+// large document's head is read from its yaml.v3 parse (parsed), which
+// its object shares, where that provably gives Helm's head (nodeHead).
 func (c *Chart) head(doc string) (releaseutil3.SimpleHead, error) {
 	parse := func() headResult {
 		var h releaseutil3.SimpleHead
@@ -76,6 +79,9 @@ func (c *Chart) head(doc string) (releaseutil3.SimpleHead, error) {
 	if len(doc) < headCacheMin {
 		r := parse()
 		return r.head, r.err
+	}
+	if p, ok := c.parsed(doc); ok && p.headOK {
+		return p.head, nil
 	}
 	r, ok := once(&c.heads, sha256.Sum256([]byte(doc)), parse)
 	if !ok {
@@ -236,7 +242,11 @@ func kustomizeAnnotation(k string) bool {
 // nil for an empty document, false where kustomize could read it
 // otherwise.
 func (f *fastPost) object(doc string) (map[string]any, bool) {
-	m, ok := f.chart.decoded(doc)
+	return f.objectOf(f.chart.decoded(doc))
+}
+
+// objectOf post-renders a decoded document (object).
+func (f *fastPost) objectOf(m map[string]any, ok bool) (map[string]any, bool) {
 	if !ok || m == nil {
 		return nil, ok
 	}
@@ -319,30 +329,65 @@ const (
 	decodeCacheMax = 32 << 20
 )
 
-// decodedDoc is a cached decodeDoc result.
-type decodedDoc struct {
-	m  map[string]any
-	ok bool
+// parsedDoc is a large document parsed once with yaml.v3: its object as
+// decodeDoc gives it, its head where that is Helm's (headOK), and whether
+// the document followed by a line break decodes to the same object
+// (newlineSafe: Helm 3 hands kustomize each document with one).
+type parsedDoc struct {
+	m           map[string]any
+	ok          bool
+	head        releaseutil3.SimpleHead
+	headOK      bool
+	newlineSafe bool
 }
 
-// decoded is decodeDoc, kept per chart for large documents (the CRDs
-// rendered from templates, the same in every render of a chart).
-func (c *Chart) decoded(doc string) (map[string]any, bool) {
+// parsed is parseDoc, kept per chart for large documents (the CRDs
+// rendered from templates, the same in every render of a chart); false
+// when the document is small, or the chart keeps no more text.
+func (c *Chart) parsed(doc string) (parsedDoc, bool) {
 	if len(doc) < decodeCacheMin {
-		return decodeDoc(doc)
+		return parsedDoc{}, false
 	}
 	key := sha256.Sum256([]byte(doc))
 	if _, cached := c.docs.Load(key); !cached && c.docBytes.Add(int64(len(doc))) > decodeCacheMax {
+		return parsedDoc{}, false
+	}
+	return once(&c.docs, key, func() parsedDoc { return parseDoc(doc) })
+}
+
+// parseDoc decodes a document (decodeDoc) and reads its head and line
+// break safety from the same parse.
+func parseDoc(doc string) parsedDoc {
+	root, m, ok := decodeNode(doc)
+	p := parsedDoc{m: m, ok: ok}
+	if ok && m != nil {
+		p.head, p.headOK = nodeHead(root)
+		p.newlineSafe = !endsInBlockScalar(root)
+	}
+	return p
+}
+
+// decoded is decodeDoc, kept per chart for large documents, deep-copied
+// (the caller owns what Render returns).
+func (c *Chart) decoded(doc string) (map[string]any, bool) {
+	p, cached := c.parsed(doc)
+	if !cached {
 		return decodeDoc(doc)
 	}
-	d, ok := once(&c.docs, key, func() decodedDoc {
-		m, ok := decodeDoc(doc)
-		return decodedDoc{m, ok}
-	})
-	if !ok || !d.ok || d.m == nil {
-		return nil, ok && d.ok
+	if !p.ok || p.m == nil {
+		return nil, p.ok
 	}
-	return deepCopy(d.m).(map[string]any), true
+	return deepCopy(p.m).(map[string]any), true
+}
+
+// decodedLine is decoded(doc + "\n"), from the parse of doc when the
+// line break changes nothing, so that a document's head and object come
+// from one parse.
+func (c *Chart) decodedLine(doc string) (map[string]any, bool) {
+	if p, cached := c.parsed(doc); cached && p.ok && p.m != nil && p.newlineSafe {
+		return deepCopy(p.m).(map[string]any), true
+	}
+	return c.decoded(doc + "\n")
 }
 
 // decodedFile is decodeDocs of a file of the chart (a crds/ file), kept
@@ -374,41 +419,183 @@ type decodedFileResult struct {
 // does, with yaml.v3: nil for an empty document, false for anything the
 // fast path leaves to kustomize (see object).
 func decodeDoc(doc string) (map[string]any, bool) {
+	_, m, ok := decodeNode(doc)
+	return m, ok
+}
+
+// decodeNode is decodeDoc, with the document's root node.
+func decodeNode(doc string) (*yaml.Node, map[string]any, bool) {
 	// One document, as kustomize's reader (which splits at lines starting
 	// with --- and decodes one document of each piece, after replacing
 	// \r\n) sees it.
 	if strings.HasPrefix(doc, "---") || strings.HasPrefix(doc, "...") || strings.HasPrefix(doc, "%") ||
 		strings.Contains(doc, "\n---") || strings.Contains(doc, "\n...") || strings.Contains(doc, "\r") {
-		return nil, false
+		return nil, nil, false
 	}
 	dec := yaml.NewDecoder(strings.NewReader(doc))
 	var n yaml.Node
 	if err := dec.Decode(&n); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, true
+			return nil, nil, true
 		}
-		return nil, false
+		return nil, nil, false
 	}
 	var more yaml.Node
 	if err := dec.Decode(&more); !errors.Is(err, io.EOF) {
-		return nil, false
+		return nil, nil, false
 	}
 	if n.Kind != yaml.DocumentNode || len(n.Content) != 1 {
-		return nil, false
+		return nil, nil, false
 	}
 	root := n.Content[0]
 	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" && root.Style&yaml.TaggedStyle == 0 && root.Anchor == "" {
 		// An empty document (kyaml's IsYNodeEmptyDoc).
-		return nil, true
+		return nil, nil, true
 	}
 	if root.Kind != yaml.MappingNode || len(root.Content) == 0 || !plainTree(root) {
-		return nil, false
+		return nil, nil, false
 	}
 	var m map[string]any
 	if err := n.Decode(&m); err != nil {
+		return nil, nil, false
+	}
+	return root, m, true
+}
+
+// nodeHead reads Helm's head (sigs.k8s.io/yaml, which parses with yaml.v2
+// and matches JSON names case-insensitively, into SimpleHead) from a
+// document yaml.v3 decoded, false where the two might differ: a key that
+// matches a head field in another case, or a head value that is not a
+// string both YAML versions read alike (a quoted one, or a plain one
+// starting with a letter that is none of YAML 1.1's booleans and nulls,
+// which yaml.v2 resolves and yaml.v3 does not), or a tree the conversion
+// to JSON refuses (jsonSafe). A document only yaml.v3 can parse is not
+// told apart: FuzzParseDoc and TestFastPathMatches compare the two.
+func nodeHead(root *yaml.Node) (releaseutil3.SimpleHead, bool) {
+	var h releaseutil3.SimpleHead
+	if !jsonSafe(root) {
+		return h, false
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		var ok bool
+		switch k.Value {
+		case "apiVersion":
+			h.Version, ok = headString(v)
+		case "kind":
+			h.Kind, ok = headString(v)
+		case "metadata":
+			h.Metadata, ok = headMetadata(v)
+		default:
+			ok = !strings.EqualFold(k.Value, "apiVersion") && !strings.EqualFold(k.Value, "kind") && !strings.EqualFold(k.Value, "metadata")
+		}
+		if !ok {
+			return h, false
+		}
+	}
+	return h, true
+}
+
+// headMetadata is SimpleHead's metadata from a mapping node.
+func headMetadata(n *yaml.Node) (meta *struct {
+	Name        string            `json:"name"`
+	Annotations map[string]string `json:"annotations"`
+}, ok bool) {
+	if n.Kind != yaml.MappingNode {
 		return nil, false
 	}
-	return m, true
+	meta = &struct {
+		Name        string            `json:"name"`
+		Annotations map[string]string `json:"annotations"`
+	}{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		switch k.Value {
+		case "name":
+			if meta.Name, ok = headString(v); !ok {
+				return nil, false
+			}
+		case "annotations":
+			if v.Kind != yaml.MappingNode {
+				return nil, false
+			}
+			meta.Annotations = make(map[string]string, len(v.Content)/2)
+			for j := 0; j+1 < len(v.Content); j += 2 {
+				ak, okk := headString(v.Content[j])
+				av, okv := headString(v.Content[j+1])
+				if !okk || !okv {
+					return nil, false
+				}
+				meta.Annotations[ak] = av
+			}
+		default:
+			if strings.EqualFold(k.Value, "name") || strings.EqualFold(k.Value, "annotations") {
+				return nil, false
+			}
+		}
+	}
+	return meta, true
+}
+
+// jsonSafe reports whether sigs.k8s.io/yaml's conversion of a whole tree
+// to JSON cannot fail: every key a string both YAML versions read alike
+// (it refuses keys yaml.v2 reads as large integers), and no infinite or
+// NaN number (encoding/json refuses them).
+func jsonSafe(n *yaml.Node) bool {
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if _, ok := headString(n.Content[i]); !ok || !jsonSafe(n.Content[i+1]) {
+				return false
+			}
+		}
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			if !jsonSafe(c) {
+				return false
+			}
+		}
+	case yaml.ScalarNode:
+		if n.Tag == "!!float" {
+			f, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
+			return err == nil && !math.IsInf(f, 0) && !math.IsNaN(f)
+		}
+	}
+	return true
+}
+
+// yaml11Words are the plain scalars starting with a letter that yaml.v2
+// resolves to booleans or null (YAML 1.1).
+var yaml11Words = map[string]bool{
+	"y": true, "Y": true, "yes": true, "Yes": true, "YES": true, "n": true, "N": true, "no": true, "No": true, "NO": true,
+	"true": true, "True": true, "TRUE": true, "false": true, "False": true, "FALSE": true,
+	"on": true, "On": true, "ON": true, "off": true, "Off": true, "OFF": true,
+	"null": true, "Null": true, "NULL": true,
+}
+
+// headString is a scalar both YAML versions read as the same string.
+func headString(n *yaml.Node) (string, bool) {
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
+		return "", false
+	}
+	switch n.Style {
+	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
+		return n.Value, true
+	case 0:
+		if c := n.Value; c != "" && (c[0] >= 'a' && c[0] <= 'z' || c[0] >= 'A' && c[0] <= 'Z') && !yaml11Words[c] {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+// endsInBlockScalar reports whether the last scalar of a tree is a literal
+// or folded one, whose value a line break after the document may change.
+func endsInBlockScalar(n *yaml.Node) bool {
+	for len(n.Content) > 0 {
+		n = n.Content[len(n.Content)-1]
+	}
+	return n.Kind == yaml.ScalarNode && n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0
 }
 
 // jsonValues turns the values of a decoded object into what they are
@@ -520,7 +707,7 @@ func fastObjects3(post *fastPost, manifests []fastManifest) ([]Object, bool) {
 		// after an empty one ("a\n---\n\n---\nb"); kustomize's reader
 		// takes that line for a separator.
 		content = strings.TrimPrefix(content, "---\n")
-		obj, ok := post.object(content + "\n")
+		obj, ok := post.objectOf(post.chart.decodedLine(content))
 		if !ok {
 			return nil, false
 		}

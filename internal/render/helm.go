@@ -112,19 +112,22 @@ func (c *clusterRender) renderCharts(ctx context.Context) {
 	// knows the CRDs the Kustomizations apply; the charts' own CRDs are
 	// added, and the charts whose templates ask for APIVersions render
 	// again with them.
-	var shipped []*model.Object
-	for _, rel := range rels {
-		if rel.chart != nil {
-			shipped = append(shipped, c.r.shippedCRDs(rel.chart.chart)...)
+	shippedBy := make([][]*model.Object, len(rels))
+	parallel(len(rels), func(i int) {
+		if rels[i].chart != nil {
+			shippedBy[i] = c.r.shippedCRDs(rels[i].chart.chart)
 		}
-	}
+	})
+	shipped := slices.Concat(shippedBy...)
 	base := c.apiVersions(shipped)
+	var first []*release
 	for _, rel := range rels {
 		if rel.chart != nil {
 			rel.req.APIVersions = base
-			c.renderRelease(ctx, rel)
+			first = append(first, rel)
 		}
 	}
+	c.renderReleases(ctx, first)
 	extra := shipped
 	for _, rel := range rels {
 		extra = append(extra, rel.objects...)
@@ -135,13 +138,15 @@ func (c *clusterRender) renderCharts(ctx context.Context) {
 		// name one of the new API groups (a template can only test for a
 		// version it spells, or builds from text it has).
 		groups := addedGroups(base, full)
+		var again []*release
 		for _, rel := range rels {
 			if rel.chart != nil && rel.m.Status == model.ChartRendered && rel.chart.chart.UsesAPIVersions() &&
 				c.r.mentions(rel.chart.chart, rel.req.Values, groups) {
 				rel.req.APIVersions = full
-				c.renderRelease(ctx, rel)
+				again = append(again, rel)
 			}
 		}
+		c.renderReleases(ctx, again)
 	}
 	for _, rel := range rels {
 		rel.node.charts = append(rel.node.charts, rel.objects...)
@@ -321,10 +326,41 @@ func (c *clusterRender) chartsMissing(rels []*release) {
 	}
 }
 
-// renderRelease renders the release's chart (memoised across clusters)
-// and turns its objects into model objects.
-func (c *clusterRender) renderRelease(ctx context.Context, rel *release) {
-	res, err := c.r.renderChart(ctx, rel.req)
+// renderReleases renders the releases' charts side by side (a chart of
+// large CRDs takes a good part of a second, and a cluster installs
+// several), then turns their objects into model objects in the releases'
+// order, so that the model and its problems do not depend on which render
+// ends first.
+func (c *clusterRender) renderReleases(ctx context.Context, rels []*release) {
+	type rendered struct {
+		res *helm.Result
+		err error
+	}
+	out := make([]rendered, len(rels))
+	parallel(len(rels), func(i int) {
+		out[i].res, out[i].err = c.r.renderChart(ctx, rels[i].req)
+	})
+	for i, rel := range rels {
+		c.renderRelease(rel, out[i].res, out[i].err)
+	}
+}
+
+// parallel runs f(0) … f(n-1) side by side and waits for them all; the
+// renderer's helmSlots bound the work that runs at once.
+func parallel(n int, f func(i int)) {
+	if n == 1 {
+		f(0)
+		return
+	}
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { f(i) })
+	}
+	wg.Wait()
+}
+
+// renderRelease turns the release's rendered chart into model objects.
+func (c *clusterRender) renderRelease(rel *release, res *helm.Result, err error) {
 	rel.objects = nil
 	if err != nil {
 		c.chartFailed(rel, err)
@@ -567,6 +603,16 @@ func (r *renderer) renderChart(ctx context.Context, req helm.Request) (*helm.Res
 	v, _ := r.chartRenders.LoadOrStore(key, &chartRender{})
 	e := v.(*chartRender)
 	e.once.Do(func() {
+		// Only renders hold a slot: a render waiting for another's
+		// result (the same chart and values in another cluster) holds
+		// nothing, so slots cannot deadlock.
+		select {
+		case r.helmSlots <- struct{}{}:
+		case <-ctx.Done():
+			e.err = ctx.Err()
+			return
+		}
+		defer func() { <-r.helmSlots }()
 		r.chartCount.Add(1)
 		e.res, e.err = helm.Render(ctx, req)
 	})

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 
-	k8syaml "k8s.io/apimachinery/pkg/util/yaml"
 
 	"github.com/d1lint/d1lint/internal/helm"
 	"github.com/d1lint/d1lint/internal/model"
@@ -116,27 +115,15 @@ func filesMention(name string, data []byte, words []string, depth int) bool {
 }
 
 // shippedCRDs are the CustomResourceDefinitions of the chart's crds/
-// folders (its own and its folder subcharts'), read without rendering:
-// Helm installs them before it renders the templates, so they are among the
-// cluster's API versions from the first render on. Memoised per chart.
+// folders, read without rendering (helm.Chart.ShippedCRDs): Helm installs
+// them before it renders the templates, so they are among the cluster's
+// API versions from the first render on. Memoised per chart.
 func (r *renderer) shippedCRDs(ch *helm.Chart) []*model.Object {
 	v, _ := r.chartCRDs.LoadOrStore(ch.Digest, &crdsEntry{})
 	e := v.(*crdsEntry)
 	e.once.Do(func() {
-		for _, f := range ch.Files {
-			if !inCRDsFolder(f.Name) {
-				continue
-			}
-			dec := k8syaml.NewYAMLOrJSONDecoder(bytes.NewReader(f.Data), 4096)
-			for {
-				var m map[string]any
-				if err := dec.Decode(&m); err != nil {
-					break // what Helm cannot read it reports when it renders
-				}
-				if k, _ := m["kind"].(string); k == "CustomResourceDefinition" {
-					e.crds = append(e.crds, &model.Object{ObjectID: model.ObjectID{Kind: k}, Object: m})
-				}
-			}
+		for _, m := range ch.ShippedCRDs() {
+			e.crds = append(e.crds, &model.Object{ObjectID: model.ObjectID{Kind: "CustomResourceDefinition"}, Object: m})
 		}
 	})
 	return e.crds
@@ -146,14 +133,4 @@ func (r *renderer) shippedCRDs(ch *helm.Chart) []*model.Object {
 type crdsEntry struct {
 	once sync.Once
 	crds []*model.Object
-}
-
-// inCRDsFolder: "crds/x.yaml", or "charts/<sub>/crds/x.yaml" at any depth.
-func inCRDsFolder(name string) bool {
-	parts := strings.Split(name, "/")
-	for len(parts) >= 3 && parts[0] == "charts" {
-		parts = parts[2:]
-	}
-	return len(parts) >= 2 && parts[0] == "crds" &&
-		(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml") || strings.HasSuffix(name, ".json"))
 }

@@ -133,6 +133,8 @@ type renderer struct {
 	// clusters; chartCount counts the renders that ran.
 	chartLoads, chartRenders, chartMentions, chartCRDs sync.Map
 	chartCount                                         atomic.Int64
+	// helmSlots bounds the chart renders that run at once (Concurrency).
+	helmSlots chan struct{}
 	// charts is the chart cache (nil: none).
 	charts *charts.Cache
 }
@@ -235,7 +237,8 @@ func newRenderer(opts Options) (*renderer, error) {
 			return nil, usagef("the chart cache: %w", err)
 		}
 	}
-	return &renderer{opts: opts, resolver: res, builder: newBuilder(opts.BuildTimeout), mapped: mapped, charts: cache}, nil
+	return &renderer{opts: opts, resolver: res, builder: newBuilder(opts.BuildTimeout), mapped: mapped, charts: cache,
+		helmSlots: make(chan struct{}, opts.Concurrency)}, nil
 }
 
 // checkFleetFolder says what is wrong with the fleet folder, in the
