@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 
-
 	"github.com/d1lint/d1lint/internal/helm"
 	"github.com/d1lint/d1lint/internal/model"
 )
