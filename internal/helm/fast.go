@@ -33,9 +33,11 @@ import (
 // The fast path runs the same install as Helm's client-only dry run
 // (renderFast3, renderFast4: the same Helm functions in the same order),
 // splits and sorts the manifests as Helm does, with a scan instead of the
-// regular expression (splitManifests3/4) and with Helm's own head parse,
-// rebuilds the documents Helm 4 hands its post-renderer and sorts again,
-// and sets the labels and annotations on the decoded objects directly
+// regular expression (splitManifests3/4), parses each document once with
+// yaml.v3 for both its head (nodeHead, where that is provably Helm's head;
+// else Helm's own head parse) and its object (renderDocs), rebuilds the
+// documents Helm 4 hands its post-renderer and sorts again, and sets the
+// labels and annotations on the decoded objects directly
 // (fastPost.object), each document decoded once, with what kustomize's
 // JSON round trip does to values where Helm reads kustomize's output
 // (jsonValues). A chart keeps the heads and objects of its large
@@ -65,12 +67,27 @@ type fastManifest struct {
 // documents are CRDs, the same in every render of a chart.
 const headCacheMin = 4 << 10
 
+// renderDocs is what one render parses of its documents: the small ones
+// in the render (a document's head and object come from one parse), the
+// large ones in the chart (the same CRDs in every render).
+type renderDocs struct {
+	chart *Chart
+	small map[string]parsedDoc
+}
+
+func newRenderDocs(c *Chart) *renderDocs {
+	return &renderDocs{chart: c, small: map[string]parsedDoc{}}
+}
+
 // head is Helm's releaseutil manifestFile.sort parse of a document's head
-// (the same function, sigs.k8s.io/yaml into SimpleHead; Helm 3's and 4's
-// SimpleHead are the same type), kept per chart for large documents. A
-// large document's head is read from its yaml.v3 parse (parsed), which
-// its object shares, where that provably gives Helm's head (nodeHead).
-func (c *Chart) head(doc string) (releaseutil3.SimpleHead, error) {
+// (sigs.k8s.io/yaml into SimpleHead; Helm 3's and 4's SimpleHead are the
+// same type). It is read from the document's yaml.v3 parse (parsed),
+// which its object shares, where that provably gives Helm's head
+// (nodeHead); else Helm's parse runs, kept per chart for large documents.
+func (d *renderDocs) head(doc string) (releaseutil3.SimpleHead, error) {
+	if p, ok := d.parsed(doc); ok && p.headOK {
+		return p.head, nil
+	}
 	parse := func() headResult {
 		var h releaseutil3.SimpleHead
 		err := sigsyaml.Unmarshal([]byte(doc), &h)
@@ -80,10 +97,7 @@ func (c *Chart) head(doc string) (releaseutil3.SimpleHead, error) {
 		r := parse()
 		return r.head, r.err
 	}
-	if p, ok := c.parsed(doc); ok && p.headOK {
-		return p.head, nil
-	}
-	r, ok := once(&c.heads, sha256.Sum256([]byte(doc)), parse)
+	r, ok := once(&d.chart.heads, sha256.Sum256([]byte(doc)), parse)
 	if !ok {
 		return r.head, errors.New("parsing the document's head failed")
 	}
@@ -131,7 +145,7 @@ var hookEvents = map[string]bool{
 // documents, a document with a helm.sh/hook annotation a hook (skipped if
 // it names an unknown event), the others manifests; both sorted stably by
 // kind in Helm's install order. It fails where Helm's parse fails.
-func fastSort(c *Chart, files map[string]string, split func(string) []string, order []string) (hooks, manifests []fastManifest, ok bool) {
+func fastSort(d *renderDocs, files map[string]string, split func(string) []string, order []string) (hooks, manifests []fastManifest, ok bool) {
 	paths := make([]string, 0, len(files))
 	for p := range files {
 		paths = append(paths, p)
@@ -143,7 +157,7 @@ func fastSort(c *Chart, files map[string]string, split func(string) []string, or
 			continue
 		}
 		for _, doc := range split(content) {
-			h, err := c.head(doc)
+			h, err := d.head(doc)
 			if err != nil {
 				return nil, nil, false
 			}
@@ -201,14 +215,14 @@ func sortByKind[T any](s []T, order []string, kind func(T) string) {
 // the origin labels, on each object, and the objects' identities, which
 // kustomize refuses twice.
 type fastPost struct {
-	chart                *Chart
+	docs                 *renderDocs
 	post                 *postRenderer
 	dropEmptyAnnotations bool // Helm 4
 	viaJSON              bool // Helm 4, and Helm 3 with commonMetadata
 	seen                 map[string]bool
 }
 
-func newFastPost(c *Chart, p *postRenderer, major int) (*fastPost, bool) {
+func newFastPost(d *renderDocs, p *postRenderer, major int) (*fastPost, bool) {
 	if len(p.kustomize) > 0 {
 		return nil, false
 	}
@@ -226,7 +240,7 @@ func newFastPost(c *Chart, p *postRenderer, major int) (*fastPost, bool) {
 		}
 	}
 	viaJSON := major == 4 || (p.common != nil && (p.common.Labels != nil || p.common.Annotations != nil))
-	return &fastPost{chart: c, post: p, dropEmptyAnnotations: major == 4, viaJSON: viaJSON, seen: map[string]bool{}}, true
+	return &fastPost{docs: d, post: p, dropEmptyAnnotations: major == 4, viaJSON: viaJSON, seen: map[string]bool{}}, true
 }
 
 // kustomizeAnnotation reports whether kustomize's readers and writers may
@@ -242,7 +256,7 @@ func kustomizeAnnotation(k string) bool {
 // nil for an empty document, false where kustomize could read it
 // otherwise.
 func (f *fastPost) object(doc string) (map[string]any, bool) {
-	return f.objectOf(f.chart.decoded(doc))
+	return f.objectOf(f.docs.decoded(doc))
 }
 
 // objectOf post-renders a decoded document (object).
@@ -341,13 +355,18 @@ type parsedDoc struct {
 	newlineSafe bool
 }
 
-// parsed is parseDoc, kept per chart for large documents (the CRDs
-// rendered from templates, the same in every render of a chart); false
-// when the document is small, or the chart keeps no more text.
-func (c *Chart) parsed(doc string) (parsedDoc, bool) {
+// parsed is parseDoc of a document: kept in the render for small ones,
+// in the chart for large ones; false when the chart keeps no more text.
+func (d *renderDocs) parsed(doc string) (parsedDoc, bool) {
 	if len(doc) < decodeCacheMin {
-		return parsedDoc{}, false
+		p, ok := d.small[doc]
+		if !ok {
+			p = parseDoc(doc)
+			d.small[doc] = p
+		}
+		return p, true
 	}
+	c := d.chart
 	key := sha256.Sum256([]byte(doc))
 	if _, cached := c.docs.Load(key); !cached && c.docBytes.Add(int64(len(doc))) > decodeCacheMax {
 		return parsedDoc{}, false
@@ -367,10 +386,10 @@ func parseDoc(doc string) parsedDoc {
 	return p
 }
 
-// decoded is decodeDoc, kept per chart for large documents, deep-copied
-// (the caller owns what Render returns).
-func (c *Chart) decoded(doc string) (map[string]any, bool) {
-	p, cached := c.parsed(doc)
+// decoded is decodeDoc from the document's parse (parsed), deep-copied:
+// the caller owns what Render returns.
+func (d *renderDocs) decoded(doc string) (map[string]any, bool) {
+	p, cached := d.parsed(doc)
 	if !cached {
 		return decodeDoc(doc)
 	}
@@ -383,11 +402,11 @@ func (c *Chart) decoded(doc string) (map[string]any, bool) {
 // decodedLine is decoded(doc + "\n"), from the parse of doc when the
 // line break changes nothing, so that a document's head and object come
 // from one parse.
-func (c *Chart) decodedLine(doc string) (map[string]any, bool) {
-	if p, cached := c.parsed(doc); cached && p.ok && p.m != nil && p.newlineSafe {
+func (d *renderDocs) decodedLine(doc string) (map[string]any, bool) {
+	if p, cached := d.parsed(doc); cached && p.ok && p.m != nil && p.newlineSafe {
 		return deepCopy(p.m).(map[string]any), true
 	}
-	return c.decoded(doc + "\n")
+	return d.decoded(doc + "\n")
 }
 
 // decodedFile is decodeDocs of a file of the chart (a crds/ file), kept
@@ -707,7 +726,7 @@ func fastObjects3(post *fastPost, manifests []fastManifest) ([]Object, bool) {
 		// after an empty one ("a\n---\n\n---\nb"); kustomize's reader
 		// takes that line for a separator.
 		content = strings.TrimPrefix(content, "---\n")
-		obj, ok := post.objectOf(post.chart.decodedLine(content))
+		obj, ok := post.objectOf(post.docs.decodedLine(content))
 		if !ok {
 			return nil, false
 		}
@@ -740,7 +759,7 @@ func joinFiles(docs []fastManifest) (map[string]string, map[string][]fastManifes
 // by file again and sorted by kind (the second SortManifests), with the
 // hooks split and sorted again the same way, untouched. It returns the
 // objects and the hooks.
-func fastObjects4(c *Chart, post *fastPost, hooks, manifests []fastManifest, order []string) ([]Object, []hookResult, bool) {
+func fastObjects4(d *renderDocs, post *fastPost, hooks, manifests []fastManifest, order []string) ([]Object, []hookResult, bool) {
 	type kinded struct {
 		obj  Object
 		kind string
@@ -783,7 +802,7 @@ func fastObjects4(c *Chart, post *fastPost, hooks, manifests []fastManifest, ord
 			hookFiles[p] += "\n---\n"
 		}
 	}
-	hooks2, generic, ok := fastSort(c, hookFiles, splitManifests4, order)
+	hooks2, generic, ok := fastSort(d, hookFiles, splitManifests4, order)
 	if !ok || len(generic) > 0 || len(hooks2) != len(hooks) {
 		return nil, nil, false
 	}

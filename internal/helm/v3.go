@@ -179,7 +179,8 @@ func renderFast3(req *Request, pl *plan) (out *sdkResult, ok bool) {
 			out, ok = nil, false
 		}
 	}()
-	post, ok := newFastPost(req.Chart, pl.post, 3)
+	docs := newRenderDocs(req.Chart)
+	post, ok := newFastPost(docs, pl.post, 3)
 	if !ok {
 		return nil, false
 	}
@@ -245,7 +246,7 @@ func renderFast3(req *Request, pl *plan) (out *sdkResult, ok bool) {
 			delete(rendered, k)
 		}
 	}
-	hooks, manifests, ok := fastSort(req.Chart, rendered, splitManifests3, releaseutil3.InstallOrder)
+	hooks, manifests, ok := fastSort(docs, rendered, splitManifests3, releaseutil3.InstallOrder)
 	if !ok {
 		return nil, false
 	}

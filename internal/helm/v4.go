@@ -186,7 +186,8 @@ func renderFast4(ctx context.Context, req *Request, pl *plan) (out *sdkResult, o
 			out, ok = nil, false
 		}
 	}()
-	post, ok := newFastPost(req.Chart, pl.post, 4)
+	docs := newRenderDocs(req.Chart)
+	post, ok := newFastPost(docs, pl.post, 4)
 	if !ok {
 		return nil, false
 	}
@@ -242,11 +243,11 @@ func renderFast4(ctx context.Context, req *Request, pl *plan) (out *sdkResult, o
 			delete(rendered, k)
 		}
 	}
-	hooks, manifests, ok := fastSort(req.Chart, rendered, splitManifests4, releaseutil4.InstallOrder)
+	hooks, manifests, ok := fastSort(docs, rendered, splitManifests4, releaseutil4.InstallOrder)
 	if !ok {
 		return nil, false
 	}
-	if out.posted, out.hooks, ok = fastObjects4(req.Chart, post, hooks, manifests, releaseutil4.InstallOrder); !ok {
+	if out.posted, out.hooks, ok = fastObjects4(docs, post, hooks, manifests, releaseutil4.InstallOrder); !ok {
 		return nil, false
 	}
 	missing4(ch, names, "", &out.missing)
