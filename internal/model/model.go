@@ -133,6 +133,9 @@ type Cluster struct {
 	// HelmReleases are the HelmReleases of the render and how their
 	// charts rendered, in apply order.
 	HelmReleases []*HelmRelease `json:"helmReleases"`
+	// ResourceSets are the Flux Operator ResourceSets of the render and
+	// what they generated, in apply order.
+	ResourceSets []*ResourceSet `json:"resourceSets,omitempty"`
 	// Problems are what stopped part of the render.
 	Problems []*Problem `json:"problems"`
 	// Completeness says whether all of the cluster was rendered, and what
@@ -253,6 +256,14 @@ type Object struct {
 	Template string `json:"template,omitempty"`
 	// Hook is the object's helm.sh/hook annotation when it is a Helm hook.
 	Hook string `json:"hook,omitempty"`
+	// ResourceSet, for an object a Flux Operator ResourceSet generates, is
+	// the key ("<namespace>/<name>") of that ResourceSet; AppliedBy and
+	// Chain are those of the ResourceSet, and Location is the ResourceSet's
+	// definition, at the line of the resource that generates it. Flux
+	// Operator applies it as the ResourceSet's service account.
+	ResourceSet string `json:"resourceSet,omitempty"`
+	// Input is the input set a ResourceSet generated the object from.
+	Input map[string]any `json:"input,omitempty"`
 	// Schema is the schema validation verdict when it is worth reading:
 	// nil when the object is valid and its API version current, or when
 	// validation did not run (Cluster.Schemas is nil then).
@@ -495,6 +506,54 @@ const (
 	ChartFailed = "failed"
 )
 
+// ResourceSet is a Flux Operator ResourceSet of the render and what it
+// generated.
+type ResourceSet struct {
+	ObjectID
+	// AppliedBy is the key of the Kustomization that applies it.
+	AppliedBy string `json:"appliedBy"`
+	// Location is where it is defined.
+	Location Location `json:"location"`
+	// ServiceAccountName is spec.serviceAccountName: the identity Flux
+	// Operator applies the generated objects as ("" for its own).
+	ServiceAccountName string `json:"serviceAccountName,omitempty"`
+	// Status is rendered, not-rendered (its inputs are not known offline)
+	// or failed (its templates do not render).
+	Status string `json:"status"`
+	// Reason says why it is not rendered or failed.
+	Reason string `json:"reason,omitempty"`
+	// Inputs is the number of input sets; Objects the number of objects
+	// generated.
+	Inputs  int `json:"inputs"`
+	Objects int `json:"objects"`
+	// DependsOn are spec.dependsOn, in order.
+	DependsOn []ResourceSetDependency `json:"dependsOn,omitempty"`
+}
+
+// ResourceSetDependency is one entry of a ResourceSet's spec.dependsOn:
+// an object that must exist (and, with Ready, be ready) first.
+type ResourceSetDependency struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace,omitempty"`
+	Name       string `json:"name"`
+	Ready      bool   `json:"ready,omitempty"`
+	// ReadyExpr is the CEL expression that decides readiness, and
+	// ExprError its parse error, if any.
+	ReadyExpr string `json:"readyExpr,omitempty"`
+	ExprError string `json:"exprError,omitempty"`
+}
+
+// ResourceSet statuses.
+const (
+	ResourceSetRendered    = "rendered"
+	ResourceSetNotRendered = "not-rendered"
+	ResourceSetFailed      = "failed"
+)
+
+// Key is "<namespace>/<name>".
+func (r *ResourceSet) Key() string { return r.Namespace + "/" + r.Name }
+
 // HelmRelease summarises a HelmRelease and the render of its chart.
 type HelmRelease struct {
 	ObjectID
@@ -608,6 +667,9 @@ const (
 	// ProblemChartValues: the values of a HelmRelease violate its chart's
 	// values.schema.json; Field is the value's path under the HelmRelease.
 	ProblemChartValues = "chart-values"
+	// ProblemResourceSet: a ResourceSet whose templates do not render, or
+	// whose generated objects are invalid; Flux Operator fails it too.
+	ProblemResourceSet = "resourceset-error"
 )
 
 // Problem is a structured record of something that stopped part of a render.

@@ -476,6 +476,9 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 	}
 
 	var vars map[string]string
+	// Flux Operator copies the data of a copyFrom ConfigMap or Secret
+	// before kustomize-controller reads it for substitution (d2 puts
+	// flux-runtime-info into every tenant namespace so).
 	client := storeClient{lookup: c.lookup}
 	if n.m.PostBuild != nil {
 		var err error
@@ -579,6 +582,15 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 	}
 	n.m.Status = model.StatusRendered
 	n.m.Objects = applied
+	// What the Kustomization applies is in the cluster before Flux
+	// Operator reconciles a ResourceSet among it: its input providers
+	// included.
+	for _, o := range objects {
+		if o.NotApplied == "" && o.Remote == "" {
+			l := o.Location
+			c.put(o.Kind, nsOrDefault(o.Namespace), o.Name, &stored{obj: o.Object, from: fromRender, loc: &l})
+		}
+	}
 	n.objects = objects
 
 	var children []*node

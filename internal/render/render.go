@@ -96,6 +96,10 @@ type Options struct {
 	// are read from (none: charts in git still render; see package
 	// charts for the layout).
 	ChartDirs []string
+	// ProviderInputs are the inputs of ResourceSetInputProviders d1lint
+	// cannot read offline (a GitHub pull request provider...), keyed
+	// "<namespace>/<name>", as the configuration gives them.
+	ProviderInputs map[string][]map[string]any
 	// KubeVersion is the Kubernetes release Helm's Capabilities report to
 	// charts ("1.34"; default: Helm's).
 	KubeVersion string

@@ -18,6 +18,14 @@ privileged(ns) if ns in privileged_namespaces
 # namespace_of is the namespace of a "<namespace>/<name>" key.
 namespace_of(key) := split(key, "/")[0]
 
+# owner is the namespace whose identity applies an object: a ResourceSet's
+# for what it generates (Flux Operator applies it as the ResourceSet's
+# service account), else the Kustomization's that applies it (or the
+# HelmRelease's it installs).
+owner(o) := namespace_of(o.resourceSet) if object.get(o, "resourceSet", "") != ""
+
+else := namespace_of(o.appliedBy)
+
 # tenant_reconcilers are the tenant Kustomizations (in a namespace that is
 # not privileged) and the HelmReleases tenant Kustomizations apply; a
 # complete rule, computed once per cluster.
@@ -37,5 +45,5 @@ tenant_reconciler(o) if {
 	o.kind == "HelmRelease"
 	startswith(o.apiVersion, "helm.toolkit.fluxcd.io/")
 	object.get(o, "namespace", "") != ""
-	not privileged(namespace_of(o.appliedBy))
+	not privileged(owner(o))
 }

@@ -26,7 +26,7 @@ import data.d1lint.lib.tenancy
 report contains result.fail(rego.metadata.chain(), result.object_field_details(o, namespace_field(ns), msg)) if {
 	some o in applied.objects
 	not o.kind in privileged_kinds
-	tenant := tenancy.namespace_of(o.appliedBy)
+	tenant := tenancy.owner(o)
 	not tenancy.privileged(tenant)
 	ns := object.get(o, "namespace", "")
 	ns != tenant

@@ -26,7 +26,7 @@ report contains result.fail(rego.metadata.chain(), result.object_field_details(o
 	some o in applied.objects
 	o.kind == "HelmRepository"
 	startswith(o.apiVersion, "source.toolkit.fluxcd.io/")
-	not tenancy.privileged(tenancy.namespace_of(o.appliedBy))
+	not tenancy.privileged(tenancy.owner(o))
 	type := object.get(o.object, ["spec", "type"], "default")
 	type != "oci"
 }
