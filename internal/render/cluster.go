@@ -479,7 +479,7 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 	// Flux Operator copies the data of a copyFrom ConfigMap or Secret
 	// before kustomize-controller reads it for substitution (d2 puts
 	// flux-runtime-info into every tenant namespace so).
-	client := storeClient{lookup: c.lookup}
+	client := storeClient{lookup: func(kind, ns, name string) *stored { return c.copied(kind, c.lookup(kind, ns, name)) }}
 	if n.m.PostBuild != nil {
 		var err error
 		vars, err = kustomize.LoadVariables(ctx, client, *n.ks)
@@ -591,6 +591,7 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 			c.put(o.Kind, nsOrDefault(o.Namespace), o.Name, &stored{obj: o.Object, from: fromRender, loc: &l})
 		}
 	}
+	objects = append(objects, c.expandResourceSets(n, objects)...)
 	n.objects = objects
 
 	var children []*node

@@ -510,6 +510,7 @@ func (c *clusterRender) finish() {
 		out.HelmReleases = append(out.HelmReleases, n.releases...)
 	}
 	out.Generated = c.gen
+	c.fillCopies(out.Objects)
 	sort.Slice(out.Sources, func(i, j int) bool { return out.Sources[i].Key < out.Sources[j].Key })
 	sort.SliceStable(out.Variables, func(i, j int) bool {
 		a, b := out.Variables[i], out.Variables[j]

@@ -7,6 +7,14 @@
 #   (production) follow releases.
 package d1lint.lib.artifacts
 
+# pulls_artifacts holds on a cluster whose Kustomizations read OCI
+# artifacts (d2: the fleet and every component): there, what an artifact's
+# signature says is what decides what runs.
+pulls_artifacts if {
+	some s in input.cluster.sources
+	s.kind == "OCIRepository"
+}
+
 # main_branch is the branch staging follows.
 default main_branch := "main"
 
