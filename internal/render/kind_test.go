@@ -86,7 +86,7 @@ func TestSourceKindRegistered(t *testing.T) {
 
 	saved := sourceKinds
 	t.Cleanup(func() { sourceKinds = saved })
-	sourceKinds = func(resolveGit func(string, source.Ref, string) (*source.Snapshot, error)) *source.Kinds {
+	sourceKinds = func(resolveGit func(string, source.Ref, string) (*source.Snapshot, error), _ *source.Artifacts) *source.Kinds {
 		return source.NewKinds(source.GitKind(resolveGit), oci)
 	}
 
