@@ -339,7 +339,7 @@ type ociKind struct {
 }
 
 type subKey struct {
-	snap           *Snapshot
+	snap          *Snapshot
 	dir, artifact string
 }
 
