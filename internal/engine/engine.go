@@ -19,8 +19,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"io/fs"
+	"path/filepath"
 	"sync"
 	"time"
 

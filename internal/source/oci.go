@@ -357,6 +357,15 @@ func (k *ociKind) Resolve(spec Spec) (*Snapshot, error) {
 			tried = append(tried, ref.String())
 			continue
 		}
+		if errors.Is(err, ErrUnmapped) && a.From == RuleDefault {
+			// Only a guess maps it there (any artifact on ghcr.io matches
+			// d2's conventions, third-party ones too): with no checkout of
+			// that repository, the artifact is one d1lint does not read,
+			// not a mistake of the fleet.
+			return nil, errorf(ErrNotRendered, "%s (%s): d2's conventions map it to %s, which is not checked out (%v); "+
+				"check that repository out beside the fleet, map it (sources: in .d1lint.yaml), or map the artifact with artifacts: in .d1lint.yaml",
+				a.URL, a.Ref, a.Repository, err)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s (%s, mapped to %s by %s): %w", a.URL, a.Ref, a.Repository, a.From, err)
 		}

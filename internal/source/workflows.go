@@ -89,7 +89,10 @@ func WorkflowRules(dir, repoURL string) []ArtifactRule {
 				if strings.Contains(st.Uses, pushAction) && st.With["repository"] != "" {
 					pairs = append(pairs, [2]string{"oci://" + strings.TrimPrefix(st.With["repository"], "oci://"), st.With["path"]})
 				}
-				for _, line := range strings.Split(strings.ReplaceAll(st.Run, "\\\n", " "), "\n") {
+				// Expressions lose their spaces, so that a URL holding one
+				// reads as one word of the script.
+				run := ghExpr.ReplaceAllString(strings.ReplaceAll(st.Run, "\\\n", " "), "$${{$1}}")
+				for _, line := range strings.Split(run, "\n") {
 					if m := fluxPush.FindStringSubmatch(line); m != nil {
 						p := ""
 						if pm := fluxPushPath.FindStringSubmatch(line); pm != nil {
