@@ -48,6 +48,10 @@ type Config struct {
 	Clusters []Cluster `json:"clusters,omitempty"`
 	// Sources map repository URLs to local paths.
 	Sources []Source `json:"sources,omitempty"`
+	// Artifacts map OCI artifacts (OCIRepository URLs) to the folder of a
+	// git repository CI pushes them from, before the rules d1lint reads
+	// from CI workflows and d2's conventions (docs/oci.md).
+	Artifacts []Artifact `json:"artifacts,omitempty"`
 	// OutOfBand are objects that exist on every cluster without being in
 	// git, such as the secrets created at bootstrap. When the key is absent
 	// the d1 defaults apply (DefaultOutOfBand); an empty list means none.
@@ -126,6 +130,44 @@ type Source struct {
 	Path string `json:"path"`
 	// Branch, when set, is the branch the files at Path stand for.
 	Branch string `json:"branch,omitempty"`
+}
+
+// Artifact is one entry of artifacts:, an OCI artifact URL pattern mapped
+// to a folder of a git repository.
+type Artifact struct {
+	// URL is the artifact URL pattern, oci://ghcr.io/acme/d2-apps/{component}:
+	// a {name} matches one path element ({owner} one or more).
+	URL string `json:"url"`
+	// Repository is the git repository's URL ({name}s of URL allowed),
+	// or a local checkout: a path starting with . or /, relative to the
+	// file.
+	Repository string `json:"repository"`
+	// Path is the folder of the repository the artifact holds (default
+	// its root).
+	Path string `json:"path,omitempty"`
+	// TagPrefix is the prefix of the repository's release tags for the
+	// artifact (default: the folder's name and a slash, none for the root).
+	TagPrefix string `json:"tagPrefix,omitempty"`
+	// Tags map OCI tags to the git ref they are built from.
+	Tags map[string]ArtifactTag `json:"tags,omitempty"`
+}
+
+// ArtifactTag is the git ref an OCI tag is built from: one of a branch,
+// a tag or a semver range over the release tags.
+type ArtifactTag struct {
+	// Branch is a branch: main.
+	Branch string `json:"branch,omitempty"`
+	// Tag is a git tag: frontend/v1.2.3.
+	Tag string `json:"tag,omitempty"`
+	// SemVer is a range over the release tags (those with the entry's
+	// tagPrefix): the newest matching.
+	SemVer string `json:"semver,omitempty"`
+}
+
+// IsLocalRepository reports whether an artifacts: entry's repository is a
+// local folder (a path starting with . or /) rather than a git URL.
+func IsLocalRepository(repo string) bool {
+	return strings.HasPrefix(repo, ".") || strings.HasPrefix(repo, "/")
 }
 
 // Object declares an object that exists on the clusters but not in git.
@@ -221,6 +263,29 @@ func (c *Config) check(pos positions) []mistake {
 	for i, s := range c.Sources {
 		if s.URL == "" || s.Path == "" {
 			fail(fmt.Sprintf("sources[%d]", i), "sources[%d] needs both url and path", i)
+		}
+	}
+	for i, a := range c.Artifacts {
+		at := fmt.Sprintf("artifacts[%d]", i)
+		switch {
+		case a.URL == "" || a.Repository == "":
+			fail(at, "%s needs both url and repository", at)
+		case !strings.HasPrefix(a.URL, "oci://"):
+			fail(at+".url", "%s.url: %q is not an OCI artifact URL: expected oci://<registry>/<path>", at, a.URL)
+		case IsLocalRepository(a.Repository) && strings.Contains(a.Repository, "{"):
+			fail(at+".repository", "%s.repository: a local folder cannot have placeholders: map one folder per entry, or give the git URL", at)
+		}
+		for _, tag := range slices.Sorted(maps.Keys(a.Tags)) {
+			t := a.Tags[tag]
+			set := 0
+			for _, v := range []string{t.Branch, t.Tag, t.SemVer} {
+				if v != "" {
+					set++
+				}
+			}
+			if set != 1 {
+				fail(at+".tags."+tag, "%s.tags.%s needs exactly one of branch, tag and semver", at, tag)
+			}
 		}
 	}
 	if c.OutOfBand != nil {

@@ -280,3 +280,24 @@ func TestLoadKeysAreCaseSensitive(t *testing.T) {
 	_, err = Load(p)
 	require.ErrorIs(t, err, ErrInvalid)
 }
+
+func TestLoadArtifacts(t *testing.T) {
+	p := writeConfig(t, "artifacts:\n"+
+		"  - url: oci://ghcr.io/acme/d2-apps/{component}\n"+
+		"    repository: https://github.com/acme/d2-apps\n"+
+		"    path: components/{component}\n"+
+		"    tags:\n"+
+		"      latest: {branch: develop}\n"+
+		"      latest-stable: {semver: '>=1.0.0'}\n"+
+		"  - url: oci://registry.example.com/fleet\n"+
+		"    repository: ../fleet\n")
+	c, err := Load(p)
+	require.NoError(t, err)
+	assert.Equal(t, []Artifact{
+		{URL: "oci://ghcr.io/acme/d2-apps/{component}", Repository: "https://github.com/acme/d2-apps", Path: "components/{component}",
+			Tags: map[string]ArtifactTag{"latest": {Branch: "develop"}, "latest-stable": {SemVer: ">=1.0.0"}}},
+		{URL: "oci://registry.example.com/fleet", Repository: "../fleet"},
+	}, c.Artifacts)
+	assert.False(t, IsLocalRepository(c.Artifacts[0].Repository))
+	assert.True(t, IsLocalRepository(c.Artifacts[1].Repository))
+}

@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -113,6 +114,7 @@ func OptionsFromConfig(cfg *config.Config) Options {
 	for _, s := range cfg.Sources {
 		opts.Sources = append(opts.Sources, source.Mapping{URL: s.URL, Path: cfg.Resolve(s.Path), Branch: s.Branch, Origin: source.OriginConfig})
 	}
+	opts.Artifacts, opts.Sources = artifactRules(cfg, opts.Sources)
 	opts.Schemas.KubeVersion, opts.Profile = cfg.KubeVersion, cfg.Profile
 	for _, d := range cfg.Charts {
 		opts.ChartDirs = append(opts.ChartDirs, cfg.Resolve(d))
@@ -127,6 +129,35 @@ func OptionsFromConfig(cfg *config.Config) Options {
 		opts.Schemas.Locations = append(opts.Schemas.Locations, l)
 	}
 	return opts
+}
+
+// artifactRules turns the configuration's artifacts: into rules. A local
+// checkout given as an entry's repository is mapped like a sources: entry,
+// under a file:// URL of its own (its locations name that folder), and
+// added to sources.
+func artifactRules(cfg *config.Config, sources []source.Mapping) ([]source.ArtifactRule, []source.Mapping) {
+	var out []source.ArtifactRule
+	for i, a := range cfg.Artifacts {
+		r := source.ArtifactRule{URL: a.URL, Repository: a.Repository, Path: a.Path, TagPrefix: a.TagPrefix,
+			From: fmt.Sprintf("artifacts[%d] of %s", i, config.FileName)}
+		if config.IsLocalRepository(a.Repository) {
+			dir := cfg.Resolve(a.Repository)
+			abs, err := filepath.Abs(dir)
+			if err != nil {
+				abs = dir
+			}
+			r.Repository = "file://" + filepath.ToSlash(abs)
+			sources = append(sources, source.Mapping{URL: r.Repository, Path: dir, Origin: source.OriginConfig})
+		}
+		for tag, ref := range a.Tags {
+			if r.Tags == nil {
+				r.Tags = map[string]source.Ref{}
+			}
+			r.Tags[tag] = source.Ref{Branch: ref.Branch, Tag: ref.Tag, SemVer: ref.SemVer}
+		}
+		out = append(out, r)
+	}
+	return out, sources
 }
 
 // Config is what an Engine is built from.

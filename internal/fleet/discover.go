@@ -49,6 +49,10 @@ type Options struct {
 	// git remotes of the checkout are read besides): a Kustomization that
 	// applies its own folder from a GitRepository of that URL is a root.
 	FleetURL string
+	// Artifacts map the OCI artifact a FluxInstance syncs (spec.sync.kind
+	// OCIRepository) to the git repository and ref it is pushed from
+	// (default: d2's conventions, source.DefaultRules).
+	Artifacts *source.Artifacts
 }
 
 // Entry is one item of the configuration's clusters: list.
@@ -778,10 +782,13 @@ func (d *discovery) instanceCluster(cl *Cluster, inst *object, prefix string) {
 		name = ns
 	}
 	cl.Root, cl.SourceNamespace, cl.SourceName = ns+"/"+name, ns, name
-	if kind := nestedString(obj, "spec", "sync", "kind"); kind != "" && kind != "GitRepository" {
-		cl.Problem = fmt.Sprintf("%s: FluxInstance syncs from a %s; d1lint renders git sources only", cl.InstanceFile, kind)
-	} else if cl.URL == "" {
+	switch kind := nestedString(obj, "spec", "sync", "kind"); {
+	case cl.URL == "":
 		cl.Problem = fmt.Sprintf("%s: FluxInstance has no spec.sync.url", cl.InstanceFile)
+	case kind == source.OCIRepository:
+		d.ociSync(cl, nestedString(obj, "spec", "sync", "ref"))
+	case kind != "" && kind != source.GitRepository:
+		cl.Problem = fmt.Sprintf("%s: FluxInstance syncs from a %s; d1lint renders git and OCI sources only", cl.InstanceFile, kind)
 	}
 }
 
@@ -926,4 +933,40 @@ func nestedMap(obj map[string]any, fields ...string) map[string]any {
 	}
 	m, _ := cur.(map[string]any)
 	return m
+}
+
+// ociSync reads the root of a FluxInstance that syncs an OCI artifact
+// (d2): CI pushes a folder of a git repository as that artifact, so the
+// artifact is mapped back to that repository and the git ref its tag is
+// built from (source.Artifacts), and the cluster is read from there as a
+// git root is. An artifact no rule maps is a cluster that cannot be
+// rendered, saying how to map it.
+func (d *discovery) ociSync(cl *Cluster, ref string) {
+	cl.SourceKind = source.OCIRepository
+	arts := d.opts.Artifacts
+	if arts == nil {
+		arts = source.DefaultArtifacts()
+	}
+	a, err := arts.Map(source.Spec{URL: cl.URL, Ref: OCISyncRef(ref)})
+	if err != nil {
+		cl.Problem = fmt.Sprintf("%s: FluxInstance syncs an OCI artifact d1lint does not read: %v", cl.InstanceFile, err)
+		return
+	}
+	cl.Repository, cl.Artifact = a.Repository, a
+	if len(a.Refs) > 0 {
+		cl.Ref = a.Refs[0]
+	}
+}
+
+// OCISyncRef is the spec.ref of the OCIRepository Flux Operator generates
+// from a FluxInstance's spec.sync.ref: a digest (sha256:...) pins the
+// digest, anything else is the tag (by default latest).
+func OCISyncRef(ref string) map[string]string {
+	switch {
+	case strings.HasPrefix(ref, "sha256:"):
+		return map[string]string{"digest": ref}
+	case ref == "":
+		return map[string]string{"tag": "latest"}
+	}
+	return map[string]string{"tag": ref}
 }

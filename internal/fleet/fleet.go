@@ -90,10 +90,21 @@ type Cluster struct {
 	// ComponentsFile is the cluster folder's gotk-components.yaml, when
 	// present.
 	ComponentsFile string
-	// URL, Ref and SyncPath are what the cluster's root syncs.
+	// URL, Ref and SyncPath are what the cluster's root syncs. For an
+	// OCI artifact, URL is its oci:// URL and Ref the git ref that stands
+	// for its tag (SourceKind, Repository, Artifact).
 	URL      string
 	Ref      source.Ref
 	SyncPath string
+	// SourceKind is the kind of the root's source: source.GitRepository,
+	// or source.OCIRepository when a FluxInstance syncs an OCI artifact.
+	SourceKind string
+	// Repository is the git repository an OCI root's artifact is pushed
+	// from (Artifact says how it was mapped); "" for a git root, whose
+	// repository is URL.
+	Repository string
+	// Artifact is how an OCI root's artifact maps to git.
+	Artifact *source.Artifact
 	// URLFile and URLLine locate where URL is written: the FluxInstance's
 	// spec.sync.url, or the root GitRepository's spec.url (empty and 0
 	// when the folder declares no sync).
@@ -106,6 +117,15 @@ type Cluster struct {
 	Assumed bool
 	// Problem says why the cluster cannot be rendered ("" when it can).
 	Problem string
+}
+
+// RepoURL is the git repository the root reads: Repository for an OCI
+// artifact, else URL.
+func (c *Cluster) RepoURL() string {
+	if c.Repository != "" {
+		return c.Repository
+	}
+	return c.URL
 }
 
 // RefFromSync turns a FluxInstance spec.sync.ref ("refs/heads/main",
@@ -189,8 +209,8 @@ func nestedString(obj map[string]any, fields ...string) string {
 func AssumeURL(specs []*Cluster, url, path string) {
 	if url == "" {
 		for _, s := range specs {
-			if !s.Assumed && s.URL != "" {
-				url = s.URL
+			if !s.Assumed && s.RepoURL() != "" {
+				url = s.RepoURL()
 				break
 			}
 		}

@@ -128,6 +128,11 @@ func TestDiscoverEdgeCases(t *testing.T) {
 		// A FluxInstance that syncs an OCI artifact.
 		"clusters/oci/instance.yaml": "apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata:\n  name: flux\n  namespace: flux-system\n" +
 			"spec:\n  sync:\n    kind: OCIRepository\n    url: oci://ghcr.io/acme/fleet\n    ref: latest\n    path: clusters/oci\n",
+		// One whose registry no convention maps, and a kind d1lint does not read.
+		"clusters/oci-elsewhere/instance.yaml": "apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata:\n  name: flux\n  namespace: flux-system\n" +
+			"spec:\n  sync:\n    kind: OCIRepository\n    url: oci://registry.example.com/fleet\n    ref: latest\n    path: clusters/oci-elsewhere\n",
+		"clusters/oci-kind/instance.yaml": "apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata:\n  name: flux\n  namespace: flux-system\n" +
+			"spec:\n  sync:\n    kind: Bucket\n    url: https://minio.example.com\n    path: clusters/oci-kind\n",
 		// A FluxInstance without spec.sync.url.
 		"clusters/no-url/instance.yaml": "apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata:\n  name: flux\n  namespace: flux-system\nspec:\n  sync:\n    path: clusters/no-url\n",
 		// A gotk-sync.yaml with the Kustomization but no GitRepository.
@@ -143,7 +148,7 @@ func TestDiscoverEdgeCases(t *testing.T) {
 	})
 	cs, err := discoverAll(root)
 	require.NoError(t, err)
-	require.Equal(t, []string{"no-repo", "no-url", "oci", "plain", "tagged"}, names(cs))
+	require.Equal(t, []string{"no-repo", "no-url", "oci", "oci-elsewhere", "oci-kind", "plain", "tagged"}, names(cs))
 	byName := map[string]*Cluster{}
 	for _, c := range cs {
 		byName[c.Name] = c
@@ -162,9 +167,20 @@ func TestDiscoverEdgeCases(t *testing.T) {
 
 	oci := byName["oci"]
 	assert.Equal(t, EraOperator, oci.Era)
-	assert.Contains(t, oci.Problem, "clusters/oci/instance.yaml")
-	assert.Contains(t, oci.Problem, "OCIRepository")
-	assert.Equal(t, source.Ref{Branch: "latest"}, oci.Ref)
+	assert.Empty(t, oci.Problem, "d2's convention maps the fleet artifact to its repository")
+	assert.Equal(t, source.OCIRepository, oci.SourceKind)
+	assert.Equal(t, "oci://ghcr.io/acme/fleet", oci.URL)
+	assert.Equal(t, "https://github.com/acme/fleet", oci.RepoURL())
+	assert.Equal(t, source.Ref{Branch: "main"}, oci.Ref, "latest is built from main")
+
+	unmapped := byName["oci-elsewhere"]
+	assert.Equal(t, EraOperator, unmapped.Era)
+	assert.Contains(t, unmapped.Problem, "clusters/oci-elsewhere/instance.yaml")
+	assert.Contains(t, unmapped.Problem, "oci://registry.example.com/fleet")
+	assert.Contains(t, unmapped.Problem, "artifacts:")
+
+	ociBad := byName["oci-kind"]
+	assert.Contains(t, ociBad.Problem, "Bucket")
 
 	noURL := byName["no-url"]
 	assert.Equal(t, EraOperator, noURL.Era)

@@ -122,12 +122,12 @@ type synced struct {
 func syncedURLs(all []*Cluster) map[string]*synced {
 	out := map[string]*synced{}
 	for _, c := range all {
-		if c.Assumed || c.Problem != "" || c.URL == "" {
+		if c.Assumed || c.Problem != "" || c.RepoURL() == "" {
 			continue
 		}
-		k := source.NormalizeURL(c.URL)
+		k := source.NormalizeURL(c.RepoURL())
 		if out[k] == nil {
-			out[k] = &synced{url: c.URL}
+			out[k] = &synced{url: c.RepoURL()}
 		}
 		out[k].count++
 	}
@@ -236,7 +236,7 @@ func branchOf(all []*Cluster, id Identity) string {
 	key := id.Key()
 	counts := map[string]int{}
 	for _, c := range all {
-		u := c.URL
+		u := c.RepoURL()
 		if c.Assumed {
 			u = id.URL
 		}

@@ -193,7 +193,7 @@ func (b *builder) build(ctx context.Context, snap *source.Snapshot, ks *unstruct
 }
 
 func (b *builder) loc(snap *source.Snapshot, rel string) *model.Location {
-	return &model.Location{Repo: snap.URL, Branch: snap.Branch, Commit: snap.Commit, Path: rel}
+	return &model.Location{Repo: snap.URL, Branch: snap.Branch, Commit: snap.Commit, Path: snap.RepoPath(rel)}
 }
 
 func (b *builder) run(ctx context.Context, snap *source.Snapshot, ks *unstructured.Unstructured, ksKey string) *built {
@@ -281,7 +281,10 @@ func (b *builder) run(ctx context.Context, snap *source.Snapshot, ks *unstructur
 	if ctx.Err() != nil {
 		return fail(model.ProblemLimit, rel, "not built: the render was stopped: "+context.Cause(ctx).Error())
 	}
-	b.dirs.Store(revisionKey(model.Location{Repo: snap.URL, Branch: snap.Branch, Commit: snap.Commit}), snap.Dir)
+	// Locations name files of the repository (Snapshot.RepoPath), so the
+	// folder located in is the repository's, whatever folder of it an OCI
+	// artifact is.
+	b.dirs.Store(revisionKey(model.Location{Repo: snap.URL, Branch: snap.Branch, Commit: snap.Commit}), snap.RepoDir())
 
 	// Ask kustomize to annotate every object with the file it came from;
 	// the annotation is removed again below unless the user asked for it.
@@ -366,7 +369,7 @@ func (b *builder) run(ctx context.Context, snap *source.Snapshot, ks *unstructur
 		}
 		file, line := errorFile(msg, rel)
 		out.problems = append(out.problems, &model.Problem{Kind: kind, Kustomization: ksKey,
-			Location: &model.Location{Repo: snap.URL, Branch: snap.Branch, Commit: snap.Commit, Path: file, Line: line},
+			Location: &model.Location{Repo: snap.URL, Branch: snap.Branch, Commit: snap.Commit, Path: snap.RepoPath(file), Line: line},
 			Reason:   fmt.Sprintf("kustomize build of %s failed: %s", rel, msg)})
 		return out
 	}
@@ -380,7 +383,7 @@ func (b *builder) run(ctx context.Context, snap *source.Snapshot, ks *unstructur
 			if file != "" {
 				abs := filepath.Join(dir, filepath.FromSlash(file))
 				if rr, err := filepath.Rel(snap.Dir, abs); err == nil {
-					l.Path = filepath.ToSlash(rr)
+					l.Path = snap.RepoPath(filepath.ToSlash(rr))
 				}
 				org := res.OrgId()
 				l.Line = b.lines.line(abs, org.Kind, org.Name, org.Namespace)

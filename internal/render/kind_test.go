@@ -14,6 +14,7 @@ import (
 
 	"github.com/d1lint/d1lint/internal/model"
 	"github.com/d1lint/d1lint/internal/source"
+	"github.com/d1lint/d1lint/internal/testutil"
 )
 
 // fakeOCI resolves every OCIRepository to one folder, as an OCI kind would
@@ -86,7 +87,7 @@ func TestSourceKindRegistered(t *testing.T) {
 
 	saved := sourceKinds
 	t.Cleanup(func() { sourceKinds = saved })
-	sourceKinds = func(resolveGit func(string, source.Ref, string) (*source.Snapshot, error)) *source.Kinds {
+	sourceKinds = func(resolveGit func(string, source.Ref, string) (*source.Snapshot, error), _ *source.Artifacts) *source.Kinds {
 		return source.NewKinds(source.GitKind(resolveGit), oci)
 	}
 
@@ -118,17 +119,20 @@ func TestSourceKindRegistered(t *testing.T) {
 		srcs["ExternalArtifact/flux-system/generated"].Reason)
 }
 
-// TestSourceKindsDefault: without an OCI kind, OCIRepository and
-// ExternalArtifact sources are not rendered, as a limitation of d1lint.
+// TestSourceKindsDefault: an OCIRepository whose artifact only d2's
+// conventions map, to a repository that is not checked out, and an
+// ExternalArtifact are not rendered, as a limitation of d1lint.
 func TestSourceKindsDefault(t *testing.T) {
 	c := renderOpts(t, Options{FleetPath: ociFleet(t)}).Clusters[0]
 	reasons := map[string]string{}
 	for _, s := range c.Sources {
 		reasons[s.Key] = s.Reason
 	}
-	assert.Equal(t, "OCIRepository/flux-system/apps (oci://ghcr.io/acme/apps): d1lint does not render OCIRepository sources yet (it never fetches artifacts); not verified",
+	assert.Equal(t, "oci://ghcr.io/acme/apps (tag v1.2.0): d2's conventions map it to https://github.com/acme/apps, which is not checked out "+
+		"(no local path mapped for https://github.com/acme/apps (map the repository to a local checkout)); check that repository out beside the fleet, "+
+		"map it (sources: in .d1lint.yaml), or map the artifact with artifacts: in .d1lint.yaml",
 		reasons["OCIRepository/flux-system/apps"])
-	assert.Equal(t, "d1lint does not render sources of kind ExternalArtifact yet (it renders GitRepository sources); not verified",
+	assert.Equal(t, "d1lint does not render sources of kind ExternalArtifact yet (it renders GitRepository, OCIRepository sources); not verified",
 		reasons["ExternalArtifact/flux-system/generated"])
 	assert.Equal(t, model.StatusSkipped, kustomization(c, "flux-system/apps").Status)
 	// A limitation of d1lint, not the user's mistake: its own problem kind.
@@ -138,4 +142,29 @@ func TestSourceKindsDefault(t *testing.T) {
 	}
 	assert.Equal(t, model.ProblemNotRendered, kinds["flux-system/apps"])
 	assert.Nil(t, object(c, "ConfigMap", "default", "from-oci"))
+}
+
+// TestOCIComponentLocations: an OCIRepository mapped to a folder of a git
+// repository (artifacts: in the configuration) renders from that folder,
+// and its objects are located at their files in the repository.
+func TestOCIComponentLocations(t *testing.T) {
+	apps := filepath.Join(t.TempDir(), "apps")
+	testutil.WriteFiles(t, apps, map[string]string{
+		"deploy/web/app/cm.yaml":            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-oci\n  namespace: default\n",
+		"deploy/web/app/kustomization.yaml": "resources: [cm.yaml]\n",
+		"app/other.yaml":                    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: outside-the-artifact\n  namespace: default\n",
+	})
+	c := renderOpts(t, Options{FleetPath: ociFleet(t),
+		Sources: []source.Mapping{{URL: "https://git.example.com/acme/apps", Path: apps}},
+		Artifacts: []source.ArtifactRule{{URL: "oci://ghcr.io/acme/{app}", Repository: "https://git.example.com/acme/{app}",
+			Path: "deploy/web", Tags: map[string]source.Ref{"v1.2.0": {Branch: "main"}}, From: source.RuleConfig}},
+	}).Clusters[0]
+	k := kustomization(c, "flux-system/apps")
+	require.NotNil(t, k)
+	require.Equal(t, model.StatusRendered, k.Status, k.Reason)
+	cm := object(c, "ConfigMap", "default", "from-oci")
+	require.NotNil(t, cm, "the build reads ./app of the artifact, the repository's deploy/web/app")
+	assert.Equal(t, "git.example.com/acme/apps", cm.Location.Repo)
+	assert.Equal(t, "deploy/web/app/cm.yaml", cm.Location.Path, "located in the repository, not the artifact")
+	assert.Nil(t, object(c, "ConfigMap", "default", "outside-the-artifact"))
 }

@@ -76,6 +76,11 @@ type Options struct {
 	// current checkout): a URL no mapping names is read from those that
 	// stand for it (source.MatchSiblings).
 	Siblings []source.Sibling
+	// Artifacts are the configuration's rules mapping OCI artifacts to
+	// folders of git repositories (artifacts: in .d1lint.yaml); the rules
+	// read from the CI workflows of the fleet and its siblings, then d2's
+	// conventions, follow them (source.Artifacts).
+	Artifacts []source.ArtifactRule
 	// OutOfBand are objects that exist on the clusters without being in git.
 	OutOfBand []model.OutOfBandObject
 	// Clusters limits the render to these clusters.
@@ -141,6 +146,8 @@ type renderer struct {
 	helmSlots chan struct{}
 	// charts is the chart cache (nil: none).
 	charts *charts.Cache
+	// artifacts map OCI artifacts to git (newArtifacts).
+	artifacts *source.Artifacts
 }
 
 type resolveEntry struct {
@@ -151,7 +158,7 @@ type resolveEntry struct {
 
 // resolve materialises a source revision once for every cluster.
 func (r *renderer) resolve(url string, ref source.Ref, ignore string) (*source.Snapshot, error) {
-	key := source.NormalizeURL(url) + "\x00" + ref.Branch + "\x00" + ref.Tag + "\x00" + ref.SemVer + "\x00" + ref.Name + "\x00" + ref.Commit + "\x00" + ignore
+	key := source.NormalizeURL(url) + "\x00" + ref.Branch + "\x00" + ref.Tag + "\x00" + ref.SemVer + "\x00" + ref.TagPrefix + "\x00" + ref.Name + "\x00" + ref.Commit + "\x00" + ignore
 	v, _ := r.resolved.LoadOrStore(key, &resolveEntry{})
 	e := v.(*resolveEntry)
 	e.once.Do(func() { e.snap, e.err = r.resolver.Resolve(url, ref, ignore) })
@@ -241,8 +248,37 @@ func newRenderer(opts Options) (*renderer, error) {
 			return nil, usagef("the chart cache: %w", err)
 		}
 	}
+	arts, err := newArtifacts(opts)
+	if err != nil {
+		_ = res.Close()
+		if cache != nil {
+			_ = cache.Close()
+		}
+		return nil, usageError{err}
+	}
 	return &renderer{opts: opts, resolver: res, builder: newBuilder(opts.BuildTimeout), mapped: mapped, charts: cache,
-		helmSlots: make(chan struct{}, opts.Concurrency)}, nil
+		helmSlots: make(chan struct{}, opts.Concurrency), artifacts: arts}, nil
+}
+
+// newArtifacts returns the rules that map OCI artifacts to git: the
+// configuration's, then those the CI workflows of the fleet checkout and
+// its siblings push with (source.WorkflowRules: the checkouts d1lint may
+// read anyway, and nothing else), then d2's conventions.
+func newArtifacts(opts Options) (*source.Artifacts, error) {
+	var found []source.ArtifactRule
+	found = append(found, source.WorkflowRules(opts.FleetPath, opts.FleetURL)...)
+	for _, s := range opts.Siblings {
+		url := ""
+		for _, rm := range s.Remotes {
+			for _, u := range rm.URLs {
+				if url == "" && !source.IsLocalURL(u) {
+					url = source.RedactURL(u)
+				}
+			}
+		}
+		found = append(found, source.WorkflowRules(s.Path, url)...)
+	}
+	return source.NewArtifacts(opts.Artifacts, found)
 }
 
 // checkFleetFolder says what is wrong with the fleet folder, in the
@@ -336,7 +372,7 @@ clusters:
 
 // discoverOptions are what fleet.Discover needs of the options.
 func (r *renderer) discoverOptions() fleet.Options {
-	return fleet.Options{Only: r.opts.Clusters, Entries: r.opts.ClusterEntries, FleetURL: r.opts.FleetURL}
+	return fleet.Options{Only: r.opts.Clusters, Entries: r.opts.ClusterEntries, FleetURL: r.opts.FleetURL, Artifacts: r.artifacts}
 }
 
 // identify decides which repository the fleet checkout is, from every
@@ -389,11 +425,11 @@ func (r *renderer) mapFleet() error {
 // which the fleet checkout does not hold: rendering the checkout instead
 // would check something no cluster runs.
 func (r *renderer) foreignSync(spec *fleet.Cluster) string {
-	key := source.NormalizeURL(spec.URL)
-	if spec.URL == "" || key == r.fleet.Key() || r.mapped[key] {
+	key := source.NormalizeURL(spec.RepoURL())
+	if spec.RepoURL() == "" || key == r.fleet.Key() || r.mapped[key] {
 		return ""
 	}
-	if found, _ := source.MatchSiblings(spec.URL, r.opts.Siblings); len(found) > 0 {
+	if found, _ := source.MatchSiblings(spec.RepoURL(), r.opts.Siblings); len(found) > 0 {
 		// A checkout of that repository beside the fleet: read from it,
 		// as an explicit mapping would be.
 		return ""

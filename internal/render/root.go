@@ -22,6 +22,7 @@ import (
 
 	"github.com/d1lint/d1lint/internal/fleet"
 	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/source"
 )
 
 // root builds the cluster's root Kustomization (flux-system/flux-system
@@ -49,11 +50,24 @@ func (c *clusterRender) operatorRoot() (*node, error) {
 	if name == "" {
 		name = ns
 	}
+	kind := source.GitRepository
 	repo := map[string]any{
-		"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
+		"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": kind,
 		"metadata": map[string]any{"name": name, "namespace": ns},
 		"spec": map[string]any{"interval": syncInterval(str(sync["interval"])), "url": str(sync["url"]),
 			"ref": map[string]any{"name": str(sync["ref"])}},
+	}
+	if c.spec.SourceKind == source.OCIRepository {
+		// Flux Operator generates an OCIRepository whose spec.ref is the
+		// sync ref as a tag (or a digest); the source kind resolves it
+		// to the git revision CI pushed it from.
+		kind = source.OCIRepository
+		ref := map[string]any{}
+		for k, v := range fleet.OCISyncRef(str(sync["ref"])) {
+			ref[k] = v
+		}
+		repo["apiVersion"], repo["kind"] = "source.toolkit.fluxcd.io/v1", kind
+		repo["spec"].(map[string]any)["ref"] = ref
 	}
 	if ps := str(sync["pullSecret"]); ps != "" {
 		repo["spec"].(map[string]any)["secretRef"] = map[string]any{"name": ps}
@@ -62,7 +76,7 @@ func (c *clusterRender) operatorRoot() (*node, error) {
 		"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization",
 		"metadata": map[string]any{"name": name, "namespace": ns},
 		"spec": map[string]any{"interval": operatorKustomizationInterval, "path": str(sync["path"]), "prune": true,
-			"sourceRef": map[string]any{"kind": "GitRepository", "name": name}},
+			"sourceRef": map[string]any{"kind": kind, "name": name}},
 	}
 	patches, _ := nestedMap(nestedMap(inst, "spec"), "kustomize")["patches"].([]any)
 	if len(patches) > 0 {
@@ -74,7 +88,7 @@ func (c *clusterRender) operatorRoot() (*node, error) {
 	}
 	repoKey, branch := c.declaredIn()
 	loc := &model.Location{Repo: repoKey, Branch: branch, Path: c.spec.InstanceFile, Line: c.spec.InstanceLine}
-	c.put("GitRepository", ns, name, &stored{obj: repo, from: fromInstance, loc: loc})
+	c.put(kind, ns, name, &stored{obj: repo, from: fromInstance, loc: loc})
 	n := newNode(ks, nil, nil)
 	n.m.Location = loc
 	return n, nil
@@ -143,7 +157,7 @@ func applyPatches(repo, ks map[string]any, patches []any) (map[string]any, map[s
 	}
 	for _, res := range m.Resources() {
 		switch res.GetKind() {
-		case "GitRepository":
+		case "GitRepository", "OCIRepository":
 			repo = asMap(res)
 		case "Kustomization":
 			ks = asMap(res)
@@ -297,7 +311,7 @@ func (c *clusterRender) declaredIn() (string, string) {
 	if c.foreign {
 		return c.r.fleet.Key(), c.r.fleet.Branch
 	}
-	return urlKey(c.spec.URL), c.spec.Ref.Branch
+	return urlKey(c.spec.RepoURL()), c.spec.Ref.Branch
 }
 
 // unsynced records a cluster whose root syncs a repository that is neither

@@ -28,7 +28,11 @@
 // A Flux source is resolved by its kind through a [Kind], looked up in a
 // [Kinds] set by the name a sourceRef gives. [GitKind] is the GitRepository
 // kind: it reads spec.ref as source-controller does and resolves through a
-// Resolver. Another kind of source (OCIRepository) is another Kind.
+// Resolver. [OCIKind] is the OCIRepository kind: offline, an OCI artifact is
+// the folder of a git repository CI pushed it from, at the revision its tag
+// was built from; [Artifacts] maps one to the other with rules from the
+// configuration, from CI workflows ([WorkflowRules]) and d2's conventions
+// ([DefaultRules]), and the snapshot's Dir is that folder (Prefix).
 //
 // [Remotes] reads the remotes of a checkout from its git configuration (with
 // go-git), so that the fleet checkout can say which repository it is.

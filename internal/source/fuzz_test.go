@@ -112,7 +112,7 @@ func FuzzRevision(f *testing.F) {
 		check("revision", c, err)
 		c, _, err = g.findCommit(rev)
 		check("commit", c, err)
-		c, _, err = g.findSemVer(rev)
+		c, _, _, err = g.findSemVer(rev, "")
 		check("semver", c, err)
 		c, _, err = g.findRef(rev)
 		check("ref", c, err)

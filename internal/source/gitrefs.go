@@ -201,11 +201,15 @@ func (g *gitRepo) findCommit(h string) (commit, how string, err error) {
 // findSemVer picks the highest tag (a leading "v" stripped, then strict
 // semver) that satisfies the constraint, as source-controller does: equal
 // versions are ordered by the time of the commit they point to, then by
-// tag name.
-func (g *gitRepo) findSemVer(constraint string) (commit, how string, err error) {
+// tag name. With a prefix, only the tags that start with it count, read
+// without it: d2 releases each component of a repository with tags
+// <component>/vX.Y.Z, which source-controller never sees (the artifact is
+// pushed from them), but which say which commit an OCI tag was built from.
+// It returns the tag chosen too.
+func (g *gitRepo) findSemVer(constraint, prefix string) (commit, how, tag string, err error) {
 	cons, err := semver.NewConstraint(constraint)
 	if err != nil {
-		return "", "", fmt.Errorf("semver constraint %q: %w", constraint, err)
+		return "", "", "", fmt.Errorf("semver constraint %q: %w", constraint, err)
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -218,7 +222,7 @@ func (g *gitRepo) findSemVer(constraint string) (commit, how string, err error) 
 	var cands []cand
 	it, err := g.repo.Tags()
 	if err != nil {
-		return "", "", err
+		return "", "", "", err
 	}
 	var tagRefs []*plumbing.Reference
 	_ = it.ForEach(func(ref *plumbing.Reference) error {
@@ -227,7 +231,11 @@ func (g *gitRepo) findSemVer(constraint string) (commit, how string, err error) 
 	})
 	for _, ref := range tagRefs {
 		name := ref.Name().Short()
-		v, err := semver.StrictNewVersion(strings.TrimPrefix(name, "v"))
+		rest, ok := strings.CutPrefix(name, prefix)
+		if !ok {
+			continue
+		}
+		v, err := semver.StrictNewVersion(strings.TrimPrefix(rest, "v"))
 		if err != nil || !cons.Check(v) {
 			continue
 		}
@@ -238,7 +246,7 @@ func (g *gitRepo) findSemVer(constraint string) (commit, how string, err error) 
 		cands = append(cands, cand{v: v, name: name, when: c.Committer.When, hash: c.Hash.String()})
 	}
 	if len(cands) == 0 {
-		return "", "", nil
+		return "", "", "", nil
 	}
 	sort.Slice(cands, func(i, j int) bool {
 		a, b := cands[i], cands[j]
@@ -251,7 +259,7 @@ func (g *gitRepo) findSemVer(constraint string) (commit, how string, err error) 
 		return a.name < b.name
 	})
 	best := cands[len(cands)-1]
-	return best.hash, fmt.Sprintf("semver %s: tag %s (refs/tags/%s)", constraint, best.name, best.name), nil
+	return best.hash, fmt.Sprintf("semver %s: tag %s (refs/tags/%s)", constraint, best.name, best.name), best.name, nil
 }
 
 // refCommit returns the commit a ref points to (peeling annotated tags), or

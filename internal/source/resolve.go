@@ -63,6 +63,12 @@ type Ref struct {
 	SemVer string
 	Name   string
 	Commit string
+	// TagPrefix limits a SemVer search to the tags that start with it,
+	// read as versions once it is cut off: "frontend/" finds the tags
+	// frontend/v1.2.3 that d2's release workflows push for one component
+	// of a repository. A GitRepository has none (source-controller reads
+	// every tag as a version); an OCIRepository mapped to git sets it.
+	TagPrefix string
 }
 
 // String describes the ref as Flux would resolve it, e.g. "branch main",
@@ -75,6 +81,8 @@ func (r Ref) String() string {
 		return "commit " + r.Commit
 	case r.Name != "":
 		return "name " + r.Name
+	case r.SemVer != "" && r.TagPrefix != "":
+		return "semver " + r.SemVer + " of the tags " + r.TagPrefix + "*"
 	case r.SemVer != "":
 		return "semver " + r.SemVer
 	case r.Tag != "":
@@ -93,8 +101,21 @@ type Snapshot struct {
 	// the mode, the commit (or, for working trees and folders, the local
 	// path) and the ignore rules; the same across runs for the same input.
 	ID string
-	// Dir is the absolute root of the materialised files.
+	// Dir is the absolute root of the materialised files: the source's
+	// artifact, which for an OCIRepository mapped to a folder of a git
+	// repository is that folder (Prefix) of the repository's snapshot.
 	Dir string
+	// Prefix is the folder of the repository Dir holds, slash-separated
+	// ("" for the repository root). Paths relative to Dir are paths in the
+	// repository once RepoPath prefixes them.
+	Prefix string
+	// Artifact is the OCI artifact the snapshot stands for, with the ref
+	// asked ("oci://ghcr.io/acme/d2-apps/frontend:latest-stable"); "" for
+	// a git source.
+	Artifact string
+	// Tag is the git tag the revision was resolved to (spec.ref.tag, or
+	// the tag a semver range chose), when it was resolved from a tag.
+	Tag string
 	// URL is the normalised URL.
 	URL string
 	// LocalPath is the mapped local path the files were read from, as the
@@ -187,6 +208,8 @@ type plan struct {
 	commit string
 	branch string
 	note   string
+	// tag is the git tag the commit was found by, when one was.
+	tag string
 	// copy materialises a copy that stands in for a checkout (Revision,
 	// Copy): no ignore rules apply, and every file dropped or refused is
 	// listed, so that a render of the copy applies the ignore rules of its
@@ -633,9 +656,20 @@ func (r *Resolver) plan(ms []mapping, ref Ref) (plan, error) {
 		}
 		return r.planGit(ms, ref, "", func(g *gitRepo) (string, string, error) { return g.findRef(ref.Name) })
 	case ref.SemVer != "":
-		return r.planGit(ms, ref, "", func(g *gitRepo) (string, string, error) { return g.findSemVer(ref.SemVer) })
+		var tag string
+		p, err := r.planGit(ms, ref, "", func(g *gitRepo) (string, string, error) {
+			commit, how, t, err := g.findSemVer(ref.SemVer, ref.TagPrefix)
+			tag = t
+			return commit, how, err
+		})
+		p.tag = tag
+		return p, err
 	case ref.Tag != "":
-		return r.planGit(ms, ref, "", func(g *gitRepo) (string, string, error) { return g.findRef("refs/tags/" + ref.Tag) })
+		p, err := r.planGit(ms, ref, "", func(g *gitRepo) (string, string, error) { return g.findRef("refs/tags/" + ref.Tag) })
+		if p.mode == ModeGit {
+			p.tag = ref.Tag
+		}
+		return p, err
 	case ref.Branch != "":
 		return r.planBranch(ms, ref.Branch, true)
 	}
@@ -836,6 +870,7 @@ func (r *Resolver) materialise(p plan, ignore string) (*Snapshot, error) {
 		Mode:      p.mode,
 		Branch:    p.branch,
 		Commit:    p.commit,
+		Tag:       p.tag,
 		Note:      p.note,
 		Problems:  append([]FileProblem(nil), ce.problems...),
 	}
