@@ -195,14 +195,19 @@ type Waiver struct {
 	Expires string `json:"expires"`
 }
 
-// DefaultOutOfBand are d1's secrets created outside git: the fleet's git
-// credentials made at bootstrap, and the apps tenant's git credentials made
-// with `flux create secret git ... --label toolkit.fluxcd.io/tenant=apps`.
+// DefaultOutOfBand are the d1 lineage's secrets created outside git: d1's
+// fleet git credentials made at bootstrap, and the apps tenant's git
+// credentials made with `flux create secret git ... --label
+// toolkit.fluxcd.io/tenant=apps`; d2's registry pull secret, which its
+// bootstrap (terraform, managed_resources) creates, and the GitHub
+// credentials its image-update cluster copies into each tenant.
 func DefaultOutOfBand() []Object {
 	return []Object{
 		{APIVersion: "v1", Kind: "Secret", Namespace: "flux-system", Name: "flux-system"},
 		{APIVersion: "v1", Kind: "Secret", Namespace: "flux-system", Name: "flux-apps",
 			Labels: map[string]string{"toolkit.fluxcd.io/tenant": "apps"}},
+		{APIVersion: "v1", Kind: "Secret", Namespace: "flux-system", Name: "ghcr-auth"},
+		{APIVersion: "v1", Kind: "Secret", Namespace: "flux-system", Name: "github-auth"},
 	}
 }
 

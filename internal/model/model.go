@@ -517,8 +517,9 @@ type ResourceSet struct {
 	// ServiceAccountName is spec.serviceAccountName: the identity Flux
 	// Operator applies the generated objects as ("" for its own).
 	ServiceAccountName string `json:"serviceAccountName,omitempty"`
-	// Status is rendered, not-rendered (its inputs are not known offline)
-	// or failed (its templates do not render).
+	// Status is rendered, not-rendered (its inputs are not known offline),
+	// failed (its templates do not render) or waiting (on a dependency the
+	// cluster never has).
 	Status string `json:"status"`
 	// Reason says why it is not rendered or failed.
 	Reason string `json:"reason,omitempty"`
@@ -549,6 +550,9 @@ const (
 	ResourceSetRendered    = "rendered"
 	ResourceSetNotRendered = "not-rendered"
 	ResourceSetFailed      = "failed"
+	// ResourceSetWaiting: it depends on something the cluster never has,
+	// so Flux Operator waits and generates nothing.
+	ResourceSetWaiting = "waiting"
 )
 
 // Key is "<namespace>/<name>".

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -101,6 +102,14 @@ func (c *clusterRender) expandResourceSet(n *node, o *model.Object) []*model.Obj
 			Reason: fmt.Sprintf("ResourceSet %s: %v", m.Key(), err)})
 		return nil
 	}
+	if why := c.neverReady(res.DependsOn); why != "" {
+		// Flux Operator waits for every dependency before it generates
+		// anything: a ResourceSet gated on a CRD the cluster never gets
+		// generates nothing, by design (d2's update cluster installs the
+		// operator's HelmRelease only where helm-controller runs).
+		m.Status, m.Reason = model.ResourceSetWaiting, why
+		return nil
+	}
 	m.Status = model.ResourceSetRendered
 	var out []*model.Object
 	for _, g := range res.Objects {
@@ -133,6 +142,48 @@ func (c *clusterRender) expandResourceSet(n *node, o *model.Object) []*model.Obj
 	}
 	m.Objects = len(out)
 	return out
+}
+
+// fluxCRDComponents maps the API groups of Flux's CRDs to the controller
+// that installs them, and "<plural>.<group>" to it where the group's kinds
+// come with different controllers (image automation).
+var fluxCRDComponents = map[string]string{
+	"source.toolkit.fluxcd.io":                       "source-controller",
+	"kustomize.toolkit.fluxcd.io":                    "kustomize-controller",
+	"helm.toolkit.fluxcd.io":                         "helm-controller",
+	"notification.toolkit.fluxcd.io":                 "notification-controller",
+	"source.extensions.fluxcd.io":                    "source-watcher",
+	"imagerepositories.image.toolkit.fluxcd.io":      "image-reflector-controller",
+	"imagepolicies.image.toolkit.fluxcd.io":          "image-reflector-controller",
+	"imageupdateautomations.image.toolkit.fluxcd.io": "image-automation-controller",
+}
+
+// defaultFluxComponents are the controllers a FluxInstance installs when
+// it lists none (Flux Operator docs, FluxInstance: spec.components).
+var defaultFluxComponents = []string{"source-controller", "kustomize-controller", "helm-controller", "notification-controller"}
+
+// neverReady says why a ResourceSet's dependencies can never all exist on
+// the cluster: a CustomResourceDefinition of a Flux controller the
+// cluster's Flux installation does not include. "" when they may.
+func (c *clusterRender) neverReady(deps []resourceset.Dependency) string {
+	installed := c.out.Flux.Components
+	if len(installed) == 0 {
+		installed = defaultFluxComponents
+	}
+	for _, d := range deps {
+		if d.Kind != "CustomResourceDefinition" {
+			continue
+		}
+		_, group, _ := strings.Cut(d.Name, ".")
+		comp, ok := fluxCRDComponents[d.Name]
+		if !ok {
+			comp, ok = fluxCRDComponents[group]
+		}
+		if ok && !slices.Contains(installed, comp) {
+			return fmt.Sprintf("waits for CustomResourceDefinition %s, which only %s installs, and this cluster's Flux does not include it: Flux Operator generates nothing", d.Name, comp)
+		}
+	}
+	return ""
 }
 
 // copied returns the object a lookup finds, with the data Flux Operator

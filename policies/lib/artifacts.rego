@@ -7,12 +7,14 @@
 #   (production) follow releases.
 package d1lint.lib.artifacts
 
-# pulls_artifacts holds on a cluster whose Kustomizations read OCI
-# artifacts (d2: the fleet and every component): there, what an artifact's
-# signature says is what decides what runs.
-pulls_artifacts if {
+# content_source holds for an OCIRepository that a Kustomization of the
+# cluster reads: an artifact of the fleet's own content (d2: the fleet
+# and each component), not a chart.
+content_source(o) if {
 	some s in input.cluster.sources
 	s.kind == "OCIRepository"
+	s.namespace == o.namespace
+	s.name == o.name
 }
 
 # main_branch is the branch staging follows.

@@ -12,8 +12,32 @@ default privileged_namespaces := ["flux-system"]
 
 privileged_namespaces := input.config.privilegedNamespaces
 
-# privileged holds for the platform's namespaces.
+# privileged holds for the platform's namespaces: the configured ones, and
+# those a platform ResourceSet hands cluster-admin (delegated).
 privileged(ns) if ns in privileged_namespaces
+
+privileged(ns) if ns in delegated
+
+# delegated are the namespaces a ResourceSet of the platform binds to
+# cluster-admin: d2 generates each infra component (cert-manager,
+# monitoring) with a ResourceSet in flux-system that binds the namespace's
+# flux service account to cluster-admin with a ClusterRoleBinding, next to
+# the component's Kustomizations. The platform made them platform
+# namespaces on purpose, and what reconciles there acts for the platform.
+# A binding a Kustomization writes delegates nothing (d1's tenants get
+# RoleBindings to admin, and D1-0105 reports a ClusterRoleBinding).
+delegated contains ns if {
+	some b in applied.objects
+	b.kind == "ClusterRoleBinding"
+	object.get(b, "resourceSet", "") != ""
+	namespace_of(b.resourceSet) in privileged_namespaces
+	b.object.roleRef.kind == "ClusterRole"
+	b.object.roleRef.name == "cluster-admin"
+	some s in object.get(b.object, "subjects", [])
+	s.kind == "ServiceAccount"
+	ns := object.get(s, "namespace", "")
+	ns != ""
+}
 
 # namespace_of is the namespace of a "<namespace>/<name>" key.
 namespace_of(key) := split(key, "/")[0]

@@ -2,9 +2,9 @@
 # title: Production OCI artifact is not verified
 # description: |
 #   In the d2 architecture clusters pull OCI artifacts that CI built and
-#   signed, instead of git branches. A production cluster that reads its
-#   content from OCI artifacts must check that each artifact (content and
-#   charts) was signed by the release workflow: an OCIRepository
+#   signed, instead of git branches. A production cluster must check that
+#   each artifact its Kustomizations read was signed by the release
+#   workflow (charts from third-party registries are out of scope): an OCIRepository
 #   without spec.verify installs whatever the registry serves, and one whose
 #   cosign identity accepts a branch workflow (a subject ending in
 #   @refs/heads/main) installs unreleased builds. source-controller refuses
@@ -24,10 +24,10 @@ import data.d1lint.lib.result
 
 report contains result.fail(rego.metadata.chain(), result.object_field_details(o, field, msg)) if {
 	artifacts.follows_releases
-	artifacts.pulls_artifacts
 	some o in applied.objects
 	o.kind == "OCIRepository"
 	startswith(o.apiVersion, "source.toolkit.fluxcd.io/")
+	artifacts.content_source(o)
 	some [field, why] in problems(o)
 	msg := sprintf("%s %s/%s (%s) on production cluster %s %s", [o.kind, o.namespace, o.name, o.object.spec.url, input.cluster.name, why])
 }

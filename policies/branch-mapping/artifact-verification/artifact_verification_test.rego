@@ -8,11 +8,11 @@ repo(spec) := {
 	"object": {"spec": object.union({"url": "oci://ghcr.io/acme/apps"}, spec)},
 }
 
-cluster(objs, env) := {"cluster": {"name": "prod-eu", "environment": env, "runtimeInfo": {"ENVIRONMENT": env}, "objects": objs, "sources": [{"kind": "OCIRepository"}]}, "config": {"branches": {"staging": "main", "production": "production"}}}
+cluster(objs, env) := {"cluster": {"name": "prod-eu", "environment": env, "runtimeInfo": {"ENVIRONMENT": env}, "objects": objs, "sources": [{"kind": "OCIRepository", "namespace": "apps", "name": "apps"}]}, "config": {"branches": {"staging": "main", "production": "production"}}}
 
-test_git_clusters_are_not_checked if {
+test_charts_are_not_checked if {
 	c := cluster([repo({})], "production")
-	count(artifact_verification.report) == 0 with input as object.union(c, {"cluster": {"sources": [{"kind": "GitRepository"}]}})
+	count(artifact_verification.report) == 0 with input as object.union(c, {"cluster": {"sources": [{"kind": "GitRepository", "namespace": "apps", "name": "apps"}]}})
 }
 
 release := {"provider": "cosign", "matchOIDCIdentity": [{"issuer": "x", "subject": `^https://github\.com/acme/apps/\.github/workflows/release\.yaml@refs/tags/.*$`}]}

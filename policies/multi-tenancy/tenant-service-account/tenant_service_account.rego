@@ -30,6 +30,23 @@ report contains result.fail(rego.metadata.chain(), result.object_field_details(o
 ))) if {
 	some o in tenancy.tenant_reconcilers
 	object.get(o.object, ["spec", "serviceAccountName"], "") == ""
+	not runs_as_tenant_default(o)
+}
+
+# Under lockdown, a reconciler without a service account runs as the
+# tenant default (FluxInstance cluster.tenantDefaultServiceAccount) of its
+# namespace. Where the platform gives each tenant namespace that account
+# (d2's ResourceSets generate ServiceAccount flux, bound to admin), that is
+# the tenant's own account; d1's default, "default", has no rights.
+runs_as_tenant_default(o) if {
+	input.cluster.flux.multitenant
+	sa := object.get(input.cluster.flux, "defaultServiceAccount", "")
+	not sa in {"", "default"}
+	some a in applied.objects
+	a.kind == "ServiceAccount"
+	a.namespace == o.namespace
+	a.name == sa
+	count(privileged_service_account(o.namespace, sa)) == 0
 }
 
 report contains result.fail(rego.metadata.chain(), result.object_field_details(o, ["spec", "serviceAccountName"], sprintf(
