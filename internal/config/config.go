@@ -52,6 +52,11 @@ type Config struct {
 	// git repository CI pushes them from, before the rules d1lint reads
 	// from CI workflows and d2's conventions (docs/oci.md).
 	Artifacts []Artifact `json:"artifacts,omitempty"`
+	// ProviderInputs are the inputs of Flux Operator
+	// ResourceSetInputProviders that d1lint cannot read offline (a GitHub
+	// pull request provider...), keyed "<namespace>/<name>": the input
+	// sets the provider would export.
+	ProviderInputs map[string][]map[string]any `json:"providerInputs,omitempty"`
 	// OutOfBand are objects that exist on every cluster without being in
 	// git, such as the secrets created at bootstrap. When the key is absent
 	// the d1 defaults apply (DefaultOutOfBand); an empty list means none.
@@ -268,6 +273,11 @@ func (c *Config) check(pos positions) []mistake {
 	for i, s := range c.Sources {
 		if s.URL == "" || s.Path == "" {
 			fail(fmt.Sprintf("sources[%d]", i), "sources[%d] needs both url and path", i)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(c.ProviderInputs)) {
+		if ns, name, ok := strings.Cut(k, "/"); !ok || ns == "" || name == "" || strings.Contains(name, "/") {
+			fail("providerInputs."+k, "providerInputs: %q is not <namespace>/<name> of a ResourceSetInputProvider", k)
 		}
 	}
 	for i, a := range c.Artifacts {

@@ -174,6 +174,8 @@ func TestOutOfBandDefaults(t *testing.T) {
 		{APIVersion: "v1", Kind: "Secret", Namespace: "flux-system", Name: "flux-system"},
 		{APIVersion: "v1", Kind: "Secret", Namespace: "flux-system", Name: "flux-apps",
 			Labels: map[string]string{"toolkit.fluxcd.io/tenant": "apps"}},
+		{APIVersion: "v1", Kind: "Secret", Namespace: "flux-system", Name: "ghcr-auth"},
+		{APIVersion: "v1", Kind: "Secret", Namespace: "flux-system", Name: "github-auth"},
 	}
 	assert.Equal(t, want, DefaultOutOfBand())
 

@@ -218,6 +218,18 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 			return
 		}
 		v.SetInt(i)
+	case reflect.Interface:
+		// Free-form data (a ResourceSet input's value): taken as YAML
+		// decodes it. Aliases were followed above, within the same
+		// bounds as every setting.
+		var x any
+		if err := n.Decode(&x); err != nil {
+			d.fail(n, "%s: %v", path, err)
+			return
+		}
+		if x != nil {
+			v.Set(reflect.ValueOf(x))
+		}
 	default:
 		// Config holds no other kind; a field of one must be taught here.
 		d.fail(n, "%s: d1lint cannot read this setting (a %s)", path, t.Kind())

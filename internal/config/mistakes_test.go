@@ -28,7 +28,7 @@ func TestMistakes(t *testing.T) {
 		"key in the wrong case": {"outofband: []\n",
 			file + `:1:1: unknown key "outofband" at the top level; did you mean "outOfBand"? (keys are case-sensitive)`},
 		"unknown key, nothing close": {"colour: red\n",
-			file + `:1:1: unknown key "colour" at the top level; expected one of fleet, fleetURL, fleetBranch, clusters, sources, artifacts, outOfBand, branches, ` +
+			file + `:1:1: unknown key "colour" at the top level; expected one of fleet, fleetURL, fleetBranch, clusters, sources, artifacts, providerInputs, outOfBand, branches, ` +
 				`privilegedNamespaces, tenantClusterRoles, tenantLabel, automationBranch, crdCharts, charts, requireCharts, kubeVersion, schemaLocations, ` +
 				`acceptIncomplete, profile, rules, waivers`},
 		"rule turned off as a word": {"rules:\n  D1-0404: off\n",
@@ -71,6 +71,8 @@ func TestMistakes(t *testing.T) {
 			file + `:5:15: artifacts[0].tags.stable needs exactly one of branch, tag and semver`},
 		"artifact local folder with a placeholder": {"artifacts:\n  - url: oci://ghcr.io/acme/{repo}\n    repository: ../{repo}\n",
 			file + `:3:17: artifacts[0].repository: a local folder cannot have placeholders: map one folder per entry, or give the git URL`},
+		"provider inputs not keyed by namespace/name": {"providerInputs:\n  previews: []\n",
+			file + `:2:13: providerInputs: "previews" is not <namespace>/<name> of a ResourceSetInputProvider`},
 		"incomplete out-of-band object": {"outOfBand:\n  - kind: Secret\n    name: x\n",
 			file + `:2:5: outOfBand[0] needs kind, namespace and name`},
 		"duplicate key": {"fleet: a\nfleet: b\n",

@@ -115,6 +115,7 @@ func OptionsFromConfig(cfg *config.Config) Options {
 		opts.Sources = append(opts.Sources, source.Mapping{URL: s.URL, Path: cfg.Resolve(s.Path), Branch: s.Branch, Origin: source.OriginConfig})
 	}
 	opts.Artifacts, opts.Sources = artifactRules(cfg, opts.Sources)
+	opts.ProviderInputs = cfg.ProviderInputs
 	opts.Schemas.KubeVersion, opts.Profile = cfg.KubeVersion, cfg.Profile
 	for _, d := range cfg.Charts {
 		opts.ChartDirs = append(opts.ChartDirs, cfg.Resolve(d))

@@ -33,7 +33,8 @@ func renderConfig(t testing.TB, cfgPath string, clusters ...string) *model.Fleet
 	t.Helper()
 	cfg, err := config.Load(cfgPath)
 	require.NoError(t, err)
-	opts := Options{OutOfBand: cfg.OutOfBandObjects(), FleetPath: cfg.FleetPath(), FleetURL: cfg.FleetURL, FleetBranch: cfg.FleetBranch}
+	opts := Options{OutOfBand: cfg.OutOfBandObjects(), FleetPath: cfg.FleetPath(), FleetURL: cfg.FleetURL, FleetBranch: cfg.FleetBranch,
+		ProviderInputs: cfg.ProviderInputs}
 	for _, s := range cfg.Sources {
 		opts.Sources = append(opts.Sources, source.Mapping{URL: s.URL, Path: cfg.Resolve(s.Path), Branch: s.Branch})
 	}

@@ -80,6 +80,11 @@ func TestResourceSetFixture(t *testing.T) {
 	assert.Contains(t, previews.Reason, "pull-requests")
 	assert.Contains(t, previews.Reason, "GitHubPullRequest")
 
+	// A provider d1lint cannot read, with inputs from the configuration.
+	branches := resourceSetOf(t, c, "flux-system/branch-previews")
+	assert.Equal(t, model.ResourceSetRendered, branches.Status, branches.Reason)
+	assert.Equal(t, "flux-system/branch-previews", helmObject(t, c, "Namespace", "", "preview-feature-x").ResourceSet)
+
 	broken := resourceSetOf(t, c, "flux-system/broken")
 	assert.Equal(t, model.ResourceSetFailed, broken.Status)
 	var kinds []string
