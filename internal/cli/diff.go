@@ -99,9 +99,17 @@ func runDiff(ctx context.Context, s Streams, f *diffFlags, stdout, stderr io.Wri
 			repos = append(repos, r.URL)
 		}
 		baseText = fmt.Sprintf("the production clusters as they are (branch %s)", p.Production)
-		if len(repos) == 0 {
+		if len(p.Releases) > 0 {
+			baseText = "the production clusters as they are (the newest release)"
+		}
+		switch {
+		case len(p.Releases) > 0 && len(repos) > 0:
+			headText = fmt.Sprintf("the next release of %s (from %s), and %s promoted to %s in %s", strings.Join(p.Releases, ", "), p.Main, p.Main, p.Production, strings.Join(repos, ", "))
+		case len(p.Releases) > 0:
+			headText = fmt.Sprintf("the next release of %s (from %s)", strings.Join(p.Releases, ", "), p.Main)
+		case len(repos) == 0:
 			headText = fmt.Sprintf("the same: no repository's %s branch differs from its %s branch", p.Production, p.Main)
-		} else {
+		default:
 			headText = fmt.Sprintf("%s promoted to %s in %s", p.Main, p.Production, strings.Join(repos, ", "))
 		}
 		if len(clusters) == 0 {

@@ -5,6 +5,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 
@@ -74,6 +75,12 @@ type PromotionResult struct {
 	// cluster reads at production, sorted by URL. Empty: nothing to
 	// promote, and no cluster changes.
 	Repositories []revision.Promoted `json:"repositories"`
+	// Releases are the OCI artifacts a production cluster reads at a
+	// release (latest-stable, a version, a semver range), sorted by URL:
+	// the promotion reads them as the next release would publish them,
+	// from main (render.Options.NextRelease). Empty when no production
+	// cluster follows release tags.
+	Releases []string `json:"releases,omitempty"`
 	// Clusters are the production clusters (model.Branches.IsProduction),
 	// sorted by name, each with the objects, chart versions and findings
 	// the promotion changes; diff.Cluster.Changed is false for a cluster it
@@ -132,6 +139,7 @@ func (e *Engine) Promotion(ctx context.Context, opts Options) (*PromotionResult,
 	prod := map[string]bool{}
 	read := map[string]bool{}
 	var names []string
+	releases := map[string]bool{}
 	for _, c := range base.Fleet.Clusters {
 		if !branches.IsProduction(c) {
 			continue
@@ -142,8 +150,14 @@ func (e *Engine) Promotion(ctx context.Context, opts Options) (*PromotionResult,
 			if src.Resolved && src.Branch == prodBranch {
 				read[source.NormalizeURL(src.URL)] = true
 			}
+			if src.Resolved && src.Kind == source.OCIRepository && source.ReleaseRef(src.Ref) {
+				// d2: production follows release tags, and the next
+				// release is cut from main.
+				releases[src.URL] = true
+			}
 		}
 	}
+	out.Releases = slices.Sorted(maps.Keys(releases))
 	for _, r := range p.Repositories {
 		if read[r.URL] {
 			out.Repositories = append(out.Repositories, r)
@@ -158,14 +172,15 @@ func (e *Engine) Promotion(ctx context.Context, opts Options) (*PromotionResult,
 		}
 		return o
 	}
-	if len(names) == 0 || len(out.Repositories) == 0 {
+	if len(names) == 0 || len(out.Repositories) == 0 && len(out.Releases) == 0 {
 		// Nothing to promote: every production cluster stays as it is.
 		out.Clusters = diff.Fleets(only(base.Fleet), only(base.Fleet))
 		return out, nil
 	}
 	head := opts
 	head.Options = p.Options
-	if !p.FleetPromoted {
+	head.NextRelease = len(out.Releases) > 0
+	if !p.FleetPromoted && !head.NextRelease {
 		// The cluster folders are the same: only production clusters are
 		// rendered again; the others complete the fleet for the rules.
 		head.Clusters = names

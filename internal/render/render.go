@@ -81,6 +81,11 @@ type Options struct {
 	// read from the CI workflows of the fleet and its siblings, then d2's
 	// conventions, follow them (source.Artifacts).
 	Artifacts []source.ArtifactRule
+	// NextRelease renders what the next release would publish: OCI
+	// artifacts that follow releases (latest-stable, a version, a semver
+	// range) are read where latest is built from, main (diff --promote of
+	// tag-following clusters).
+	NextRelease bool
 	// OutOfBand are objects that exist on the clusters without being in git.
 	OutOfBand []model.OutOfBandObject
 	// Clusters limits the render to these clusters.
@@ -278,7 +283,11 @@ func newArtifacts(opts Options) (*source.Artifacts, error) {
 		}
 		found = append(found, source.WorkflowRules(s.Path, url)...)
 	}
-	return source.NewArtifacts(opts.Artifacts, found)
+	a, err := source.NewArtifacts(opts.Artifacts, found)
+	if err == nil && opts.NextRelease {
+		a = a.NextRelease()
+	}
+	return a, err
 }
 
 // checkFleetFolder says what is wrong with the fleet folder, in the

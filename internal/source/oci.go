@@ -93,6 +93,17 @@ type Artifact struct {
 // safe for concurrent use.
 type Artifacts struct {
 	rules []rule
+	// nextRelease reads what a release tag publishes at main (NextRelease).
+	nextRelease bool
+}
+
+// NextRelease returns the mapper that answers "what would the next
+// release publish?": an artifact a release publishes (latest-stable, a
+// version, a semver range) maps to the revision the next release is cut
+// from, the ref that latest maps to (branch main by default). A digest
+// stays unmapped; latest and other tags map as before.
+func (a *Artifacts) NextRelease() *Artifacts {
+	return &Artifacts{rules: a.rules, nextRelease: true}
 }
 
 // NewArtifacts returns the mapper of the rules, in order, followed by
@@ -231,10 +242,33 @@ func (a *Artifacts) Map(spec Spec) (*Artifact, error) {
 		if !ok {
 			continue
 		}
-		return r.artifact(url, spec.Ref, vars)
+		art, err := r.artifact(url, spec.Ref, vars)
+		if err == nil && a.nextRelease && ReleaseRef(spec.Ref) {
+			// The next release is cut from what latest is built from.
+			_, art.Refs, err = r.refs(url, map[string]string{"tag": "latest"}, "", vars)
+			art.Ref += " (the next release: latest)"
+		}
+		return art, err
 	}
 	return nil, errorf(ErrNotRendered, "no rule maps the OCI artifact %s to a git repository: map it with artifacts: in .d1lint.yaml "+
 		"(url: %s, repository: its git URL or local checkout, path: the folder CI pushes)", url, url)
+}
+
+// ReleaseRef reports whether an OCIRepository spec.ref follows what
+// releases publish: a semver range, latest-stable, or a version tag.
+func ReleaseRef(ref map[string]string) bool {
+	if ref["digest"] != "" {
+		return false
+	}
+	if ref["semver"] != "" {
+		return true
+	}
+	tag := ref["tag"]
+	if tag == "latest-stable" {
+		return true
+	}
+	_, err := semver.StrictNewVersion(strings.TrimPrefix(tag, "v"))
+	return err == nil
 }
 
 // artifact applies the rule r, whose URL pattern matched url with vars.
