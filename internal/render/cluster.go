@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"path"
 	"slices"
 	"sort"
 	"strings"
@@ -460,7 +461,12 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 		return nil, false
 	}
 	snap := src.snap
+	// An OCI artifact is a folder of its repository: the revision names
+	// the folder in the repository (components/frontend/production).
 	n.m.Revision = &model.Location{Repo: snap.URL, Branch: snap.Branch, Commit: snap.Commit, Path: n.m.Path}
+	if snap.Prefix != "" {
+		n.m.Revision.Path = snap.RepoPath(path.Clean(n.m.Path))
+	}
 
 	b := c.r.builder.build(ctx, snap, n.ks, n.m.Key)
 	failed := false
