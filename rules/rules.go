@@ -514,9 +514,9 @@ func decode(raw []byte) (finding.Finding, error) {
 	f := finding.Finding{Rule: r.Rule, Title: r.Title, Category: r.Category, Severity: r.Severity,
 		Object: r.Object, Message: r.Message, Chain: r.Chain}
 	if r.Location != nil {
-		// A finding is located by repository, branch, file and line; the
+		// A finding is located by repository, branch (or tag), file and line; the
 		// commit is not part of it.
-		f.Location = model.Location{Repo: r.Location.Repo, Branch: r.Location.Branch, Path: r.Location.Path, Line: r.Location.Line}
+		f.Location = model.Location{Repo: r.Location.Repo, Branch: r.Location.Branch, Tag: r.Location.Tag, Path: r.Location.Path, Line: r.Location.Line}
 	}
 	switch field := r.Field.(type) {
 	case string:

@@ -187,7 +187,7 @@ func locate(res *render.Result, fs []finding.Finding) {
 			continue
 		}
 		if loc := res.Locate(c, o, f.FieldPath); loc != nil {
-			f.Location = model.Location{Repo: loc.Repo, Branch: loc.Branch, Path: loc.Path, Line: loc.Line}
+			f.Location = model.Location{Repo: loc.Repo, Branch: loc.Branch, Tag: loc.Tag, Path: loc.Path, Line: loc.Line}
 		}
 	}
 	finding.Sort(fs)

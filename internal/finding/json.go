@@ -20,6 +20,7 @@ type wire struct {
 	Object      *Object  `json:"object,omitempty"`
 	Repo        string   `json:"repo,omitempty"`
 	Branch      string   `json:"branch,omitempty"`
+	Tag         string   `json:"tag,omitempty"`
 	File        string   `json:"file,omitempty"`
 	Line        int      `json:"line,omitempty"`
 	Message     string   `json:"message"`
@@ -30,14 +31,14 @@ type wire struct {
 }
 
 // MarshalJSON writes the finding in its documented shape: Location as the
-// flat fields "repo", "branch", "file" and "line", each left out when
+// flat fields "repo", "branch", "tag", "file" and "line", each left out when
 // empty. HTML characters are escaped or not as the caller's encoder says.
 func (f Finding) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	err := enc.Encode(wire{Rule: f.Rule, Title: f.Title, Category: f.Category, Severity: f.Severity, Cluster: f.Cluster,
-		Object: f.Object, Repo: f.Location.Repo, Branch: f.Location.Branch, File: f.Location.Path, Line: f.Location.Line,
+		Object: f.Object, Repo: f.Location.Repo, Branch: f.Location.Branch, Tag: f.Location.Tag, File: f.Location.Path, Line: f.Location.Line,
 		Message: f.Message, Field: f.Field, Chain: f.Chain, Fingerprint: f.Fingerprint, Baseline: f.Baseline})
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), err
 }
@@ -49,7 +50,7 @@ func (f *Finding) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*f = Finding{Rule: w.Rule, Title: w.Title, Category: w.Category, Severity: w.Severity, Cluster: w.Cluster,
-		Object: w.Object, Location: model.Location{Repo: w.Repo, Branch: w.Branch, Path: w.File, Line: w.Line},
+		Object: w.Object, Location: model.Location{Repo: w.Repo, Branch: w.Branch, Tag: w.Tag, Path: w.File, Line: w.Line},
 		Message: w.Message, Field: w.Field, Chain: w.Chain, Fingerprint: w.Fingerprint, Baseline: w.Baseline}
 	return nil
 }

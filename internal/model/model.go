@@ -197,6 +197,10 @@ type Location struct {
 	Repo string `json:"repo"`
 	// Branch is the branch the repository was read at.
 	Branch string `json:"branch,omitempty"`
+	// Tag is the git tag it was read at, when a tag rather than a branch
+	// decided the revision (a GitRepository's spec.ref.tag, an OCI
+	// artifact's release: frontend/v0.0.5).
+	Tag string `json:"tag,omitempty"`
 	// Commit is the commit it was read at (empty for a plain folder).
 	Commit string `json:"commit,omitempty"`
 	// Path is relative to the repository root, slash-separated.
@@ -706,6 +710,8 @@ func (l Location) String() string {
 		repo := l.Repo
 		if l.Branch != "" {
 			repo += "@" + l.Branch
+		} else if l.Tag != "" {
+			repo += "@" + l.Tag
 		}
 		s = repo + ":" + l.Path
 	}

@@ -192,8 +192,24 @@ func (b *builder) build(ctx context.Context, snap *source.Snapshot, ks *unstruct
 	return e.out
 }
 
+// snapLocation is the location of a file of a snapshot (path relative to
+// the repository's root), at its revision: branch, tag and commit.
+func snapLocation(snap *source.Snapshot, path string, line ...int) model.Location {
+	l := model.Location{Repo: snap.URL, Branch: snap.Branch, Commit: snap.Commit, Path: path}
+	if snap.Branch == "" {
+		l.Tag = snap.Tag
+	}
+	if len(line) > 0 {
+		l.Line = line[0]
+	}
+	return l
+}
+
+func ptr[T any](v T) *T { return &v }
+
 func (b *builder) loc(snap *source.Snapshot, rel string) *model.Location {
-	return &model.Location{Repo: snap.URL, Branch: snap.Branch, Commit: snap.Commit, Path: snap.RepoPath(rel)}
+	l := snapLocation(snap, snap.RepoPath(rel))
+	return &l
 }
 
 func (b *builder) run(ctx context.Context, snap *source.Snapshot, ks *unstructured.Unstructured, ksKey string) *built {
@@ -369,12 +385,12 @@ func (b *builder) run(ctx context.Context, snap *source.Snapshot, ks *unstructur
 		}
 		file, line := errorFile(msg, rel)
 		out.problems = append(out.problems, &model.Problem{Kind: kind, Kustomization: ksKey,
-			Location: &model.Location{Repo: snap.URL, Branch: snap.Branch, Commit: snap.Commit, Path: snap.RepoPath(file), Line: line},
+			Location: ptr(snapLocation(snap, snap.RepoPath(file), line)),
 			Reason:   fmt.Sprintf("kustomize build of %s failed: %s", rel, msg)})
 		return out
 	}
 	for _, res := range r.res {
-		l := model.Location{Repo: snap.URL, Branch: snap.Branch, Commit: snap.Commit}
+		l := snapLocation(snap, "")
 		if o, err := res.GetOrigin(); err == nil && o != nil {
 			file := o.Path
 			if file == "" {

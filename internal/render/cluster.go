@@ -463,7 +463,7 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 	snap := src.snap
 	// An OCI artifact is a folder of its repository: the revision names
 	// the folder in the repository (components/frontend/production).
-	n.m.Revision = &model.Location{Repo: snap.URL, Branch: snap.Branch, Commit: snap.Commit, Path: n.m.Path}
+	n.m.Revision = ptr(snapLocation(snap, n.m.Path))
 	if snap.Prefix != "" {
 		n.m.Revision.Path = snap.RepoPath(path.Clean(n.m.Path))
 	}

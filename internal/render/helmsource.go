@@ -229,7 +229,7 @@ func (c *clusterRender) fromGit(ref chartRef) (*loadedChart, error) {
 		for _, f := range files {
 			byName[f.Name] = f.Data
 		}
-		loc := &model.Location{Repo: snap.URL, Branch: snap.Branch, Commit: snap.Commit, Path: snap.RepoPath(dir)}
+		loc := ptr(snapLocation(snap, snap.RepoPath(dir)))
 		return &loadedChart{chart: ch, version: ch.Version, from: snap.URL + "@" + snap.Branch + ":" + dir, git: loc, files: byName}, nil
 	})
 }

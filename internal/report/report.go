@@ -227,13 +227,17 @@ func (r *Report) Existing(f finding.Finding) bool {
 }
 
 // BlobURL is the web address of a location's file on its repository's
-// host, https://<repo>/blob/<branch>/<path>#L<line>; empty without a
-// repository, file or branch.
+// host, https://<repo>/blob/<branch or tag>/<path>#L<line>; empty without
+// a repository, file, branch or tag.
 func BlobURL(l model.Location) string {
-	if l.Repo == "" || l.Path == "" || l.Branch == "" {
+	ref := l.Branch
+	if ref == "" {
+		ref = l.Tag
+	}
+	if l.Repo == "" || l.Path == "" || ref == "" {
 		return ""
 	}
-	u := "https://" + l.Repo + "/blob/" + escapePath(l.Branch) + "/" + escapePath(l.Path)
+	u := "https://" + l.Repo + "/blob/" + escapePath(ref) + "/" + escapePath(l.Path)
 	if l.Line > 0 {
 		u += fmt.Sprintf("#L%d", l.Line)
 	}
