@@ -98,6 +98,30 @@ func TestD1Corpus(t *testing.T) {
 					}
 				}
 
+				if !bootstrap {
+					// The flux-operator ResourceSet of each cluster expands
+					// into the operator's OCIRepository and HelmRelease.
+					var rs *model.ResourceSet
+					for _, r := range c.ResourceSets {
+						if r.Key() == "flux-system/flux-operator" {
+							rs = r
+						}
+					}
+					require.NotNil(t, rs, "%s: the flux-operator ResourceSet", c.Name)
+					assert.Equal(t, model.ResourceSetRendered, rs.Status, rs.Reason)
+					assert.Equal(t, 2, rs.Objects)
+					var generated []string
+					for _, o := range c.Objects {
+						if o.ResourceSet == "flux-system/flux-operator" {
+							generated = append(generated, o.Kind+" "+o.Namespace+"/"+o.Name)
+							assert.Equal(t, "github.com/controlplaneio-fluxcd/d1-fleet", o.Location.Repo)
+							assert.True(t, strings.HasSuffix(o.Location.Path, "/flux-system/flux-operator.yaml"), o.Location.Path)
+							assert.Greater(t, o.Location.Line, rs.Location.Line, "at the line of its resource")
+						}
+					}
+					assert.ElementsMatch(t, []string{"OCIRepository flux-system/flux-operator", "HelmRelease flux-system/flux-operator"}, generated)
+				}
+
 				// Image automation exists on staging only.
 				automation := 0
 				for _, o := range c.Objects {

@@ -474,7 +474,7 @@ func TestOutOfBandInModel(t *testing.T) {
 		assert.Nil(t, o.Clusters, o.Name)
 		declared = append(declared, o.Namespace+"/"+o.Name)
 	}
-	assert.Equal(t, []string{"flux-system/flux-apps", "flux-system/flux-system", "flux-system/registry", "flux-system/unlabelled"}, declared,
+	assert.Equal(t, []string{"flux-system/flux-apps", "flux-system/flux-system", "flux-system/ghcr-auth", "flux-system/github-auth", "flux-system/registry", "flux-system/unlabelled"}, declared,
 		"the declarations for this cluster, sorted")
 
 	copies := map[string]bool{}
