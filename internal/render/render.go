@@ -147,6 +147,9 @@ type renderer struct {
 	// clusters; chartCount counts the renders that ran.
 	chartLoads, chartRenders, chartMentions, chartCRDs sync.Map
 	chartCount                                         atomic.Int64
+	// rsLines memoises the lines of ResourceSets' templates
+	// (resourceSetLines).
+	rsLines sync.Map
 	// helmSlots bounds the chart renders that run at once (Concurrency).
 	helmSlots chan struct{}
 	// charts is the chart cache (nil: none).

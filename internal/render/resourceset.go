@@ -264,19 +264,50 @@ func (c *clusterRender) fillCopies(objects []*model.Object) {
 // or line templateLine of spec.resourcesTemplate; the ResourceSet's own
 // line when its file cannot be read.
 func (c *clusterRender) resourceLine(rs model.Location, name string, resource, templateLine int) int {
-	dir, ok := c.r.builder.dirs.Load(revisionKey(rs))
+	lines := c.r.resourceSetLines(rs, name)
+	switch {
+	case lines == nil:
+	case resource >= 0 && resource < len(lines.resources):
+		return lines.resources[resource]
+	case resource < 0 && templateLine > 0 && lines.template > 0:
+		return lines.template + templateLine - 1
+	}
+	return rs.Line
+}
+
+// rsLines are the lines of a ResourceSet's templates in its file: of each
+// spec.resources entry, and of the first line of spec.resourcesTemplate.
+type rsLines struct {
+	resources []int
+	template  int
+}
+
+// resourceSetLines reads the lines of a ResourceSet's templates once per
+// file and revision, for every cluster (nil when the file cannot be read).
+func (r *renderer) resourceSetLines(rs model.Location, name string) *rsLines {
+	key := revisionKey(rs) + "\x00" + rs.Path + "\x00" + name
+	if v, ok := r.rsLines.Load(key); ok {
+		return v.(*rsLines)
+	}
+	lines := readResourceSetLines(r, rs, name)
+	v, _ := r.rsLines.LoadOrStore(key, lines)
+	return v.(*rsLines)
+}
+
+func readResourceSetLines(r *renderer, rs model.Location, name string) *rsLines {
+	dir, ok := r.builder.dirs.Load(revisionKey(rs))
 	if !ok || rs.Path == "" {
-		return rs.Line
+		return nil
 	}
 	data, err := os.ReadFile(filepath.Join(dir.(string), filepath.FromSlash(rs.Path)))
 	if err != nil {
-		return rs.Line
+		return nil
 	}
 	dec := yaml.NewDecoder(strings.NewReader(string(data)))
 	for {
 		var doc yaml.Node
 		if dec.Decode(&doc) != nil {
-			return rs.Line
+			return nil
 		}
 		if len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
 			continue
@@ -285,20 +316,19 @@ func (c *clusterRender) resourceLine(rs model.Location, name string, resource, t
 		if scalar(child(root, "kind")) != "ResourceSet" || scalar(child(child(root, "metadata"), "name")) != name {
 			continue
 		}
+		out := &rsLines{}
 		spec := child(root, "spec")
-		if resource >= 0 {
-			if rsrc := child(spec, "resources"); rsrc != nil && rsrc.Kind == yaml.SequenceNode && resource < len(rsrc.Content) {
-				return rsrc.Content[resource].Line
+		if rsrc := child(spec, "resources"); rsrc != nil && rsrc.Kind == yaml.SequenceNode {
+			for _, e := range rsrc.Content {
+				out.resources = append(out.resources, e.Line)
 			}
-			return rs.Line
 		}
-		if t := child(spec, "resourcesTemplate"); t != nil && templateLine > 0 {
-			line := t.Line + templateLine - 1
+		if t := child(spec, "resourcesTemplate"); t != nil {
+			out.template = t.Line
 			if t.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
-				line++ // a block scalar starts on the line after its indicator
+				out.template++ // a block scalar starts on the line after its indicator
 			}
-			return line
 		}
-		return rs.Line
+		return out
 	}
 }
