@@ -26,6 +26,7 @@ absence_rules := {
 	"D1-0301": "dependsOn names a Kustomization that does not exist",
 	"D1-0303": "no CRD installer, or none ordered first",
 	"D1-0305": "HelmRelease dependsOn names a HelmRelease that does not exist",
+	"D1-0307": "ResourceSet dependsOn names an object that does not exist",
 	"D1-0403": "substituteFrom object does not exist",
 	"D1-0404": "runtime-info key never used",
 	"D1-0601": "referenced Secret or ConfigMap does not exist",

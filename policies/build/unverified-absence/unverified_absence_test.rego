@@ -16,13 +16,13 @@ test_once_per_incomplete_cluster if {
 	f.severity == "info"
 	f.location == loc
 	contains(f.message, "cluster staging was not fully rendered (flux-system/apps: source not resolved: no local path mapped for https://github.com/acme/d1-apps.git, and 1 more)")
-	endswith(f.message, "are not verified on it: D1-0301, D1-0303, D1-0305, D1-0403, D1-0404, D1-0601")
+	endswith(f.message, "are not verified on it: D1-0301, D1-0303, D1-0305, D1-0307, D1-0403, D1-0404, D1-0601")
 }
 
 test_problem_of_the_cluster_itself if {
 	gaps := [{"reason": "no sync declared"}]
 	r := unverified_absence.report with input as {"cluster": {"name": "c", "completeness": {"complete": false, "gaps": gaps}}}
-	[f.message | some f in r] == ["cluster c was not fully rendered (no sync declared), so the rules that conclude something is missing are not verified on it: D1-0301, D1-0303, D1-0305, D1-0403, D1-0404, D1-0601"]
+	[f.message | some f in r] == ["cluster c was not fully rendered (no sync declared), so the rules that conclude something is missing are not verified on it: D1-0301, D1-0303, D1-0305, D1-0307, D1-0403, D1-0404, D1-0601"]
 }
 
 test_complete_cluster_is_quiet if {
