@@ -13,6 +13,8 @@
 #     process under 1 s each;
 #   - audit (check, promotion drift, report.html) of the synthetic
 #     100-cluster fleet under 30 s;
+#   - ResourceSets and OCI artifacts (docs/resourcesets.md, docs/oci.md):
+#     check of the d2 corpus (../shared/corpus/d2) as a process under 0.5 s;
 #   - charts (docs/helm.md): check on the d1 corpus with the corpus's chart
 #     cache at most 3x the check without it, and check of the synthetic
 #     100-cluster fleet with its charts at most 1.5x without them, each pair
@@ -61,6 +63,13 @@ if [ -d ../shared/corpus/d1 ]; then
       timed "$work/d1lint" check "${srcs[@]}" --charts "$charts" || true
     done)
   fi
+fi
+if [ -d ../shared/corpus/d2 ]; then
+  ../shared/corpus/d2/mkrepos.sh "$work/d2" >/dev/null
+  echo "check on the d2 corpus, no configuration (ResourceSets, OCI artifacts; target 0.5 s, d1's class):"
+  (cd "$work/d2/d2-fleet" && for _ in 1 2 3 4 5; do timed "$work/d1lint" check || true; done)
+  echo "diff --promote on the d2 corpus (the next release against the newest one):"
+  (cd "$work/d2/d2-fleet" && for _ in 1 2 3; do timed "$work/d1lint" diff --promote || true; done)
 fi
 go run ./cmd/synth-fleet -clusters 100 -namespaces 20 -components 8 "$work/synth" >/dev/null
 echo "check of the synthetic fleet without, then with its charts (target: at most 1.5x):"

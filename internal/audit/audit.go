@@ -47,6 +47,10 @@ type Data struct {
 	Promotion []diff.Cluster
 	// PromotionNote says why Promotion was not computed, when it was not.
 	PromotionNote string
+	// Releases are the OCI artifacts production clusters read at a
+	// release tag: for them Promotion compares the newest release with
+	// the next one, cut from main (engine.PromotionResult.Releases).
+	Releases []string
 	// Main and Production name the branches Promotion compares (main and
 	// production when empty).
 	Main, Production string

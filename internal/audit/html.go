@@ -158,9 +158,11 @@ type statusCount struct {
 type promotionView struct {
 	Computed         bool
 	Main, Production string
-	Note             string
-	Clusters         []promotionCluster
-	Drifting         int
+	// Releases are the artifacts production reads at a release tag.
+	Releases []string
+	Note     string
+	Clusters []promotionCluster
+	Drifting int
 }
 
 type promotionCluster struct {
@@ -430,7 +432,7 @@ var changeRank = map[string]int{diff.Added: 0, diff.Removed: 1, diff.Modified: 2
 func newPromotion(d *Data, ids *idSet) *promotionView {
 	// Unset branches are d1's (model.Branches' defaults).
 	branches := model.Branches{model.Staging: d.Main, model.Production: d.Production}
-	v := &promotionView{Computed: d.Promotion != nil, Main: branches.Main(), Production: branches.Production(), Note: d.PromotionNote}
+	v := &promotionView{Computed: d.Promotion != nil, Main: branches.Main(), Production: branches.Production(), Note: d.PromotionNote, Releases: d.Releases}
 	sorted := append([]diff.Cluster(nil), d.Promotion...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
 	for _, c := range sorted {

@@ -165,7 +165,7 @@ func promotion(ctx context.Context, e *engine.Engine, opts engine.Options, d *au
 		progress("the promotion drift was not computed: " + err.Error())
 		return nil
 	}
-	d.Main, d.Production = p.Main, p.Production
+	d.Main, d.Production, d.Releases = p.Main, p.Production, p.Releases
 	d.Promotion = p.Clusters
 	if d.Promotion == nil {
 		d.Promotion = []diff.Cluster{}
