@@ -61,4 +61,13 @@ func TestCheckD2Corpus(t *testing.T) {
 		assert.Equal(t, "D1-0401", f.Rule, "%s: %s", f.Cluster, f.Message)
 		assert.True(t, strings.Contains(f.Message, "${DS_PROMETHEUS}"), f.Message)
 	}
+
+	// The promotion preview of the tag-following production clusters:
+	// the next release, from main, against the newest release tags.
+	r = run(t, "diff", "--promote", "--fleet", filepath.Join(dir, "d2-fleet"))
+	require.NoError(t, r.err, r.stderr)
+	assert.Contains(t, r.stdout, "head: the next release of oci://ghcr.io/controlplaneio-fluxcd/d2-apps/backend")
+	assert.Contains(t, r.stdout, "the change reaches 2 of 2 clusters: prod-eu, prod-us")
+	assert.Regexp(t, `modified  OCIRepository frontend/podinfo-chart  github.com/controlplaneio-fluxcd/d2-apps@main:components/frontend/base/podinfo.yaml:\d+\n\s+spec.ref.semver`, r.stdout,
+		"podinfo's chart moves from 6.8.0 (frontend/v0.0.5) to 6.14.0 (main)")
 }

@@ -77,6 +77,37 @@ func TestArtifactRefs(t *testing.T) {
 	assert.Contains(t, err.Error(), "tags: in the artifacts: entry")
 }
 
+// TestNextRelease: a promotion preview reads what releases publish where
+// the next release is cut from, what latest maps to.
+func TestNextRelease(t *testing.T) {
+	const url = "oci://ghcr.io/acme/d2-apps/backend"
+	next := DefaultArtifacts().NextRelease()
+	for _, ref := range []map[string]string{{"tag": "latest-stable"}, {"tag": "v1.2.3"}, {"semver": ">=1.0.0"}} {
+		assert.True(t, ReleaseRef(ref), "%v", ref)
+		got, err := next.Map(Spec{URL: url, Ref: ref})
+		require.NoError(t, err)
+		assert.Equal(t, []Ref{{Branch: "main"}}, got.Refs, "%v", ref)
+		assert.Contains(t, got.Ref, "the next release")
+	}
+	for _, ref := range []map[string]string{{"tag": "latest"}, nil, {"tag": "main-0a1b2c3d"}, {"digest": "sha256:0123abcd"}} {
+		assert.False(t, ReleaseRef(ref), "%v", ref)
+	}
+	got, err := next.Map(Spec{URL: url, Ref: map[string]string{"tag": "latest"}})
+	require.NoError(t, err)
+	assert.Equal(t, "tag latest", got.Ref, "latest is what it was")
+
+	// A configured latest is where the next release is cut from.
+	a, err := NewArtifacts([]ArtifactRule{{URL: "oci://registry.example.com/app", Repository: "https://github.com/acme/app",
+		Tags: map[string]Ref{"latest": {Branch: "develop"}}, From: "test"}})
+	require.NoError(t, err)
+	got, err = a.NextRelease().Map(Spec{URL: "oci://registry.example.com/app", Ref: map[string]string{"tag": "latest-stable"}})
+	require.NoError(t, err)
+	assert.Equal(t, []Ref{{Branch: "develop"}}, got.Refs)
+	got, err = a.Map(Spec{URL: "oci://registry.example.com/app", Ref: map[string]string{"tag": "latest-stable"}})
+	require.NoError(t, err)
+	assert.NotEqual(t, []Ref{{Branch: "develop"}}, got.Refs, "NextRelease leaves the mapper it came from alone")
+}
+
 func TestConfiguredRulesWin(t *testing.T) {
 	a, err := NewArtifacts([]ArtifactRule{{
 		URL: "oci://ghcr.io/{owner}/apps/{component}", Repository: "https://git.example.com/{owner}/monorepo",
