@@ -62,7 +62,11 @@ func label(k *model.Kustomization) string {
 	var b strings.Builder
 	b.WriteString(k.Key)
 	if k.Revision != nil {
-		fmt.Fprintf(&b, "\n%s@%s", shortRepo(k.Revision.Repo), k.Revision.Branch)
+		rev := k.Revision.Branch
+		if rev == "" {
+			rev = k.Revision.Tag
+		}
+		fmt.Fprintf(&b, "\n%s@%s", shortRepo(k.Revision.Repo), rev)
 	}
 	if k.Path != "" {
 		fmt.Fprintf(&b, "\n%s", k.Path)

@@ -446,6 +446,9 @@ type Source struct {
 	// Branch and Commit are what was read.
 	Branch string `json:"branch,omitempty"`
 	Commit string `json:"commit,omitempty"`
+	// Tag is the git tag that was read, when a tag rather than a branch
+	// decided the revision (an OCI artifact's release: frontend/v0.0.5).
+	Tag string `json:"tag,omitempty"`
 	// Note says how it was resolved.
 	Note string `json:"note,omitempty"`
 	// Location is where the source object is defined (nil for a root

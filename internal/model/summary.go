@@ -82,6 +82,9 @@ func Summarize(c *Cluster) ClusterSummary {
 		branch := "unresolved"
 		if src.Resolved {
 			branch = src.Branch
+			if branch == "" {
+				branch = src.Tag
+			}
 		} else {
 			s.Unresolved++
 		}

@@ -355,6 +355,9 @@ func (c *clusterRender) resolveSource(n *node) (*sourceResult, string) {
 	} else {
 		ms.Resolved, ms.Mode, ms.LocalPath, ms.Branch, ms.Commit, ms.Note =
 			true, res.snap.Mode, res.snap.LocalPath, res.snap.Branch, res.snap.Commit, res.snap.Note
+		if ms.Branch == "" {
+			ms.Tag = res.snap.Tag
+		}
 		if res.snap.URL == c.r.fleet.Key() && res.snap.LocalPath == c.r.fleetShown() {
 			// Read through the fleet's own mapping: say why this checkout
 			// stands for that URL.
