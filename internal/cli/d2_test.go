@@ -4,8 +4,6 @@ package cli
 
 import (
 	"encoding/json"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -23,14 +21,8 @@ import (
 // ${DS_PROMETHEUS}, which the Kustomization's postBuild substitution
 // (tenants/infra.yaml) turns into an empty string on every cluster.
 func TestCheckD2Corpus(t *testing.T) {
-	corpus := testutil.SharedCorpus(t)
-	dir := t.TempDir()
-	bash, err := exec.LookPath("bash")
-	require.NoError(t, err)
-	out, err := exec.Command(bash, filepath.Join(corpus, "d2", "mkrepos.sh"), dir).CombinedOutput()
-	require.NoError(t, err, "%s", out)
-
-	r := run(t, "check", "--fleet", filepath.Join(dir, "d2-fleet"), "--format", "json")
+	d := testutil.D2Corpus(t)
+	r := run(t, "check", "--fleet", d.Fleet, "--format", "json")
 	var rep struct {
 		Clusters []struct {
 			Name           string `json:"name"`
@@ -64,7 +56,7 @@ func TestCheckD2Corpus(t *testing.T) {
 
 	// The promotion preview of the tag-following production clusters:
 	// the next release, from main, against the newest release tags.
-	r = run(t, "diff", "--promote", "--fleet", filepath.Join(dir, "d2-fleet"))
+	r = run(t, "diff", "--promote", "--fleet", d.Fleet)
 	require.NoError(t, r.err, r.stderr)
 	assert.Contains(t, r.stdout, "head: the next release of oci://ghcr.io/controlplaneio-fluxcd/d2-apps/backend")
 	assert.Contains(t, r.stdout, "the change reaches 2 of 2 clusters: prod-eu, prod-us")

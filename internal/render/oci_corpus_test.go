@@ -3,7 +3,6 @@
 package render
 
 import (
-	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -16,25 +15,13 @@ import (
 	"github.com/d1lint/d1lint/internal/testutil"
 )
 
-// d2Corpus lays the d2 repositories out side by side in a temporary folder
-// with the corpus's mkrepos.sh.
-func d2Corpus(t *testing.T) (fleet, infra, apps string) {
-	t.Helper()
-	corpus := testutil.SharedCorpus(t)
-	dir := t.TempDir()
-	bash, err := exec.LookPath("bash")
-	require.NoError(t, err, "bash is needed to lay out the corpus")
-	out, err := exec.Command(bash, filepath.Join(corpus, "d2", "mkrepos.sh"), dir).CombinedOutput()
-	require.NoError(t, err, "mkrepos.sh: %s", out)
-	return filepath.Join(dir, "d2-fleet"), filepath.Join(dir, "d2-infra"), filepath.Join(dir, "d2-apps")
-}
-
 // TestD2Corpus renders the d2 fleet with no configuration, its siblings
 // beside it: each cluster's root is the OCI artifact of d2-fleet, read from
 // the fleet checkout at main (latest, staging) or at the newest release tag
 // v0.0.5 (latest-stable, production).
 func TestD2Corpus(t *testing.T) {
-	fleetDir, _, appsDir := d2Corpus(t)
+	d := testutil.D2Corpus(t)
+	fleetDir, appsDir := d.Fleet, d.Apps
 	mainCommit, err := source.FindRevision(fleetDir, "main")
 	require.NoError(t, err)
 	stable, err := source.FindRevision(fleetDir, "v0.0.5")

@@ -104,6 +104,28 @@ func D1Corpus(tb testing.TB, bootstrap bool) D1 {
 	return D1{Fleet: filepath.Join(dir, "d1-fleet"), Infra: filepath.Join(dir, "d1-infra"), Apps: filepath.Join(dir, "d1-apps")}
 }
 
+// D2 is the d2 corpus laid out as three local git repositories side by
+// side, with their release tags.
+type D2 struct {
+	Fleet, Infra, Apps string
+}
+
+// D2Corpus lays out the d2 corpus with its mkrepos.sh in a temporary
+// folder of the test (a test may change it) and returns where.
+func D2Corpus(tb testing.TB) D2 {
+	tb.Helper()
+	corpus := SharedCorpus(tb)
+	dir := tb.TempDir()
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		tb.Fatalf("bash is needed to lay out the corpus: %v", err)
+	}
+	if out, err := exec.Command(bash, filepath.Join(corpus, "d2", "mkrepos.sh"), dir).CombinedOutput(); err != nil {
+		tb.Fatalf("mkrepos.sh: %v\n%s", err, out)
+	}
+	return D2{Fleet: filepath.Join(dir, "d2-fleet"), Infra: filepath.Join(dir, "d2-infra"), Apps: filepath.Join(dir, "d2-apps")}
+}
+
 // Cleanup removes what D1Corpus laid out; call it from TestMain.
 func Cleanup() {
 	corpusMu.Lock()
