@@ -50,9 +50,9 @@ owner(o) := namespace_of(o.resourceSet) if object.get(o, "resourceSet", "") != "
 
 else := namespace_of(o.appliedBy)
 
-# tenant_reconcilers are the tenant Kustomizations (in a namespace that is
-# not privileged) and the HelmReleases tenant Kustomizations apply; a
-# complete rule, computed once per cluster.
+# tenant_reconcilers are the tenant Kustomizations and ResourceSets (in a
+# namespace that is not privileged) and the HelmReleases tenant
+# Kustomizations apply; a complete rule, computed once per cluster.
 tenant_reconcilers := {o |
 	some o in applied.objects
 	tenant_reconciler(o)
@@ -61,6 +61,16 @@ tenant_reconcilers := {o |
 tenant_reconciler(o) if {
 	o.kind == "Kustomization"
 	startswith(o.apiVersion, "kustomize.toolkit.fluxcd.io/")
+	object.get(o, "namespace", "") != ""
+	not privileged(o.namespace)
+}
+
+# A tenant's ResourceSet: Flux Operator applies what it generates as its
+# spec.serviceAccountName, or as the operator's own account (which
+# Flux's lockdown does not restrict) when it names none.
+tenant_reconciler(o) if {
+	o.kind == "ResourceSet"
+	startswith(o.apiVersion, "fluxcd.controlplane.io/")
 	object.get(o, "namespace", "") != ""
 	not privileged(o.namespace)
 }

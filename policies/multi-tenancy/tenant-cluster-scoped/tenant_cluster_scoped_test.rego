@@ -61,3 +61,24 @@ test_tenant_chart_cluster_role if {
 	platform := object.union(from_chart, {"appliedBy": "flux-system/flux-infra-tenant"})
 	count(tenant_cluster_scoped.report) == 0 with input as {"cluster": {"objects": [platform]}}
 }
+
+# A platform ResourceSet that binds a namespace's service account to
+# cluster-admin makes the namespace the platform's (d2's infra components);
+# a binding a Kustomization writes does not, nor one of a tenant's
+# ResourceSet.
+test_platform_resourceset_delegates_a_namespace if {
+	binding := {
+		"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "name": "flux-infra-shop",
+		"location": loc, "appliedBy": "flux-system/tenants", "chain": ["flux-system/flux-system", "flux-system/tenants"],
+		"resourceSet": "flux-system/infra",
+		"object": {
+			"roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"},
+			"subjects": [{"kind": "ServiceAccount", "name": "flux", "namespace": "shop"}],
+		},
+	}
+	count(tenant_cluster_scoped.report) == 0 with input as {"cluster": {"objects": [binding, cluster_role]}}
+	by_kustomization := object.remove(binding, ["resourceSet"])
+	count(tenant_cluster_scoped.report) == 1 with input as {"cluster": {"objects": [by_kustomization, cluster_role]}}
+	by_tenant := object.union(binding, {"resourceSet": "shop/infra"})
+	count(tenant_cluster_scoped.report) == 2 with input as {"cluster": {"objects": [by_tenant, cluster_role]}}
+}

@@ -25,8 +25,8 @@ import data.d1lint.lib.tenancy
 # The findings name spec.serviceAccountName, or spec where it is not set at
 # all.
 report contains result.fail(rego.metadata.chain(), result.object_field_details(o, account_field(o), sprintf(
-	"%s %s/%s %s runs without a service account (spec.serviceAccountName is not set), so it gets the default's rights, or the controller's without lockdown; set it to the tenant's service account%s",
-	[o.kind, o.namespace, o.name, role(o), patch_hint(o)],
+	"%s %s/%s %s runs without a service account (spec.serviceAccountName is not set), so %s; set it to the tenant's service account%s",
+	[o.kind, o.namespace, o.name, role(o), consequence(o), patch_hint(o)],
 ))) if {
 	some o in tenancy.tenant_reconcilers
 	object.get(o.object, ["spec", "serviceAccountName"], "") == ""
@@ -39,6 +39,7 @@ report contains result.fail(rego.metadata.chain(), result.object_field_details(o
 # (d2's ResourceSets generate ServiceAccount flux, bound to admin), that is
 # the tenant's own account; d1's default, "default", has no rights.
 runs_as_tenant_default(o) if {
+	o.kind != "ResourceSet" # the operator is not under Flux's lockdown
 	input.cluster.flux.multitenant
 	sa := object.get(input.cluster.flux, "defaultServiceAccount", "")
 	not sa in {"", "default"}
@@ -67,9 +68,15 @@ role(o) := "(a tenant Kustomization)" if o.kind == "Kustomization"
 
 role(o) := sprintf("(applied by tenant Kustomization %s)", [o.appliedBy]) if o.kind != "Kustomization"
 
+consequence(o) := "Flux Operator applies what it generates as the operator's own service account, which may do anything on the cluster" if {
+	o.kind == "ResourceSet"
+} else := "it gets the default's rights, or the controller's without lockdown"
+
 patch_hint(o) := "" if o.kind == "Kustomization"
 
-patch_hint(o) := sprintf(" (a patch on %s can set it on every HelmRelease)", [o.appliedBy]) if o.kind != "Kustomization"
+patch_hint(o) := sprintf(" (a patch on %s can set it)", [o.appliedBy]) if o.kind == "ResourceSet"
+
+patch_hint(o) := sprintf(" (a patch on %s can set it on every HelmRelease)", [o.appliedBy]) if o.kind == "HelmRelease"
 
 privileged_service_account(_, sa) := {"a Flux controller's own service account"} if sa in controller_accounts
 

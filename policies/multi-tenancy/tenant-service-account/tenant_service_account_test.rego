@@ -97,3 +97,30 @@ test_platform_is_not_judged if {
 	kyverno := object.union(object.remove(storefront, ["object"]), {"namespace": "kyverno", "appliedBy": "flux-system/policy-controllers", "object": {"spec": {}}})
 	count(tenant_service_account.report) == 0 with input as {"cluster": {"objects": [infra, kyverno]}}
 }
+
+# A tenant's ResourceSet without a service account: Flux Operator, which
+# Flux's lockdown does not restrict, applies what it generates as itself.
+test_tenant_resourceset_without_service_account if {
+	rs := {
+		"apiVersion": "fluxcd.controlplane.io/v1", "kind": "ResourceSet", "namespace": "shop", "name": "roles",
+		"location": apps_loc, "appliedBy": "shop/flux-shop", "chain": array.concat(tenant_chain, ["shop/flux-shop"]),
+		"object": {"spec": {}},
+	}
+	flux := {"multitenant": true, "defaultServiceAccount": "flux"}
+	sa := {"apiVersion": "v1", "kind": "ServiceAccount", "namespace": "shop", "name": "flux", "location": apps_loc}
+	r := tenant_service_account.report with input as {"cluster": {"flux": flux, "objects": [shop, sa, rs]}}
+	count(r) == 1
+	some f in r
+	f.object.kind == "ResourceSet"
+	contains(f.message, "the operator's own service account")
+}
+
+# Under lockdown, a tenant HelmRelease without a service account runs as the
+# tenant default, which the platform created in the tenant's namespace (d2).
+test_lockdown_default_is_the_tenants_own if {
+	hr := object.union(object.remove(storefront, ["object"]), {"object": {"spec": {}}})
+	sa := {"apiVersion": "v1", "kind": "ServiceAccount", "namespace": "shop", "name": "flux", "location": apps_loc}
+	flux := {"multitenant": true, "defaultServiceAccount": "flux"}
+	count(tenant_service_account.report) == 0 with input as {"cluster": {"flux": flux, "objects": [shop, sa, hr]}}
+	count(tenant_service_account.report) == 1 with input as {"cluster": {"flux": object.union(flux, {"defaultServiceAccount": "default"}), "objects": [shop, sa, hr]}}
+}
