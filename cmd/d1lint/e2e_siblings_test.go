@@ -55,9 +55,10 @@ func TestE2EFirstRun(t *testing.T) {
 		require.Equal(t, exitOK, p.code, "%s\n%s", p.stdout, p.stderr)
 		assert.Empty(t, p.stderr)
 		assert.Contains(t, p.stdout, "3 clusters")
-		// No chart cache: each cluster's six packaged charts are warnings
+		// No chart cache: each cluster's seven packaged charts (one of the
+		// HelmRelease its flux-operator ResourceSet generates) are warnings
 		// (D1-0007), nothing is an error.
-		assert.Contains(t, p.stdout, ": 0 errors, 18 warnings, ")
+		assert.Contains(t, p.stdout, ": 0 errors, 21 warnings, ")
 		assert.Contains(t, p.stdout, "sources:\n  "+apps+"\n  "+fleetURL+"@main → . (the fleet checkout; its URL was decided from the sync URL of most clusters)\n  "+infra+"\n")
 		assert.NotContains(t, p.stdout, dest, "no temporary path")
 		assert.NotContains(t, p.stdout, "unresolved")
@@ -133,7 +134,7 @@ func TestE2ESiblingMatching(t *testing.T) {
 	assert.Contains(t, p.stdout, "warning: --source https://github.com/controlplaneio-fluxcd/d1-infr.git=../infra-checkout matched nothing: "+
 		"no cluster reads https://github.com/controlplaneio-fluxcd/d1-infr.git; did you mean https://github.com/controlplaneio-fluxcd/d1-infra.git?")
 	assert.Contains(t, p.stdout, "(found beside the fleet by its git remote origin)", "d1-infra is still found by its remote")
-	assert.Contains(t, p.stdout, ": 0 errors, 18 warnings, 3 info; profile d1", "warnings about mappings are no findings (the 18 are charts: no chart cache)")
+	assert.Contains(t, p.stdout, ": 0 errors, 21 warnings, 3 info; profile d1", "warnings about mappings are no findings (the 21 are charts: no chart cache, 7 HelmReleases per cluster, one the flux-operator ResourceSet generates)")
 }
 
 // TestE2ESiblingRevisions: diff compares the working trees of the
