@@ -372,6 +372,11 @@ type Kustomization struct {
 	Source string `json:"source,omitempty"`
 	// DependsOn are spec.dependsOn with namespaces defaulted.
 	DependsOn []Ref `json:"dependsOn,omitempty"`
+	// After are the Kustomizations it waits to be Ready for although its
+	// spec.dependsOn does not name them: the dependsOn entries with
+	// ready: true of the ResourceSet that generates it, for which Flux
+	// Operator waits before it generates anything.
+	After []Ref `json:"after,omitempty"`
 	// Wait is spec.wait.
 	Wait bool `json:"wait"`
 	// HealthChecks are spec.healthChecks.

@@ -622,6 +622,7 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 			continue
 		}
 		child := newNode(o.Object, n.m, &l)
+		child.m.After = c.readyAfter(o)
 		switch {
 		case child.m.Key == n.m.Key:
 			// The bootstrap pattern: flux-system applies its own definition.

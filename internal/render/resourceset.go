@@ -186,6 +186,32 @@ func (c *clusterRender) neverReady(deps []resourceset.Dependency) string {
 	return ""
 }
 
+// readyAfter are the Kustomizations a generated Kustomization is Ready
+// after: the ResourceSet that generates it waits for its dependsOn
+// entries with ready: true before it generates anything.
+func (c *clusterRender) readyAfter(o *model.Object) []model.Ref {
+	if o.ResourceSet == "" {
+		return nil
+	}
+	var out []model.Ref
+	for _, rs := range c.out.ResourceSets {
+		if rs.Key() != o.ResourceSet {
+			continue
+		}
+		for _, d := range rs.DependsOn {
+			if !d.Ready || d.Kind != "Kustomization" || !strings.HasPrefix(d.APIVersion, "kustomize.toolkit.fluxcd.io/") {
+				continue
+			}
+			ns := d.Namespace
+			if ns == "" {
+				ns = rs.Namespace
+			}
+			out = append(out, model.Ref{Kind: d.Kind, Namespace: ns, Name: d.Name})
+		}
+	}
+	return out
+}
+
 // copied returns the object a lookup finds, with the data Flux Operator
 // copies into a ConfigMap or Secret annotated copyFrom (at most a few
 // hops: a copy of a copy).

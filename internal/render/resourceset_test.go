@@ -60,6 +60,8 @@ func TestResourceSetFixture(t *testing.T) {
 		require.NotNil(t, k, tenant)
 		assert.Equal(t, model.StatusRendered, k.Status, k.Reason)
 		assert.Equal(t, "flux-system/tenants", k.Parent)
+		assert.Equal(t, []model.Ref{{Kind: "Kustomization", Namespace: "flux-system", Name: "tenants"}}, k.After,
+			"ready after the ResourceSet's ready dependency")
 		copied := helmObject(t, c, "ConfigMap", tenant, "flux-runtime-info")
 		assert.Equal(t, map[string]any{"ENVIRONMENT": "staging", "CLUSTER_NAME": "staging-1"}, copied.Object["data"],
 			"Flux Operator copies the data of flux-system/flux-runtime-info")

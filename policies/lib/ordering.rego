@@ -19,6 +19,12 @@ depends_on := {k.key: {dep_key(d) | some d in object.get(k, "dependsOn", [])} | 
 
 dep_key(d) := sprintf("%s/%s", [d.namespace, d.name])
 
+# waits_for maps a Kustomization key to the keys of the Kustomizations it
+# waits for: its dependsOn entries, and the ready dependencies of the
+# ResourceSet that generates it (after), which Flux Operator waits for
+# before it generates the Kustomization at all.
+waits_for := {k.key: {dep_key(d) | some d in array.concat(object.get(k, "dependsOn", []), object.get(k, "after", []))} | some k in input.cluster.kustomizations}
+
 # children_of maps a Kustomization key to the keys of the Kustomizations it
 # applies.
 children_of := {k.key: {c | some c in object.get(k, "children", [])} | some k in input.cluster.kustomizations}
@@ -42,18 +48,20 @@ waits(k) if count(object.get(k, "healthChecks", [])) > 0
 subtree[key] := graph.reachable(children_of, {key}) if some key in keys
 
 # ready_deps maps a Kustomization key to what must be Ready before it
-# starts: its dependsOn targets that wait, and everything below them.
+# starts: the targets it waits for (waits_for) that wait, and everything
+# below them.
 ready_deps := {key: {r |
 	some t in deps
 	waiting[t]
 	some r in subtree[t]
 } |
-	some key, deps in depends_on
+	some key, deps in waits_for
 }
 
 # before_graph: a Kustomization is applied after its parent, after its
-# dependsOn targets, and after everything below a target that waits.
-before_graph := {key: union({deps, ready_deps[key], parents[key]}) | some key, deps in depends_on}
+# dependsOn targets (and its ResourceSet's), and after everything below a
+# target that waits.
+before_graph := {key: union({deps, ready_deps[key], parents[key]}) | some key, deps in waits_for}
 
 # before maps a Kustomization key to the Kustomizations whose objects are
 # applied before it reconciles (itself included: kustomize-controller applies

@@ -195,3 +195,22 @@ test_chart_custom_resource_ordered_by_its_release if {
 	some f in r2
 	contains(f.message, "stray")
 }
+
+# A Kustomization a ResourceSet generates is ordered by the ResourceSet's
+# ready dependencies (after): Flux Operator generates it only once they
+# are Ready, as d2 generates its tenants after the monitoring configs.
+test_ordered_by_the_resourceset_that_generates_it if {
+	only_early := object.union(cluster, {"objects": [o |
+		some o in cluster.objects
+		o.appliedBy != "flux-system/cm"
+		not o.name in {"orphan", "auto"}
+	]})
+	count(crd_ordering.report) > 0 with input as {"cluster": only_early, "config": {}}
+	generated := [object.union(x, {"after": [{"kind": "Kustomization", "namespace": "flux-system", "name": "ctrl"}]}) |
+		some x in only_early.kustomizations
+		x.name == "loose"
+	]
+	others := [x | some x in only_early.kustomizations; x.name != "loose"]
+	c := object.union(only_early, {"kustomizations": array.concat(others, generated)})
+	count(crd_ordering.report) == 0 with input as {"cluster": c, "config": {}}
+}
