@@ -4,6 +4,7 @@ package cli
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -52,6 +53,18 @@ func TestCheckD2Corpus(t *testing.T) {
 		}
 		assert.Equal(t, "D1-0401", f.Rule, "%s: %s", f.Cluster, f.Message)
 		assert.True(t, strings.Contains(f.Message, "${DS_PROMETHEUS}"), f.Message)
+	}
+
+	// With the corpus's charts, what they install (kube-prometheus-stack's
+	// CRDs, podinfo's ServiceMonitor on production) is ordered through the
+	// ResourceSets' ready dependencies: still no other error.
+	r = run(t, "check", "--fleet", d.Fleet, "--format", "json", "--charts", filepath.Join(testutil.SharedCorpus(t), "charts"))
+	rep.Findings = nil
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rep), r.stderr)
+	for _, f := range rep.Findings {
+		if f.Severity == "error" {
+			assert.Equal(t, "D1-0401", f.Rule, "with charts: %s: %s", f.Cluster, f.Message)
+		}
 	}
 
 	// The promotion preview of the tag-following production clusters:
