@@ -338,12 +338,20 @@ func (c *Chart) ShippedCRDs() []map[string]any {
 // the files Helm's loader takes for CRDs (Chart.CRDs: a .yaml, .yml or
 // .json file under crds/).
 func inCRDsFolder(name string) bool {
+	parts := inSubchart(name)
+	return len(parts) >= 2 && parts[0] == "crds" &&
+		(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml") || strings.HasSuffix(name, ".json"))
+}
+
+// inSubchart splits a chart file's name into its path within the
+// innermost folder subchart: charts/<sub>/... at any depth is the
+// subchart's own layout.
+func inSubchart(name string) []string {
 	parts := strings.Split(name, "/")
 	for len(parts) >= 3 && parts[0] == "charts" {
 		parts = parts[2:]
 	}
-	return len(parts) >= 2 && parts[0] == "crds" &&
-		(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml") || strings.HasSuffix(name, ".json"))
+	return parts
 }
 
 var apiVersionsWord = []byte("APIVersions")
@@ -352,11 +360,7 @@ var apiVersionsWord = []byte("APIVersions")
 // package whose templates it reads in turn (depth guards against a package
 // nested in itself).
 func mentionsAPIVersions(name string, data []byte, depth int) bool {
-	parts := strings.Split(name, "/")
-	for len(parts) >= 3 && parts[0] == "charts" {
-		// charts/<sub>/...: the subchart's own layout follows.
-		parts = parts[2:]
-	}
+	parts := inSubchart(name)
 	switch {
 	case len(parts) >= 2 && parts[0] == "templates":
 		return bytes.Contains(data, apiVersionsWord)
