@@ -3,8 +3,8 @@
 package helm
 
 import (
-	"encoding/json"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"io"
 	"maps"
