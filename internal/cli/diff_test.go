@@ -24,7 +24,15 @@ import (
 
 // TestMain removes the d1 corpus the tests lay out.
 func TestMain(m *testing.M) {
+	// The commands' persistent cache defaults to $XDG_CACHE_HOME/d1lint:
+	// the tests keep theirs apart from the user's.
+	cacheHome, err := os.MkdirTemp("", "d1lint-cli-cache-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("XDG_CACHE_HOME", cacheHome)
 	code := m.Run()
+	os.RemoveAll(cacheHome)
 	testutil.Cleanup()
 	os.Exit(code)
 }
