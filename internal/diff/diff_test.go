@@ -125,7 +125,7 @@ func TestSecretVars(t *testing.T) {
 	}
 	c := &model.Cluster{
 		Kustomizations: []*model.Kustomization{{Key: "flux-system/apps", Namespace: "flux-system", PostBuild: &model.PostBuild{
-			Substitute: map[string]string{"INLINE": "x"},
+			Substitute:     map[string]string{"INLINE": "x"},
 			SubstituteFrom: []model.SubstituteRef{{Kind: "Secret", Name: "creds"}, {Kind: "ConfigMap", Name: "vars"}}}}},
 		Objects: []*model.Object{store("Secret", "creds", map[string]any{"TOKEN": "dA==", "HOST": "aA==", "INLINE": "aQ=="}), store("ConfigMap", "vars", map[string]any{"HOST": "h"})},
 		Variables: []*model.VarRef{ref("TOKEN", "data", "token"), ref("HOST", "data", "host"), ref("INLINE", "data", "inline"),
