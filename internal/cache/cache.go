@@ -4,6 +4,7 @@ package cache
 
 import (
 	"bytes"
+	"debug/elf"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -296,12 +297,18 @@ func buildSalt() []byte {
 	return b.Bytes()
 }
 
-// exeStamp writes the running executable's path, size and modification
+// exeStamp writes the running executable's Go build ID (which changes
+// with its content, and is the same for the same sources built the same
+// way, as an action's builds are), else its path, size and modification
 // time.
 func exeStamp(b *bytes.Buffer) {
 	exe, err := os.Executable()
 	if err != nil {
 		fmt.Fprintf(b, "exe ? %d\n", time.Now().UnixNano())
+		return
+	}
+	if id := goBuildID(exe); id != "" {
+		fmt.Fprintf(b, "exe build ID %s\n", id)
 		return
 	}
 	fi, err := os.Stat(exe)
@@ -310,4 +317,33 @@ func exeStamp(b *bytes.Buffer) {
 		return
 	}
 	fmt.Fprintf(b, "exe %s %d %d\n", exe, fi.Size(), fi.ModTime().UnixNano())
+}
+
+// goBuildID reads the Go build ID of an ELF executable from its
+// .note.go.buildid section (the linker's); "" for another format or none.
+func goBuildID(exe string) string {
+	f, err := elf.Open(exe)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	s := f.Section(".note.go.buildid")
+	if s == nil || s.Size > 4096 {
+		return ""
+	}
+	data, err := s.Data()
+	if err != nil {
+		return ""
+	}
+	// An ELF note: name size, descriptor size, type, "Go\x00\x00", then
+	// the ID.
+	const header = 16
+	if len(data) < header {
+		return ""
+	}
+	descSize := f.ByteOrder.Uint32(data[4:8])
+	if uint64(header)+uint64(descSize) > uint64(len(data)) {
+		return ""
+	}
+	return string(data[header : header+int(descSize)])
 }

@@ -6,7 +6,10 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -181,6 +184,14 @@ func TestReadOnlyRunDoesNotEvict(t *testing.T) {
 // has no VCS stamp, so its executable's identity is part of the salt.
 func TestSaltIsTheBuild(t *testing.T) {
 	s := buildSalt()
-	assert.Contains(t, string(s), "exe ")
+	if runtime.GOOS == "linux" {
+		exe, err := os.Executable()
+		require.NoError(t, err)
+		out, err := exec.Command("go", "tool", "buildid", exe).Output()
+		require.NoError(t, err)
+		assert.Contains(t, string(s), "exe build ID "+strings.TrimSpace(string(out))+"\n", "the Go build ID, as go tool buildid reads it")
+	} else {
+		assert.Contains(t, string(s), "exe ")
+	}
 	assert.Equal(t, s, buildSalt(), "the same build, the same salt")
 }
