@@ -4,9 +4,9 @@ package cache
 
 import (
 	"bytes"
-	"debug/elf"
 	"crypto/rand"
 	"crypto/sha256"
+	"debug/elf"
 	"encoding/hex"
 	"errors"
 	"fmt"
