@@ -76,7 +76,7 @@ unless the command line is wrong (2) or d1lint failed (3).`,
 // runDiff compares the two renders the flags name and writes the result.
 func runDiff(ctx context.Context, s Streams, f *diffFlags, stdout, stderr io.Writer) error {
 	if f.format != "text" && f.format != "markdown" {
-		return usagef("--format %q: want text or markdown", f.format)
+		return usagef("--format %q: %s", f.format, want(f.format, []string{"text", "markdown"}))
 	}
 	if f.promote && f.base != "" {
 		return usagef("--promote and --base do not go together (--promote compares production with main)")
@@ -85,6 +85,8 @@ func runDiff(ctx context.Context, s Streams, f *diffFlags, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
+	s.ui.engineConfig(&ec)
+	defer s.ui.done()
 	e := engine.New(ec)
 	var clusters []diff.Cluster
 	var baseText, headText string
@@ -154,6 +156,8 @@ func runDiff(ctx context.Context, s Streams, f *diffFlags, stdout, stderr io.Wri
 			return engine.Usage(err)
 		}
 	}
+	s.ui.done()
+	s.ui.explain(nil, ec.Timings)
 	if f.format == "markdown" {
 		intro := fmt.Sprintf("Base: %s.<br>Head: %s.", diff.MarkdownEscape(baseText), diff.MarkdownEscape(headText))
 		return diff.Markdown(stdout, clusters, diff.MarkdownOptions{Intro: intro})
