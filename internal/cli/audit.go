@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -109,6 +110,7 @@ func runAudit(ctx context.Context, s Streams, f *auditFlags, stderr io.Writer) e
 		progress = p
 	}
 	defer u.done()
+	loadStart := time.Now()
 	opts, ec, err := f.load(s.Getenv, engine.ConfigFile{})
 	if err != nil {
 		return err
@@ -120,7 +122,7 @@ func runAudit(ctx context.Context, s Streams, f *auditFlags, stderr io.Writer) e
 	// The same rules (the team's --policy folders too) and the same date
 	// judge the audit's check and both sides of the promotion.
 	ec.Policies, ec.Today, ec.Repository = policies, today, revision.Repository(f.repository, s.Getenv)
-	u.engineConfig(&ec)
+	u.engineConfig(&ec, loadStart)
 	e := engine.New(ec)
 	res, err := e.Check(ctx, opts)
 	if err != nil {

@@ -5,6 +5,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -60,6 +61,7 @@ is 1 when a chart could not be fetched (check then warns about it, D1-0007).`,
   d1lint check --charts .d1lint/charts`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			loadStart := time.Now()
 			opts, ec, err := f.load(s.Getenv, engine.ConfigFile{})
 			if err != nil {
 				return err
@@ -71,7 +73,7 @@ is 1 when a chart could not be fetched (check then warns about it, D1-0007).`,
 			if len(f.charts) > 0 {
 				dir = f.charts[0]
 			}
-			s.ui.engineConfig(&ec)
+			s.ui.engineConfig(&ec, loadStart)
 			pulled, err := engine.New(ec).PullCharts(cmd.Context(), opts, dir, f.plainHTTP)
 			s.ui.done()
 			if err != nil {

@@ -220,6 +220,7 @@ func (f *checkFlags) check(ctx context.Context, s Streams, t target) (r *report.
 	if f.configRef != "" {
 		trusted.At = func(p string) (string, error) { return revs.At(p, f.configRef) }
 	}
+	loadStart := time.Now()
 	opts, ec, err := f.load(s.Getenv, trusted)
 	if err != nil {
 		return nil, false, nil, err
@@ -233,7 +234,7 @@ func (f *checkFlags) check(ctx context.Context, s Streams, t target) (r *report.
 	}
 	repo := revision.Repository(f.repository, s.Getenv)
 	ec.Policies, ec.Today, ec.Repository = policies, today, repo
-	s.ui.engineConfig(&ec)
+	s.ui.engineConfig(&ec, loadStart)
 	defer s.ui.done()
 	e := engine.New(ec)
 	root := ""

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -81,11 +82,12 @@ func runDiff(ctx context.Context, s Streams, f *diffFlags, stdout, stderr io.Wri
 	if f.promote && f.base != "" {
 		return usagef("--promote and --base do not go together (--promote compares production with main)")
 	}
+	loadStart := time.Now()
 	opts, ec, err := f.load(s.Getenv, engine.ConfigFile{})
 	if err != nil {
 		return err
 	}
-	s.ui.engineConfig(&ec)
+	s.ui.engineConfig(&ec, loadStart)
 	defer s.ui.done()
 	e := engine.New(ec)
 	var clusters []diff.Cluster

@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -227,12 +228,13 @@ func upper(ids []string) []string {
 // build renders and validates the selected clusters (build, clusters,
 // graph).
 func (f *fleetFlags) build(ctx context.Context, getenv func(string) string) (*model.Fleet, error) {
+	start := time.Now()
 	opts, ec, err := f.load(getenv, engine.ConfigFile{})
 	if err != nil {
 		return nil, err
 	}
 	u := uiFrom(ctx)
-	u.engineConfig(&ec)
+	u.engineConfig(&ec, start)
 	fl, err := engine.New(ec).Build(ctx, opts)
 	u.done()
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
@@ -111,13 +112,15 @@ func (u *ui) say(msg string) {
 }
 
 // engineConfig sets what the engine tells the user: progress, and the
-// stages' times under --verbose.
-func (u *ui) engineConfig(ec *engine.Config) {
+// stages' times under --verbose, the load stage counted from loadStart
+// (when the command started reading its configuration).
+func (u *ui) engineConfig(ec *engine.Config, loadStart time.Time) {
 	if p := u.progress(); p != nil {
 		ec.Progress = p
 	}
 	if u.verbose {
 		ec.Timings = &engine.Timings{}
+		ec.Timings.Since(engine.StageLoad, loadStart)
 	}
 }
 
