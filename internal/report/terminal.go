@@ -101,8 +101,10 @@ type LocalFiles struct {
 
 // NewLocalFiles maps each repository and branch to the folder that stood
 // for it in a render (Report.Sources; a path relative to dir, the current
-// folder, as the user gave it). A folder read at a revision other than its
-// working tree (--at, --new-since) stands for nothing: its files may
+// folder, as the user gave it). A folder mapped for no branch in
+// particular (one found beside the fleet) has its working tree stand for
+// the branch it has checked out. A folder read at a revision other than
+// its working tree (--at, --new-since) stands for nothing: its files may
 // differ from the working tree's.
 func NewLocalFiles(ms []model.Mapping, dir string) *LocalFiles {
 	l := &LocalFiles{folders: map[string]string{}}
@@ -113,14 +115,20 @@ func NewLocalFiles(ms []model.Mapping, dir string) *LocalFiles {
 	l.dir = abs
 	l.host, _ = os.Hostname()
 	for _, m := range ms {
-		if m.Revision != "" || m.Branch == "" || m.Repo == "" || m.Path == "" {
+		if m.Revision != "" || m.Repo == "" || m.Path == "" {
 			continue
 		}
 		p := m.Path
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(abs, p)
 		}
-		key := m.Repo + "@" + m.Branch
+		branch := m.Branch
+		if branch == "" {
+			if branch = checkedOut(p); branch == "" {
+				continue
+			}
+		}
+		key := m.Repo + "@" + branch
 		if _, ok := l.folders[key]; !ok {
 			l.folders[key] = filepath.Clean(p)
 		}
@@ -167,4 +175,38 @@ func (l *LocalFiles) fileURL(abs string) string {
 		p = "/" + p // a Windows drive: file:///C:/...
 	}
 	return (&url.URL{Scheme: "file", Host: l.host, Path: p}).String()
+}
+
+// checkedOut is the branch the git checkout at dir has checked out, read
+// from its HEAD (.git/HEAD, or a worktree's, which its .git file names);
+// "" when dir is no checkout or its HEAD is detached.
+func checkedOut(dir string) string {
+	gitDir := filepath.Join(dir, ".git")
+	st, err := os.Stat(gitDir)
+	if err != nil {
+		return ""
+	}
+	if !st.IsDir() {
+		data, err := os.ReadFile(gitDir)
+		if err != nil {
+			return ""
+		}
+		target, ok := strings.CutPrefix(strings.TrimSpace(string(data)), "gitdir: ")
+		if !ok {
+			return ""
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(dir, target)
+		}
+		gitDir = target
+	}
+	head, err := os.ReadFile(filepath.Join(gitDir, "HEAD"))
+	if err != nil {
+		return ""
+	}
+	branch, _ := strings.CutPrefix(strings.TrimSpace(string(head)), "ref: refs/heads/")
+	if branch == strings.TrimSpace(string(head)) {
+		return "" // detached: a commit, not a branch
+	}
+	return branch
 }

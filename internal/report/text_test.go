@@ -94,12 +94,23 @@ func TestTextLocalFiles(t *testing.T) {
 	write(filepath.Join(cwd, "fleet", "clusters", "dev", "apps.yaml"))
 	write(filepath.Join(root, "a", "infra", "monitoring", "controllers", "base", "release.yaml"))
 	write(filepath.Join(root, "far", "away", "apps", "shop.yaml"))
+	// A checkout found beside the fleet, on branch main: its working tree
+	// stands for main; a detached one stands for no branch.
+	write(filepath.Join(root, "a", "apps", "apps", "web.yaml"))
+	write(filepath.Join(root, "a", "apps", ".git", "HEAD"))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "a", "apps", ".git", "HEAD"), []byte("ref: refs/heads/main\n"), 0o644))
+	write(filepath.Join(root, "a", "detached", "apps", "web.yaml"))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "a", "detached", ".git"), []byte("gitdir: ../wt\n"), 0o644))
+	write(filepath.Join(root, "a", "wt", "HEAD"))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "a", "wt", "HEAD"), []byte("0123456789abcdef0123456789abcdef01234567\n"), 0o644))
 	require.NoError(t, os.MkdirAll(cwd, 0o755))
 	l := NewLocalFiles([]model.Mapping{
 		{Repo: "github.com/acme/d1-fleet", Branch: "main", Path: "fleet"},
 		{Repo: "github.com/acme/d1-infra", Branch: "main", Path: filepath.Join(root, "a", "infra")},
 		{Repo: "github.com/acme/d1-apps", Branch: "main", Path: filepath.Join(root, "far", "away")},
 		{Repo: "github.com/acme/d1-fleet", Branch: "production", Path: "fleet", Revision: "origin/production"},
+		{Repo: "github.com/acme/web", Path: "../apps"},
+		{Repo: "github.com/acme/detached", Path: "../detached"},
 	}, cwd)
 	for _, tt := range []struct {
 		loc  model.Location
@@ -111,6 +122,9 @@ func TestTextLocalFiles(t *testing.T) {
 		{model.Location{Repo: "github.com/acme/d1-fleet", Branch: "main", Path: "clusters/gone.yaml"}, ""},           // not there
 		{model.Location{Repo: "github.com/acme/d1-fleet", Branch: "staging", Path: "clusters/dev/apps.yaml"}, ""},    // no folder for that branch
 		{model.Location{Repo: "github.com/acme/d1-fleet", Branch: "production", Path: "clusters/dev/apps.yaml"}, ""}, // read at a revision
+		{model.Location{Repo: "github.com/acme/web", Branch: "main", Path: "apps/web.yaml"}, "../apps/apps/web.yaml"},
+		{model.Location{Repo: "github.com/acme/web", Branch: "production", Path: "apps/web.yaml"}, ""}, // not checked out
+		{model.Location{Repo: "github.com/acme/detached", Branch: "main", Path: "apps/web.yaml"}, ""},
 	} {
 		rel, abs, ok := l.Find(tt.loc)
 		assert.Equal(t, tt.want, rel, "%s", tt.loc)
