@@ -193,25 +193,29 @@ func TestReadVersion(t *testing.T) {
 		}
 	}
 	vcs := []string{"vcs", "git", "vcs.revision", "0123456789abcdef0123", "vcs.time", "2026-03-04T05:06:07Z", "vcs.modified", "true"}
+	stamp := []string{"commit 0123456789ab", "2026-03-04T05:06:07Z", "modified"}
 	for _, tt := range []struct {
-		name        string
-		read        func() (*debug.BuildInfo, bool)
-		short, long string
+		name    string
+		read    func() (*debug.BuildInfo, bool)
+		short   string
+		details []string
 	}{
-		{"release", info("v1.2.3"), "v1.2.3", "v1.2.3"},
+		{"release", info("v1.2.3"), "v1.2.3", nil},
 		{"pseudo-version with its stamp", info("v0.3.1-0.20260304050607-0123456789ab+dirty", vcs...),
-			"v0.3.1-0.20260304050607-0123456789ab+dirty", "v0.3.1-0.20260304050607-0123456789ab+dirty (commit 0123456789ab, 2026-03-04T05:06:07Z, modified)"},
-		{"devel with a stamp", info("(devel)", vcs...), "devel+0123456789ab.dirty", "devel+0123456789ab.dirty (commit 0123456789ab, 2026-03-04T05:06:07Z, modified)"},
-		{"devel, clean", info("(devel)", "vcs.revision", "abc", "vcs.modified", "false"), "devel+abc", "devel+abc (commit abc)"},
-		{"nothing known", info("(devel)"), "devel", "devel"},
-		{"no build information", func() (*debug.BuildInfo, bool) { return nil, false }, "devel", "devel"},
+			"v0.3.1-0.20260304050607-0123456789ab+dirty", stamp},
+		{"devel with a stamp", info("(devel)", vcs...), "devel+0123456789ab.dirty", stamp},
+		{"devel, clean", info("(devel)", "vcs.revision", "abc", "vcs.modified", "false"), "devel+abc", []string{"commit abc"}},
+		{"nothing known", info("(devel)"), "devel", nil},
+		{"no build information", func() (*debug.BuildInfo, bool) { return nil, false }, "devel", nil},
 	} {
 		v := readVersion(tt.read)
 		assert.Equal(t, tt.short, v.short(), tt.name)
-		assert.Equal(t, tt.long, v.long(), tt.name)
+		assert.Equal(t, tt.details, v.details(), tt.name)
 	}
 	prev := Version
 	t.Cleanup(func() { Version = prev })
 	Version = "v9.8.7"
-	assert.Equal(t, "v9.8.7 (commit 0123456789ab, 2026-03-04T05:06:07Z, modified)", readVersion(info("v1.2.3", vcs...)).long(), "the linker flag wins")
+	v := readVersion(info("v1.2.3", vcs...))
+	assert.Equal(t, "v9.8.7", v.short(), "the linker flag wins")
+	assert.Equal(t, stamp, v.details())
 }

@@ -34,9 +34,12 @@ SARIF's tool.driver.version. --version prints the same line.`,
 	}
 }
 
-// versionLine is what version and --version print.
+// versionLine is what version and --version print: "d1lint v1.2.3
+// (commit abcdef123456, 2026-01-02T15:04:05Z, modified, cluster model
+// v1alpha1)".
 func versionLine() string {
-	return fmt.Sprintf("d1lint %s (cluster model %s)", readVersion(debug.ReadBuildInfo).long(), model.Version)
+	v := readVersion(debug.ReadBuildInfo)
+	return fmt.Sprintf("d1lint %s (%s)", v.short(), strings.Join(append(v.details(), "cluster model "+model.Version), ", "))
 }
 
 // toolVersion is d1lint's version as reports name it (SARIF's
@@ -96,9 +99,9 @@ func (v buildVersion) short() string {
 	return "devel"
 }
 
-// long is short followed by the VCS stamp, when there is one:
-// "v1.2.3 (commit abcdef123456, 2026-01-02T15:04:05Z, modified)".
-func (v buildVersion) long() string {
+// details are the VCS stamp, when there is one: the commit, its time and
+// whether the working tree had uncommitted edits.
+func (v buildVersion) details() []string {
 	var parts []string
 	if v.Revision != "" {
 		parts = append(parts, "commit "+shortRevision(v.Revision))
@@ -109,10 +112,7 @@ func (v buildVersion) long() string {
 	if v.Modified {
 		parts = append(parts, "modified")
 	}
-	if len(parts) == 0 {
-		return v.short()
-	}
-	return v.short() + " (" + strings.Join(parts, ", ") + ")"
+	return parts
 }
 
 // shortRevision is a commit hash cut to 12 characters, as Go's
