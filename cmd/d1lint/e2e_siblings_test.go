@@ -51,15 +51,20 @@ func TestE2EFirstRun(t *testing.T) {
 	)
 
 	t.Run("in d1-fleet", func(t *testing.T) {
-		p := d1lint(t, filepath.Join(dest, "d1-fleet"), "check")
+		p := d1lint(t, filepath.Join(dest, "d1-fleet"), "check", "--verbose")
 		require.Equal(t, exitOK, p.code, "%s\n%s", p.stdout, p.stderr)
-		assert.Empty(t, p.stderr)
 		assert.Contains(t, p.stdout, "3 clusters")
 		// No chart cache: each cluster's seven packaged charts (one of the
 		// HelmRelease its flux-operator ResourceSet generates) are warnings
 		// (D1-0007), nothing is an error.
 		assert.Contains(t, p.stdout, ": 0 errors, 21 warnings, ")
-		assert.Contains(t, p.stdout, "sources:\n  "+apps+"\n  "+fleetURL+"@main → . (the fleet checkout; its URL was decided from the sync URL of most clusters)\n  "+infra+"\n")
+		// --verbose says where each repository was read from, on standard
+		// error; the report has only the findings, located in the
+		// checkouts relative to the current folder.
+		assert.Contains(t, p.stderr, "sources:\n  "+apps+"\n  "+fleetURL+"@main → . (the fleet checkout; its URL was decided from the sync URL of most clusters)\n  "+infra+"\n")
+		assert.Regexp(t, `(?m)^timings: load `, p.stderr)
+		assert.NotContains(t, p.stdout, "sources:")
+		assert.Regexp(t, `(?m)^          \.\.?/\S+:\d+$`, p.stdout, "a location in a local checkout")
 		assert.NotContains(t, p.stdout, dest, "no temporary path")
 		assert.NotContains(t, p.stdout, "unresolved")
 
@@ -94,11 +99,17 @@ func TestE2EFirstRun(t *testing.T) {
 			"../../d1-apps":  "sibling-name: found beside the fleet by its folder name",
 		}, got)
 
-		p = d1lint(t, filepath.Join(dest, "d1-apps"), "check")
+		p = d1lint(t, filepath.Join(dest, "d1-apps"), "check", "-v")
 		require.Equal(t, exitOK, p.code, "%s\n%s", p.stdout, p.stderr)
-		assert.Contains(t, p.stdout, "https://github.com/controlplaneio-fluxcd/d1-fleet.git@main → ../d1-fleet (the fleet checkout, found beside the current checkout;")
-		assert.Contains(t, p.stdout, apps)
+		assert.Contains(t, p.stderr, "https://github.com/controlplaneio-fluxcd/d1-fleet.git@main → ../d1-fleet (the fleet checkout, found beside the current checkout;")
+		assert.Contains(t, p.stderr, apps)
 		assert.NotContains(t, p.stdout, dest, "no temporary path")
+		// d1-apps is checked out at main: its files stand for main, at
+		// their place in the current folder; the fleet's beside it.
+		assert.Contains(t, p.stdout, "\n          ./components/backend/base/memcached.yaml:1\n")
+		assert.Contains(t, p.stdout, "\n          ../d1-fleet/clusters/staging/flux-system/flux-operator.yaml:28\n")
+		assert.Contains(t, p.stdout, "\n          github.com/controlplaneio-fluxcd/d1-apps@production:components/backend/base/memcached.yaml:1\n",
+			"another branch than the one checked out keeps its repository's name")
 
 		// A revision of the repository being checked stands in for its
 		// working tree, as it does for a mapped checkout.

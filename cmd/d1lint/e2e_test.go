@@ -134,7 +134,7 @@ func TestE2EIncompleteRender(t *testing.T) {
 	assert.Equal(t, exitFindings, p.code)
 	assert.Contains(t, p.stderr, "cases/invalid-yaml")
 	assert.Contains(t, p.stderr, "error: cluster invalid-yaml: ")
-	assert.Contains(t, p.stderr, "d1lint: render incomplete: 1 problem(s)\n")
+	assert.Contains(t, p.stderr, "d1lint: render incomplete: 1 problem\n")
 	assert.Contains(t, p.stdout, "name: flux-runtime-info", "the rest of the cluster still renders")
 	// Only d1lint's own lines reach stderr: no library output leaks in.
 	for _, line := range strings.Split(strings.TrimSuffix(p.stderr, "\n"), "\n") {
@@ -184,7 +184,7 @@ func TestE2EGraphIncomplete(t *testing.T) {
 		p := d1lint(t, "", cmd, "--cluster", "invalid-yaml", "--config", badConfig)
 		assert.Equal(t, exitFindings, p.code, cmd)
 		assert.Contains(t, p.stderr, "error: cluster invalid-yaml: ", cmd)
-		assert.True(t, strings.HasSuffix(p.stderr, "d1lint: render incomplete: 1 problem(s)\n"), "%s: %s", cmd, p.stderr)
+		assert.True(t, strings.HasSuffix(p.stderr, "d1lint: render incomplete: 1 problem\n"), "%s: %s", cmd, p.stderr)
 		assert.NotEmpty(t, p.stdout, cmd)
 	}
 }
@@ -218,7 +218,7 @@ func TestE2ECheck(t *testing.T) {
 	p = d1lint(t, "", "check", "--config", badConfig, "--cluster", "undefined-var")
 	assert.Equal(t, exitFindings, p.code)
 	assert.Contains(t, p.stdout, "D1-0401")
-	assert.Contains(t, p.stderr, "finding(s) at or above error")
+	assert.Contains(t, p.stderr, "findings at or above error")
 
 	p = d1lint(t, "", "check", "--fail-on", "nope", "--config", exampleConfig)
 	assert.Equal(t, exitUsage, p.code)

@@ -26,7 +26,7 @@ func TestExitCode(t *testing.T) {
 	}{
 		{"nil", nil, exitOK},
 		{"incomplete", cli.ErrIncomplete, exitFindings},
-		{"wrapped incomplete", fmt.Errorf("%w: 3 problem(s)", cli.ErrIncomplete), exitFindings},
+		{"wrapped incomplete", fmt.Errorf("%w: 3 problems", cli.ErrIncomplete), exitFindings},
 		{"usage", cli.ErrUsage, exitUsage},
 		{"wrapped usage", fmt.Errorf("%w: --format must be yaml or json", cli.ErrUsage), exitUsage},
 		{"doubly wrapped usage", fmt.Errorf("outer: %w", fmt.Errorf("%w: inner", cli.ErrUsage)), exitUsage},

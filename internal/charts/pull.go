@@ -44,6 +44,9 @@ type PullOptions struct {
 	// PlainHTTP talks plain HTTP to OCI registries (a registry on
 	// localhost, tests).
 	PlainHTTP bool
+	// Progress, when set, is told before each chart is fetched how many
+	// of how many are done.
+	Progress func(done, total int)
 	// HTTPClient is the client for every request, when not nil. Its
 	// Timeout, when zero, becomes DefaultRequestTimeout.
 	HTTPClient *http.Client
@@ -84,6 +87,9 @@ func Pull(ctx context.Context, refs []Ref, opts PullOptions) []Pulled {
 		defer p.close()
 	}
 	for i, r := range uniq {
+		if opts.Progress != nil {
+			opts.Progress(i, len(uniq))
+		}
 		out[i].Ref = r
 		switch {
 		case err != nil:

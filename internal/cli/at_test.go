@@ -34,7 +34,7 @@ func TestCheckAtReportsCommittedSymlink(t *testing.T) {
 
 	args := []string{"check", "--fleet", dir, "--repository", "https://example.com/acme/fleet", "--format", "text"}
 	warned := func(out string) bool {
-		return strings.Contains(out, "warning D1-0002  example.com/acme/fleet@main:clusters/one/linked.yaml\n") &&
+		return strings.Contains(out, "warning D1-0002  The render dropped a file or assumed a default\n          example.com/acme/fleet@main:clusters/one/linked.yaml\n") &&
 			strings.Contains(out, "clusters/one/linked.yaml: symlink dropped")
 	}
 	r := run(t, append(args, "--at", "HEAD")...)

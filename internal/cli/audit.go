@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -33,7 +34,7 @@ type auditFlags struct {
 }
 
 func newAuditCommand(s Streams) *cobra.Command {
-	return newAuditCommandWith(s, isTerminal)
+	return newAuditCommandWith(s, s.IsTerminal)
 }
 
 // newAuditCommandWith is the audit command with the terminal check
@@ -59,7 +60,7 @@ An audit is a report: the exit status is 0 whatever it finds, unless
 --fail-on names a severity (then 1 when something at or above it was
 found, after the files are written). 2 for a usage or configuration
 error, 3 when d1lint itself failed. On a terminal, progress goes to
-standard error. See docs/audit.md.`,
+standard error (not with --quiet). See docs/audit.md.`,
 		Example: `  d1lint audit --out audit
   d1lint audit --out audit --fail-on error
   d1lint audit --out audit --policy ./my-policies`,
@@ -97,10 +98,19 @@ func runAudit(ctx context.Context, s Streams, f *auditFlags, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	progress := func(string) {}
-	if f.terminal != nil && f.terminal(stderr) {
-		progress = func(msg string) { fmt.Fprintln(stderr, msg) }
+	u := &ui{color: report.ColorAuto, stderr: stderr, terminal: f.terminal}
+	if s.ui != nil {
+		u.color, u.quiet, u.verbose = s.ui.color, s.ui.quiet, s.ui.verbose
 	}
+	if u.terminal == nil {
+		u.terminal = report.IsTerminal
+	}
+	progress := func(string) {}
+	if p := u.progress(); p != nil {
+		progress = p
+	}
+	defer u.done()
+	loadStart := time.Now()
 	opts, ec, err := f.load(s.Getenv, engine.ConfigFile{})
 	if err != nil {
 		return err
@@ -111,7 +121,8 @@ func runAudit(ctx context.Context, s Streams, f *auditFlags, stderr io.Writer) e
 	}
 	// The same rules (the team's --policy folders too) and the same date
 	// judge the audit's check and both sides of the promotion.
-	ec.Policies, ec.Today, ec.Progress, ec.Repository = policies, today, progress, revision.Repository(f.repository, s.Getenv)
+	ec.Policies, ec.Today, ec.Repository = policies, today, revision.Repository(f.repository, s.Getenv)
+	u.engineConfig(&ec, loadStart)
 	e := engine.New(ec)
 	res, err := e.Check(ctx, opts)
 	if err != nil {
@@ -119,7 +130,7 @@ func runAudit(ctx context.Context, s Streams, f *auditFlags, stderr io.Writer) e
 	}
 	d := &audit.Data{Report: res.Report, Fleet: res.Fleet, Date: today.Format("2006-01-02")}
 	progress("computing the promotion drift…")
-	if err := promotion(ctx, e, opts, d, progress); err != nil {
+	if err := promotion(ctx, e, opts, d, u.say); err != nil {
 		return err
 	}
 
@@ -127,13 +138,14 @@ func runAudit(ctx context.Context, s Streams, f *auditFlags, stderr io.Writer) e
 	if err := audit.Write(f.out, d); err != nil {
 		return err
 	}
-	progress(fmt.Sprintf("wrote %s: %s", filepath.Join(f.out, audit.HTMLFile), auditSummary(res.Report)))
+	u.say(fmt.Sprintf("wrote %s: %s", filepath.Join(f.out, audit.HTMLFile), auditSummary(res.Report)))
+	u.explain(res.Report.Sources, ec.Timings)
 
 	if f.failOn == "" {
 		return nil
 	}
 	if n := finding.Failing(res.Report.Findings, f.failOn); n > 0 {
-		return fmt.Errorf("%w: %d finding(s) at or above %s (the audit is in %s)", ErrFindings, n, f.failOn, f.out)
+		return fmt.Errorf("%w: %s at or above %s (the audit is in %s)", ErrFindings, report.Count(n, "finding"), f.failOn, f.out)
 	}
 	return nil
 }
@@ -141,7 +153,7 @@ func runAudit(ctx context.Context, s Streams, f *auditFlags, stderr io.Writer) e
 // promotion sets the promotion drift of the audit (see
 // engine.Engine.Promotion). When it cannot be computed, the audit says why
 // and goes on; only a cancelled context stops it.
-func promotion(ctx context.Context, e *engine.Engine, opts engine.Options, d *audit.Data, progress func(string)) error {
+func promotion(ctx context.Context, e *engine.Engine, opts engine.Options, d *audit.Data, say func(string)) error {
 	branches := e.Branches()
 	d.Main, d.Production = branches.Main(), branches.Production()
 	// The promotion renders the fleet twice more: only the production
@@ -162,7 +174,7 @@ func promotion(ctx context.Context, e *engine.Engine, opts engine.Options, d *au
 			return ctx.Err()
 		}
 		d.PromotionNote = err.Error()
-		progress("the promotion drift was not computed: " + err.Error())
+		say("the promotion drift was not computed: " + err.Error())
 		return nil
 	}
 	d.Main, d.Production, d.Releases = p.Main, p.Production, p.Releases
@@ -176,6 +188,6 @@ func promotion(ctx context.Context, e *engine.Engine, opts engine.Options, d *au
 // auditSummary is the last progress line: what the audit holds.
 func auditSummary(r *report.Report) string {
 	s := r.Summary
-	return fmt.Sprintf("%d clusters, %d errors, %d warnings, %d info", s.Clusters,
-		s.Findings[finding.Error], s.Findings[finding.Warning], s.Findings[finding.Info])
+	return fmt.Sprintf("%s, %s, %s, %d info", report.Count(s.Clusters, "cluster"),
+		report.Count(s.Findings[finding.Error], "error"), report.Count(s.Findings[finding.Warning], "warning"), s.Findings[finding.Info])
 }

@@ -156,15 +156,19 @@ func TestAuditUsage(t *testing.T) {
 	assert.Equal(t, "x", string(data), "the file named by --out is left alone")
 }
 
-// TestAuditProgress: progress lines go to standard error on a terminal,
-// and nothing otherwise.
+// TestAuditProgress: progress goes to standard error on a terminal, on
+// one line each message overwrites, then the line that says what was
+// written; nothing otherwise, nor with --quiet.
 func TestAuditProgress(t *testing.T) {
-	for _, terminal := range []bool{true, false} {
+	for _, tt := range []struct {
+		terminal, quiet bool
+	}{{true, false}, {false, false}, {true, true}} {
 		var stdout, stderr bytes.Buffer
 		s := Streams{Out: &stdout, Err: &stderr, Getenv: func(string) string { return "" }}
+		s.ui = &ui{color: "auto", quiet: tt.quiet}
 		cmd := newAuditCommandWith(s, func(w io.Writer) bool {
 			assert.Same(t, &stderr, w, "the terminal check is on standard error")
-			return terminal
+			return tt.terminal
 		})
 		cmd.SetOut(&stdout)
 		cmd.SetErr(&stderr)
@@ -172,19 +176,19 @@ func TestAuditProgress(t *testing.T) {
 		cmd.SetArgs([]string{"--config", exampleFleet, "--today", "2026-11-24", "--out", dir})
 		require.NoError(t, cmd.ExecuteContext(context.Background()))
 		assert.Empty(t, stdout.String())
-		if !terminal {
-			assert.Empty(t, stderr.String())
+		if !tt.terminal || tt.quiet {
+			assert.Empty(t, stderr.String(), "%+v", tt)
 			continue
 		}
-		lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
-		require.Len(t, lines, 5, stderr.String())
-		assert.Equal(t, "rendering 2 clusters…", lines[0])
-		assert.Regexp(t, `^evaluating \d+ rules over 2 clusters…$`, lines[1])
-		assert.Equal(t, []string{
-			"computing the promotion drift…",
-			"writing report.json, report.sarif, report.html to " + dir + "…",
-			"wrote " + filepath.Join(dir, "report.html") + ": 2 clusters, 0 errors, 0 warnings, 0 info",
-		}, lines[2:])
+		out := stderr.String()
+		for _, msg := range []string{"rendering 2 clusters…", "rendering 1/2 clusters…", "rendering 2/2 clusters…", "computing the promotion drift…",
+			"writing report.json, report.sarif, report.html to " + dir + "…"} {
+			assert.Contains(t, out, "\r"+msg, "each message starts the line again")
+		}
+		assert.Regexp(t, `\revaluating \d+ rules over 2 clusters…`, out)
+		assert.NotContains(t, out, "\x1b", "no escape sequence: dumb terminals show it too")
+		assert.True(t, strings.HasSuffix(out, "\rwrote "+filepath.Join(dir, "report.html")+": 2 clusters, 0 errors, 0 warnings, 0 info\n"),
+			"the progress line is cleared before the last line: %q", out)
 	}
 }
 

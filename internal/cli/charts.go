@@ -5,10 +5,12 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/d1lint/d1lint/internal/engine"
+	"github.com/d1lint/d1lint/internal/report"
 )
 
 // ErrPull: some charts could not be fetched (exit 1).
@@ -52,12 +54,14 @@ configuration (helm registry login; $HELM_REGISTRY_CONFIG) and Docker's
 entry of Helm's repositories.yaml (helm repo add --username;
 $HELM_REPOSITORY_CONFIG).
 
-It lists what it fetched and what it could not; the exit status is 1 when a
-chart could not be fetched (check then warns about it, D1-0007).`,
+It lists what it fetched and what it could not (with --quiet, only what it
+could not); on a terminal, progress goes to standard error. The exit status
+is 1 when a chart could not be fetched (check then warns about it, D1-0007).`,
 		Example: `  d1lint charts pull --charts .d1lint/charts
   d1lint check --charts .d1lint/charts`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			loadStart := time.Now()
 			opts, ec, err := f.load(s.Getenv, engine.ConfigFile{})
 			if err != nil {
 				return err
@@ -69,12 +73,18 @@ chart could not be fetched (check then warns about it, D1-0007).`,
 			if len(f.charts) > 0 {
 				dir = f.charts[0]
 			}
+			s.ui.engineConfig(&ec, loadStart)
 			pulled, err := engine.New(ec).PullCharts(cmd.Context(), opts, dir, f.plainHTTP)
+			s.ui.done()
 			if err != nil {
 				return engine.Usage(err)
 			}
+			s.ui.explain(nil, ec.Timings)
 			out := cmd.OutOrStdout()
 			if len(pulled) == 0 {
+				if s.ui.quiet {
+					return nil
+				}
 				fmt.Fprintln(out, "no packaged chart to fetch: the fleet's HelmReleases take their charts from git, or there are none")
 				return nil
 			}
@@ -84,13 +94,17 @@ chart could not be fetched (check then warns about it, D1-0007).`,
 				case p.Err != nil:
 					failed++
 					fmt.Fprintf(out, "could not fetch %s: %v\n", p.Ref, p.Err)
+				case s.ui.quiet:
+					// Only what went wrong.
 				case p.Already:
 					fmt.Fprintf(out, "in the cache  %s %s: %s\n", p.Ref.Name, p.Version, p.Path)
 				default:
 					fmt.Fprintf(out, "fetched       %s %s: %s\n", p.Ref.Name, p.Version, p.Path)
 				}
 			}
-			fmt.Fprintf(out, "%d chart(s) in %s, %d could not be fetched\n", len(pulled)-failed, dir, failed)
+			if !s.ui.quiet {
+				fmt.Fprintf(out, "%s in %s, %d could not be fetched\n", report.Count(len(pulled)-failed, "chart"), dir, failed)
+			}
 			if failed > 0 {
 				return fmt.Errorf("%w: %d of %d", ErrPull, failed, len(pulled))
 			}

@@ -136,6 +136,14 @@ spec:
 	again := run(t, append([]string{"charts", "pull"}, args...)...)
 	require.NoError(t, again.err, again.stderr)
 	assert.Contains(t, again.stdout, "in the cache  web 1.2.0: "+want+"\n")
+	assert.Contains(t, again.stdout, "1 chart in "+cache+", 0 could not be fetched\n")
+	progress := runTerminal(t, false, true, nil, append([]string{"charts", "pull", "--quiet"}, args...)...)
+	require.NoError(t, progress.err, progress.stderr)
+	assert.Empty(t, progress.stdout, "--quiet: only what could not be fetched")
+	assert.Empty(t, progress.stderr, "--quiet: no progress")
+	progress = runTerminal(t, false, true, nil, append([]string{"charts", "pull"}, args...)...)
+	require.NoError(t, progress.err, progress.stderr)
+	assert.Contains(t, progress.stderr, "\rfetching 1/1 chart…")
 
 	srv.Close() // check never touches the network
 	checked := run(t, append([]string{"check", "--format", "json"}, args...)...)

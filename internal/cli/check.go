@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,7 +29,9 @@ var ErrFindings = errors.New("findings at or above the failure threshold")
 // pre-push hook checks each pushed commit with.
 type checkFlags struct {
 	fleetFlags
-	formats    []string
+	formats []string
+	// output is -o: the file the output for standard output goes to.
+	output     string
 	repository string
 	failOn     string
 	// acceptIncomplete lets a check pass with part of a cluster not
@@ -57,7 +60,7 @@ type target struct {
 func (f *checkFlags) argsForKey() []string {
 	return append([]string{f.config, f.fleet, f.fleetBranch, f.fleetURL, f.kubeVersion, f.profile, f.repository, f.failOn, f.newSince,
 		strings.Join(f.sources, "\x00"), strings.Join(f.clusters, "\x00"), strings.Join(f.locations, "\x00"),
-		strings.Join(f.formats, "\x00")}, f.policies...)
+		strings.Join(f.formats, "\x00"), f.output, strings.Join(f.disable, "\x00"), strings.Join(f.enable, "\x00")}, f.policies...)
 }
 
 func newCheckCommand(s Streams) *cobra.Command {
@@ -72,8 +75,9 @@ them.
 
 --format is repeatable: --format NAME writes to standard output (at most one
 may), --format NAME=FILE writes to FILE (created or truncated; its folder
-must exist). Without --format, text goes to standard output. Formats:
-text (coloured on a terminal unless NO_COLOR is set), json (see
+must exist). Without --format, text goes to standard output. -o FILE writes
+what would go to standard output to FILE instead. Formats:
+text (see --color; --quiet leaves only the findings), json (see
 docs/report.schema.json), sarif (SARIF 2.1.0, for GitHub code scanning),
 github (workflow command annotations; also appends a summary to
 $GITHUB_STEP_SUMMARY and errors/warnings/infos/new to $GITHUB_OUTPUT when
@@ -90,6 +94,8 @@ failed.`,
   d1lint check --cluster prod-eu --format json
   d1lint check --fail-on warning
   d1lint check --format sarif=d1lint.sarif --format github
+  d1lint check --format sarif -o d1lint.sarif
+  d1lint check --disable D1-0404 --enable D1-0105
   d1lint check --format markdown=report.md --format junit=junit.xml --format text`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -97,6 +103,7 @@ failed.`,
 		},
 	}
 	f.register(cmd)
+	cmd.Flags().StringVarP(&f.output, "output", "o", "", "write the output that would go to standard output (--format NAME, default text) to this file instead")
 	return cmd
 }
 
@@ -120,7 +127,12 @@ func (f *checkFlags) register(cmd *cobra.Command) {
 // runCheck runs one check and writes its outputs; stdout takes the output
 // that goes to standard output.
 func runCheck(ctx context.Context, s Streams, f *checkFlags, t target, stdout io.Writer) error {
-	outs, err := parseOutputs(f.formats, stdout, s.Getenv)
+	specs, err := withOutput(f.formats, f.output)
+	if err != nil {
+		return err
+	}
+	env := report.Env{Color: s.ui.color, Quiet: s.ui.quiet, Getenv: s.Getenv, ToolVersion: toolVersion()}
+	outs, err := parseOutputs(specs, env, s.IsTerminal(stdout))
 	if err != nil {
 		return err
 	}
@@ -128,7 +140,7 @@ func runCheck(ctx context.Context, s Streams, f *checkFlags, t target, stdout io
 	if err != nil {
 		return usagef("--fail-on: %w", err)
 	}
-	r, accept, err := f.check(ctx, s, t)
+	r, accept, timings, err := f.check(ctx, s, t)
 	if err != nil {
 		if !errors.Is(err, ErrUsage) {
 			// A SARIF or JSON file says that the check failed, for the
@@ -139,21 +151,24 @@ func runCheck(ctx context.Context, s Streams, f *checkFlags, t target, stdout io
 		}
 		return err
 	}
+	start := time.Now()
 	if err := writeOutputs(outs, stdout, r); err != nil {
 		return err
 	}
+	timings.Since(engine.StageReport, start)
+	s.ui.explain(r.Sources, timings)
 	// With a baseline, only what the change introduces fails it.
 	if n := finding.Failing(r.Findings, failOn); n > 0 {
 		what := ""
 		if f.newSince != "" {
 			what = " new since " + f.newSince
 		}
-		return fmt.Errorf("%w: %d finding(s)%s at or above %s", ErrFindings, n, what, failOn)
+		return fmt.Errorf("%w: %s%s at or above %s", ErrFindings, report.Count(n, "finding"), what, failOn)
 	}
 	if !f.acceptIncomplete && !accept {
 		if names := incomplete(r); len(names) > 0 {
-			return fmt.Errorf("%w: part of cluster(s) %s could not be rendered and no finding says so (D1-0001 is turned off, re-graded or waived); fix the render, or accept incomplete renders with --accept-incomplete or acceptIncomplete: true",
-				ErrIncomplete, strings.Join(names, ", "))
+			return fmt.Errorf("%w: part of %s %s could not be rendered and no finding says so (D1-0001 is turned off, re-graded or waived); fix the render, or accept incomplete renders with --accept-incomplete or acceptIncomplete: true",
+				ErrIncomplete, plural(len(names), "cluster", "clusters"), strings.Join(names, ", "))
 		}
 	}
 	return nil
@@ -186,18 +201,18 @@ const renderProblemRule = "D1-0001"
 // check runs the engine over the fleet the flags name, at t; with
 // --new-since it also checks the baseline revision and marks each finding
 // new or existing.
-func (f *checkFlags) check(ctx context.Context, s Streams, t target) (r *report.Report, acceptIncomplete bool, err error) {
+func (f *checkFlags) check(ctx context.Context, s Streams, t target) (r *report.Report, acceptIncomplete bool, timings *engine.Timings, err error) {
 	today, err := parseToday(f.today)
 	if err != nil {
-		return nil, false, err
+		return nil, false, nil, err
 	}
 	if t.standsFor != "" && t.at == "" {
-		return nil, false, usagef("--stands-for goes with --at")
+		return nil, false, nil, usagef("--stands-for goes with --at")
 	}
 	var revs *revision.Reader
 	if f.newSince != "" || f.configRef != "" || t.at != "" {
 		if revs, err = revision.NewReader(s.Getenv); err != nil {
-			return nil, false, err
+			return nil, false, nil, err
 		}
 		defer revs.Close()
 	}
@@ -205,46 +220,49 @@ func (f *checkFlags) check(ctx context.Context, s Streams, t target) (r *report.
 	if f.configRef != "" {
 		trusted.At = func(p string) (string, error) { return revs.At(p, f.configRef) }
 	}
+	loadStart := time.Now()
 	opts, ec, err := f.load(s.Getenv, trusted)
 	if err != nil {
-		return nil, false, err
+		return nil, false, nil, err
 	}
 	policies, err := policyFS(f.policies, trusted.At)
 	if err != nil {
 		if f.configRef != "" {
 			err = fmt.Errorf("--config-ref %s: %w", f.configRef, err)
 		}
-		return nil, false, err
+		return nil, false, nil, err
 	}
 	repo := revision.Repository(f.repository, s.Getenv)
 	ec.Policies, ec.Today, ec.Repository = policies, today, repo
+	s.ui.engineConfig(&ec, loadStart)
+	defer s.ui.done()
 	e := engine.New(ec)
 	root := ""
 	if t.at != "" || f.newSince != "" {
 		if root = revision.CheckedRoot(repo, opts.Options); root == "" {
-			return nil, false, usagef("--at and --new-since read revisions of the repository being checked, and no git repository holds it (see --repository)")
+			return nil, false, nil, usagef("--at and --new-since read revisions of the repository being checked, and no git repository holds it (see --repository)")
 		}
 	}
 	head := opts
 	if t.at != "" {
 		if head.Options, err = revs.StandIn(opts.Options, root, t.at, t.standsFor); err != nil {
-			return nil, false, engine.Usage(fmt.Errorf("--at %s: %w", t.at, err))
+			return nil, false, nil, engine.Usage(fmt.Errorf("--at %s: %w", t.at, err))
 		}
 	}
 	res, err := e.Check(ctx, head)
 	if err != nil {
-		return nil, false, err
+		return nil, false, nil, err
 	}
 	if f.newSince != "" {
 		base := opts
 		if base.Options, err = revs.StandIn(opts.Options, root, f.newSince, ""); err != nil {
-			return nil, false, engine.Usage(fmt.Errorf("--new-since %s: %w", f.newSince, err))
+			return nil, false, nil, engine.Usage(fmt.Errorf("--new-since %s: %w", f.newSince, err))
 		}
 		if err := e.Baseline(ctx, res.Report, base, f.newSince); err != nil {
-			return nil, false, err
+			return nil, false, nil, err
 		}
 	}
-	return res.Report, ec.File != nil && ec.File.AcceptIncomplete, nil
+	return res.Report, ec.File != nil && ec.File.AcceptIncomplete, ec.Timings, nil
 }
 
 // parseToday reads --today (default: today, UTC).
@@ -297,12 +315,31 @@ type output struct {
 	rep  report.Reporter
 }
 
+// withOutput applies -o FILE to the --format flags: the format that would
+// go to standard output (the one without a file, else text when there is
+// no --format) goes to FILE.
+func withOutput(specs []string, file string) ([]string, error) {
+	if file == "" {
+		return specs, nil
+	}
+	if len(specs) == 0 {
+		return []string{"text=" + file}, nil
+	}
+	out := slices.Clone(specs)
+	for i, spec := range out {
+		if !strings.Contains(spec, "=") {
+			out[i] = strings.TrimSpace(spec) + "=" + file
+			return out, nil
+		}
+	}
+	return nil, usagef("-o %s: every --format already names its file; -o names the file of the format that would go to standard output (--format NAME)", file)
+}
+
 // parseOutputs parses the --format flags: NAME writes to standard output,
 // NAME=FILE to FILE, whose folder must exist. At most one goes to standard
-// output; without any, text does. The reporters are told whether they
-// write to a terminal and read the environment (NO_COLOR, the GitHub
-// files).
-func parseOutputs(specs []string, stdout io.Writer, getenv func(string) string) ([]output, error) {
+// output; without any, text does. The reporters are built for env, told
+// whether they write to a terminal (terminal: standard output is one).
+func parseOutputs(specs []string, env report.Env, terminal bool) ([]output, error) {
 	if len(specs) == 0 {
 		specs = []string{"text"}
 	}
@@ -312,7 +349,9 @@ func parseOutputs(specs []string, stdout io.Writer, getenv func(string) string) 
 	for _, spec := range specs {
 		name, path, toFile := strings.Cut(spec, "=")
 		name = strings.TrimSpace(name)
-		rep, err := report.NewReporter(name, report.Env{Terminal: !toFile && isTerminal(stdout), Getenv: getenv, ToolVersion: toolVersion()})
+		e := env
+		e.Terminal = !toFile && terminal
+		rep, err := report.NewReporter(name, e)
 		if err != nil {
 			return nil, usagef("--format: %w", err)
 		}
@@ -343,9 +382,15 @@ func parseOutputs(specs []string, stdout io.Writer, getenv func(string) string) 
 	return outs, nil
 }
 
-// writeOutputs writes the report in every output format.
+// writeOutputs writes the report in every output format. Text shows the
+// files of local checkouts relative to the current folder.
 func writeOutputs(outs []output, stdout io.Writer, r *report.Report) error {
+	local := report.NewLocalFiles(r.Sources, ".")
 	for _, o := range outs {
+		if t, ok := o.rep.(report.Text); ok {
+			t.Local = local
+			o.rep = t
+		}
 		var err error
 		if o.path == "" {
 			err = o.rep.Write(stdout, r)
@@ -388,5 +433,10 @@ func writeFile(path string, fn func(io.Writer) error) error {
 	return nil
 }
 
-// isTerminal reports whether w is a terminal.
-var isTerminal = report.IsTerminal
+// plural is one or many, as n asks.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -140,7 +139,9 @@ func TestGolden(t *testing.T) {
 			args:         []string{"check", "--config", badFleet, "--cluster", "invalid-yaml,undefined-var,good"},
 			err:          errFindings,
 			stderrGolden: false,
-			contains:     []string{"D1-0001  github.com/acme/d1-fleet@main:cases/invalid-yaml/broken.yaml:6", "D1-0401", "${NOT_DEFINED_ANYWHERE}", "D1-0101"},
+			contains: []string{"D1-0001  Part of the cluster cannot be rendered\n          github.com/acme/d1-fleet@main:cases/invalid-yaml/broken.yaml:6",
+				"D1-0401", "${NOT_DEFINED_ANYWHERE}", "D1-0101", "(not rendered: 1 Kustomization; unresolved: 0 sources)"},
+			absent: []string{"(s)", "sources:"},
 		},
 		{
 			name:     "check-bad-json",
@@ -360,7 +361,7 @@ func TestBadFleetProblems(t *testing.T) {
 func TestBuildIncomplete(t *testing.T) {
 	r := run(t, "build", "--cluster", "invalid-yaml,good", "--config", badFleet)
 	assertErrClass(t, errIncomplete, r.err)
-	assert.Contains(t, r.err.Error(), "1 problem(s)")
+	assert.Contains(t, r.err.Error(), "1 problem")
 	assert.Contains(t, r.stderr, "error: cluster invalid-yaml: ")
 	assert.NotContains(t, r.stderr, "cluster good")
 	// The good cluster still renders next to the broken one.
@@ -647,8 +648,8 @@ waivers:
 	assert.Equal(t, 1, doc.Waivers[2].Waived)
 
 	text := run(t, "check", "--config", cfg, "--cluster", "undefined-var", "--today", "2026-11-23")
-	assert.Contains(t, text.stdout, "waiver D1-0401 expired (owner mail-team, expires 2026-01-31)")
-	assert.Contains(t, text.stdout, "waiver D1-0001 stale")
+	assert.Contains(t, text.stdout, "waiver D1-0401 (name mailer) expired on 2026-01-31 (owner mail-team): it no longer waives anything")
+	assert.Contains(t, text.stdout, "waiver D1-0001 (cluster nowhere) is stale")
 	assert.Contains(t, text.stdout, "(1 waived)")
 }
 
@@ -888,29 +889,43 @@ func TestCheckSARIFOtherRepositories(t *testing.T) {
 }
 
 // TestCheckColor: text is coloured on a terminal (a character device)
-// unless NO_COLOR is set, and never in a file.
+// as --color, NO_COLOR, FORCE_COLOR and TERM decide, and never in a file
+// unless --color=always.
 func TestCheckColor(t *testing.T) {
 	dev, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 	require.NoError(t, err)
 	defer dev.Close()
-	require.True(t, isTerminal(dev), "%s is a character device", os.DevNull)
+	require.True(t, report.IsTerminal(dev), "%s is a character device", os.DevNull)
 	var buf bytes.Buffer
-	assert.False(t, isTerminal(&buf))
+	assert.False(t, report.IsTerminal(&buf))
 
-	color := func(getenv func(string) string, w io.Writer, formats ...string) bool {
-		outs, err := parseOutputs(formats, w, getenv)
+	color := func(env map[string]string, mode string, terminal bool, formats ...string) bool {
+		outs, err := parseOutputs(formats, report.Env{Color: mode, Getenv: func(k string) string { return env[k] }}, terminal)
 		require.NoError(t, err)
 		return outs[0].rep.(report.Text).Color
 	}
-	none := func(string) string { return "" }
-	assert.True(t, color(none, dev))
-	assert.True(t, color(none, dev, "text"))
-	assert.False(t, color(func(k string) string { return map[string]string{"NO_COLOR": "1"}[k] }, dev))
-	assert.False(t, color(none, &buf))
-	assert.False(t, color(none, dev, "text="+filepath.Join(t.TempDir(), "out.txt")))
+	assert.True(t, color(nil, "", true))
+	assert.True(t, color(nil, "auto", true, "text"))
+	assert.False(t, color(map[string]string{"NO_COLOR": "1"}, "", true))
+	assert.False(t, color(map[string]string{"TERM": "dumb"}, "", true))
+	assert.True(t, color(map[string]string{"FORCE_COLOR": "1"}, "", false))
+	assert.True(t, color(map[string]string{"NO_COLOR": "1"}, "always", false))
+	assert.False(t, color(nil, "", false))
+	assert.False(t, color(nil, "never", true))
+	assert.False(t, color(nil, "", true, "text="+filepath.Join(t.TempDir(), "out.txt")))
 
 	r := run(t, "check", "--config", badFleet, "--cluster", "undefined-var")
 	assert.NotContains(t, r.stdout, "\x1b[", "no colour off a terminal")
+	r = run(t, "check", "--config", badFleet, "--cluster", "undefined-var", "--color=always")
+	assert.Contains(t, r.stdout, "\x1b[1;31merror\x1b[0m", "--color=always colours a pipe")
+	assert.NotContains(t, r.stdout, "\x1b]8;;", "but links only a terminal")
+	r = runEnv(t, map[string]string{"FORCE_COLOR": "1"}, "check", "--config", badFleet, "--cluster", "undefined-var")
+	assert.Contains(t, r.stdout, "\x1b[1;31merror\x1b[0m", "FORCE_COLOR colours a pipe")
+	r = runEnv(t, map[string]string{"FORCE_COLOR": "1"}, "check", "--config", badFleet, "--cluster", "undefined-var", "--color", "never")
+	assert.NotContains(t, r.stdout, "\x1b[", "the flag wins")
+	r = run(t, "check", "--config", badFleet, "--color", "allways")
+	assertErrClass(t, errUsage, r.err)
+	assert.EqualError(t, r.err, `--color "allways": did you mean always? (want auto, always or never)`)
 }
 
 // TestCheckFailureSARIF: when the check cannot run, a sarif file still says
@@ -1037,7 +1052,7 @@ spec:
 	writeCfg("rules:\n  D1-0001: {disabled: true}\n")
 	r = run(t, "check", "--config", cfgPath)
 	assertErrClass(t, errIncomplete, r.err)
-	assert.Contains(t, r.err.Error(), "part of cluster(s) staging could not be rendered")
+	assert.Contains(t, r.err.Error(), "part of cluster staging could not be rendered")
 	assert.Contains(t, r.stdout, "D1-0003", "the cluster still says its absence rules were not verified")
 
 	r = run(t, "check", "--config", cfgPath, "--accept-incomplete")

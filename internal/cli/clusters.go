@@ -34,7 +34,7 @@ error; the exit status is 1 when part of a render could not be built.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if f.format != "table" && f.format != "json" {
-				return usagef("--format %q: want table or json", f.format)
+				return usagef("--format %q: %s", f.format, want(f.format, []string{"table", "json"}))
 			}
 			fl, err := f.build(cmd.Context(), s.Getenv)
 			if err != nil {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -79,16 +80,19 @@ unless the command line is wrong (2) or d1lint failed (3).`,
 
 // runDiff compares the two renders the flags name and writes the result.
 func runDiff(ctx context.Context, s Streams, f *diffFlags, stdout, stderr io.Writer) error {
-	if !slices.Contains([]string{"text", "markdown", "json"}, f.format) {
-		return usagef("--format %q: want text, markdown or json", f.format)
+	if formats := []string{"text", "markdown", "json"}; !slices.Contains(formats, f.format) {
+		return usagef("--format %q: %s", f.format, want(f.format, formats))
 	}
 	if f.promote && f.base != "" {
 		return usagef("--promote and --base do not go together (--promote compares production with main)")
 	}
+	loadStart := time.Now()
 	opts, ec, err := f.load(s.Getenv, engine.ConfigFile{})
 	if err != nil {
 		return err
 	}
+	s.ui.engineConfig(&ec, loadStart)
+	defer s.ui.done()
 	e := engine.New(ec)
 	var clusters []diff.Cluster
 	var baseText, headText string
@@ -158,6 +162,8 @@ func runDiff(ctx context.Context, s Streams, f *diffFlags, stdout, stderr io.Wri
 			return engine.Usage(err)
 		}
 	}
+	s.ui.done()
+	s.ui.explain(nil, ec.Timings)
 	switch f.format {
 	case "json":
 		return diff.JSON(stdout, baseText, headText, clusters)

@@ -119,8 +119,10 @@ func TestMistakes(t *testing.T) {
 			want: "unknown flag --bogus for flux d1lint graph (see 'flux d1lint graph --help')"},
 		{name: "a command's flag without the command", args: []string{"--fleet", "."},
 			want: "unknown flag --fleet for d1lint: it goes after a command that takes it (audit, build, check, clusters, diff, graph)"},
-		{name: "--version", args: []string{"--version"},
-			want: "unknown flag --version for d1lint; did you mean 'd1lint version'?"},
+		{name: "--version after a command", args: []string{"check", "--version"},
+			want: "unknown flag --version for d1lint check; did you mean 'd1lint version'?"},
+		{name: "mistyped subcommand", args: []string{"chekc"},
+			want: "unknown command \"chekc\" for d1lint; did you mean 'd1lint check'?"},
 		{name: "flag without its value", args: []string{"build", "--format"},
 			want: "--format needs a value: output format: yaml (the objects) or json (the cluster model) (see 'd1lint build --help')"},
 		{name: "yes or no flag with another word", args: []string{"check", "--accept-incomplete=maybe"},
@@ -152,6 +154,22 @@ func TestMistakes(t *testing.T) {
 			want: `--fail-on: unknown severity "errors" (want error, warning or info)`},
 		{name: "unknown rule, plugin", as: "flux d1lint", args: []string{"rules", "D1-9999"},
 			want: "no rule D1-9999 (see 'flux d1lint rules')"},
+		{name: "mistyped rule", args: []string{"rules", "D1-04O1"},
+			want: `no rule D1-04O1; did you mean "D1-0401"?`},
+		{name: "mistyped rule to disable", args: []string{"check", "--disable", "D1-0404,D1-04O1", "--config", exampleFleet},
+			want: `--disable: unknown rule "D1-04O1"; did you mean "D1-0401"?`},
+		{name: "rule named instead of its id", args: []string{"check", "--enable", "undefined-variable", "--config", exampleFleet},
+			want: `--enable: unknown rule "undefined-variable"; did you mean "D1-0401"? (rules are configured by id)`},
+		{name: "rule both disabled and enabled", args: []string{"check", "--disable", "D1-0404", "--enable", "d1-0404", "--config", exampleFleet},
+			want: `--disable and --enable both name D1-0404`},
+		{name: "mistyped clusters format", args: []string{"clusters", "--format", "jsn", "--config", exampleFleet},
+			want: `--format "jsn": did you mean json? (want table or json)`},
+		{name: "mistyped colour", args: []string{"version", "--color", "nevr"},
+			want: `--color "nevr": did you mean never? (want auto, always or never)`},
+		{name: "quiet and verbose", args: []string{"version", "-q", "-v"},
+			want: `--quiet and --verbose contradict each other: pick one`},
+		{name: "-o with every format in a file", args: []string{"check", "--format", "json=x.json", "-o", "y.txt", "--config", exampleFleet},
+			want: `-o y.txt: every --format already names its file; -o names the file of the format that would go to standard output (--format NAME)`},
 		{name: "unknown revision", args: []string{"check", "--fleet", b.dir, repo, "--at", "nosuch"},
 			want: "--at nosuch: revision nosuch not found in " + b.dir + revisionHint},
 		{name: "unknown baseline", args: []string{"check", "--fleet", b.dir, repo, "--new-since", "origin/nosuch"},
@@ -190,7 +208,7 @@ func TestGraphIncomplete(t *testing.T) {
 	for _, cmd := range []string{"build", "graph"} {
 		r := run(t, cmd, "--cluster", "invalid-yaml", "--config", badFleet)
 		assertErrClass(t, errIncomplete, r.err)
-		assert.EqualError(t, r.err, "render incomplete: 1 problem(s)", cmd)
+		assert.EqualError(t, r.err, "render incomplete: 1 problem", cmd)
 		assert.Contains(t, r.stderr, "error: cluster invalid-yaml: github.com/acme/d1-fleet@main:cases/invalid-yaml/broken.yaml:6:", cmd)
 		assert.NotEmpty(t, r.stdout, cmd)
 	}

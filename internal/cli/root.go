@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -47,6 +48,12 @@ type Streams struct {
 	// Name is how the user calls d1lint ("d1lint", or "flux d1lint" as a
 	// Flux CLI plugin); it names the commands in help.
 	Name string
+	// IsTerminal tells whether a stream is a terminal: colour, hyperlinks
+	// and progress are written only to one (report.IsTerminal when nil).
+	IsTerminal func(io.Writer) bool
+
+	// ui is what the root's flags say of how to talk to the user.
+	ui *ui
 }
 
 // NewRootCommand returns the d1lint command with all its subcommands.
@@ -54,6 +61,10 @@ func NewRootCommand(s Streams) *cobra.Command {
 	if s.Getenv == nil {
 		s.Getenv = os.Getenv
 	}
+	if s.IsTerminal == nil {
+		s.IsTerminal = report.IsTerminal
+	}
+	s.ui = &ui{stderr: s.Err, terminal: s.IsTerminal}
 	root := &cobra.Command{
 		Use:   "d1lint",
 		Short: "Lint Flux CD fleets laid out like the d1 reference architecture",
@@ -63,9 +74,23 @@ infra and apps repositories, each at the branch the cluster follows), and
 checks it before the merge.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// --version prints what version does.
+		Version: toolVersion(),
+		// Every command checks the root's flags and hands them on in its
+		// context, for the helpers that get no Streams (fleetFlags.build).
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if err := s.ui.check(); err != nil {
+				return err
+			}
+			cmd.SetContext(context.WithValue(cmd.Context(), uiKey{}, s.ui))
+			return nil
+		},
 	}
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
+	root.SetVersionTemplate(versionLine() + "\n")
+	root.Flags().Bool("version", false, "print d1lint's version (as d1lint version does)")
+	s.ui.register(root)
 	root.AddCommand(newCheckCommand(s), newRulesCommand(s), newSchemasCommand(s), newHookCommand(s), newPolicyCommand(s), newClustersCommand(s), newBuildCommand(s), newGraphCommand(s), newDiffCommand(s), newAuditCommand(s), newChartsCommand(s), newVersionCommand(s))
 	// Mistyped commands and flags are usage errors that name what was
 	// meant, and every command is named as the user calls it.
@@ -90,6 +115,8 @@ type fleetFlags struct {
 	locations   []string
 	charts      []string
 	profile     string
+	// disable and enable are --disable and --enable: rule ids.
+	disable, enable []string
 	// requireCharts: a chart missing from the cache fails the check.
 	requireCharts bool
 }
@@ -112,6 +139,8 @@ func (f *fleetFlags) register(cmd *cobra.Command) {
 func (f *fleetFlags) registerProfile(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&f.requireCharts, "require-charts", false, "a HelmRelease whose chart is neither in git nor in the chart cache is an error (D1-0007), not a warning (also requireCharts: true)")
 	cmd.Flags().StringVar(&f.profile, "profile", "", "the rules to run: d1 (every rule) or generic (not those of d1's conventions: tenants, runtime-info, a branch per environment); default: the configuration's profile, else detected from the fleet's layout")
+	cmd.Flags().StringSliceVar(&f.disable, "disable", nil, "turn a rule off, by id (repeatable, comma-separated; wins over the configuration's rules:)")
+	cmd.Flags().StringSliceVar(&f.enable, "enable", nil, "turn a rule on, by id, although the configuration's rules: disable it or the profile leaves it out (repeatable, comma-separated)")
 }
 
 // configPath is the configuration file the flags name, or the one found
@@ -180,18 +209,42 @@ func (f *fleetFlags) load(getenv func(string) string, trusted engine.ConfigFile)
 	}
 	opts.Siblings = engine.Siblings(opts.FleetPath)
 	// Before any revision is read (--at, --new-since, diff's bases).
-	return opts, engine.Config{File: cfg, Configuration: note, ToolVersion: toolVersion(), RequireCharts: f.requireCharts}, opts.Validate()
+	return opts, engine.Config{File: cfg, Configuration: note, ToolVersion: toolVersion(), RequireCharts: f.requireCharts,
+		Disable: upper(f.disable), Enable: upper(f.enable)}, opts.Validate()
+}
+
+// upper writes rule ids in upper case, as the catalogue does (d1-0401 is
+// D1-0401); team rules' ids are kept as they are.
+func upper(ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		if id = strings.TrimSpace(id); strings.HasPrefix(strings.ToUpper(id), "D1-") {
+			id = strings.ToUpper(id)
+		}
+		if id != "" {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // build renders and validates the selected clusters (build, clusters,
 // graph).
 func (f *fleetFlags) build(ctx context.Context, getenv func(string) string) (*model.Fleet, error) {
+	start := time.Now()
 	opts, ec, err := f.load(getenv, engine.ConfigFile{})
 	if err != nil {
 		return nil, err
 	}
+	u := uiFrom(ctx)
+	u.engineConfig(&ec, start)
 	fl, err := engine.New(ec).Build(ctx, opts)
-	return fl, engine.Usage(err)
+	u.done()
+	if err != nil {
+		return nil, engine.Usage(err)
+	}
+	u.explain(fl.Mappings, ec.Timings)
+	return fl, nil
 }
 
 // noArgs refuses positional arguments as a usage error.
@@ -211,7 +264,7 @@ func reportProblems(w io.Writer, fl *model.Fleet) error {
 	}
 	n, err := report.WriteProblems(w, fl)
 	if err == nil && n > 0 {
-		err = fmt.Errorf("%w: %d problem(s)", ErrIncomplete, n)
+		err = fmt.Errorf("%w: %s", ErrIncomplete, report.Count(n, "problem"))
 	}
 	return err
 }

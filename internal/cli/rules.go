@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/d1lint/d1lint/internal/config"
 	"github.com/d1lint/d1lint/internal/finding"
 	"github.com/d1lint/d1lint/rules"
 )
@@ -33,7 +34,7 @@ func newRulesCommand(_ Streams) *cobra.Command {
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if f.format != "table" && f.format != "json" {
-				return usagef("--format %q: want table or json", f.format)
+				return usagef("--format %q: %s", f.format, want(f.format, []string{"table", "json"}))
 			}
 			cat, err := rules.Load()
 			if err != nil {
@@ -43,6 +44,9 @@ func newRulesCommand(_ Streams) *cobra.Command {
 			if len(args) == 1 {
 				r, ok := cat.Rule(strings.ToUpper(args[0]))
 				if !ok {
+					if hint := config.SuggestRule(args[0], list); strings.HasPrefix(hint, "did you mean") {
+						return usagef("no rule %s; %s", args[0], hint)
+					}
 					return usagef("no rule %s (see '%s')", args[0], cmd.CommandPath())
 				}
 				list = []finding.Rule{r}

@@ -41,7 +41,7 @@ provenance of every source (module, version and checksum).`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if f.format != "table" && f.format != "json" {
-				return usagef("--format %q: want table or json", f.format)
+				return usagef("--format %q: %s", f.format, want(f.format, []string{"table", "json"}))
 			}
 			b, err := schema.Bundled()
 			if err != nil {

@@ -385,6 +385,18 @@ func (c *Config) CheckRules(known []finding.Rule, team bool) error {
 	return invalid(mistakes{path: file, list: list})
 }
 
+// SuggestRule proposes the rule of known meant by id, which names none:
+// "did you mean "D1-0401"?", or where the ids are listed.
+func SuggestRule(id string, known []finding.Rule) string {
+	ids := make([]string, 0, len(known))
+	byName := map[string]string{}
+	for _, r := range known {
+		ids = append(ids, r.ID)
+		byName[path.Base(r.Dir)] = r.ID
+	}
+	return suggestRule(id, ids, byName)
+}
+
 // suggestRule proposes the rule id meant: the same but for case, the id
 // of a rule named so (undefined-variable), or one a typo away; else it
 // says where the ids are listed.

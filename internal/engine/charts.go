@@ -4,11 +4,13 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/d1lint/d1lint/internal/charts"
 	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/report"
 )
 
 // ChartPackages renders the fleet opts names (its Kustomizations; no chart
@@ -60,5 +62,8 @@ func (e *Engine) PullCharts(ctx context.Context, opts Options, dir string, plain
 	for i, p := range pkgs {
 		refs[i] = charts.Ref{Kind: p.Kind, URL: p.URL, Name: p.Name, Version: p.Version, Tag: p.Tag, SemVer: p.SemVer, Digest: p.Digest}
 	}
-	return charts.Pull(ctx, refs, charts.PullOptions{Dir: dir, PlainHTTP: plainHTTP, Getenv: opts.Getenv}), nil
+	progress := func(done, total int) {
+		e.progress(fmt.Sprintf("fetching %d/%s…", done+1, report.Count(total, "chart")))
+	}
+	return charts.Pull(ctx, refs, charts.PullOptions{Dir: dir, PlainHTTP: plainHTTP, Getenv: opts.Getenv, Progress: progress}), nil
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/d1lint/d1lint/internal/finding"
 	"github.com/d1lint/d1lint/internal/guard"
@@ -31,11 +32,6 @@ func (e *Engine) Check(ctx context.Context, opts Options) (*Result, error) {
 	}
 	defer guard.Lockdown()()
 	e.compileRules()
-	if e.cfg.Progress != nil {
-		// Counting the clusters reads the fleet's folders: only for a
-		// progress line someone sees.
-		e.progress(renderingWhat(opts))
-	}
 	res, err := e.renderChecked(ctx, opts)
 	if err != nil {
 		return nil, err
@@ -45,11 +41,12 @@ func (e *Engine) Check(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.progress(fmt.Sprintf("evaluating %d rules over %d clusters…", len(cat.Rules()), len(res.Fleet.Clusters)))
+	e.progress(fmt.Sprintf("evaluating %s over %s…", report.Count(len(cat.Rules()), "rule"), report.Count(len(res.Fleet.Clusters), "cluster")))
 	judged, err := e.judge(ctx, res, nil, opts.Profile)
 	if err != nil {
 		return nil, err
 	}
+	defer e.cfg.Timings.Since(StageReport, time.Now())
 	r := report.New(res.Fleet, judged.Findings)
 	r.Waivers, r.Summary.Waived, r.Summary.Profile = judged.Waivers, judged.Waived, &judged.Profile
 	r.Summary.Configuration = e.cfg.Configuration
@@ -132,17 +129,24 @@ func (e *Engine) judge(ctx context.Context, res *render.Result, others *model.Fl
 		}
 		slices.SortFunc(whole.Clusters, func(a, b *model.Cluster) int { return compareStrings(a.Name, b.Name) })
 	}
+	start := time.Now()
 	all, err := cat.Evaluate(ctx, whole, e.settings)
+	e.cfg.Timings.Since(StageEvaluate, start)
 	if err != nil {
 		return judged{}, err
 	}
 	p := profile.Resolve(name, whole)
+	// --enable counts a rule the profile leaves out.
 	all = slices.DeleteFunc(all, func(f finding.Finding) bool {
-		return !cat.InProfile(f.Rule, p.Name) ||
+		return !cat.InProfile(f.Rule, p.Name) && !e.enabled[f.Rule] ||
 			others != nil && !slices.ContainsFunc(fl.Clusters, func(c *model.Cluster) bool { return c.Name == f.Cluster })
 	})
+	start = time.Now()
 	locate(res, all)
-	return judged{Result: waiver.Apply(fl, all, e.cfg.File, e.cfg.Today), Profile: p}, nil
+	e.cfg.Timings.Since(StageLocate, start)
+	start = time.Now()
+	defer e.cfg.Timings.Since(StageWaive, start)
+	return judged{Result: waiver.Apply(fl, all, e.file, e.cfg.Today), Profile: p}, nil
 }
 
 func compareStrings(a, b string) int {

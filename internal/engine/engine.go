@@ -20,16 +20,22 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/d1lint/d1lint/internal/config"
+	"github.com/d1lint/d1lint/internal/finding"
 	"github.com/d1lint/d1lint/internal/fleet"
 	"github.com/d1lint/d1lint/internal/guard"
 	"github.com/d1lint/d1lint/internal/model"
 	"github.com/d1lint/d1lint/internal/profile"
 	"github.com/d1lint/d1lint/internal/render"
+	"github.com/d1lint/d1lint/internal/report"
 	"github.com/d1lint/d1lint/internal/revision"
 	"github.com/d1lint/d1lint/internal/schema"
 	"github.com/d1lint/d1lint/internal/source"
@@ -174,8 +180,18 @@ type Config struct {
 	Policies map[string]fs.FS
 	// Today is the date waivers expire against (default: now, UTC).
 	Today time.Time
-	// Progress, when set, is told what the engine is doing.
+	// Progress, when set, is told what the engine is doing ("rendering
+	// 3/10 clusters…"); it may be called from several goroutines at once.
 	Progress func(string)
+	// Timings, when set, adds up how long each stage took (--verbose).
+	// Nothing of it reaches a report.
+	Timings *Timings
+	// Disable and Enable are rule ids turned off and on from the command
+	// line (--disable, --enable). They win over the configuration's
+	// rules: (Enable turns back on a rule it disables, keeping its
+	// severity) and Enable over the profile (a rule the profile leaves
+	// out counts). An id in both is a usage error.
+	Disable, Enable []string
 	// Repository is the repository being checked, normalised (see
 	// revision.Repository); "" derives it from the fleet.
 	Repository string
@@ -189,8 +205,13 @@ type Config struct {
 // Engine runs the pipeline. Build it once per command with New; its
 // methods may run concurrently.
 type Engine struct {
-	cfg       Config
-	settings  rules.Settings
+	cfg      Config
+	settings rules.Settings
+	// file is the configuration with --disable and --enable applied to
+	// its rules: (cfg.File when there are none).
+	file *config.Config
+	// enabled are the rules --enable turns on, whatever the profile.
+	enabled   map[string]bool
 	catalogue func() (*rules.Catalogue, error)
 	// configErr is what is wrong with the configuration that only the
 	// rules can tell (checkConfig), found once.
@@ -203,11 +224,15 @@ func New(c Config) *Engine {
 	if c.Today.IsZero() {
 		c.Today = time.Now().UTC()
 	}
-	e := &Engine{cfg: c, settings: Settings(c.File)}
+	e := &Engine{cfg: c, settings: Settings(c.File), file: withRuleFlags(c.File, c.Disable, c.Enable), enabled: map[string]bool{}}
+	for _, id := range c.Enable {
+		e.enabled[id] = true
+	}
 	if c.RequireCharts {
 		e.settings.RequireCharts = true
 	}
 	e.catalogue = sync.OnceValues(func() (*rules.Catalogue, error) {
+		defer c.Timings.Since(StageLoad, time.Now())
 		if len(c.Policies) == 0 {
 			cat, err := rules.Load()
 			if err != nil {
@@ -228,14 +253,76 @@ func New(c Config) *Engine {
 // team's policies, whose ids are known only once they report, only ids
 // that claim d1lint's own (D1-) are checked.
 func (e *Engine) checkConfig() error {
-	if e.cfg.File == nil {
+	if e.cfg.File == nil && len(e.cfg.Disable) == 0 && len(e.cfg.Enable) == 0 {
 		return nil
 	}
 	known, err := rules.BuiltinRules()
 	if err != nil {
 		return fmt.Errorf("loading the built-in rules: %w", err)
 	}
+	if err := e.checkRuleFlags(known); err != nil {
+		return err
+	}
 	return usage(e.cfg.File.CheckRules(known, len(e.cfg.Policies) > 0))
+}
+
+// checkRuleFlags refuses --disable and --enable ids that name no rule,
+// with the id likely meant (with a team's policies, only ids that claim
+// d1lint's own D1- prefix are checked, as in the configuration), and ids
+// both turn.
+func (e *Engine) checkRuleFlags(known []finding.Rule) error {
+	team := len(e.cfg.Policies) > 0
+	var errs []error
+	for _, flag := range []struct {
+		name string
+		ids  []string
+	}{{"--disable", e.cfg.Disable}, {"--enable", e.cfg.Enable}} {
+		for _, id := range flag.ids {
+			if slices.ContainsFunc(known, func(r finding.Rule) bool { return r.ID == id }) ||
+				team && !strings.HasPrefix(strings.ToUpper(id), "D1-") {
+				continue
+			}
+			errs = append(errs, fmt.Errorf("%s: unknown rule %q; %s", flag.name, id, config.SuggestRule(id, known)))
+		}
+	}
+	for _, id := range e.cfg.Disable {
+		if slices.Contains(e.cfg.Enable, id) {
+			errs = append(errs, fmt.Errorf("--disable and --enable both name %s", id))
+		}
+	}
+	if len(errs) > 0 {
+		return usageError{errors.Join(errs...)}
+	}
+	return nil
+}
+
+// withRuleFlags is the configuration with the rules --disable turns off
+// and --enable turns back on (a copy: the caller's is left alone).
+func withRuleFlags(file *config.Config, disable, enable []string) *config.Config {
+	if len(disable) == 0 && len(enable) == 0 {
+		return file
+	}
+	out := &config.Config{}
+	if file != nil {
+		c := *file
+		out = &c
+	}
+	out.Rules = maps.Clone(out.Rules)
+	if out.Rules == nil {
+		out.Rules = map[string]config.RuleSetting{}
+	}
+	for _, id := range disable {
+		s := out.Rules[id]
+		s.Disabled = true
+		out.Rules[id] = s
+	}
+	for _, id := range enable {
+		if s, ok := out.Rules[id]; ok {
+			s.Disabled = false
+			out.Rules[id] = s
+		}
+	}
+	return out
 }
 
 // compileRules starts compiling the rules in the background, so that they
@@ -298,21 +385,50 @@ func (e *Engine) render(ctx context.Context, opts Options) (*render.Result, erro
 		}
 	}
 	ropts := opts.Options
+	var validate func(*model.Cluster)
 	if !opts.SkipSchemas {
 		v, err := schema.New(opts.Schemas)
 		if err != nil {
 			return nil, usage(err)
 		}
-		ropts.Then = v.Validate
+		validate = v.Validate
 		// Charts see the Kubernetes release the schemas validate against
 		// (Helm's Capabilities.KubeVersion).
 		ropts.KubeVersion = v.KubeVersion()
 	}
+	ropts.Then = e.then(opts, validate)
+	defer e.cfg.Timings.Since(StageRender, time.Now())
 	res, err := render.Render(ctx, ropts)
 	if err != nil {
 		return nil, usage(clusterHint(err, opts))
 	}
 	return res, nil
+}
+
+// then is what runs on each cluster once it is rendered: validate (when
+// not nil), timed, and a progress line counting the clusters rendered.
+// nil when there is nothing to do.
+func (e *Engine) then(opts Options, validate func(*model.Cluster)) func(*model.Cluster) {
+	if e.cfg.Progress == nil && (validate == nil || e.cfg.Timings == nil) {
+		return validate
+	}
+	total, done := 0, atomic.Int64{}
+	if e.cfg.Progress != nil {
+		// Counting the clusters reads the fleet's folders: only for a
+		// progress line someone sees.
+		total = clusterCount(opts)
+		e.progress(fmt.Sprintf("rendering %s…", report.Count(total, "cluster")))
+	}
+	return func(c *model.Cluster) {
+		if validate != nil {
+			start := time.Now()
+			validate(c)
+			e.cfg.Timings.Since(StageValidate, start)
+		}
+		if e.cfg.Progress != nil {
+			e.progress(fmt.Sprintf("rendering %d/%s…", done.Add(1), report.Count(total, "cluster")))
+		}
+	}
 }
 
 // Build renders the fleet opts names, validates it, and points every schema
@@ -329,7 +445,9 @@ func (e *Engine) Build(ctx context.Context, opts Options) (*model.Fleet, error) 
 		return nil, err
 	}
 	defer res.Close()
+	start := time.Now()
 	locate(res, nil)
+	e.cfg.Timings.Since(StageLocate, start)
 	return res.Fleet, nil
 }
 
@@ -347,11 +465,12 @@ func (e *Engine) renderChecked(ctx context.Context, opts Options) (*render.Resul
 	return res, nil
 }
 
-// renderingWhat is the progress line before a render: how many clusters.
-func renderingWhat(opts Options) string {
+// clusterCount is how many clusters a render will render, for progress
+// lines (0 when the fleet cannot be read: the render says why).
+func clusterCount(opts Options) int {
 	l, err := fleet.Discover(opts.FleetPath, fleet.Options{Only: opts.Clusters, Entries: opts.ClusterEntries, FleetURL: opts.FleetURL})
 	if err != nil {
-		return "rendering the fleet…"
+		return 0
 	}
-	return fmt.Sprintf("rendering %d clusters…", len(l.Clusters))
+	return len(l.Clusters)
 }

@@ -268,12 +268,21 @@ type FailureWriter interface {
 
 // Env is what reporters may know of the environment they run in.
 type Env struct {
-	// Terminal says that the output is a terminal: text is then coloured,
-	// unless NO_COLOR is set.
+	// Terminal says that the output is a terminal: text is then coloured
+	// unless the environment says otherwise (see UseColor), and its
+	// locations are hyperlinks in terminals that show them
+	// (SupportsHyperlinks).
 	Terminal bool
-	// Getenv reads environment variables (NO_COLOR, GITHUB_STEP_SUMMARY,
-	// GITHUB_OUTPUT, and GITHUB_EVENT_PATH and GITHUB_SHA for HeadCommit);
-	// nil reads none.
+	// Color is --color: auto (""), always or never (see UseColor).
+	Color string
+	// Quiet makes text write the findings only (--quiet).
+	Quiet bool
+	// Local finds the files of locations in local checkouts, for text to
+	// show them relative to the current folder (nil: it does not).
+	Local *LocalFiles
+	// Getenv reads environment variables (NO_COLOR, FORCE_COLOR, TERM,
+	// GITHUB_STEP_SUMMARY, GITHUB_OUTPUT, and GITHUB_EVENT_PATH and
+	// GITHUB_SHA for HeadCommit); nil reads none.
 	Getenv func(string) string
 	// ToolVersion is d1lint's own version, for the failure documents (a
 	// report carries its own, Report.ToolVersion).
@@ -290,7 +299,10 @@ func (e Env) getenv(key string) string {
 
 // reporters build the reporter of each format for an environment.
 var reporters = map[string]func(Env) Reporter{
-	"text":  func(e Env) Reporter { return Text{Color: e.Terminal && e.getenv("NO_COLOR") == ""} },
+	"text": func(e Env) Reporter {
+		color := UseColor(e.Color, e.Terminal, e.Getenv)
+		return Text{Color: color, Hyperlinks: color && e.Terminal && SupportsHyperlinks(e.Getenv), Quiet: e.Quiet, Local: e.Local}
+	},
 	"json":  func(Env) Reporter { return JSON{} },
 	"sarif": func(e Env) Reporter { return SARIF{ToolVersion: e.ToolVersion} },
 	"github": func(e Env) Reporter {
@@ -306,7 +318,7 @@ func Names() []string {
 }
 
 // NewReporter builds the reporter of a format for an environment: text is
-// coloured on a terminal unless NO_COLOR is set; github appends to
+// coloured as UseColor decides; github appends to
 // $GITHUB_STEP_SUMMARY and $GITHUB_OUTPUT when they are set.
 func NewReporter(name string, env Env) (Reporter, error) {
 	build, ok := reporters[name]

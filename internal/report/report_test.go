@@ -195,7 +195,17 @@ func TestNewReporter(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, Text{Color: tt.want}, rep, "%+v", tt.env)
 	}
-	rep, err := NewReporter("github", Env{Getenv: env(map[string]string{"GITHUB_STEP_SUMMARY": "s.md", "GITHUB_OUTPUT": "out"})})
+	rep, err := NewReporter("text", Env{Terminal: true, Color: ColorNever, Quiet: true,
+		Getenv: env(map[string]string{"TERM_PROGRAM": "vscode"})})
+	require.NoError(t, err)
+	assert.Equal(t, Text{Quiet: true}, rep, "--color=never: no colour, no links")
+	rep, err = NewReporter("text", Env{Terminal: true, Getenv: env(map[string]string{"TERM_PROGRAM": "vscode"})})
+	require.NoError(t, err)
+	assert.Equal(t, Text{Color: true, Hyperlinks: true}, rep, "a terminal that shows links gets them")
+	rep, err = NewReporter("text", Env{Color: ColorAlways, Getenv: env(map[string]string{"TERM_PROGRAM": "vscode"})})
+	require.NoError(t, err)
+	assert.Equal(t, Text{Color: true}, rep, "--color=always on a pipe: colour, but no links")
+	rep, err = NewReporter("github", Env{Getenv: env(map[string]string{"GITHUB_STEP_SUMMARY": "s.md", "GITHUB_OUTPUT": "out"})})
 	require.NoError(t, err)
 	assert.Equal(t, GitHub{SummaryPath: "s.md", OutputPath: "out"}, rep)
 	rep, err = NewReporter("sarif", Env{ToolVersion: "v1.2.3"})

@@ -5,17 +5,30 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/d1lint/d1lint/internal/finding"
 	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/waiver"
 )
 
-// Text is the terminal format: findings grouped by cluster, then a summary.
+// Text is the terminal format: each cluster's findings under its name, the
+// findings several clusters share once under the list of those clusters,
+// then the waivers that need attention and a summary.
 type Text struct {
 	// Color writes severities in colour and locations dimmed, with ANSI
 	// escape sequences (for a terminal).
 	Color bool
+	// Hyperlinks makes each location a link to its local file (OSC 8),
+	// for terminals that support them.
+	Hyperlinks bool
+	// Quiet writes the findings only: no cluster without findings, no
+	// waiver, no summary.
+	Quiet bool
+	// Local finds each location's file in a local checkout, to show it
+	// relative to the current folder (nil: locations name repositories).
+	Local *LocalFiles
 }
 
 // ANSI escape sequences of the text format's colours.
@@ -25,7 +38,12 @@ const (
 	ansiYellow = "\x1b[33m"
 	ansiCyan   = "\x1b[36m"
 	ansiDim    = "\x1b[2m"
+	ansiBold   = "\x1b[1m"
 )
+
+// indent is where a finding's second and later lines start, under its
+// rule id.
+const indent = "          "
 
 // paint wraps s in an ANSI colour when colour is on.
 func (t Text) paint(color, s string) string {
@@ -45,44 +63,120 @@ func severityColor(severity string) string {
 	return ansiCyan
 }
 
+// entry is one finding as text shows it, with every cluster that has it.
+type entry struct {
+	finding.Finding
+	clusters []string
+}
+
+// group is the entries of one cluster, or those a set of clusters share.
+type group struct {
+	clusters []string
+	entries  []*entry
+}
+
+// groups merges the findings that are the same in several clusters (same
+// rule, severity, location, message and baseline status: a mistake in a
+// file they all read) into one entry, and groups the entries by the
+// clusters that have them: each cluster's own (in the report's cluster
+// order, empty ones too), then each shared set in order of first
+// appearance.
+func (r *Report) textGroups() (own map[string]*group, shared []*group) {
+	byKey := map[string]*entry{}
+	var entries []*entry
+	for _, f := range r.Findings {
+		key := strings.Join([]string{f.Rule, f.Severity, f.Location.String(), f.Message, fmt.Sprint(r.Existing(f))}, "\x00")
+		e, ok := byKey[key]
+		if !ok {
+			e = &entry{Finding: f}
+			byKey[key] = e
+			entries = append(entries, e)
+		}
+		if !slices.Contains(e.clusters, f.Cluster) {
+			e.clusters = append(e.clusters, f.Cluster)
+		}
+	}
+	own = map[string]*group{}
+	bySet := map[string]*group{}
+	for _, e := range entries {
+		if len(e.clusters) == 1 {
+			g := own[e.clusters[0]]
+			if g == nil {
+				g = &group{clusters: e.clusters}
+				own[e.clusters[0]] = g
+			}
+			g.entries = append(g.entries, e)
+			continue
+		}
+		key := strings.Join(e.clusters, "\x00")
+		g := bySet[key]
+		if g == nil {
+			g = &group{clusters: e.clusters}
+			bySet[key] = g
+			shared = append(shared, g)
+		}
+		g.entries = append(g.entries, e)
+	}
+	return own, shared
+}
+
 // Write implements Reporter.
 func (t Text) Write(w io.Writer, r *Report) error {
 	var b strings.Builder
-	byCluster := r.findingsByCluster()
+	own, shared := r.textGroups()
+	inShared := map[string]bool{}
+	for _, g := range shared {
+		for _, c := range g.clusters {
+			inShared[c] = true
+		}
+	}
 	for _, c := range r.Clusters {
-		fs := byCluster[c.Name]
-		env := c.environment()
-		fmt.Fprintf(&b, "%s (%s, %d objects)", c.Name, env, c.Objects)
-		if len(fs) == 0 {
+		g := own[c.Name]
+		if g == nil && t.Quiet {
+			continue
+		}
+		fmt.Fprintf(&b, "%s (%s, %s)", t.paint(ansiBold, c.Name), c.environment(), Count(c.Objects, "object"))
+		switch {
+		case g == nil && inShared[c.Name]:
+			b.WriteString(": no findings of its own\n")
+			continue
+		case g == nil:
 			b.WriteString(": no findings\n")
 			continue
 		}
 		b.WriteString("\n")
-		for _, f := range fs {
-			pad := strings.Repeat(" ", max(0, 7-len(f.Severity)))
-			fmt.Fprintf(&b, "  %s%s %s  %s", t.paint(severityColor(f.Severity), f.Severity), pad, f.Rule, t.paint(ansiDim, location(f)))
-			if r.Existing(f) {
-				b.WriteString(" " + t.paint(ansiDim, "(existing)"))
-			}
-			fmt.Fprintf(&b, "\n          %s\n", strings.ReplaceAll(f.Message, "\n", "\n          "))
+		t.entries(&b, r, g.entries)
+	}
+	for _, g := range shared {
+		heading := "clusters " + strings.Join(g.clusters, ", ")
+		if len(g.clusters) == len(r.Clusters) {
+			heading = "all " + Count(len(g.clusters), "cluster")
 		}
+		fmt.Fprintf(&b, "%s\n", t.paint(ansiBold, heading))
+		t.entries(&b, r, g.entries)
+	}
+	if t.Quiet {
+		_, err := io.WriteString(w, b.String())
+		return err
 	}
 	for _, w := range r.Waivers {
-		if w.Status == "active" {
-			continue
+		if line := waiverLine(w); line != "" {
+			fmt.Fprintf(&b, "%s %s\n", t.paint(ansiYellow, "waiver"), line)
 		}
-		fmt.Fprintf(&b, "waiver %s %s (owner %s, expires %s): %s\n", w.Rule, w.Status, w.Owner, w.Expires, waiverNote(w.Status))
 	}
-	t.sources(&b, r.Sources)
+	_, warnings := SourceLines(r.Sources)
+	for _, w := range warnings {
+		fmt.Fprintf(&b, "%s: %s\n", t.paint(ansiYellow, "warning"), w)
+	}
 	s := r.Summary
-	fmt.Fprintf(&b, "\n%d clusters, %d objects and %d Kustomizations checked", s.Clusters, s.Objects, s.Kustomizations)
+	fmt.Fprintf(&b, "\n%s, %s and %s checked", Count(s.Clusters, "cluster"), Count(s.Objects, "object"), Count(s.Kustomizations, "Kustomization"))
 	if s.Skipped > 0 || s.Unresolved > 0 {
-		fmt.Fprintf(&b, " (not rendered: %d Kustomizations; unresolved: %d sources)", s.Skipped, s.Unresolved)
+		fmt.Fprintf(&b, " (not rendered: %s; unresolved: %s)", Count(s.Skipped, "Kustomization"), Count(s.Unresolved, "source"))
 	}
 	fmt.Fprintf(&b, ": %s, %s, %s",
-		t.count(finding.Error, s.Findings[finding.Error], "errors"),
-		t.count(finding.Warning, s.Findings[finding.Warning], "warnings"),
-		t.count(finding.Info, s.Findings[finding.Info], "info"))
+		t.count(finding.Error, s.Findings[finding.Error], Count(s.Findings[finding.Error], "error")),
+		t.count(finding.Warning, s.Findings[finding.Warning], Count(s.Findings[finding.Warning], "warning")),
+		t.count(finding.Info, s.Findings[finding.Info], fmt.Sprintf("%d info", s.Findings[finding.Info])))
 	if s.Waived > 0 {
 		fmt.Fprintf(&b, " (%d waived)", s.Waived)
 	}
@@ -100,47 +194,98 @@ func (t Text) Write(w io.Writer, r *Report) error {
 	return err
 }
 
+// entries writes findings: severity, rule id and title, then the location
+// (when the finding has a file), then the message.
+func (t Text) entries(b *strings.Builder, r *Report, es []*entry) {
+	for _, e := range es {
+		f := e.Finding
+		pad := strings.Repeat(" ", max(0, 7-len(f.Severity)))
+		fmt.Fprintf(b, "  %s%s %s", t.paint(severityColor(f.Severity), f.Severity), pad, f.Rule)
+		if title := r.Rule(f).Title; title != "" && title != f.Rule {
+			b.WriteString("  " + title)
+		}
+		if r.Existing(f) {
+			b.WriteString(" " + t.paint(ansiDim, "(existing)"))
+		}
+		b.WriteString("\n")
+		if f.Location.Path != "" {
+			b.WriteString(indent + t.location(f.Location) + "\n")
+		}
+		fmt.Fprintf(b, "%s%s\n", indent, strings.ReplaceAll(f.Message, "\n", "\n"+indent))
+	}
+}
+
+// location shows where a finding is: ./path:line when its file is in a
+// local checkout at or beside the current folder, else
+// repo@branch:path:line; dimmed, and a link to the local file when
+// hyperlinks are on.
+func (t Text) location(l model.Location) string {
+	shown, link := l.String(), ""
+	if t.Local != nil {
+		if rel, abs, ok := t.Local.Find(l); ok {
+			shown, link = rel, t.Local.fileURL(abs)
+			if l.Line > 0 {
+				shown += fmt.Sprintf(":%d", l.Line)
+			}
+		}
+	}
+	s := t.paint(ansiDim, shown)
+	if t.Hyperlinks && link != "" {
+		s = hyperlink(link, s)
+	}
+	return s
+}
+
+// hyperlink wraps text in an OSC 8 hyperlink to url.
+func hyperlink(url, text string) string {
+	return "\x1b]8;;" + url + "\x1b\\" + text + "\x1b]8;;\x1b\\"
+}
+
 // count shows "N errors", coloured when there are any.
-func (t Text) count(severity string, n int, noun string) string {
-	s := fmt.Sprintf("%d %s", n, noun)
+func (t Text) count(severity string, n int, s string) string {
 	if n == 0 {
 		return s
 	}
 	return t.paint(severityColor(severity), s)
 }
 
-func location(f finding.Finding) string {
-	if f.Location.Path == "" {
-		return f.Title
+// waiverLine says what needs doing about a waiver, without the "waiver"
+// it starts with; "" for an active one.
+func waiverLine(w waiver.Status) string {
+	what := w.Rule
+	if scope := waiverScope(w); scope != "" {
+		what += " (" + scope + ")"
 	}
-	return f.Where()
+	switch w.Status {
+	case waiver.Expired:
+		return fmt.Sprintf("%s expired on %s (owner %s): it no longer waives anything; renew it or fix the findings", what, w.Expires, w.Owner)
+	case waiver.Stale:
+		return fmt.Sprintf("%s is stale (owner %s, expires %s): it matches no finding; remove it", what, w.Owner, w.Expires)
+	case waiver.Expiring:
+		return fmt.Sprintf("%s expires on %s, within 14 days (owner %s)", what, w.Expires, w.Owner)
+	}
+	return ""
 }
 
-func waiverNote(status string) string {
-	switch status {
-	case "expired":
-		return "expired: it no longer waives anything; renew it or fix the findings"
-	case "stale":
-		return "stale: it matches no finding; remove it"
-	case "expiring":
-		return "expires within 14 days"
-	}
-	return status
-}
-
-// sources lists where each repository a cluster read was read from, then
-// the warnings about the mappings the user gave.
-func (t Text) sources(b *strings.Builder, ms []model.Mapping) {
-	used, warnings := SourceLines(ms)
-	if len(used) > 0 {
-		b.WriteString("sources:\n")
-		for _, l := range used {
-			b.WriteString("  " + l + "\n")
+// waiverScope names what a waiver is limited to ("cluster prod-*, kind
+// Secret"); "" when it waives the rule everywhere.
+func waiverScope(w waiver.Status) string {
+	var parts []string
+	for _, p := range [][2]string{{"cluster", w.Cluster}, {"namespace", w.Namespace}, {"kind", w.Kind}, {"name", w.Name}} {
+		if p[1] != "" {
+			parts = append(parts, p[0]+" "+p[1])
 		}
 	}
-	for _, w := range warnings {
-		fmt.Fprintf(b, "%s: %s\n", t.paint(ansiYellow, "warning"), w)
+	return strings.Join(parts, ", ")
+}
+
+// Count shows a count with its noun in the right number: "1 cluster",
+// "2 clusters", "0 errors". noun is singular and takes an s.
+func Count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
 	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // SourceLines are the mappings a render used ("URL@BRANCH → PATH (how)"),
