@@ -373,7 +373,7 @@ func cachedCheck(cmd *cobra.Command, s Streams, f *checkFlags, remoteRef, commit
 // and schema locations, as the configuration and the flags name them:
 // their working trees may change without a commit).
 func cacheKey(f *checkFlags, t target, getenv func(string) string) (string, error) {
-	opts, _, err := f.load(getenv, engine.ConfigFile{})
+	opts, ec, err := f.load(getenv, engine.ConfigFile{})
 	if err != nil {
 		return "", err
 	}
@@ -387,6 +387,7 @@ func cacheKey(f *checkFlags, t target, getenv func(string) string) (string, erro
 		h.Write(data)
 	}
 	paths := append([]string{opts.FleetPath}, f.policies...)
+	paths = append(paths, configPolicies(ec.File)...)
 	paths = append(paths, opts.Schemas.Locations...)
 	for _, m := range opts.Sources {
 		paths = append(paths, m.Path)
