@@ -34,21 +34,48 @@ type customQuery struct {
 // policies, each folder read with fsys (os.DirFS). A team's packages live in
 // their own namespace: they may not be under data.d1lint. They are compiled
 // with d1lint's library (data.d1lint.lib), as `d1lint policy test` runs them,
-// and with the built-in rules only when they read one.
-func LoadWithPolicies(dirs map[string]fs.FS) (*Catalogue, error) {
+// and with the built-in rules only when they read one. The folders named in
+// conftest read conftest's input instead of the cluster model (see
+// InputConftest); they are compiled on their own, as conftest compiles its
+// policy folders.
+func LoadWithPolicies(dirs map[string]fs.FS, conftest ...map[string]ConftestOptions) (*Catalogue, error) {
 	c, err := Load()
 	if err != nil || len(dirs) == 0 {
 		return c, err
 	}
+	ct := map[string]ConftestOptions{}
+	for _, m := range conftest {
+		for k, v := range m {
+			ct[k] = v
+		}
+	}
 	user := map[string]*ast.Module{}
 	names := make([]string, 0, len(dirs))
+	var ctNames []string
 	for name := range dirs {
+		if _, ok := ct[name]; ok {
+			ctNames = append(ctNames, name)
+			continue
+		}
 		names = append(names, name)
 	}
 	sort.Strings(names)
+	sort.Strings(ctNames)
+	if len(ctNames) > 0 {
+		if c.conftest, err = loadConftest(dirs, ct, ctNames); err != nil {
+			return nil, err
+		}
+	}
+	if len(names) == 0 {
+		return c, nil
+	}
 	for _, name := range names {
 		ms, err := parseFS(dirs[name], ".")
 		if err != nil {
+			if _, v0 := parseTree(dirs[name], ".", false, true); v0 == nil {
+				// Rego v0 parses: most likely conftest policies.
+				err = fmt.Errorf("%w; the folder is Rego v0, conftest's syntax before OPA 1.0: conftest policies run with --policy-input conftest (or input: conftest under policies: in %s)", err, ".d1lint.yaml")
+			}
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		for file, m := range ms {

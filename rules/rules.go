@@ -52,6 +52,7 @@ type Catalogue struct {
 	byID     map[string]finding.Rule
 	prepared rego.PreparedEvalQuery
 	custom   []customQuery
+	conftest []conftestQuery
 	timeout  time.Duration
 	// maxHeapGrowth bounds the heap's growth during Evaluate (watchHeap).
 	maxHeapGrowth uint64
@@ -181,7 +182,13 @@ func Load() (*Catalogue, error) {
 // parseFS parses every .rego file below root, tests excluded unless
 // withTests is given.
 func parseFS(fsys fs.FS, root string, withTests ...bool) (map[string]*ast.Module, error) {
-	tests := len(withTests) > 0 && withTests[0]
+	return parseTree(fsys, root, len(withTests) > 0 && withTests[0], false)
+}
+
+// parseTree parses every .rego file below root (tests too with tests);
+// with v0, a file that does not parse as Rego v1 is parsed as v0
+// (conftest's policies and their tests, written before OPA 1.0).
+func parseTree(fsys fs.FS, root string, tests, v0 bool) (map[string]*ast.Module, error) {
 	modules := map[string]*ast.Module{}
 	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -202,9 +209,14 @@ func parseFS(fsys fs.FS, root string, withTests ...bool) (map[string]*ast.Module
 		if err != nil {
 			return err
 		}
-		m, err := ast.ParseModuleWithOpts(p, string(src), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+		var m *ast.Module
+		if v0 {
+			m, err = parseEither(p, string(src))
+		} else if m, err = ast.ParseModuleWithOpts(p, string(src), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1}); err != nil {
+			err = fmt.Errorf("%w: %w", ErrPolicy, err)
+		}
 		if err != nil {
-			return fmt.Errorf("%w: %w", ErrPolicy, err)
+			return err
 		}
 		modules[p] = m
 		return nil
@@ -456,6 +468,11 @@ func (c *Catalogue) evaluate(ctx context.Context, cl *model.Cluster, shared ast.
 		return nil, err
 	}
 	out = append(out, custom...)
+	conftest, err := c.evalConftest(ctx, cl)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, conftest...)
 	for i := range out {
 		out[i].SetFingerprint()
 	}

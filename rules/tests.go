@@ -44,7 +44,9 @@ func RunTests(ctx context.Context, fsys fs.FS, withLibrary ...bool) ([]TestResul
 			modules["d1lint/lib/"+k] = m
 		}
 	}
-	own, err := parseFS(fsys, ".", true)
+	// A team's tests may be conftest's, in Rego v0 (see parseConftest).
+	team := len(withLibrary) > 0 && withLibrary[0]
+	own, err := parseTree(fsys, ".", true, team)
 	if err != nil {
 		return nil, err
 	}

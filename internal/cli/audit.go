@@ -23,11 +23,13 @@ import (
 
 type auditFlags struct {
 	fleetFlags
-	out        string
-	failOn     string
-	policies   []string
-	repository string
-	today      string
+	out      string
+	failOn   string
+	policies []string
+	// policyInput is what the --policy folders' policies read (as check's).
+	policyInput policyInputFlags
+	repository  string
+	today       string
 	// terminal tells whether a stream is a terminal (progress is printed
 	// only on one).
 	terminal func(io.Writer) bool
@@ -75,6 +77,7 @@ standard error (not with --quiet). See docs/audit.md.`,
 	fl.StringVar(&f.out, "out", "", "folder to write report.html, report.json and report.sarif into (created when missing; required)")
 	fl.StringVar(&f.failOn, "fail-on", "", "fail (exit status 1) when something at or above this severity is found: error, warning or info (default: never)")
 	fl.StringArrayVar(&f.policies, "policy", nil, "a folder of the team's own Rego policies (repeatable), as for check")
+	f.policyInput.register(cmd)
 	fl.StringVar(&f.repository, "repository", "", "URL of the repository whose files report.sarif annotates (default: $GITHUB_REPOSITORY, else the fleet repository)")
 	fl.StringVar(&f.today, "today", "", "the date waivers expire against and the audit is dated (YYYY-MM-DD; default today)")
 	_ = fl.MarkHidden("today")
@@ -115,13 +118,14 @@ func runAudit(ctx context.Context, s Streams, f *auditFlags, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	policies, err := policyFS(f.policies, nil)
+	policies, conftest, err := f.policyInput.teamPolicies(f.policies, ec.File, nil)
 	if err != nil {
 		return err
 	}
-	// The same rules (the team's --policy folders too) and the same date
-	// judge the audit's check and both sides of the promotion.
-	ec.Policies, ec.Today, ec.Repository = policies, today, revision.Repository(f.repository, s.Getenv)
+	// The same rules (the team's --policy folders and the configuration's
+	// policies: too) and the same date judge the audit's check and both
+	// sides of the promotion.
+	ec.Policies, ec.Conftest, ec.Today, ec.Repository = policies, conftest, today, revision.Repository(f.repository, s.Getenv)
 	u.engineConfig(&ec, loadStart)
 	e := engine.New(ec)
 	res, err := e.Check(ctx, opts)

@@ -39,6 +39,7 @@ type checkFlags struct {
 	acceptIncomplete bool
 	today            string
 	policies         []string
+	policyInput      policyInputFlags
 	// newSince, configRef and at are git revisions of the repository of the
 	// current folder (see revision.Reader.StandIn); standsFor is the branch
 	// a revision read with at stands for.
@@ -60,7 +61,8 @@ type target struct {
 func (f *checkFlags) argsForKey() []string {
 	return append([]string{f.config, f.fleet, f.fleetBranch, f.fleetURL, f.kubeVersion, f.profile, f.repository, f.failOn, f.newSince,
 		strings.Join(f.sources, "\x00"), strings.Join(f.clusters, "\x00"), strings.Join(f.locations, "\x00"),
-		strings.Join(f.formats, "\x00"), f.output, strings.Join(f.disable, "\x00"), strings.Join(f.enable, "\x00")}, f.policies...)
+		strings.Join(f.formats, "\x00"), f.output, strings.Join(f.disable, "\x00"), strings.Join(f.enable, "\x00"),
+		f.policyInput.input, strings.Join(f.policyInput.namespaces, "\x00")}, f.policies...)
 }
 
 func newCheckCommand(s Streams) *cobra.Command {
@@ -116,6 +118,7 @@ func (f *checkFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.failOn, "fail-on", finding.Error, "lowest severity that fails the check: error, warning or info")
 	cmd.Flags().BoolVar(&f.acceptIncomplete, "accept-incomplete", false, "pass although part of a cluster could not be rendered, once no finding fails the check (by default an incomplete render fails it, even with D1-0001 turned off or waived)")
 	cmd.Flags().StringArrayVar(&f.policies, "policy", nil, "a folder of the team's own Rego policies (repeatable): report sets built with data.d1lint.lib.result.fail, or conftest-style deny/warn")
+	f.policyInput.register(cmd)
 	cmd.Flags().StringVar(&f.newSince, "new-since", "", "git revision of the repository being checked (origin/main): findings it already had are marked existing, and only new ones count for --fail-on")
 	cmd.Flags().StringVar(&f.configRef, "config-ref", "", "read .d1lint.yaml and the --policy folders from this git revision of their repository (a pull request cannot relax its own checks)")
 	cmd.Flags().StringVar(&f.at, "at", "", "check this git revision of the repository being checked instead of its working tree (HEAD: ignore uncommitted edits)")
@@ -225,7 +228,7 @@ func (f *checkFlags) check(ctx context.Context, s Streams, t target) (r *report.
 	if err != nil {
 		return nil, false, nil, err
 	}
-	policies, err := policyFS(f.policies, trusted.At)
+	policies, conftest, err := f.policyInput.teamPolicies(f.policies, ec.File, trusted.At)
 	if err != nil {
 		if f.configRef != "" {
 			err = fmt.Errorf("--config-ref %s: %w", f.configRef, err)
@@ -233,7 +236,7 @@ func (f *checkFlags) check(ctx context.Context, s Streams, t target) (r *report.
 		return nil, false, nil, err
 	}
 	repo := revision.Repository(f.repository, s.Getenv)
-	ec.Policies, ec.Today, ec.Repository = policies, today, repo
+	ec.Policies, ec.Conftest, ec.Today, ec.Repository = policies, conftest, today, repo
 	s.ui.engineConfig(&ec, loadStart)
 	defer s.ui.done()
 	e := engine.New(ec)

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -34,23 +35,25 @@ const chainedHook = "pre-push.d1lint-chained"
 func newHookCommand(s Streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "hook",
-		Short: "Install and run d1lint's git pre-push hook",
+		Short: "Install, uninstall and run d1lint's git pre-push hook",
 		Long: `d1lint hook install adds a pre-push hook to the git repository of the current
-folder. Before every push it checks each commit being pushed (the commit,
-not the working tree: uncommitted edits are not pushed) and blocks the push
-when a finding reaches --fail-on (default error). An existing pre-push hook
-is kept and runs first. Flags after -- are passed to the check, for example
-the sibling repositories' mappings:
+folder. Before every push it checks, in order, each commit being pushed
+that it has not checked before (the commits, not the working tree:
+uncommitted edits are not pushed) and blocks the push when a finding in
+any of them reaches --fail-on (default error), naming that commit. An
+existing pre-push hook is kept and runs first. Flags after -- are passed
+to the check, for example the sibling repositories' mappings:
 
   d1lint hook install -- --source https://github.com/acme/d1-infra.git=../d1-infra
 
 Results are cached in the repository's git folder, keyed by the content of
 everything the check reads, so that pushing an unchanged fleet again is
-immediate. git push --no-verify skips the hook.`,
+immediate. git push --no-verify skips the hook. d1lint hook uninstall
+removes the hook d1lint installed and puts back the one it kept.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newHookInstallCommand(s), newHookRunCommand(s))
+	cmd.AddCommand(newHookInstallCommand(s), newHookUninstallCommand(s), newHookRunCommand(s))
 	return cmd
 }
 
@@ -86,6 +89,65 @@ func newHookInstallCommand(_ Streams) *cobra.Command {
 			return nil
 		},
 	}
+}
+
+func newHookUninstallCommand(_ Streams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "uninstall",
+		Short: "Remove the pre-push hook d1lint installed, and put back the one it kept",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			root := source.RepoRoot(".")
+			if root == "" {
+				return usagef("the current folder is not in a git repository; run '%s' in the checkout the hook guards", cmd.CommandPath())
+			}
+			dir, err := revision.HooksDir(root)
+			if err != nil {
+				return err
+			}
+			msg, err := uninstallHook(dir)
+			if msg != "" {
+				fmt.Fprintln(cmd.OutOrStdout(), msg)
+			}
+			return err
+		},
+	}
+}
+
+// uninstallHook removes from the hooks folder dir the pre-push hook that
+// hook install wrote (the one with hookMarker), and renames the hook it
+// kept (chainedHook) back to pre-push. A pre-push hook without the marker
+// is someone else's: it is left alone, and that is a usage error.
+func uninstallHook(dir string) (string, error) {
+	path := filepath.Join(dir, "pre-push")
+	kept := filepath.Join(dir, chainedHook)
+	_, keptErr := os.Stat(kept)
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && keptErr == nil:
+		// Only the kept hook is left (ours was deleted by hand): it is
+		// the previous hook, put it back.
+		if err := os.Rename(kept, path); err != nil {
+			return "", fmt.Errorf("restoring the previous pre-push hook: %w", err)
+		}
+		return fmt.Sprintf("no d1lint pre-push hook in %s; restored the previous pre-push hook from %s", dir, chainedHook), nil
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Sprintf("no pre-push hook in %s: nothing to uninstall", dir), nil
+	case err != nil:
+		return "", fmt.Errorf("reading %s: %w", path, err)
+	case !bytes.Contains(data, []byte(hookMarker)):
+		return "", usagef("%s was not installed by d1lint hook install (it has no %q line); it is left as it is: remove it yourself if you mean to", path, hookMarker)
+	}
+	if err := os.Remove(path); err != nil {
+		return "", fmt.Errorf("removing %s: %w", path, err)
+	}
+	if keptErr != nil {
+		return "removed " + path, nil
+	}
+	if err := os.Rename(kept, path); err != nil {
+		return "", fmt.Errorf("removed %s, but restoring the previous pre-push hook from %s failed: %w", path, chainedHook, err)
+	}
+	return fmt.Sprintf("removed d1lint's hook and restored the previous pre-push hook (%s → pre-push)", chainedHook), nil
 }
 
 // binary is how the hook calls d1lint: by name when it is on PATH (an
@@ -176,24 +238,26 @@ func newHookRunCommand(s Streams) *cobra.Command {
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			in := cmd.InOrStdin()
-			pushes, err := readPushes(in)
+			pushes, err := readPushes(cmd.InOrStdin())
 			if err != nil {
 				return err
 			}
-			var failed error
+			root := source.RepoRoot(".")
+			if root == "" {
+				return usagef("hook run: the current folder is not in a git repository")
+			}
+			var blocked []string
 			for _, p := range pushes {
-				out, err := cachedCheck(cmd, s, f, p)
-				io.WriteString(cmd.OutOrStdout(), out)
-				if err != nil {
-					if !errors.Is(err, ErrFindings) {
-						return err
-					}
-					failed = err
+				bad, err := checkPush(cmd, s, f, root, p)
+				if err != nil && !errors.Is(err, ErrFindings) {
+					return err
+				}
+				if bad != "" {
+					blocked = append(blocked, bad)
 				}
 			}
-			if failed != nil {
-				return fmt.Errorf("%w (push blocked; git push --no-verify skips the check)", failed)
+			if len(blocked) > 0 {
+				return fmt.Errorf("%w in %s (push blocked; git push --no-verify skips the check)", ErrFindings, strings.Join(blocked, ", "))
 			}
 			return nil
 		},
@@ -202,17 +266,67 @@ func newHookRunCommand(s Streams) *cobra.Command {
 	return cmd
 }
 
+// maxPushed bounds the commits one pushed ref has checked: the newest
+// ones, with a note, beyond it.
+const maxPushed = 100
+
+// checkPush checks, in order, every commit that one pushed ref sends (see
+// revision.PushedCommits) and has not been checked before, and stops at the
+// first whose findings block the push. It prints the report of that
+// commit, and of the pushed commit, and a line for each other commit.
+// bad names the blocking commit ("" when none) for the final message.
+func checkPush(cmd *cobra.Command, s Streams, f *checkFlags, root string, p pushed) (bad string, err error) {
+	out := cmd.OutOrStdout()
+	list, err := revision.PushedCommits(root, p.localSHA, p.remoteSHA, maxPushed)
+	if err != nil {
+		return "", err
+	}
+	if list.Note != "" {
+		fmt.Fprintf(out, "d1lint: %s: %s\n", p.localRef, list.Note)
+	}
+	for i, c := range list.Commits {
+		report, cached, err := cachedCheck(cmd, s, f, p.remoteRef, c.Hash)
+		last := i == len(list.Commits)-1
+		switch {
+		case errors.Is(err, ErrFindings):
+			if len(list.Commits) > 1 {
+				fmt.Fprintf(out, "d1lint: commit %s of %s:\n", c.Short(), p.localRef)
+			}
+			io.WriteString(out, report)
+			how := ""
+			if cached {
+				how = " (cached)"
+			}
+			return "commit " + c.Short() + how, err
+		case err != nil:
+			return "", err
+		case last:
+			io.WriteString(out, report)
+		default:
+			how := "checked"
+			if cached {
+				how = "checked before"
+			}
+			fmt.Fprintf(out, "d1lint: commit %s: nothing blocks the push (%s)\n", c.Short(), how)
+		}
+	}
+	return "", nil
+}
+
 // cachedCheck checks one pushed commit, or replays the stored result of an
-// identical check: same d1lint, same flags, same pushed commit, same
-// configuration and the same content of every other repository it reads.
-func cachedCheck(cmd *cobra.Command, s Streams, f *checkFlags, p pushed) (string, error) {
-	t := target{at: p.localSHA, standsFor: f.standsFor}
+// identical check: same d1lint, same flags, same commit standing for the
+// same branch, same configuration and the same content of every other
+// repository it reads. That store is the record of which commits were
+// checked: a commit pushed again, or pushed under a later one, is not
+// checked twice.
+func cachedCheck(cmd *cobra.Command, s Streams, f *checkFlags, remoteRef, commit string) (out string, cached bool, err error) {
+	t := target{at: commit, standsFor: f.standsFor}
 	if t.standsFor == "" {
 		var branches model.Branches
 		if _, ec, err := f.load(s.Getenv, engine.ConfigFile{}); err == nil && ec.File != nil {
 			branches = ec.File.Branches
 		}
-		t.standsFor = standsFor(p.remoteRef, branches)
+		t.standsFor = standsFor(remoteRef, branches)
 	}
 	key, keyErr := cacheKey(f, t, s.Getenv)
 	var dir string
@@ -227,16 +341,16 @@ func cachedCheck(cmd *cobra.Command, s Streams, f *checkFlags, p pushed) (string
 		if data, err := os.ReadFile(filepath.Join(dir, key)); err == nil {
 			if code, out, ok := strings.Cut(string(data), "\n"); ok {
 				if code == "1" {
-					return out, fmt.Errorf("%w: %s (cached)", ErrFindings, p.localRef)
+					return out, true, ErrFindings
 				}
 				if code == "0" {
-					return out, nil
+					return out, true, nil
 				}
 			}
 		}
 	}
 	var buf bytes.Buffer
-	err := runCheck(cmd.Context(), s, f, t, &buf)
+	err = runCheck(cmd.Context(), s, f, t, &buf)
 	code := ""
 	switch {
 	case err == nil:
@@ -249,7 +363,7 @@ func cachedCheck(cmd *cobra.Command, s Streams, f *checkFlags, p pushed) (string
 			_ = os.WriteFile(filepath.Join(dir, key), []byte(code+"\n"+buf.String()), 0o644)
 		}
 	}
-	return buf.String(), err
+	return buf.String(), false, err
 }
 
 // cacheKey hashes what decides a check's outcome: d1lint's version, the
@@ -259,7 +373,7 @@ func cachedCheck(cmd *cobra.Command, s Streams, f *checkFlags, p pushed) (string
 // and schema locations, as the configuration and the flags name them:
 // their working trees may change without a commit).
 func cacheKey(f *checkFlags, t target, getenv func(string) string) (string, error) {
-	opts, _, err := f.load(getenv, engine.ConfigFile{})
+	opts, ec, err := f.load(getenv, engine.ConfigFile{})
 	if err != nil {
 		return "", err
 	}
@@ -273,6 +387,7 @@ func cacheKey(f *checkFlags, t target, getenv func(string) string) (string, erro
 		h.Write(data)
 	}
 	paths := append([]string{opts.FleetPath}, f.policies...)
+	paths = append(paths, configPolicies(ec.File)...)
 	paths = append(paths, opts.Schemas.Locations...)
 	for _, m := range opts.Sources {
 		paths = append(paths, m.Path)

@@ -98,6 +98,10 @@ type Config struct {
 	// Flux's own behaviour); empty detects it from the fleet's layout
 	// (profile.Detect).
 	Profile string `json:"profile,omitempty"`
+	// Policies are folders of the team's own Rego policies (relative to
+	// the file), run as --policy's are, each with the input its policies
+	// read: d1lint's cluster model, or conftest's combined input.
+	Policies []Policy `json:"policies,omitempty"`
 	// Rules disables or re-grades rules by id.
 	Rules map[string]RuleSetting `json:"rules,omitempty"`
 	// Waivers accept known findings, each with a reason, an owner and an expiry.
@@ -110,6 +114,29 @@ type Config struct {
 	file string
 	pos  positions
 }
+
+// Policy input modes (Policy.Input).
+const (
+	// PolicyInputModel: input is d1lint's cluster model (the default).
+	PolicyInputModel = "model"
+	// PolicyInputConftest: input is the cluster's objects as
+	// `conftest test --combine` gives them.
+	PolicyInputConftest = "conftest"
+)
+
+// Policy is one entry of policies:, a folder of the team's own policies.
+type Policy struct {
+	// Path is the folder, relative to the file.
+	Path string `json:"path"`
+	// Input is model (default) or conftest.
+	Input string `json:"input,omitempty"`
+	// Namespaces, for conftest input, are the packages whose deny,
+	// violation and warn rules run (default main; "*": every package).
+	Namespaces []string `json:"namespaces,omitempty"`
+}
+
+// shorthandKey: a policies entry written as a string is its path.
+func (Policy) shorthandKey() string { return "path" }
 
 // Cluster is one entry of clusters:. In the file it is either a string,
 // the folder pattern (Path), or a mapping with path, root and name.
@@ -268,6 +295,17 @@ func (c *Config) check(pos positions) []mistake {
 	for i, cl := range c.Clusters {
 		if cl.Path == "" {
 			fail(fmt.Sprintf("clusters[%d]", i), "clusters[%d] needs a path", i)
+		}
+	}
+	for i, p := range c.Policies {
+		at := fmt.Sprintf("policies[%d]", i)
+		switch {
+		case p.Path == "":
+			fail(at, "%s needs a path", at)
+		case p.Input != "" && p.Input != PolicyInputModel && p.Input != PolicyInputConftest:
+			fail(at+".input", "%s.input: %q is not %s or %s", at, p.Input, PolicyInputModel, PolicyInputConftest)
+		case len(p.Namespaces) > 0 && p.Input != PolicyInputConftest:
+			fail(at+".namespaces", "%s.namespaces: only conftest policies have namespaces (input: %s)", at, PolicyInputConftest)
 		}
 	}
 	for i, s := range c.Sources {

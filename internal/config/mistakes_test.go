@@ -30,7 +30,7 @@ func TestMistakes(t *testing.T) {
 		"unknown key, nothing close": {"colour: red\n",
 			file + `:1:1: unknown key "colour" at the top level; expected one of fleet, fleetURL, fleetBranch, clusters, sources, artifacts, providerInputs, outOfBand, branches, ` +
 				`privilegedNamespaces, tenantClusterRoles, tenantLabel, automationBranch, crdCharts, charts, requireCharts, kubeVersion, schemaLocations, ` +
-				`acceptIncomplete, profile, rules, waivers`},
+				`acceptIncomplete, profile, policies, rules, waivers`},
 		"rule turned off as a word": {"rules:\n  D1-0404: off\n",
 			file + `:2:12: rules.D1-0404: expected a mapping such as {disabled: true} or {severity: warning}, got the string "off"; ` +
 				`to turn the rule off, write D1-0404: {disabled: true}`},

@@ -178,6 +178,9 @@ type Config struct {
 	// Policies are the team's own policy folders, by name (none: the
 	// built-in rules only).
 	Policies map[string]fs.FS
+	// Conftest names the folders of Policies whose policies read
+	// conftest's input (rules.InputConftest), and how they run.
+	Conftest map[string]rules.ConftestOptions
 	// Today is the date waivers expire against (default: now, UTC).
 	Today time.Time
 	// Progress, when set, is told what the engine is doing ("rendering
@@ -240,7 +243,7 @@ func New(c Config) *Engine {
 			}
 			return cat, nil
 		}
-		cat, err := rules.LoadWithPolicies(c.Policies)
+		cat, err := rules.LoadWithPolicies(c.Policies, c.Conftest)
 		return cat, usage(err)
 	})
 	e.configErr = sync.OnceValue(e.checkConfig)
