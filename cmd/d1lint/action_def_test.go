@@ -69,10 +69,11 @@ var actionInputs = map[string]string{
 	"pull-charts":       "true",
 	"working-directory": ".",
 	"go-version":        "1.26",
+	"cache":             "true",
 }
 
 // Inputs the action's YAML consumes itself rather than the script.
-var actionYAMLInputs = []string{"working-directory", "go-version"}
+var actionYAMLInputs = []string{"working-directory", "go-version", "cache"}
 
 func readAction(t *testing.T) actionDef {
 	t.Helper()
@@ -121,9 +122,9 @@ func TestActionDefinition(t *testing.T) {
 	assert.Len(t, a.Outputs, 5)
 
 	// Steps: set up Go, build d1lint from the action's own checkout, keep
-	// the chart cache between runs, run it.
+	// the chart cache and d1lint's persistent cache between runs, run it.
 	steps := a.Runs.Steps
-	require.Len(t, steps, 4)
+	require.Len(t, steps, 5)
 	assert.Regexp(t, `^actions/setup-go@v\d+$`, steps[0].Uses, "setup-go pinned by major version")
 	assert.Equal(t, "${{ inputs.go-version }}", steps[0].With["go-version"])
 
@@ -137,8 +138,16 @@ func TestActionDefinition(t *testing.T) {
 	assert.Equal(t, "${{ inputs.working-directory }}/${{ inputs.charts }}", cache.With["path"])
 	assert.Equal(t, "d1lint-charts-", cache.With["restore-keys"])
 
-	run := steps[3]
+	persistent := steps[3]
+	assert.Regexp(t, `^actions/cache@v\d+$`, persistent.Uses, "d1lint's persistent cache, kept by actions/cache")
+	assert.Equal(t, "inputs.cache == 'true'", persistent.If)
+	assert.Equal(t, "d1lint-cache-", persistent.With["restore-keys"])
+
+	run := steps[4]
 	assert.Equal(t, "d1lint", run.ID)
+	// d1lint's persistent cache is $XDG_CACHE_HOME/d1lint: the folder the
+	// step before restores.
+	assert.Equal(t, persistent.With["path"], run.Env["XDG_CACHE_HOME"]+"/d1lint")
 	assert.Equal(t, "bash", run.Shell)
 	assert.Equal(t, `bash "$GITHUB_ACTION_PATH/scripts/action-run.sh"`, run.Run)
 	assert.Equal(t, "${{ inputs.working-directory }}", run.WorkingDirectory)
