@@ -218,10 +218,13 @@ func layout(c *model.Cluster, findings []finding.Finding) *graphView {
 		if ch.depth != p.depth+1 {
 			continue // applied twice: drawn from the parent that placed it
 		}
+		// Straight through the column's lane, where dependsOn arcs run,
+		// then a curve to the child.
 		x1, y1 := colX[p.depth]+p.w, p.y+nodeHeight/2
+		xs := colX[p.depth] + widths[p.depth] + lanes[p.depth]
 		x2, y2 := colX[ch.depth], ch.y+nodeHeight/2
-		m := (x1 + x2) / 2
-		g.Edges = append(g.Edges, edgeView{Class: "edge parent", D: fmt.Sprintf("M%d %d C%d %d %d %d %d %d", x1, y1, m, y1, m, y2, x2, y2)})
+		m := (xs + x2) / 2
+		g.Edges = append(g.Edges, edgeView{Class: "edge parent", D: fmt.Sprintf("M%d %dH%d C%d %d %d %d %d %d", x1, y1, xs, m, y1, m, y2, x2, y2)})
 	}
 	for _, d := range deps {
 		from, to := nodes[d.from], nodes[d.to]
