@@ -148,6 +148,9 @@ func TestHTML(t *testing.T) {
 	assert.Contains(t, out, `<a class="rule" href="https://github.com/d1lint/d1lint/blob/main/docs/rules/D1-0401.md">D1-0401</a>`)
 	assert.Contains(t, out, "<p>Flux substitutes the empty string.</p><p><b>How to fix:</b> Define it in runtime-info.</p>")
 	assert.Contains(t, out, `<span class="rule">acme.replicas</span>`)
+	assert.Contains(t, out, `<details class="rule error" id="rule-D1-0401-error" open>
+<summary><span class="sev error">error</span><a class="rule" href="https://github.com/d1lint/d1lint/blob/main/docs/rules/D1-0401.md">D1-0401</a><b>Variable is not defined for this cluster</b><span class="cat">substitution</span> <span class="meta">· 1 finding in 1 cluster</span></summary>`,
+		"a few findings: their rules are open")
 	assert.Equal(t, 4, strings.Count(out, `<article class="finding `))
 
 	// Waivers with each status.

@@ -75,6 +75,7 @@ type page struct {
 	Matrix                                  []matrixRow
 	MatrixTotals                            []counts
 	Findings                                []*findingGroup
+	Rules                                   []*ruleGroup
 	Clusters                                []*clusterView
 	Waivers                                 []waiverView
 	WaiverStatus                            []statusCount
@@ -172,6 +173,24 @@ type findingView struct {
 	// Doc is the rule's documentation (description, remediation, HelpURI).
 	Doc finding.Rule
 }
+
+// ruleGroup is the findings of one rule and severity, with the rule's
+// documentation.
+type ruleGroup struct {
+	Severity, Rule, Title, Category, ID string
+	Doc                                 finding.Rule
+	Cards                               []*findingGroup
+	// Findings counts the findings (a card counts once per cluster),
+	// Clusters the clusters they are found in.
+	Findings, Clusters int
+	// Open is true when the page has few cards: then every rule's are
+	// shown as the page opens.
+	Open bool
+}
+
+// openRules is how many cards the page may have for its rules to be open
+// as it opens; with more, each rule's summary line counts them.
+const openRules = 25
 
 // findingGroup is one finding as it occurs in one or more clusters: the
 // same rule, severity, file, line, object, field and message.
@@ -316,6 +335,7 @@ func newPage(d *Data) (*page, error) {
 		p.Totals.add(f.Severity)
 	}
 	p.Findings = groupFindings(r, ids)
+	p.Rules = groupRules(p.Findings, ids)
 	for _, g := range p.Findings {
 		for _, c := range g.Clusters {
 			byCluster[c].Findings = append(byCluster[c].Findings, g)
@@ -453,6 +473,30 @@ func groupFindings(r *report.Report, ids *idSet) []*findingGroup {
 	for i, g := range out {
 		slices.Sort(g.Clusters)
 		g.ID = ids.make(fmt.Sprintf("finding-%d", i+1))
+	}
+	return out
+}
+
+// groupRules gathers the finding cards, sorted, by rule and severity.
+func groupRules(cards []*findingGroup, ids *idSet) []*ruleGroup {
+	var out []*ruleGroup
+	clusters := map[*ruleGroup]map[string]bool{}
+	for _, c := range cards {
+		var g *ruleGroup
+		if n := len(out); n > 0 && out[n-1].Rule == c.Rule && out[n-1].Severity == c.Severity {
+			g = out[n-1]
+		} else {
+			g = &ruleGroup{Severity: c.Severity, Rule: c.Rule, Title: c.Title, Category: c.Category, Doc: c.Doc,
+				ID: ids.make("rule-" + c.Rule + "-" + c.Severity), Open: len(cards) <= openRules}
+			out = append(out, g)
+			clusters[g] = map[string]bool{}
+		}
+		g.Cards = append(g.Cards, c)
+		g.Findings += len(c.Clusters)
+		for _, name := range c.Clusters {
+			clusters[g][name] = true
+		}
+		g.Clusters = len(clusters[g])
 	}
 	return out
 }
