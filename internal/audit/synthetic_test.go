@@ -65,7 +65,7 @@ func synthetic(n int) *Data {
 			ns := fmt.Sprintf("app-%02d", j)
 			add(&model.Kustomization{Key: ns + "/flux-" + ns, Parent: "flux-system/flux-apps-tenant", Path: "./components/" + ns + "/" + env,
 				Status: model.StatusRendered, Objects: 2, Revision: ptr(loc("d1-apps", branch, "", 0)),
-				Location: ptr(loc("d1-fleet", "main", "tenants/apps/"+ns+".yaml", 1)),
+				Location:  ptr(loc("d1-fleet", "main", "tenants/apps/"+ns+".yaml", 1)),
 				DependsOn: []model.Ref{{Kind: "Kustomization", Namespace: "flux-system", Name: "flux-infra-tenant"}}})
 			c.Sources = append(c.Sources, &model.Source{Key: "GitRepository/" + ns + "/flux-apps", Kind: "GitRepository", Namespace: ns, Name: "flux-apps",
 				URL: "https://github.com/synth/d1-apps.git", Ref: map[string]string{"branch": branch}, Resolved: true, Mode: "git", Branch: branch,
