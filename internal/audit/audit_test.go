@@ -183,7 +183,8 @@ func TestHTML(t *testing.T) {
 	assert.Contains(t, out, "spec.replicas, spec.template.spec.containers[0].image")
 	assert.Contains(t, out, "<td>storefront</td><td>1.8.4</td><td>1.9.0</td>")
 	assert.Less(t, strings.Index(out, "ConfigMap shop/<wbr>new"), strings.Index(out, "Deployment shop/<wbr>web"), "added before modified")
-	assert.Contains(t, out, `<details><summary>2 object changes, 1 chart version</summary>`)
+	assert.Contains(t, out, `<details open><summary>2 object changes, 1 chart version</summary>`, "a short drift is open")
+	assert.Contains(t, out, `<thead><tr><th>HelmRelease</th><th>Chart</th><th>production</th><th>main</th></tr></thead>`)
 
 	// Not computed.
 	d.Promotion, d.PromotionNote = nil, "no git repository"

@@ -188,6 +188,14 @@ type ruleGroup struct {
 	Open bool
 }
 
+// openChanges is how many object changes and chart versions a drift may
+// have for its tables to be open as the page opens.
+const openChanges = 20
+
+// Open is true when the drift's tables are short enough to be open as the
+// page opens.
+func (c *promotionCluster) Open() bool { return len(c.Changes)+len(c.Charts) <= openChanges }
+
 // openRules is how many cards the page may have for its rules to be open
 // as it opens; with more, each rule's summary line counts them.
 const openRules = 25
@@ -261,7 +269,9 @@ type driftGroup struct {
 }
 
 type promotionCluster struct {
-	Name, ID, Only           string
+	Name, ID, Only string
+	// Before and After name the branches compared (production, main).
+	Before, After            string
 	Added, Removed, Modified int
 	Changes                  []changeView
 	Charts                   []diff.ChartChange
@@ -732,7 +742,8 @@ func newPromotion(d *Data, ids *idSet) (*promotionView, error) {
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
 	groups := map[string]*driftGroup{}
 	for _, c := range sorted {
-		pc := &promotionCluster{Name: c.Name, ID: ids.make("promotion-" + c.Name), Only: c.Only, Changed: c.Changed()}
+		pc := &promotionCluster{Name: c.Name, ID: ids.make("promotion-" + c.Name), Only: c.Only, Changed: c.Changed(),
+			Before: v.Production, After: v.Main}
 		if pc.Changed {
 			v.Drifting++
 		}
