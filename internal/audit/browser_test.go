@@ -176,7 +176,9 @@ func near(a, b uint32) bool { return a+8 >= b && a <= b+8 }
 // viewport and of the document (wider: the page scrolls sideways), the
 // document's height, how many texts are laid out and which of them (up to
 // 20) have a computed font size under 12px, and which elements (up to 10)
-// outside a box of their own (.scroll, .graph) end right of the viewport.
+// outside a box of their own (.scroll, .graph) end right of the viewport;
+// then the width of the first graph before and after a click on its "+"
+// button.
 const measureJS = `var win = this, doc = win.document, de = doc.documentElement;
 function measure() {
   var small = [], texts = 0, n, walker = doc.createTreeWalker(doc.body, win.NodeFilter.SHOW_TEXT);
@@ -198,7 +200,14 @@ function measure() {
 }
 var closed = measure();
 doc.querySelectorAll("details").forEach(function (d) { d.open = true; });
-return JSON.stringify({closed: closed, open: measure()});`
+var open = measure();
+var zoomed = [], svg = doc.querySelector(".graph svg"), bar = doc.querySelector(".zoom");
+if (svg && bar) {
+  zoomed.push(+svg.getAttribute("width"));
+  bar.querySelector("button").click();
+  zoomed.push(+svg.getAttribute("width"));
+}
+return JSON.stringify({closed: closed, open: open, zoomed: zoomed});`
 
 // layoutStats are measureJS's measurements of one state of the page.
 type layoutStats struct {
@@ -227,9 +236,14 @@ func measure(t *testing.T, bin, page string, width int) (closed, open layoutStat
 	dom := runBrowser(t, bin, file, "--dump-dom", "--hide-scrollbars", fmt.Sprintf("--window-size=%d,1000", width+100))
 	m := measureRe.FindStringSubmatch(dom)
 	require.NotNil(t, m, "the measurements are in the DOM: %s", tail(dom))
-	var got struct{ Closed, Open layoutStats }
+	var got struct {
+		Closed, Open layoutStats
+		Zoomed       []int
+	}
 	require.NoError(t, json.Unmarshal([]byte(html.UnescapeString(m[1])), &got))
 	require.Equal(t, width, got.Closed.Viewport, "the page's viewport is the frame")
+	require.Len(t, got.Zoomed, 2, "a graph and its zoom buttons")
+	assert.InDelta(t, float64(got.Zoomed[0])*1.25, got.Zoomed[1], 1, "+ zooms the graph in by a quarter")
 	return got.Closed, got.Open
 }
 
@@ -288,6 +302,7 @@ func TestBrowserLargeFleet(t *testing.T) {
 	assert.Contains(t, page, `<details class="rule error" id="rule-D1-0401-error">
 <summary><span class="sev error">error</span><span class="rule">D1-0401</span><b>Variable is not defined for this cluster</b><span class="cat">substitution</span> <span class="meta">· 100 findings in 100 clusters</span></summary>`,
 		"with 161 cards, each rule's are collapsed under a line that counts them")
+	assert.Contains(t, page, `<details><summary>40 object changes, 20 chart versions</summary>`, "a long drift's tables are collapsed")
 	for width, h := range assertFits(t, bin, page) {
 		assert.LessOrEqual(t, h, maxPageHeight, "%d px", width)
 	}
