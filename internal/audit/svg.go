@@ -224,7 +224,11 @@ func layout(c *model.Cluster, findings []finding.Finding) *graphView {
 		xs := colX[p.depth] + widths[p.depth] + lanes[p.depth]
 		x2, y2 := colX[ch.depth], ch.y+nodeHeight/2
 		m := (xs + x2) / 2
-		g.Edges = append(g.Edges, edgeView{Class: "edge parent", D: fmt.Sprintf("M%d %dH%d C%d %d %d %d %d %d", x1, y1, xs, m, y1, m, y2, x2, y2)})
+		straight := ""
+		if xs > x1 {
+			straight = fmt.Sprintf("H%d ", xs)
+		}
+		g.Edges = append(g.Edges, edgeView{Class: "edge parent", D: fmt.Sprintf("M%d %d %sC%d %d %d %d %d %d", x1, y1, straight, m, y1, m, y2, x2, y2)})
 	}
 	for _, d := range deps {
 		from, to := nodes[d.from], nodes[d.to]
@@ -368,7 +372,11 @@ func tooltip(n *gnode) string {
 			fmt.Fprintf(&b, "\npath: %s", k.Path)
 		}
 		if k.Revision != nil {
-			fmt.Fprintf(&b, "\nfrom: %s", model.Location{Repo: k.Revision.Repo, Branch: k.Revision.Branch}.String())
+			from := k.Revision.Repo
+			if k.Revision.Branch != "" {
+				from += "@" + k.Revision.Branch
+			}
+			fmt.Fprintf(&b, "\nfrom: %s", from)
 		}
 		fmt.Fprintf(&b, "\nobjects: %d", k.Objects)
 		if len(k.DependsOn) > 0 {
