@@ -88,6 +88,14 @@ func TestSharedFindingsAndInventories(t *testing.T) {
 <li><span class="sev warning">warning</span> <a class="mono" href="https://github.com/d1lint/d1lint/blob/main/docs/rules/D1-0002.md">D1-0002</a> The render dropped a file: b.yaml: symlink dropped</li>`)
 }
 
+func TestClusterLinks(t *testing.T) {
+	d := sample()
+	d.Report.Findings[0].Cluster = "prod eu/<1>"
+	out := render(t, d)
+	assert.Contains(t, out, `<li><a href="#cluster-prod_eu_1_">prod eu/&lt;1&gt;</a></li>`, "a card links to the cluster's section by its id")
+	assert.Contains(t, out, `<details class="cluster" id="cluster-prod_eu_1_">`)
+}
+
 func TestInventoriesThatDiffer(t *testing.T) {
 	d := twins(t)
 	us := d.Fleet.Clusters[2]

@@ -77,10 +77,12 @@ type page struct {
 	Findings                                []*findingGroup
 	Rules                                   []*ruleGroup
 	Clusters                                []*clusterView
-	Waivers                                 []waiverView
-	WaiverStatus                            []statusCount
-	WaiverPolicy                            string
-	Promotion                               *promotionView
+	// ClusterIDs are the ids of the clusters' sections, by name.
+	ClusterIDs   map[string]string
+	Waivers      []waiverView
+	WaiverStatus []statusCount
+	WaiverPolicy string
+	Promotion    *promotionView
 }
 
 // verdict is the audit's pass or fail by the --fail-on threshold it ran
@@ -323,10 +325,12 @@ func newPage(d *Data) (*page, error) {
 		catIndex[c] = i
 	}
 	p.MatrixTotals = make([]counts, len(p.Categories))
+	p.ClusterIDs = map[string]string{}
 	rows := map[string]*matrixRow{}
 	for _, name := range names {
 		cv := byCluster[name]
 		cv.ID = ids.make("cluster-" + name)
+		p.ClusterIDs[name] = cv.ID
 		if m := models[name]; m != nil {
 			fillCluster(cv, m)
 		}
