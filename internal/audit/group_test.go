@@ -79,7 +79,8 @@ func TestSharedFindingsAndInventories(t *testing.T) {
 	assert.Equal(t, 1, strings.Count(out, `<section class="drift"`))
 	assert.Contains(t, out, `<section class="drift" id="promotion-prod-eu">
 <h3>2 clusters <span class="badge added">1 added</span> <span class="badge removed">0 removed</span> <span class="badge modified">1 modified</span> <span class="badge modified">1 chart version</span> <span class="badge introduced">1 introduced</span> <span class="badge fixed">1 fixed</span></h3>
-<ul class="clusters-of"><li>prod-eu</li><li id="promotion-prod-us">prod-us</li></ul>`)
+<ul class="clusters-of"><li>prod-eu</li><li id="promotion-prod-us">prod-us</li></ul>
+<p class="same">Shown for prod-eu; the others' drifts are the same, with their own name wherever this one names prod-eu.</p>`)
 	assert.Contains(t, out, `<h4>Findings the promotion would introduce (1)</h4>
 <ul class="found">
 <li><span class="sev error">error</span> <a class="mono" href="https://github.com/d1lint/d1lint/blob/main/docs/rules/D1-0401.md">D1-0401</a> Variable is not defined for this cluster at <span class="loc"><a href="https://github.com/acme/d1-apps/blob/main/shop/web.yaml#L9">github.com/<wbr>acme/<wbr>d1-apps@main:shop/<wbr>web.yaml:9</a></span> (Deployment shop/<wbr>web): ${IMAGE_TAG} is undefined</li>`)
