@@ -19,14 +19,41 @@ import (
 // (toValue) costs several times as much, and it is paid for every cluster
 // of every run; the model's manifests (maps of plain values) go through
 // ast.InterfaceToValue, its structs through their json tags.
-func clusterValue(cl *model.Cluster) (ast.Value, error) {
-	return goValue(reflect.ValueOf(cl))
+//
+// memo, when not nil, holds the values of manifests already converted in
+// this evaluation, by map: clusters that render the same chart release or
+// Kustomization share the maps of their objects, and with them the Rego
+// values (which evaluation only reads).
+func clusterValue(cl *model.Cluster, memo *valueMemo) (ast.Value, error) {
+	return memo.goValue(reflect.ValueOf(cl))
+}
+
+// valueMemo maps the address of a manifest (map[string]any) to its Rego
+// value. The model keeps every map alive while the memo is used, so an
+// address is never reused for another map.
+type valueMemo struct{ values sync.Map }
+
+// manifest converts one manifest, once per map.
+func (m *valueMemo) manifest(obj map[string]any) (ast.Value, error) {
+	if m == nil {
+		return ast.InterfaceToValue(obj)
+	}
+	k := reflect.ValueOf(obj).Pointer()
+	if v, ok := m.values.Load(k); ok {
+		return v.(ast.Value), nil
+	}
+	v, err := ast.InterfaceToValue(obj)
+	if err != nil {
+		return nil, err
+	}
+	m.values.Store(k, v)
+	return v, nil
 }
 
 // goValue converts v as encoding/json would encode it: json tags (name,
 // omitempty, "-"), embedded structs' fields promoted, nil pointers, slices
 // and maps as null. The model has no custom marshallers.
-func goValue(v reflect.Value) (ast.Value, error) {
+func (m *valueMemo) goValue(v reflect.Value) (ast.Value, error) {
 	switch v.Kind() {
 	case reflect.Invalid:
 		return ast.Null{}, nil
@@ -36,9 +63,12 @@ func goValue(v reflect.Value) (ast.Value, error) {
 		}
 		if v.Kind() == reflect.Interface {
 			// Manifests and specs: plain values, converted in one go.
+			if obj, ok := v.Interface().(map[string]any); ok && obj != nil {
+				return m.manifest(obj)
+			}
 			return ast.InterfaceToValue(v.Interface())
 		}
-		return goValue(v.Elem())
+		return m.goValue(v.Elem())
 	case reflect.Struct:
 		obj := ast.NewObject()
 		for _, f := range structFields(v.Type()) {
@@ -46,7 +76,7 @@ func goValue(v reflect.Value) (ast.Value, error) {
 			if f.omitEmpty && isEmpty(fv) {
 				continue
 			}
-			val, err := goValue(fv)
+			val, err := m.goValue(fv)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", f.name, err)
 			}
@@ -59,7 +89,7 @@ func goValue(v reflect.Value) (ast.Value, error) {
 		}
 		terms := make([]*ast.Term, v.Len())
 		for i := range terms {
-			val, err := goValue(v.Index(i))
+			val, err := m.goValue(v.Index(i))
 			if err != nil {
 				return nil, err
 			}
@@ -73,12 +103,12 @@ func goValue(v reflect.Value) (ast.Value, error) {
 		if v.Type().Key().Kind() != reflect.String {
 			return nil, fmt.Errorf("map with %s keys", v.Type().Key())
 		}
-		if m, ok := v.Interface().(map[string]any); ok {
-			return ast.InterfaceToValue(m)
+		if obj, ok := v.Interface().(map[string]any); ok {
+			return m.manifest(obj)
 		}
 		obj := ast.NewObject()
 		for it := v.MapRange(); it.Next(); {
-			val, err := goValue(it.Value())
+			val, err := m.goValue(it.Value())
 			if err != nil {
 				return nil, err
 			}

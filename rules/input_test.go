@@ -40,7 +40,7 @@ func TestClusterValueIsTheJSONForm(t *testing.T) {
 	}
 	want, err := toValue(cl)
 	require.NoError(t, err)
-	got, err := clusterValue(cl)
+	got, err := clusterValue(cl, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 0, want.Compare(got), "want %v\ngot  %v", want, got)
 	assert.Equal(t, want.Hash(), got.Hash())
@@ -48,7 +48,7 @@ func TestClusterValueIsTheJSONForm(t *testing.T) {
 	empty := &model.Cluster{Name: "empty"}
 	want, err = toValue(empty)
 	require.NoError(t, err)
-	got, err = clusterValue(empty)
+	got, err = clusterValue(empty, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 0, want.Compare(got))
 }
@@ -65,12 +65,19 @@ func TestClusterValueOnRenderedFleets(t *testing.T) {
 		}
 		res, err := render.Render(context.Background(), opts)
 		require.NoError(t, err)
+		// One memo for the fleet, as Evaluate shares it: the clusters'
+		// shared manifests convert once, and each cluster's value is still
+		// its own JSON form.
+		memo := &valueMemo{}
 		for _, cl := range res.Fleet.Clusters {
 			want, err := toValue(cl)
 			require.NoError(t, err)
-			got, err := clusterValue(cl)
+			got, err := clusterValue(cl, nil)
 			require.NoError(t, err)
 			assert.Equal(t, 0, want.Compare(got), "%s/%s", era, cl.Name)
+			memoised, err := clusterValue(cl, memo)
+			require.NoError(t, err)
+			assert.Equal(t, 0, want.Compare(memoised), "%s/%s, memoised", era, cl.Name)
 		}
 		require.NoError(t, res.Close())
 	}

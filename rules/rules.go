@@ -362,6 +362,7 @@ func (c *Catalogue) Evaluate(ctx context.Context, fl *model.Fleet, s Settings) (
 	defer stop()
 	results := make([][]finding.Finding, len(fl.Clusters))
 	errs := make([]error, len(fl.Clusters))
+	memo := &valueMemo{}
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 4)
 	for i, cl := range fl.Clusters {
@@ -370,7 +371,7 @@ func (c *Catalogue) Evaluate(ctx context.Context, fl *model.Fleet, s Settings) (
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			results[i], errs[i] = c.evaluate(ctx, cl, shared)
+			results[i], errs[i] = c.evaluate(ctx, cl, shared, memo)
 		}()
 	}
 	wg.Wait()
@@ -410,9 +411,10 @@ func toValue(v any) (ast.Value, error) {
 }
 
 // evaluate runs the rules on one cluster; shared is the input without the
-// cluster (Input with Cluster nil), read only.
-func (c *Catalogue) evaluate(ctx context.Context, cl *model.Cluster, shared ast.Value) ([]finding.Finding, error) {
-	cv, err := clusterValue(cl)
+// cluster (Input with Cluster nil), read only; memo is shared by the
+// clusters of one evaluation.
+func (c *Catalogue) evaluate(ctx context.Context, cl *model.Cluster, shared ast.Value, memo *valueMemo) ([]finding.Finding, error) {
+	cv, err := clusterValue(cl, memo)
 	if err != nil {
 		return nil, err
 	}

@@ -675,7 +675,8 @@ func TestActionDiff(t *testing.T) {
 	require.GreaterOrEqual(t, section, 0, "summary:\n%s", r.summary)
 	assert.Less(t, check, section, "the diff comes after the check's report")
 	assert.Contains(t, r.summary, "<details><summary>staging: 0 added, 0 removed, 1 modified</summary>")
-	assert.Contains(t, r.summary, "| modified | HelmRelease backend/redis | github.com/controlplaneio-fluxcd/d1-apps\\@main:components/backend/base/redis.yaml:1 | spec.values.master.resources.limits.memory |")
+	assert.Contains(t, r.summary, "| modified | HelmRelease backend/redis | github.com/controlplaneio-fluxcd/d1-apps\\@main:components/backend/base/redis.yaml:1 | "+
+		"spec.values.master.resources.limits.memory: \"128Mi\" -&gt; \"256Mi\" (components/backend/staging/redis-values.yaml:10) |")
 	assert.Contains(t, r.summary, "Unchanged: prod-eu, prod-us.")
 
 	// On a push, without new-since: what is not committed (nothing).

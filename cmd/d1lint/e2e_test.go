@@ -49,6 +49,9 @@ func testMain(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	defer testutil.Cleanup()
+	// The binary's persistent cache defaults to $XDG_CACHE_HOME/d1lint:
+	// the tests keep theirs apart from the user's.
+	os.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
 	binary = filepath.Join(dir, "d1lint")
 	if runtime.GOOS == "windows" {
 		binary += ".exe"

@@ -100,7 +100,7 @@ func sample() *Data {
 		Changes: []diff.Change{
 			{Kind: diff.Modified, Object: model.ObjectID{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "shop", Name: "web"},
 				Location: model.Location{Repo: "github.com/acme/d1-apps", Branch: "main", Path: "shop/web.yaml", Line: 3}, AppliedBy: "flux-system/apps",
-				Fields: []string{"spec.replicas", "spec.template.spec.containers[0].image"}},
+				Fields: []diff.FieldChange{{Op: diff.FieldChanged, Field: "spec.replicas"}, {Op: diff.FieldChanged, Field: "spec.template.spec.containers[0].image"}}},
 			{Kind: diff.Added, Object: model.ObjectID{APIVersion: "v1", Kind: "ConfigMap", Namespace: "shop", Name: "new"},
 				Location: model.Location{Repo: "github.com/acme/d1-apps", Branch: "main", Path: "shop/new.yaml", Line: 1}, AppliedBy: "flux-system/apps"},
 		},

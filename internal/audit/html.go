@@ -768,7 +768,10 @@ func newPromotion(d *Data, ids *idSet) (*promotionView, error) {
 			case diff.Modified:
 				pc.Modified++
 			}
-			fields := append([]string(nil), ch.Fields...)
+			fields := make([]string, 0, len(ch.Fields))
+			for _, f := range ch.Fields {
+				fields = append(fields, f.Field)
+			}
 			slices.Sort(fields)
 			if ch.MoreFields > 0 {
 				fields = append(fields, fmt.Sprintf("and %d more", ch.MoreFields))

@@ -255,13 +255,13 @@ func TestGolden(t *testing.T) {
 		{
 			name:     "graph-staging-dot",
 			args:     []string{"graph", "--cluster", "staging", "--format", "dot", "--config", exampleFleet},
-			contains: []string{`digraph "staging" {`, `label="dependsOn"`, "flux-system/flux-system"},
+			contains: []string{`digraph "staging" {`, `label="depends on"`, "flux-system/flux-system"},
 			absent:   []string{"(missing)", "color=red"},
 		},
 		{
 			name:     "graph-staging-mermaid",
 			args:     []string{"graph", "--cluster", "staging", "--format", "mermaid", "--config", exampleFleet},
-			contains: []string{"flowchart LR\n", "-. dependsOn .->", "flux-system/flux-system"},
+			contains: []string{"flowchart LR\n", "-. depends on .->", "flux-system/flux-system"},
 			absent:   []string{"(missing)", "class k"},
 		},
 		{
@@ -456,7 +456,8 @@ func TestUsageErrors(t *testing.T) {
 		{"clusters format", []string{"clusters", "--format", "bogus", "--config", exampleFleet}, []string{`--format "bogus": want table or json`}},
 		{"graph format", []string{"graph", "--format", "bogus", "--cluster", "staging", "--config", exampleFleet}, []string{`--format "bogus": want dot or mermaid`}},
 		{"graph of two clusters", []string{"graph", "--config", exampleFleet}, []string{"pick one cluster with --cluster", "prod-eu, staging"}},
-		{"graph of two named clusters", []string{"graph", "--cluster", "staging,prod-eu", "--config", exampleFleet}, []string{"pick one cluster with --cluster"}},
+		{"graph of two named clusters", []string{"graph", "--cluster", "staging,prod-eu", "--config", exampleFleet}, []string{"--cluster: graph draws exactly one cluster, got 2 (staging, prod-eu); pick one with --cluster NAME"}},
+		{"graph of two repeated clusters", []string{"graph", "--cluster", "staging", "--cluster", "prod-eu", "--config", exampleFleet}, []string{"graph draws exactly one cluster, got 2"}},
 		{"unknown cluster", []string{"build", "--cluster", "nope", "--config", exampleFleet}, []string{"no cluster nope"}},
 		{"unknown clusters", []string{"clusters", "--cluster", "staging,nope,zilch", "--config", exampleFleet}, []string{"no cluster nope, zilch"}},
 		{"bad source mapping", []string{"build", "--source", "not-a-mapping", "--config", exampleFleet}, []string{`--source: invalid source mapping "not-a-mapping"`, "URL=PATH"}},

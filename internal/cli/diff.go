@@ -14,6 +14,7 @@ import (
 
 	"github.com/d1lint/d1lint/internal/diff"
 	"github.com/d1lint/d1lint/internal/engine"
+	"github.com/d1lint/d1lint/internal/report"
 	"github.com/d1lint/d1lint/internal/revision"
 )
 
@@ -31,7 +32,9 @@ func newDiffCommand(s Streams) *cobra.Command {
 		Use:   "diff",
 		Short: "Show what a change does to each cluster's desired state",
 		Long: `Renders the fleet twice and shows, per cluster, the objects the change adds,
-removes or modifies (with the changed fields), the Helm chart versions it
+removes or modifies (each changed field with its old and new value, secrets
+masked, moves shown as moves, and the file and line of the patch or
+document that sets it), the Helm chart versions it
 moves, and the findings it introduces or fixes. Clusters the change does not
 reach are listed on one line.
 
@@ -58,6 +61,7 @@ evaluated on both sides. Differences are not failures: the exit status is 0
 unless the command line is wrong (2) or d1lint failed (3).`,
 		Example: `  d1lint diff
   d1lint diff --base origin/main --format markdown
+  d1lint diff --base origin/main --format json
   d1lint diff --promote --cluster prod-eu`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -69,14 +73,14 @@ unless the command line is wrong (2) or d1lint failed (3).`,
 	cmd.Flags().StringVar(&f.repository, "repository", "", "URL of the repository being checked, whose revision --base names (default: $GITHUB_REPOSITORY, else the current folder's repository, else the fleet's)")
 	cmd.Flags().StringVar(&f.base, "base", "", "git revision of the repository being checked to compare the working trees with (origin/main); default: the HEAD commit of every working tree")
 	cmd.Flags().BoolVar(&f.promote, "promote", false, "show what promoting main to production would change on the production clusters")
-	cmd.Flags().StringVar(&f.format, "format", "text", "output format: text or markdown")
+	cmd.Flags().StringVar(&f.format, "format", "text", "output format: text, markdown or json (docs/diff.schema.json)")
 	return cmd
 }
 
 // runDiff compares the two renders the flags name and writes the result.
 func runDiff(ctx context.Context, s Streams, f *diffFlags, stdout, stderr io.Writer) error {
-	if f.format != "text" && f.format != "markdown" {
-		return usagef("--format %q: want text or markdown", f.format)
+	if !slices.Contains([]string{"text", "markdown", "json"}, f.format) {
+		return usagef("--format %q: want text, markdown or json", f.format)
 	}
 	if f.promote && f.base != "" {
 		return usagef("--promote and --base do not go together (--promote compares production with main)")
@@ -154,9 +158,15 @@ func runDiff(ctx context.Context, s Streams, f *diffFlags, stdout, stderr io.Wri
 			return engine.Usage(err)
 		}
 	}
-	if f.format == "markdown" {
+	switch f.format {
+	case "json":
+		return diff.JSON(stdout, baseText, headText, clusters)
+	case "markdown":
 		intro := fmt.Sprintf("Base: %s.<br>Head: %s.", diff.MarkdownEscape(baseText), diff.MarkdownEscape(headText))
-		return diff.Markdown(stdout, clusters, diff.MarkdownOptions{Intro: intro})
+		// In a pull request's job summary, the head's files link to the
+		// pull request's head commit.
+		return diff.Markdown(stdout, clusters, diff.MarkdownOptions{Intro: intro,
+			Repository: revision.Repository(f.repository, s.Getenv), Commit: report.HeadCommit(s.Getenv)})
 	}
 	if _, err := fmt.Fprintf(stdout, "base: %s\nhead: %s\n\n", baseText, headText); err != nil {
 		return err

@@ -4,6 +4,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,12 +12,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/d1lint/d1lint/internal/diff"
 	"github.com/d1lint/d1lint/internal/engine"
 	"github.com/d1lint/d1lint/internal/finding"
+	"github.com/d1lint/d1lint/internal/model"
 	"github.com/d1lint/d1lint/internal/revision"
 	"github.com/d1lint/d1lint/internal/source"
 	"github.com/d1lint/d1lint/internal/testutil"
@@ -24,7 +27,15 @@ import (
 
 // TestMain removes the d1 corpus the tests lay out.
 func TestMain(m *testing.M) {
+	// The commands' persistent cache defaults to $XDG_CACHE_HOME/d1lint:
+	// the tests keep theirs apart from the user's.
+	cacheHome, err := os.MkdirTemp("", "d1lint-cli-cache-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("XDG_CACHE_HOME", cacheHome)
 	code := m.Run()
+	os.RemoveAll(cacheHome)
 	testutil.Cleanup()
 	os.Exit(code)
 }
@@ -85,9 +96,30 @@ func TestDiffUncommitted(t *testing.T) {
 	assert.Contains(t, r.stdout, "base: the HEAD commit of d1-apps, d1-fleet, d1-infra\n")
 	assert.Contains(t, r.stdout, "the change reaches 1 of 3 clusters: staging\n")
 	assert.Contains(t, r.stdout, "staging: 0 added, 0 removed, 1 modified\n")
+	// The value changes in the staging overlay's patch, not in the base
+	// HelmRelease: the field is located there.
 	assert.Contains(t, r.stdout, "  modified  HelmRelease backend/redis  github.com/controlplaneio-fluxcd/d1-apps@main:components/backend/base/redis.yaml:1\n"+
-		"            spec.values.master.resources.limits.memory\n")
+		"            spec.values.master.resources.limits.memory: \"128Mi\" -> \"256Mi\"  (components/backend/staging/redis-values.yaml:10)\n")
 	assert.Contains(t, r.stdout, "unchanged: prod-eu, prod-us")
+	assertPortable(t, r.stdout)
+
+	// The same as JSON, valid against docs/diff.schema.json.
+	r = run(t, d1Args(d, "--format", "json")...)
+	require.NoError(t, r.err, r.stderr)
+	validateDiffJSON(t, r.stdout)
+	var doc diff.Document
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc))
+	assert.Equal(t, []string{"staging"}, doc.Reached)
+	require.Len(t, doc.Clusters, 3)
+	staging := doc.Clusters[2]
+	require.Len(t, staging.Changes, 1)
+	require.Len(t, staging.Changes[0].Fields, 1)
+	f := staging.Changes[0].Fields[0]
+	require.NotNil(t, f.Location)
+	assert.Len(t, f.Location.Commit, 40, "the commit the working tree is at")
+	f.Location.Commit = ""
+	assert.Equal(t, diff.FieldChange{Op: diff.FieldChanged, Field: "spec.values.master.resources.limits.memory", Old: ptr(`"128Mi"`), New: ptr(`"256Mi"`),
+		Location: &model.Location{Repo: "github.com/controlplaneio-fluxcd/d1-apps", Branch: "main", Path: "components/backend/staging/redis-values.yaml", Line: 10}}, f)
 	assertPortable(t, r.stdout)
 
 	// A mistake in the working tree is a finding the change introduces.
@@ -96,10 +128,23 @@ func TestDiffUncommitted(t *testing.T) {
 	require.NoError(t, r.err, "differences are no failure: %s", r.stderr)
 	assert.Contains(t, r.stdout, "## d1lint diff: 1 of 3 clusters change\n")
 	assert.Contains(t, r.stdout, "<details><summary>staging: 0 added, 0 removed, 1 modified; 1 finding introduced</summary>")
-	assert.Contains(t, r.stdout, "spec.driftDetection<br>spec.driftDetecton<br>spec.values.master.resources.limits.memory")
+	assert.Contains(t, r.stdout, "moved spec.driftDetection -&gt; spec.driftDetecton: {\"mode\":\"disabled\"} (components/backend/base/redis.yaml:15)<br>"+
+		"spec.values.master.resources.limits.memory: \"128Mi\" -&gt; \"256Mi\" (components/backend/staging/redis-values.yaml:10) |", "a renamed field is a move")
 	assert.Contains(t, r.stdout, "| error | D1-0501 | github.com/controlplaneio-fluxcd/d1-apps\\@main:components/backend/base/redis.yaml:15 |")
 	assert.Contains(t, r.stdout, "Unchanged: prod-eu, prod-us.")
 	golden(t, "diff-uncommitted-markdown.stdout", r.stdout)
+
+	// In a pull request's job summary, the head's files link to the pull
+	// request's head commit (from the event payload), not the merge commit.
+	const head = "0123456789abcdef0123456789abcdef01234567"
+	event := filepath.Join(t.TempDir(), "event.json")
+	require.NoError(t, os.WriteFile(event, []byte(`{"pull_request": {"head": {"sha": "`+head+`"}}}`), 0o644))
+	r = runEnv(t, map[string]string{"GITHUB_REPOSITORY": "controlplaneio-fluxcd/d1-apps", "GITHUB_EVENT_PATH": event,
+		"GITHUB_SHA": "fedcba9876543210fedcba9876543210fedcba98"}, d1Args(d, "--format", "markdown")...)
+	require.NoError(t, r.err, r.stderr)
+	assert.Contains(t, r.stdout, "([components/backend/staging/redis-values.yaml:10](<https://github.com/controlplaneio-fluxcd/d1-apps/blob/"+head+
+		"/components/backend/staging/redis-values.yaml#L10>))")
+	assert.NotContains(t, r.stdout, "fedcba98")
 
 	// --cluster leaves the others out.
 	r = run(t, d1Args(d, "--cluster", "prod-eu")...)
@@ -123,14 +168,15 @@ func TestDiffBase(t *testing.T) {
 	assert.Contains(t, r.stdout, "base: HEAD~1 of d1-apps\nhead: the working tree\n")
 	assert.Contains(t, r.stdout, "the change reaches 1 of 3 clusters: staging\n")
 	assert.Contains(t, r.stdout, "staging: 0 added, 0 removed, 1 modified; 1 finding fixed\n")
-	assert.Contains(t, r.stdout, "            spec.driftDetection\n            spec.driftDetecton\n            spec.values.replica.replicaCount\n")
+	assert.Contains(t, r.stdout, "            moved spec.driftDetecton -> spec.driftDetection: {\"mode\":\"disabled\"}  (components/backend/base/redis.yaml:15)\n"+
+		"            spec.values.replica.replicaCount: 1 -> 3  (components/backend/base/redis.yaml:32)\n")
 	assert.Contains(t, r.stdout, "  fixed      error   D1-0501  github.com/controlplaneio-fluxcd/d1-apps@main:components/backend/base/redis.yaml:15\n")
 
 	// The same repository named by GitHub's environment.
 	r = runEnv(t, map[string]string{"GITHUB_REPOSITORY": "controlplaneio-fluxcd/d1-apps"}, d1Args(d, "--base", "HEAD~2")...)
 	require.NoError(t, r.err, r.stderr)
 	assert.Contains(t, r.stdout, "staging: 0 added, 0 removed, 1 modified\n")
-	assert.Contains(t, r.stdout, "            spec.values.replica.replicaCount\n")
+	assert.Contains(t, r.stdout, "            spec.values.replica.replicaCount: 1 -> 3  (components/backend/base/redis.yaml:32)\n")
 
 	// Committed, so nothing is uncommitted.
 	r = run(t, d1Args(d)...)
@@ -168,7 +214,8 @@ func TestDiffPromote(t *testing.T) {
 	assert.Contains(t, r.stdout, "  introduced warning D1-0007  github.com/controlplaneio-fluxcd/d1-apps@production:components/backend/base/redis.yaml:1\n"+
 		"             HelmRelease backend/redis: chart redis 27.1.0 (oci://registry-1.docker.io/bitnamicharts) is not in git and no chart cache is configured")
 	assert.Contains(t, r.stdout, "  modified  HelmRelease backend/redis  github.com/controlplaneio-fluxcd/d1-apps@production:components/backend/base/redis.yaml:1\n"+
-		"            spec.chart.spec.version\n            spec.values.replica.replicaCount\n")
+		"            spec.chart.spec.version: \"27.0.12\" -> \"27.1.0\"  (components/backend/base/redis.yaml:10)\n"+
+		"            spec.values.replica.replicaCount: 1 -> 2  (components/backend/base/redis.yaml:32)\n")
 	assert.Contains(t, r.stdout, "  chart     HelmRelease backend/redis: redis 27.0.12 -> 27.1.0\n")
 	assert.Equal(t, prodHead, gitIn(t, d.Apps, "rev-parse", "production"), "production is untouched")
 	assert.Equal(t, "main", gitIn(t, d.Apps, "rev-parse", "--abbrev-ref", "HEAD"), "nothing was checked out")
@@ -233,7 +280,7 @@ func TestDiffPromote(t *testing.T) {
 func TestDiffUsage(t *testing.T) {
 	d := d1Copy(t)
 	for _, args := range [][]string{
-		d1Args(d, "--format", "json"),
+		d1Args(d, "--format", "yaml"),
 		d1Args(d, "--promote", "--base", "HEAD"),
 		d1Args(d, "extra"),
 		d1Args(d, "--cluster", "nope"),
@@ -242,6 +289,28 @@ func TestDiffUsage(t *testing.T) {
 		assertErrClass(t, errUsage, r.err)
 	}
 }
+
+// validateDiffJSON checks d1lint diff --format json output against
+// docs/diff.schema.json (which refers to docs/report.schema.json).
+func validateDiffJSON(t *testing.T, out string) {
+	t.Helper()
+	c := jsonschema.NewCompiler()
+	for _, name := range []string{"report", "diff"} {
+		f, err := os.Open(filepath.Join(testutil.Root(t), "docs", name+".schema.json"))
+		require.NoError(t, err)
+		doc, err := jsonschema.UnmarshalJSON(f)
+		_ = f.Close()
+		require.NoError(t, err)
+		require.NoError(t, c.AddResource("https://raw.githubusercontent.com/d1lint/d1lint/main/docs/"+name+".schema.json", doc))
+	}
+	schema, err := c.Compile("https://raw.githubusercontent.com/d1lint/d1lint/main/docs/diff.schema.json")
+	require.NoError(t, err)
+	inst, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
+	require.NoError(t, err)
+	assert.NoError(t, schema.Validate(inst))
+}
+
+func ptr(s string) *string { return &s }
 
 // TestDiffPromoteFleet: when production clusters follow the fleet's
 // production branch, the fleet is promoted too.
@@ -268,7 +337,10 @@ func TestDiffPromoteFleet(t *testing.T) {
 	assert.Contains(t, r.stdout, "github.com/controlplaneio-fluxcd/d1-fleet")
 	assert.Contains(t, r.stdout, "the change reaches 1 of 2 clusters: prod-eu\n")
 	assert.Contains(t, r.stdout, "  modified  ConfigMap flux-system/flux-runtime-info  github.com/controlplaneio-fluxcd/d1-fleet@production:clusters/prod-eu/runtime-info.yaml:1\n"+
-		"            data.CLUSTER_DOMAIN\n")
+		"            data.CLUSTER_DOMAIN: \"eu.example.com\" -> \"eu2.example.com\"  (clusters/prod-eu/runtime-info.yaml:14)\n")
+	// The value substitution put in from the runtime-info ConfigMap is
+	// located at the ${CLUSTER_DOMAIN} reference.
+	assert.Contains(t, r.stdout, "            spec.values.ingress.hosts[0].host: \"podinfo.eu.example.com\" -> \"podinfo.eu2.example.com\"  (components/frontend/base/podinfo.yaml:39)\n")
 	assert.Contains(t, r.stdout, "  modified  HelmRelease frontend/podinfo  github.com/controlplaneio-fluxcd/d1-apps@production:")
 
 	// The working tree stands for production (most clusters' roots sync

@@ -21,15 +21,22 @@ func newGraphCommand(s Streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "graph",
 		Short: "Draw a cluster's Flux Kustomization graph (DOT or Mermaid)",
-		Long: `Renders one cluster and draws its Flux Kustomizations and what each depends
-on. Problems go to standard error; the exit status is 1 when part of the
-render could not be built.`,
+		Long: `Renders one cluster and draws its Flux Kustomizations: solid edges from a
+Kustomization to those it applies, dashed edges labelled "depends on" from a
+Kustomization to each one its spec.dependsOn waits for. --cluster names the
+one cluster to draw (it may be left out when the fleet has one cluster).
+Problems go to standard error; the exit status is 1 when part of the render
+could not be built.`,
 		Example: `  d1lint graph --cluster staging --format mermaid
   d1lint graph --cluster prod-eu | dot -Tsvg > prod-eu.svg`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !slices.Contains(graph.Formats, f.format) {
 				return usagef("--format %q: want %s", f.format, strings.Join(graph.Formats, " or "))
+			}
+			if len(f.clusters) > 1 {
+				// Checked before the render: a graph is of one cluster.
+				return usagef("--cluster: graph draws exactly one cluster, got %d (%s); pick one with --cluster NAME", len(f.clusters), strings.Join(f.clusters, ", "))
 			}
 			fl, err := f.build(cmd.Context(), s.Getenv)
 			if err != nil {
@@ -47,6 +54,8 @@ render could not be built.`,
 		},
 	}
 	f.register(cmd)
+	// The shared flag renders any number of clusters; graph draws one.
+	cmd.Flags().Lookup("cluster").Usage = "the one cluster to draw (required unless the fleet has a single cluster)"
 	cmd.Flags().StringVar(&f.format, "format", "dot", "output format: dot or mermaid")
 	return cmd
 }

@@ -79,6 +79,7 @@ func usagef(format string, a ...any) error { return engine.UsageError(fmt.Errorf
 // fleetFlags are the flags every rendering command shares: which fleet,
 // how its repositories map to local folders, which clusters, which schemas.
 type fleetFlags struct {
+	cacheFlags
 	config      string
 	fleet       string
 	fleetBranch string
@@ -103,6 +104,7 @@ func (f *fleetFlags) register(cmd *cobra.Command) {
 	fl.StringSliceVar(&f.clusters, "cluster", nil, "render only these clusters (repeatable, comma-separated)")
 	fl.StringVar(&f.kubeVersion, "kube-version", "", "Kubernetes release whose bundled schemas validate built-in kinds, e.g. 1.36 (default: the newest bundled; see d1lint schemas)")
 	fl.StringArrayVar(&f.charts, "charts", nil, "a chart cache folder: packaged charts for HelmReleases whose charts are not in git, laid out as <host>/<path>/<name>-<version>.tgz or <name>-<version>.tgz (repeatable; adds to the configuration's charts:; fill it with d1lint charts pull)")
+	f.registerCache(fl)
 	fl.StringArrayVar(&f.locations, "schema-location", nil, "a kubeconform-style schema location (local folder or path template), consulted before the bundled schemas (repeatable)")
 }
 
@@ -167,6 +169,7 @@ func (f *fleetFlags) load(getenv func(string) string, trusted engine.ConfigFile)
 	}
 	opts.Schemas.Locations = append(opts.Schemas.Locations, f.locations...)
 	opts.ChartDirs = append(opts.ChartDirs, f.charts...)
+	opts.CacheDir = f.cacheFolder(getenv)
 	for _, s := range f.sources {
 		m, err := source.ParseMapping(s)
 		if err != nil {

@@ -7,8 +7,6 @@ package diff
 
 import (
 	"fmt"
-	"math"
-	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -51,9 +49,10 @@ type Change struct {
 	Location model.Location `json:"location"`
 	// AppliedBy is the Flux Kustomization that applies it.
 	AppliedBy string `json:"appliedBy,omitempty"`
-	// Fields are the changed fields of a modified object
-	// (spec.values.replicas), sorted; at most MaxFields of them.
-	Fields []string `json:"fields,omitempty"`
+	// Fields are the changed fields of a modified object, with their old
+	// and new values and where each is set, sorted by field; at most
+	// MaxFields of them.
+	Fields []FieldChange `json:"fields,omitempty"`
 	// MoreFields is how many more fields changed than Fields lists.
 	MoreFields int `json:"moreFields,omitempty"`
 }
@@ -168,13 +167,19 @@ func Clusters(base, head *model.Cluster) Cluster {
 	if head != nil {
 		ho, hh = head.Objects, head.HelmReleases
 	}
-	return Cluster{Changes: Objects(bo, ho), Charts: Charts(bh, hh)}
+	return Cluster{Changes: objects(bo, ho, secretVars(base), secretVars(head)), Charts: Charts(bh, hh)}
 }
 
 // Objects compares two lists of objects of one cluster. An object the
 // render holds twice (two Kustomizations apply it) is matched occurrence
-// by occurrence.
+// by occurrence. The data of Secrets is masked; Clusters masks the values
+// substitution took from Secrets too.
 func Objects(base, head []*model.Object) []Change {
+	return objects(base, head, nil, nil)
+}
+
+// objects is Objects, masking what bs and hs say is secret.
+func objects(base, head []*model.Object, bs, hs *sensitive) []Change {
 	bm, bkeys := indexObjects(base)
 	hm, hkeys := indexObjects(head)
 	changes := []Change{}
@@ -185,7 +190,7 @@ func Objects(base, head []*model.Object) []Change {
 			changes = append(changes, Change{Kind: Removed, Object: b.ObjectID, Location: b.Location, AppliedBy: b.AppliedBy})
 			continue
 		}
-		fields := Fields(b.Object, h.Object)
+		fields := fieldChanges(h.ObjectID, b.Object, h.Object, bs, hs)
 		if len(fields) == 0 {
 			continue
 		}
@@ -271,115 +276,6 @@ func Charts(base, head []*model.HelmRelease) []ChartChange {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return idKey(out[i].Release) < idKey(out[j].Release) })
 	return out
-}
-
-// Fields returns the paths of the fields that differ between two objects,
-// sorted, named as d1lint names fields (spec.values.replicas,
-// spec.template.spec.containers[0].image). A field present on one side
-// only is named once, not its every leaf; lists are compared element by
-// element. d1lint's own annotations (InternalAnnotationPrefix) are
-// ignored.
-func Fields(base, head map[string]any) []string {
-	var out []string
-	walk(nil, base, head, &out)
-	slices.Sort(out)
-	return out
-}
-
-func walk(path []string, a, b any, out *[]string) {
-	switch av := a.(type) {
-	case map[string]any:
-		bv, ok := b.(map[string]any)
-		if !ok {
-			break
-		}
-		internal := len(path) == 2 && path[0] == "metadata" && path[1] == "annotations"
-		keys := make([]string, 0, len(av)+len(bv))
-		for k := range av {
-			keys = append(keys, k)
-		}
-		for k := range bv {
-			if _, ok := av[k]; !ok {
-				keys = append(keys, k)
-			}
-		}
-		for _, k := range keys {
-			if internal && strings.HasPrefix(k, InternalAnnotationPrefix) {
-				continue
-			}
-			x, inA := av[k]
-			y, inB := bv[k]
-			p := append(path[:len(path):len(path)], k)
-			if inA != inB {
-				*out = append(*out, finding.FieldString(p))
-				continue
-			}
-			walk(p, x, y, out)
-		}
-		return
-	case []any:
-		bv, ok := b.([]any)
-		if !ok {
-			break
-		}
-		for i := 0; i < len(av) || i < len(bv); i++ {
-			p := append(path[:len(path):len(path)], strconv.Itoa(i))
-			if i >= len(av) || i >= len(bv) {
-				*out = append(*out, finding.FieldString(p))
-				continue
-			}
-			walk(p, av[i], bv[i], out)
-		}
-		return
-	default:
-		if scalarEqual(a, b) {
-			return
-		}
-	}
-	if len(path) == 0 {
-		// Two objects of different shapes: the whole object.
-		*out = append(*out, "(object)")
-		return
-	}
-	*out = append(*out, finding.FieldString(path))
-}
-
-// scalarEqual compares two leaves; numbers compare by value whatever
-// their Go type (YAML decoders differ on int64 and float64).
-func scalarEqual(a, b any) bool {
-	if x, ok := number(a); ok {
-		if y, ok := number(b); ok {
-			return x == y || (math.IsNaN(x) && math.IsNaN(y))
-		}
-		return false
-	}
-	switch a.(type) {
-	case map[string]any, []any:
-		return false
-	}
-	switch b.(type) {
-	case map[string]any, []any:
-		return false
-	}
-	return reflect.DeepEqual(a, b)
-}
-
-func number(v any) (float64, bool) {
-	switch n := v.(type) {
-	case int:
-		return float64(n), true
-	case int32:
-		return float64(n), true
-	case int64:
-		return float64(n), true
-	case uint64:
-		return float64(n), true
-	case float32:
-		return float64(n), true
-	case float64:
-		return n, true
-	}
-	return 0, false
 }
 
 // Findings fills the Introduced and Fixed findings of each cluster: those

@@ -3,6 +3,7 @@
 package diff
 
 import (
+	"encoding/json"
 	"fmt"
 	"html"
 	"io"
@@ -35,8 +36,15 @@ func Text(w io.Writer, clusters []Cluster) error {
 		dup := duplicates(c.Changes)
 		for _, x := range c.Changes {
 			fmt.Fprintf(&b, "  %-9s %s  %s\n", x.Kind, objectName(x.Object, dup), x.Location)
-			for _, f := range fieldList(x) {
-				fmt.Fprintf(&b, "            %s\n", f)
+			for _, f := range x.Fields {
+				line := fieldText(f)
+				if f.Location != nil {
+					line += "  (" + relativeTo(*f.Location, x.Location) + ")"
+				}
+				fmt.Fprintf(&b, "            %s\n", line)
+			}
+			if x.MoreFields > 0 {
+				fmt.Fprintf(&b, "            +%d more\n", x.MoreFields)
 			}
 		}
 		for _, x := range c.Charts {
@@ -69,6 +77,10 @@ type MarkdownOptions struct {
 	// Intro is a paragraph of Markdown under the heading, written as is
 	// (escape what comes from users).
 	Intro string
+	// Repository and Commit, when both are set, link the locations of the
+	// new render that are in Repository (github.com/acme/d1-apps) to that
+	// commit: in a pull request, its head commit (report.HeadCommit).
+	Repository, Commit string
 }
 
 // Markdown writes the comparison for a pull request comment or a job
@@ -107,12 +119,20 @@ func Markdown(w io.Writer, clusters []Cluster, opts MarkdownOptions) error {
 			dup := duplicates(c.Changes)
 			b.WriteString("\n| Change | Object | Location | Fields |\n| --- | --- | --- | --- |\n")
 			for _, x := range c.Changes {
-				fields := fieldList(x)
-				for i, f := range fields {
-					fields[i] = MarkdownEscape(f)
+				var fields []string
+				for _, f := range x.Fields {
+					cell := MarkdownEscape(fieldText(f))
+					if f.Location != nil {
+						// A removed field is where the old render had it.
+						cell += " (" + opts.link(*f.Location, relativeTo(*f.Location, x.Location), f.Op != FieldRemoved) + ")"
+					}
+					fields = append(fields, cell)
+				}
+				if x.MoreFields > 0 {
+					fields = append(fields, fmt.Sprintf("+%d more", x.MoreFields))
 				}
 				fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", x.Kind, MarkdownEscape(objectName(x.Object, dup)),
-					MarkdownEscape(x.Location.String()), orDash(strings.Join(fields, "<br>")))
+					opts.link(x.Location, x.Location.String(), x.Kind != Removed), orDash(strings.Join(fields, "<br>")))
 			}
 		}
 		if len(c.Charts) > 0 {
@@ -148,13 +168,45 @@ func Markdown(w io.Writer, clusters []Cluster, opts MarkdownOptions) error {
 // the check's Markdown report escapes it.
 func MarkdownEscape(s string) string { return report.MarkdownEscape(s) }
 
-// fieldList is a change's fields with the "+N more" marker.
-func fieldList(x Change) []string {
-	out := append([]string(nil), x.Fields...)
-	if x.MoreFields > 0 {
-		out = append(out, fmt.Sprintf("+%d more", x.MoreFields))
+// fieldText shows a changed field: "field: old -> new", "(absent)" for
+// the side it is not on, or "moved from -> field: value".
+func fieldText(f FieldChange) string {
+	val := func(v *string) string {
+		if v == nil {
+			return "(absent)"
+		}
+		return *v
 	}
-	return out
+	if f.Op == FieldMoved {
+		return "moved " + f.From + " -> " + f.Field + ": " + val(f.New)
+	}
+	return f.Field + ": " + val(f.Old) + " -> " + val(f.New)
+}
+
+// relativeTo shows loc as path:line when it is in the same repository and
+// revision as the object's location of, else in full.
+func relativeTo(loc, of model.Location) string {
+	if loc.Repo == of.Repo && loc.Branch == of.Branch && loc.Tag == of.Tag && loc.Commit == of.Commit {
+		s := loc.Path
+		if loc.Line > 0 {
+			s += fmt.Sprintf(":%d", loc.Line)
+		}
+		return s
+	}
+	return loc.String()
+}
+
+// link is text, escaped, linked to loc at opts.Commit when loc is a file
+// of opts.Repository in the new render (head).
+func (opts MarkdownOptions) link(loc model.Location, text string, head bool) string {
+	if !head || opts.Repository == "" || opts.Commit == "" || loc.Repo != opts.Repository || loc.Path == "" {
+		return MarkdownEscape(text)
+	}
+	u := report.BlobURL(model.Location{Repo: loc.Repo, Branch: opts.Commit, Path: loc.Path, Line: loc.Line})
+	if u == "" || !strings.HasPrefix(loc.Repo, "github.com/") {
+		return MarkdownEscape(text)
+	}
+	return fmt.Sprintf("[%s](<%s>)", MarkdownEscape(text), u)
 }
 
 // duplicates are the kind/namespace/name of objects that appear with
@@ -202,4 +254,41 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// JSONVersion is the version of the JSON document's shape
+// (docs/diff.schema.json).
+const JSONVersion = 1
+
+// Document is the JSON output of d1lint diff (docs/diff.schema.json).
+type Document struct {
+	// Version is JSONVersion.
+	Version int `json:"version"`
+	// Base and Head say what was compared ("origin/main of d1-apps", "the
+	// working tree").
+	Base string `json:"base"`
+	Head string `json:"head"`
+	// Reached are the clusters the change reaches (Reached), in order.
+	Reached []string `json:"reached"`
+	// Clusters are every cluster compared, unchanged ones included.
+	Clusters []Cluster `json:"clusters"`
+}
+
+// JSON writes the comparison as a Document, indented, without HTML
+// escaping, newline-ended.
+func JSON(w io.Writer, base, head string, clusters []Cluster) error {
+	doc := Document{Version: JSONVersion, Base: base, Head: head, Reached: Reached(clusters), Clusters: clusters}
+	if doc.Reached == nil {
+		doc.Reached = []string{}
+	}
+	if doc.Clusters == nil {
+		doc.Clusters = []Cluster{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("writing the diff as JSON: %w", err)
+	}
+	return nil
 }

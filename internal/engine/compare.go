@@ -35,6 +35,8 @@ func (e *Engine) Compare(ctx context.Context, base, head Options) ([]diff.Cluste
 	wg.Go(func() { b, berr = e.side(ctx, base, nil) })
 	h, herr := e.side(ctx, head, nil)
 	wg.Wait()
+	defer b.close()
+	defer h.close()
 	if berr != nil {
 		return nil, fmt.Errorf("the base: %w", berr)
 	}
@@ -43,24 +45,72 @@ func (e *Engine) Compare(ctx context.Context, base, head Options) ([]diff.Cluste
 	}
 	clusters := diff.Fleets(b.fleet, h.fleet)
 	diff.Findings(clusters, b.result.Findings, h.result.Findings)
+	locateFields(clusters, b.res, h.res)
 	return clusters, nil
 }
 
-// side is one render of a comparison, with its findings.
+// side is one render of a comparison, with its findings. Its render stays
+// open (for locateFields) until close.
 type side struct {
 	fleet  *model.Fleet
 	result judged
+	res    *render.Result
 }
 
-// side renders opts and judges the render (see judge).
+// close releases the render's snapshots.
+func (s side) close() {
+	if s.res != nil {
+		_ = s.res.Close()
+	}
+}
+
+// side renders opts and judges the render (see judge). The caller closes
+// it, even on error.
 func (e *Engine) side(ctx context.Context, opts Options, others *model.Fleet) (side, error) {
 	res, err := e.renderChecked(ctx, opts)
 	if err != nil {
 		return side{}, err
 	}
-	defer res.Close()
 	j, err := e.judge(ctx, res, others, opts.Profile)
-	return side{fleet: res.Fleet, result: j}, err
+	return side{fleet: res.Fleet, result: j, res: res}, err
+}
+
+// locateFields points every changed field of a comparison at the line
+// that sets it (render.Result.Locate: the Flux or kustomize patch that set
+// it, else the object's own document): in the head render, or in the base
+// one for a removed field. Both renders must still be open.
+func locateFields(clusters []diff.Cluster, base, head *render.Result) {
+	find := func(res *render.Result, cluster string, id model.ObjectID) (*model.Cluster, *model.Object) {
+		if res == nil {
+			return nil, nil
+		}
+		for _, c := range res.Fleet.Clusters {
+			if c.Name == cluster {
+				return c, c.Object(id)
+			}
+		}
+		return nil, nil
+	}
+	for _, c := range clusters {
+		for i := range c.Changes {
+			ch := &c.Changes[i]
+			if ch.Kind != diff.Modified {
+				continue
+			}
+			for j := range ch.Fields {
+				f := &ch.Fields[j]
+				res := head
+				if f.Op == diff.FieldRemoved {
+					res = base
+				}
+				mc, o := find(res, c.Name, ch.Object)
+				if o == nil {
+					continue
+				}
+				f.Location = res.Locate(mc, o, f.Path)
+			}
+		}
+	}
 }
 
 // PromotionResult is what promoting main to production changes.
@@ -191,6 +241,7 @@ func (e *Engine) Promotion(ctx context.Context, opts Options) (*PromotionResult,
 	wg.Go(func() { bres, berr = e.judge(ctx, base, nil, opts.Profile) })
 	h, herr := e.side(ctx, head, base.Fleet)
 	wg.Wait()
+	defer h.close()
 	if berr != nil {
 		return nil, berr
 	}
@@ -204,6 +255,7 @@ func (e *Engine) Promotion(ctx context.Context, opts Options) (*PromotionResult,
 	}
 	out.Clusters = diff.Fleets(only(base.Fleet), only(h.fleet))
 	diff.Findings(out.Clusters, bres.Findings, h.result.Findings)
+	locateFields(out.Clusters, base, h.res)
 	return out, nil
 }
 

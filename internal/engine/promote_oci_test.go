@@ -90,9 +90,11 @@ func TestPromotionOfReleaseTags(t *testing.T) {
 	var fields []string
 	for _, ch := range c.Changes {
 		if ch.Object.Kind == "ConfigMap" && ch.Object.Name == "app" {
-			fields = ch.Fields
+			for _, f := range ch.Fields {
+				fields = append(fields, f.Field+": "+*f.Old+" -> "+*f.New)
+			}
 			assert.Equal(t, "modified", ch.Kind)
 		}
 	}
-	assert.Equal(t, []string{"data.replicas"}, fields, "v0.1.0 has 1 replica, main 3")
+	assert.Equal(t, []string{`data.replicas: "1" -> "3"`}, fields, "v0.1.0 has 1 replica, main 3")
 }

@@ -1,8 +1,10 @@
 // Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
 
 // Package graph draws a cluster's Flux Kustomization graph: which
-// Kustomization applies which (solid edges) and which waits for which
-// (dependsOn, dashed edges), in Graphviz DOT or Mermaid.
+// Kustomization applies which (solid edges, from the parent to its child)
+// and which waits for which (spec.dependsOn, dashed edges labelled
+// "depends on", from the dependent to its dependency), in Graphviz DOT or
+// Mermaid.
 package graph
 
 import (
@@ -28,7 +30,13 @@ func Write(w io.Writer, c *model.Cluster, format string) error {
 	return fmt.Errorf("unknown graph format %q (want one of %s)", format, strings.Join(Formats, ", "))
 }
 
+// edge goes from a parent to the child it applies, or from a dependent to
+// the dependency it waits for.
 type edge struct{ from, to string }
+
+// dependsLabel labels a dependsOn edge: it reads from the dependent to its
+// dependency, the way the edge points.
+const dependsLabel = "depends on"
 
 // edges returns the apply and dependsOn edges, sorted.
 func edges(c *model.Cluster) (applies, depends []edge) {
@@ -41,7 +49,7 @@ func edges(c *model.Cluster) (applies, depends []edge) {
 			applies = append(applies, edge{k.Key, ch})
 		}
 		for _, d := range k.DependsOn {
-			depends = append(depends, edge{d.Namespace + "/" + d.Name, k.Key})
+			depends = append(depends, edge{k.Key, d.Namespace + "/" + d.Name})
 		}
 	}
 	less := func(l []edge) func(i, j int) bool {
@@ -114,11 +122,11 @@ func writeDOT(w io.Writer, c *model.Cluster) error {
 		fmt.Fprintf(&b, "  %s -> %s;\n", id[e.from], id[e.to])
 	}
 	for _, e := range depends {
-		from, ok := id[e.from]
+		to, ok := id[e.to]
 		if !ok {
-			from = fmt.Sprintf("%q", e.from+" (missing)")
+			to = fmt.Sprintf("%q", e.to+" (missing)")
 		}
-		fmt.Fprintf(&b, "  %s -> %s [style=dashed, label=\"dependsOn\"];\n", from, id[e.to])
+		fmt.Fprintf(&b, "  %s -> %s [style=dashed, label=%q];\n", id[e.from], to, dependsLabel)
 	}
 	b.WriteString("}\n")
 	_, err := io.WriteString(w, b.String())
@@ -143,17 +151,17 @@ func writeMermaid(w io.Writer, c *model.Cluster) error {
 	}
 	missing := map[string]string{}
 	for _, e := range depends {
-		from, ok := id[e.from]
+		to, ok := id[e.to]
 		if !ok {
-			// One node per missing target, however many wait for it.
-			if from, ok = missing[e.from]; !ok {
-				from = fmt.Sprintf("m%d", len(missing))
-				missing[e.from] = from
-				fmt.Fprintf(&b, "  %s[\"%s (missing)\"]\n", from, e.from)
-				fmt.Fprintf(&b, "  class %s failed\n", from)
+			// One node per missing dependency, however many wait for it.
+			if to, ok = missing[e.to]; !ok {
+				to = fmt.Sprintf("m%d", len(missing))
+				missing[e.to] = to
+				fmt.Fprintf(&b, "  %s[\"%s (missing)\"]\n", to, e.to)
+				fmt.Fprintf(&b, "  class %s failed\n", to)
 			}
 		}
-		fmt.Fprintf(&b, "  %s -. dependsOn .-> %s\n", from, id[e.to])
+		fmt.Fprintf(&b, "  %s -. %s .-> %s\n", id[e.from], dependsLabel, to)
 	}
 	for _, k := range c.Kustomizations {
 		if k.Status != model.StatusRendered {

@@ -79,8 +79,11 @@ func TestDOT(t *testing.T) {
 	assert.Contains(t, got, "  k0 -> k1;\n")
 	assert.Contains(t, got, "  k0 -> k2;\n")
 	assert.Contains(t, got, "  k2 -> k3;\n")
-	assert.Contains(t, got, "  k1 -> k2 [style=dashed, label=\"dependsOn\"];\n")
-	assert.Contains(t, got, "  \"flux-system/ghost (missing)\" -> k2 [style=dashed, label=\"dependsOn\"];\n")
+	// apps depends on infra: the edge goes from the dependent to its
+	// dependency, and its label reads that way.
+	assert.Contains(t, got, "  k2 -> k1 [style=dashed, label=\"depends on\"];\n")
+	assert.Contains(t, got, "  k2 -> \"flux-system/ghost (missing)\" [style=dashed, label=\"depends on\"];\n")
+	assert.NotContains(t, got, "k1 -> k2", "no edge from the dependency to the dependent")
 	assert.NotContains(t, got, "->  ", "every edge has both ends")
 }
 
@@ -95,8 +98,8 @@ func TestMermaid(t *testing.T) {
 	assert.Contains(t, got, "  k0 --> k1\n")
 	assert.Contains(t, got, "  k0 --> k2\n")
 	assert.Contains(t, got, "  k2 --> k3\n")
-	assert.Contains(t, got, "  k1 -. dependsOn .-> k2\n")
-	assert.Contains(t, got, "  m0[\"flux-system/ghost (missing)\"]\n  class m0 failed\n  m0 -. dependsOn .-> k2\n")
+	assert.Contains(t, got, "  k2 -. depends on .-> k1\n")
+	assert.Contains(t, got, "  m0[\"flux-system/ghost (missing)\"]\n  class m0 failed\n  k2 -. depends on .-> m0\n")
 	assert.Contains(t, got, "  class k2 failed\n")
 	assert.Contains(t, got, "  class k3 skipped\n")
 	assert.NotContains(t, got, "class k0 ")

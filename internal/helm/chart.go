@@ -72,6 +72,11 @@ type Chart struct {
 	docs     sync.Map
 	docBytes atomic.Int64
 	files    sync.Map
+	// posted are the post-rendered objects of large documents and of
+	// crds/ files, by document and post-rendering (postedKey): renders of
+	// the chart with other values (staging's and production's) share
+	// them, and with them every later stage's work on them.
+	posted sync.Map
 }
 
 // utf8BOM is dropped from the start of every file, as Helm's archive and

@@ -4,6 +4,7 @@ package helm
 
 import (
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"io"
 	"maps"
@@ -42,7 +43,8 @@ import (
 // JSON round trip does to values where Helm reads kustomize's output
 // (jsonValues). A chart keeps the heads and objects of its large
 // documents and the objects of its crds/ files (the CRDs, the same in
-// every render), which each render deep-copies.
+// every render), and the post-rendered objects of both (Chart.posted),
+// which every render of the release with any values shares, read only.
 //
 // It gives up, and Render takes the kustomize path (Helm's install with
 // the post-renderer) from the start, on anything it does not reproduce
@@ -220,6 +222,7 @@ type fastPost struct {
 	dropEmptyAnnotations bool // Helm 4
 	viaJSON              bool // Helm 4, and Helm 3 with commonMetadata
 	seen                 map[string]bool
+	key                  []byte // postKey
 }
 
 func newFastPost(d *renderDocs, p *postRenderer, major int) (*fastPost, bool) {
@@ -256,11 +259,116 @@ func kustomizeAnnotation(k string) bool {
 // nil for an empty document, false where kustomize could read it
 // otherwise.
 func (f *fastPost) object(doc string) (map[string]any, bool) {
-	return f.objectOf(f.docs.decoded(doc))
+	return f.cached(doc, false)
+}
+
+// objectLine is object of doc followed by a line break, as Helm 3 hands
+// kustomize each document.
+func (f *fastPost) objectLine(doc string) (map[string]any, bool) {
+	return f.cached(doc, true)
+}
+
+// postedDoc is a post-rendered document kept by the chart.
+type postedDoc struct {
+	m  map[string]any
+	ok bool
+}
+
+// cached is object (objectLine when line is set) of a document, from the
+// chart's post-rendered objects for a large document: the render with
+// other values of the same release renders the same CRDs, and the
+// object, shared, is then validated and converted once for all the
+// clusters. Only the identity check is the render's own.
+func (f *fastPost) cached(doc string, line bool) (map[string]any, bool) {
+	decode := f.docs.decoded
+	if line {
+		decode = f.docs.decodedLine
+	}
+	if len(doc) < decodeCacheMin {
+		return f.objectOf(decode(doc))
+	}
+	if _, cached := f.docs.parsed(doc); !cached {
+		// The chart keeps no more text: nor does it keep objects.
+		return f.objectOf(decode(doc))
+	}
+	h := sha256.New()
+	if line {
+		h.Write([]byte{1})
+	} else {
+		h.Write([]byte{0})
+	}
+	h.Write(f.postKey())
+	h.Write([]byte(doc))
+	var key [sha256.Size]byte
+	h.Sum(key[:0])
+	p, _ := once(&f.docs.chart.posted, key, func() postedDoc {
+		m, ok := f.postOf(decode(doc))
+		return postedDoc{m, ok}
+	})
+	if !p.ok || p.m == nil {
+		return p.m, p.ok
+	}
+	if !f.fresh(p.m) {
+		return nil, false
+	}
+	return p.m, true
+}
+
+// postKey identifies the post-rendering, computed once per render.
+func (f *fastPost) postKey() []byte {
+	if f.key == nil {
+		b, err := json.Marshal(struct {
+			Common        *commonMetadata
+			Origin        map[string]string
+			JSON, NoEmpty bool
+		}{f.post.common, f.post.origin, f.viaJSON, f.dropEmptyAnnotations})
+		if err != nil {
+			// Maps of strings always marshal; a key that cannot be made
+			// shares nothing.
+			b = []byte(err.Error())
+		}
+		f.key = append([]byte{byte(len(b) >> 24), byte(len(b) >> 16), byte(len(b) >> 8), byte(len(b))}, b...)
+	}
+	return f.key
 }
 
 // objectOf post-renders a decoded document (object).
 func (f *fastPost) objectOf(m map[string]any, ok bool) (map[string]any, bool) {
+	m, ok = f.postOf(m, ok)
+	if !ok || m == nil {
+		return m, ok
+	}
+	if !f.fresh(m) {
+		return nil, false
+	}
+	return m, true
+}
+
+// fresh records a post-rendered object's identity in the render: false
+// for the second object of one group, version, kind and name. kustomize
+// refuses two objects of one identity (group, version, kind, namespace,
+// name); which namespaces it takes for one is its business, so two
+// objects of one group, version, kind and name take the kustomize path.
+func (f *fastPost) fresh(m map[string]any) bool {
+	kind, _ := m["kind"].(string)
+	av, _ := m["apiVersion"].(string)
+	meta, _ := m["metadata"].(map[string]any)
+	name, _ := meta["name"].(string)
+	group, version, found := strings.Cut(av, "/")
+	if !found {
+		group, version = "", av
+	}
+	id := group + "\x00" + version + "\x00" + kind + "\x00" + name
+	if f.seen[id] {
+		return false
+	}
+	f.seen[id] = true
+	return true
+}
+
+// postOf post-renders a decoded document (object) in place, without the
+// identity check (fresh): the same for every render of the release.
+func (f *fastPost) postOf(m map[string]any, ok bool) (map[string]any, bool) {
 	if !ok || m == nil {
 		return nil, ok
 	}
@@ -292,19 +400,6 @@ func (f *fastPost) objectOf(m map[string]any, ok bool) (map[string]any, bool) {
 			return nil, false
 		}
 	}
-	// kustomize refuses two objects of one identity (group, version, kind,
-	// namespace, name); which namespaces it takes for one is its business,
-	// so two objects of one group, version, kind and name take the
-	// kustomize path.
-	group, version, found := strings.Cut(av, "/")
-	if !found {
-		group, version = "", av
-	}
-	id := group + "\x00" + version + "\x00" + kind + "\x00" + name
-	if f.seen[id] {
-		return nil, false
-	}
-	f.seen[id] = true
 	// helm-controller's order: the kustomize post-renderers (none), the
 	// common labels, the common annotations, the origin labels.
 	if c := f.post.common; c != nil && (c.Labels != nil || c.Annotations != nil) {
@@ -335,8 +430,8 @@ func (f *fastPost) objectOf(m map[string]any, ok bool) (map[string]any, bool) {
 }
 
 // decodeCacheMin is the size from which a document's decoded object is
-// kept per chart (deep-copied for every render: the caller owns what
-// Render returns), and decodeCacheMax the most document text whose
+// kept per chart (deep-copied for each post-rendering, which Chart.posted
+// then keeps), and decodeCacheMax the most document text whose
 // objects a chart keeps.
 const (
 	decodeCacheMin = 4 << 10
@@ -387,7 +482,7 @@ func parseDoc(doc string) parsedDoc {
 }
 
 // decoded is decodeDoc from the document's parse (parsed), deep-copied:
-// the caller owns what Render returns.
+// the post-rendering writes into it.
 func (d *renderDocs) decoded(doc string) (map[string]any, bool) {
 	p, cached := d.parsed(doc)
 	if !cached {
@@ -427,6 +522,32 @@ func (c *Chart) decodedFile(data []byte) ([]map[string]any, error) {
 		docs[i] = deepCopy(d).(map[string]any)
 	}
 	return docs, nil
+}
+
+// labelledFile is decodedFile with the origin labels set on each object,
+// kept per chart and labels: every render of the release, whatever its
+// values, installs the same crds/ objects, which are then shared (read
+// only) by all the clusters that render it.
+func (c *Chart) labelledFile(data []byte, origin map[string]string) ([]map[string]any, error) {
+	h := sha256.New()
+	sum := sha256.Sum256(data)
+	h.Write(sum[:])
+	for _, k := range slices.Sorted(maps.Keys(origin)) {
+		h.Write([]byte(k + "\x00" + origin[k] + "\x00"))
+	}
+	var key [sha256.Size]byte
+	h.Sum(key[:0])
+	r, _ := once(&c.posted, key, func() decodedFileResult {
+		docs, err := c.decodedFile(data)
+		for _, d := range docs {
+			setLabels(d, origin)
+		}
+		return decodedFileResult{docs, err}
+	})
+	if r.err != nil {
+		return nil, r.err
+	}
+	return slices.Clone(r.docs), nil
 }
 
 type decodedFileResult struct {
@@ -726,7 +847,7 @@ func fastObjects3(post *fastPost, manifests []fastManifest) ([]Object, bool) {
 		// after an empty one ("a\n---\n\n---\nb"); kustomize's reader
 		// takes that line for a separator.
 		content = strings.TrimPrefix(content, "---\n")
-		obj, ok := post.objectOf(post.docs.decodedLine(content))
+		obj, ok := post.objectLine(content)
 		if !ok {
 			return nil, false
 		}

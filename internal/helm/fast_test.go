@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -347,8 +348,11 @@ func trickyValues(timestamps bool) string {
 // TestRenderDeterministicAndConcurrentFastPath: renders of one chart side
 // by side on the fast path share the chart's caches (heads, objects of
 // large documents, crds/ files; CI runs it under -race with
-// TestRenderDeterministicAndConcurrent), and every render gets objects of
-// its own.
+// TestRenderDeterministicAndConcurrent). The post-rendered objects of
+// large documents and crds/ files are shared by the renders of one
+// release whatever their values; small documents' objects, and the
+// objects of another release (other origin labels), are each render's
+// own.
 func TestRenderDeterministicAndConcurrentFastPath(t *testing.T) {
 	var big strings.Builder
 	big.WriteString("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\n  labels: {a: b}\ndata:\n")
@@ -373,12 +377,10 @@ func TestRenderDeterministicAndConcurrentFastPath(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			req := Request{Major: majors[i%2], Chart: ch, ReleaseName: "r", Namespace: "n", OwnerName: "o", OwnerNamespace: "f"}
+			req.Values = map[string]any{"render": i}
 			res, err := Render(context.Background(), req)
 			if err == nil {
 				results[i] = res.Objects
-				// The caller owns what it gets.
-				res.Objects[0].Object["spec"] = "changed"
-				nested(res.Objects[len(res.Objects)-1].Object, "metadata", "labels").(map[string]any)["a"] = "changed"
 			}
 			errs[i] = err
 		}()
@@ -392,10 +394,24 @@ func TestRenderDeterministicAndConcurrentFastPath(t *testing.T) {
 		for i := range n {
 			require.NoError(t, errs[i])
 			if majors[i%2] == major {
-				want[0].Object["spec"] = "changed"
-				nested(want[len(want)-1].Object, "metadata", "labels").(map[string]any)["a"] = "changed"
 				assert.Equal(t, want, results[i], "render %d", i)
 			}
 		}
+	}
+	same := func(a, b map[string]any) bool { return reflect.ValueOf(a).Pointer() == reflect.ValueOf(b).Pointer() }
+	for i := 2; i < n; i++ {
+		first := results[i%2]
+		require.Len(t, results[i], 3)
+		// crds/things.yaml, then the ConfigMaps in name order: big, small.
+		assert.True(t, same(first[0].Object, results[i][0].Object), "render %d shares the crds/ object", i)
+		assert.True(t, same(first[1].Object, results[i][1].Object), "render %d shares the large document's object", i)
+		assert.False(t, same(first[2].Object, results[i][2].Object), "render %d has a small document's object of its own", i)
+	}
+	other, err := Render(context.Background(), Request{Major: majors[0], Chart: ch, ReleaseName: "r", Namespace: "n", OwnerName: "other", OwnerNamespace: "f"})
+	require.NoError(t, err)
+	require.Len(t, other.Objects, 3)
+	for j := range 2 {
+		assert.False(t, same(results[0][j].Object, other.Objects[j].Object), "another release's origin labels: object %d of its own", j)
+		assert.Equal(t, "other", nested(other.Objects[j].Object, "metadata", "labels", "helm.toolkit.fluxcd.io/name"))
 	}
 }

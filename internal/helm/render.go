@@ -71,7 +71,9 @@ type Object struct {
 	// Object is the manifest after post-rendering, origin labels and
 	// commonMetadata. It has a metadata.namespace only when the template
 	// set one: Helm installs namespaced objects without one into the
-	// release namespace.
+	// release namespace. It is read only: the objects of crds/ files and
+	// of large documents are shared by every render of the release that
+	// produces them (the same CRDs whatever the values).
 	Object map[string]any
 	// Template is the file it comes from, as Helm names it:
 	// "podinfo/templates/deployment.yaml", or
@@ -296,7 +298,9 @@ func objects(req *Request, pl *plan, out *sdkResult) ([]Object, error) {
 		crds := slices.Clone(out.crds)
 		slices.SortStableFunc(crds, func(a, b crdFile) int { return strings.Compare(a.filename, b.filename) })
 		for _, f := range crds {
-			docs, err := req.Chart.decodedFile(f.data)
+			// helm-controller's setOriginVisitor: crds/ objects get the
+			// origin labels, and nothing else of the post-renderers.
+			docs, err := req.Chart.labelledFile(f.data, pl.post.origin)
 			if err != nil {
 				return nil, fmt.Errorf("failed to parse CustomResourceDefinitions from %s: %w", f.filename, err)
 			}
@@ -307,9 +311,6 @@ func objects(req *Request, pl *plan, out *sdkResult) ([]Object, error) {
 				if req.Major == 4 && !isCRD(d) {
 					continue
 				}
-				// helm-controller's setOriginVisitor: crds/ objects get the
-				// origin labels, and nothing else of the post-renderers.
-				setLabels(d, pl.post.origin)
 				objs = append(objs, Object{Object: d, Template: f.filename, CRD: true})
 			}
 		}

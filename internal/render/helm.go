@@ -603,6 +603,10 @@ func (r *renderer) renderChart(ctx context.Context, req helm.Request) (*helm.Res
 	v, _ := r.chartRenders.LoadOrStore(key, &chartRender{})
 	e := v.(*chartRender)
 	e.once.Do(func() {
+		if res, ok := r.cachedRender(key); ok {
+			e.res = res
+			return
+		}
 		// Only renders hold a slot: a render waiting for another's
 		// result (the same chart and values in another cluster) holds
 		// nothing, so slots cannot deadlock.
@@ -615,6 +619,11 @@ func (r *renderer) renderChart(ctx context.Context, req helm.Request) (*helm.Res
 		defer func() { <-r.helmSlots }()
 		r.chartCount.Add(1)
 		e.res, e.err = helm.Render(ctx, req)
+		if e.err == nil {
+			// Failures are not kept: they are rare, and their messages
+			// are Helm's, of this run.
+			r.storeRender(key, e.res)
+		}
 	})
 	return e.res, e.err
 }

@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	pcache "github.com/d1lint/d1lint/internal/cache"
 	"github.com/d1lint/d1lint/internal/charts"
 	"github.com/d1lint/d1lint/internal/fleet"
 	"github.com/d1lint/d1lint/internal/model"
@@ -113,6 +114,13 @@ type Options struct {
 	// KubeVersion is the Kubernetes release Helm's Capabilities report to
 	// charts ("1.34"; default: Helm's).
 	KubeVersion string
+	// CacheDir, when set, is the persistent cache's folder (internal/cache):
+	// chart renders are read from it and written to it. A folder that
+	// cannot be opened leaves the render without a cache.
+	CacheDir string
+	// CacheMaxSize bounds the persistent cache (cache.DefaultMaxSize when
+	// 0).
+	CacheMaxSize int64
 	// Then, when set, is the next stage of the pipeline (schema
 	// validation): it runs on each cluster as soon as that cluster is
 	// rendered, on the cluster's goroutine, so that it overlaps with the
@@ -147,11 +155,16 @@ type renderer struct {
 	// clusters; chartCount counts the renders that ran.
 	chartLoads, chartRenders, chartMentions, chartCRDs sync.Map
 	chartCount                                         atomic.Int64
+	// interned are the objects of chart renders read from the persistent
+	// cache, by the SHA-256 of their encoding (internObject).
+	interned sync.Map
 	// rsLines memoises the lines of ResourceSets' templates
 	// (resourceSetLines).
 	rsLines sync.Map
 	// helmSlots bounds the chart renders that run at once (Concurrency).
 	helmSlots chan struct{}
+	// cache is the persistent cache (nil: none).
+	cache *pcache.Cache
 	// charts is the chart cache (nil: none).
 	charts *charts.Cache
 	// artifacts map OCI artifacts to git (newArtifacts).
@@ -191,6 +204,8 @@ func (r *renderer) close() error {
 	if r.charts != nil {
 		err = errors.Join(err, r.charts.Close())
 	}
+	// Eviction's errors are the cache's business: the run is done.
+	_ = r.cache.Close()
 	return err
 }
 
@@ -264,8 +279,14 @@ func newRenderer(opts Options) (*renderer, error) {
 		}
 		return nil, usageError{err}
 	}
+	// The persistent cache only saves time: one that cannot be opened (a
+	// read-only home) leaves the run as it would be without it.
+	var persistent *pcache.Cache
+	if opts.CacheDir != "" {
+		persistent, _ = pcache.Open(opts.CacheDir, opts.CacheMaxSize)
+	}
 	return &renderer{opts: opts, resolver: res, builder: newBuilder(opts.BuildTimeout), mapped: mapped, charts: cache,
-		helmSlots: make(chan struct{}, opts.Concurrency), artifacts: arts}, nil
+		helmSlots: make(chan struct{}, opts.Concurrency), artifacts: arts, cache: persistent}, nil
 }
 
 // newArtifacts returns the rules that map OCI artifacts to git: the

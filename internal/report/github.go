@@ -4,6 +4,7 @@ package report
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -25,6 +26,10 @@ type GitHub struct {
 	SummaryPath string
 	// OutputPath is $GITHUB_OUTPUT; empty to set no outputs.
 	OutputPath string
+	// HeadCommit is the commit the summary's links to files of the
+	// repository being checked point at (see HeadCommit); empty: the
+	// branch each file was read at.
+	HeadCommit string
 }
 
 // Write implements Reporter.
@@ -81,7 +86,7 @@ func (g GitHub) Write(w io.Writer, r *Report) error {
 	}
 	if g.SummaryPath != "" {
 		var md bytes.Buffer
-		if err := (Markdown{}).Write(&md, r); err != nil {
+		if err := (Markdown{Commit: g.HeadCommit}).Write(&md, r); err != nil {
 			return err
 		}
 		if err := appendFile(g.SummaryPath, md.Bytes()); err != nil {
@@ -97,6 +102,51 @@ func (g GitHub) Write(w io.Writer, r *Report) error {
 		}
 	}
 	return nil
+}
+
+// HeadCommit is the commit a GitHub Actions run checks, read from the
+// environment getenv reads: on a pull_request (or pull_request_target)
+// event, the pull request's head commit, .pull_request.head.sha of the
+// event payload at $GITHUB_EVENT_PATH ($GITHUB_SHA is then the merge
+// commit GitHub made, which no one browses); otherwise $GITHUB_SHA (the
+// pushed commit). Empty outside GitHub Actions. An event file that cannot
+// be read or has no head commit falls back to $GITHUB_SHA: links are not
+// worth failing a check for.
+func HeadCommit(getenv func(string) string) string {
+	if getenv == nil {
+		return ""
+	}
+	if path := getenv("GITHUB_EVENT_PATH"); path != "" {
+		if data, err := os.ReadFile(path); err == nil {
+			var ev struct {
+				PullRequest *struct {
+					Head struct {
+						SHA string `json:"sha"`
+					} `json:"head"`
+				} `json:"pull_request"`
+			}
+			if json.Unmarshal(data, &ev) == nil && ev.PullRequest != nil && isCommit(ev.PullRequest.Head.SHA) {
+				return ev.PullRequest.Head.SHA
+			}
+		}
+	}
+	if sha := getenv("GITHUB_SHA"); isCommit(sha) {
+		return sha
+	}
+	return ""
+}
+
+// isCommit reports whether s is a full git object name (SHA-1 or SHA-256).
+func isCommit(s string) bool {
+	if len(s) != 40 && len(s) != 64 {
+		return false
+	}
+	for _, c := range s {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 func githubCommand(severity string) string {

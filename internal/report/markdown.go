@@ -8,16 +8,24 @@ import (
 	"strings"
 
 	"github.com/d1lint/d1lint/internal/finding"
+	"github.com/d1lint/d1lint/internal/model"
 )
 
 // Markdown is a report for pull request comments, job summaries and
 // audits: a headline with the counts, a table of findings per cluster, the
 // waivers and the baseline. Text from findings is escaped, so it can
 // neither break a table nor inject HTML, links or mentions.
-type Markdown struct{}
+type Markdown struct {
+	// Commit, when set, is the commit of the repository being checked
+	// (Report.Repository) that links to its files point at: in a pull
+	// request, its head commit (HeadCommit), so that a link shows the line
+	// as the pull request has it. Empty: links point at the branch each
+	// file was read at.
+	Commit string
+}
 
 // Write implements Reporter.
-func (Markdown) Write(w io.Writer, r *Report) error {
+func (m Markdown) Write(w io.Writer, r *Report) error {
 	var b strings.Builder
 	s := r.Summary
 	total := s.Findings[finding.Error] + s.Findings[finding.Warning] + s.Findings[finding.Info]
@@ -66,7 +74,7 @@ func (Markdown) Write(w io.Writer, r *Report) error {
 			if r.Existing(f) {
 				sev += " (existing)"
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", sev, mdRule(r.Rule(f), f), mdLocation(r, f), MarkdownEscape(f.Message))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", sev, mdRule(r.Rule(f), f), mdLocation(r, f, m.Commit), MarkdownEscape(f.Message))
 		}
 	}
 
@@ -102,19 +110,25 @@ func mdRule(x finding.Rule, f finding.Finding) string {
 }
 
 // mdLocation is a finding's file and line (with its repository and branch
-// when it is in another repository), linked to the file on GitHub.
-func mdLocation(r *Report, f finding.Finding) string {
+// when it is in another repository), linked to the file on GitHub: at
+// commit when the file is in the repository being checked and commit is
+// set, else at the branch it was read at.
+func mdLocation(r *Report, f finding.Finding, commit string) string {
 	if f.Location.Path == "" {
 		return "-"
 	}
 	text := f.Where()
+	link := f.Location
 	if r.Local(f) {
 		text = f.Location.Path
 		if f.Location.Line > 0 {
 			text += fmt.Sprintf(":%d", f.Location.Line)
 		}
+		if commit != "" && r.Repository != "" {
+			link = model.Location{Repo: r.Repository, Branch: commit, Path: f.Location.Path, Line: f.Location.Line}
+		}
 	}
-	if u := BlobURL(f.Location); u != "" && strings.HasPrefix(f.Location.Repo, "github.com/") {
+	if u := BlobURL(link); u != "" && strings.HasPrefix(link.Repo, "github.com/") {
 		return fmt.Sprintf("[%s](<%s>)", MarkdownEscape(text), u)
 	}
 	return MarkdownEscape(text)

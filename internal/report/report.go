@@ -272,7 +272,8 @@ type Env struct {
 	// unless NO_COLOR is set.
 	Terminal bool
 	// Getenv reads environment variables (NO_COLOR, GITHUB_STEP_SUMMARY,
-	// GITHUB_OUTPUT); nil reads none.
+	// GITHUB_OUTPUT, and GITHUB_EVENT_PATH and GITHUB_SHA for HeadCommit);
+	// nil reads none.
 	Getenv func(string) string
 	// ToolVersion is d1lint's own version, for the failure documents (a
 	// report carries its own, Report.ToolVersion).
@@ -293,10 +294,10 @@ var reporters = map[string]func(Env) Reporter{
 	"json":  func(Env) Reporter { return JSON{} },
 	"sarif": func(e Env) Reporter { return SARIF{ToolVersion: e.ToolVersion} },
 	"github": func(e Env) Reporter {
-		return GitHub{SummaryPath: e.getenv("GITHUB_STEP_SUMMARY"), OutputPath: e.getenv("GITHUB_OUTPUT")}
+		return GitHub{SummaryPath: e.getenv("GITHUB_STEP_SUMMARY"), OutputPath: e.getenv("GITHUB_OUTPUT"), HeadCommit: HeadCommit(e.Getenv)}
 	},
 	"junit":    func(Env) Reporter { return JUnit{} },
-	"markdown": func(Env) Reporter { return Markdown{} },
+	"markdown": func(e Env) Reporter { return Markdown{Commit: HeadCommit(e.Getenv)} },
 }
 
 // Names lists the format names, sorted.

@@ -338,6 +338,90 @@ func TestSARIF(t *testing.T) {
 	assert.Contains(t, out, `"baselineState": "new"`)
 }
 
+// TestSARIFOneAlertPerFileAndLine: a file three clusters share is one
+// code-scanning alert naming the clusters, not three.
+func TestSARIFOneAlertPerFileAndLine(t *testing.T) {
+	rb := func(cluster string, line int, msg string) finding.Finding {
+		f := finding.Finding{Rule: "D1-0105", Severity: finding.Warning, Cluster: cluster,
+			Object:   &finding.Object{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "RoleBinding", Namespace: "shop", Name: "admin"},
+			Location: model.Location{Repo: "github.com/acme/d1-apps", Branch: "main", Path: "tenants/shop/rbac.yaml", Line: line},
+			Message:  msg, Baseline: finding.Existing}
+		f.SetFingerprint()
+		return f
+	}
+	fs := []finding.Finding{
+		rb("staging", 9, "RoleBinding shop/admin grants cluster-admin"),
+		rb("prod-us", 9, "RoleBinding shop/admin grants cluster-admin"),
+		rb("prod-eu", 9, "RoleBinding shop/admin grants cluster-admin"),
+		rb("prod-eu", 20, "RoleBinding shop/admin binds a ServiceAccount of another namespace"),
+	}
+	fs[1].Severity, fs[1].Baseline = finding.Error, finding.New
+	r := New(&model.Fleet{}, fs)
+	r.Repository, r.Baseline = "github.com/acme/d1-apps", "origin/main"
+	var b bytes.Buffer
+	require.NoError(t, SARIF{}.Write(&b, r))
+	doc, err := sarif.FromBytes(b.Bytes())
+	require.NoError(t, err)
+	require.NoError(t, doc.Validate())
+	res := doc.Runs[0].Results
+	require.Len(t, res, 2, "one alert per rule, file and line")
+	assert.Equal(t, "RoleBinding shop/admin grants cluster-admin (clusters prod-eu, prod-us, staging)", *res[0].Message.Text)
+	assert.Equal(t, []any{"prod-eu", "prod-us", "staging"}, res[0].Properties.Properties["clusters"])
+	assert.Equal(t, sarif.LevelError, res[0].Level, "the most severe of the clusters'")
+	assert.Equal(t, "new", *res[0].BaselineState, "new on one cluster is new")
+	assert.Equal(t, 9, *res[0].Locations[0].PhysicalLocation.Region.StartLine)
+	assert.NotEqual(t, fs[0].Fingerprint, res[0].PartialFingerprints[FingerprintKey], "the alert's own fingerprint, not one cluster's")
+	assert.Equal(t, "RoleBinding shop/admin binds a ServiceAccount of another namespace (cluster prod-eu)", *res[1].Message.Text)
+	assert.Equal(t, []any{"prod-eu"}, res[1].Properties.Properties["clusters"])
+	assert.Equal(t, fs[3].Fingerprint, res[1].PartialFingerprints[FingerprintKey], "one finding keeps its fingerprint")
+
+	// The same three findings in another order make the same alert.
+	var b2 bytes.Buffer
+	r2 := New(&model.Fleet{}, []finding.Finding{fs[2], fs[0], fs[1], fs[3]})
+	r2.Repository, r2.Baseline = r.Repository, r.Baseline
+	require.NoError(t, SARIF{}.Write(&b2, r2))
+	doc2, err := sarif.FromBytes(b2.Bytes())
+	require.NoError(t, err)
+	assert.Equal(t, res[0].PartialFingerprints, doc2.Runs[0].Results[0].PartialFingerprints)
+}
+
+// TestSARIFNoPlaceholders: the log says nothing go-sarif fills in by
+// default (-1 for an absent index, empty arrays and objects).
+func TestSARIFNoPlaceholders(t *testing.T) {
+	var logs [][]byte
+	var b bytes.Buffer
+	require.NoError(t, SARIF{}.Write(&b, sample()))
+	logs = append(logs, b.Bytes())
+	var f bytes.Buffer
+	require.NoError(t, SARIF{ToolVersion: "v1"}.WriteFailure(&f, errors.New("boom")))
+	logs = append(logs, f.Bytes())
+	for _, out := range logs {
+		var v any
+		require.NoError(t, json.Unmarshal(out, &v))
+		var walk func(path string, v any)
+		walk = func(path string, v any) {
+			switch x := v.(type) {
+			case map[string]any:
+				assert.NotEmpty(t, x, path)
+				for k, e := range x {
+					walk(path+"."+k, e)
+				}
+			case []any:
+				if !strings.HasSuffix(path, ".results") { // an empty results says that nothing was found
+					assert.NotEmpty(t, x, path)
+				}
+				for i, e := range x {
+					walk(fmt.Sprintf("%s[%d]", path, i), e)
+				}
+			case float64:
+				assert.GreaterOrEqual(t, x, 0.0, path)
+			}
+		}
+		walk("", v)
+		assert.NotContains(t, string(out), `"index"`)
+	}
+}
+
 func TestSARIFFailure(t *testing.T) {
 	var b bytes.Buffer
 	require.NoError(t, SARIF{ToolVersion: "v1.2.3"}.WriteFailure(&b, errors.New("loading the built-in rules: boom")))
@@ -348,6 +432,7 @@ func TestSARIFFailure(t *testing.T) {
 	assert.False(t, *inv.ExecutionSuccessful)
 	assert.Equal(t, "loading the built-in rules: boom", *inv.ToolExecutionNotifications[0].Message.Text)
 	assert.Empty(t, doc.Runs[0].Results)
+	assert.Contains(t, b.String(), `"results": []`, "a run that found nothing says so")
 }
 
 // TestJSONFailure: a check that could not run still writes a JSON report,
@@ -399,6 +484,56 @@ func TestGitHub(t *testing.T) {
 
 	err = GitHub{OutputPath: filepath.Join(dir, "missing", "output")}.Write(&b, r)
 	assert.ErrorIs(t, err, os.ErrNotExist)
+}
+
+// TestHeadCommit: on a pull_request event the links point at the pull
+// request's head commit (from the event payload), not GITHUB_SHA (the
+// merge commit); on a push, at GITHUB_SHA.
+func TestHeadCommit(t *testing.T) {
+	const head, merge = "0123456789abcdef0123456789abcdef01234567", "fedcba9876543210fedcba9876543210fedcba98"
+	dir := t.TempDir()
+	pr := filepath.Join(dir, "pull_request.json")
+	require.NoError(t, os.WriteFile(pr, []byte(`{"action": "synchronize", "number": 7,
+		"pull_request": {"head": {"ref": "feature", "sha": "`+head+`"}, "base": {"ref": "main", "sha": "`+merge[:39]+`0"}}}`), 0o644))
+	push := filepath.Join(dir, "push.json")
+	require.NoError(t, os.WriteFile(push, []byte(`{"ref": "refs/heads/main", "after": "`+merge+`"}`), 0o644))
+	bad := filepath.Join(dir, "bad.json")
+	require.NoError(t, os.WriteFile(bad, []byte(`{"pull_request": {"head": {"sha": "not-a-commit"}}}`), 0o644))
+	env := func(vars map[string]string) func(string) string { return func(k string) string { return vars[k] } }
+	for _, tt := range []struct {
+		name string
+		vars map[string]string
+		want string
+	}{
+		{"pull request", map[string]string{"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": pr, "GITHUB_SHA": merge}, head},
+		{"push", map[string]string{"GITHUB_EVENT_NAME": "push", "GITHUB_EVENT_PATH": push, "GITHUB_SHA": merge}, merge},
+		{"no event file", map[string]string{"GITHUB_EVENT_PATH": filepath.Join(dir, "missing.json"), "GITHUB_SHA": merge}, merge},
+		{"head that is no commit", map[string]string{"GITHUB_EVENT_PATH": bad, "GITHUB_SHA": merge}, merge},
+		{"outside GitHub Actions", nil, ""},
+		{"GITHUB_SHA that is no commit", map[string]string{"GITHUB_SHA": "main"}, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, HeadCommit(env(tt.vars)))
+		})
+	}
+	assert.Empty(t, HeadCommit(nil))
+
+	// The github and markdown formats link local findings to that commit.
+	vars := env(map[string]string{"GITHUB_EVENT_PATH": pr, "GITHUB_SHA": merge})
+	rep, err := NewReporter("github", Env{Getenv: vars})
+	require.NoError(t, err)
+	assert.Equal(t, head, rep.(GitHub).HeadCommit)
+	rep, err = NewReporter("markdown", Env{Getenv: vars})
+	require.NoError(t, err)
+	var md bytes.Buffer
+	require.NoError(t, rep.Write(&md, sample()))
+	out := md.String()
+	assert.Contains(t, out, "[apps/web app/service.yaml:12](<https://github.com/acme/d1-fleet/blob/"+head+"/apps/web%20app/service.yaml#L12>)",
+		"a file of the repository being checked, at the pull request's head")
+	assert.NotContains(t, out, "/blob/main/apps/", "not at the base branch")
+	assert.NotContains(t, out, merge, "not at the merge commit")
+	assert.Contains(t, out, "(<https://github.com/acme/d1-apps/blob/production/components/shop/base/settings.yaml#L4>)",
+		"a file of another repository stays at the branch it was read at")
 }
 
 func TestGitHubEscaping(t *testing.T) {

@@ -16,6 +16,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -90,6 +91,53 @@ type Validator struct {
 
 	omu      sync.Mutex
 	operator map[*openapi.CRD]*openapi.CRD // bundled Flux CRDs as Flux Operator installs them
+
+	// shared memoises the work on objects rendered from charts, which
+	// every cluster rendering the same release shares (the same map):
+	// verdicts by schema and object, CRD digests by object.
+	shared sync.Map // sharedKey → *sharedEntry
+}
+
+// sharedKey identifies a shared object's map by its address, with the
+// schema and source a verdict was reached against (nil and "" for a CRD's
+// digest).
+type sharedKey struct {
+	schema *jsonschema.Schema
+	source string
+	obj    uintptr
+}
+
+// sharedEntry is the memoised result for one shared object; obj keeps the
+// map alive, so that its address is not reused while the entry exists.
+type sharedEntry struct {
+	once   sync.Once
+	obj    map[string]any
+	result model.SchemaResult
+	crd    *renderCRD
+}
+
+// sharedEntry returns the entry of k, computing it with f once: clusters
+// validate concurrently, and those sharing a release reach its objects at
+// the same time.
+func (v *Validator) sharedEntry(k sharedKey, obj map[string]any, f func(e *sharedEntry)) *sharedEntry {
+	got, _ := v.shared.LoadOrStore(k, &sharedEntry{})
+	e := got.(*sharedEntry)
+	e.once.Do(func() {
+		e.obj = obj
+		f(e)
+	})
+	return e
+}
+
+// sharedObject says whether the object's map is shared by the clusters
+// that render the same chart release, and so never changes once rendered.
+func sharedObject(o *model.Object) bool {
+	return o.Chart != "" && o.Object != nil
+}
+
+// objectKey is the address of an object's map.
+func objectKey(obj map[string]any) uintptr {
+	return reflect.ValueOf(obj).Pointer()
 }
 
 type compiled struct {
@@ -292,7 +340,7 @@ func (v *Validator) forCluster(c *model.Cluster) *clusterSchemas {
 			// (spec.kubeConfig), defines nothing on this cluster.
 			continue
 		}
-		rc := v.renderCRD(o.Object)
+		rc := v.sharedCRD(o)
 		if rc.err != nil {
 			// The object itself is validated (and fails) as a
 			// CustomResourceDefinition; its custom resources find no schema.
@@ -373,6 +421,18 @@ func (v *Validator) anyFlux() map[string]*crdEntry {
 		}
 	})
 	return v.anyFluxCRDs
+}
+
+// sharedCRD is renderCRD, memoised by map for an object rendered from a
+// chart: each cluster rendering the release would digest it again.
+func (v *Validator) sharedCRD(o *model.Object) *renderCRD {
+	if !sharedObject(o) {
+		return v.renderCRD(o.Object)
+	}
+	e := v.sharedEntry(sharedKey{obj: objectKey(o.Object)}, o.Object, func(e *sharedEntry) {
+		e.crd = v.renderCRD(o.Object)
+	})
+	return e.crd
 }
 
 // renderCRD parses a CRD found in a render, once per distinct object.
@@ -486,7 +546,7 @@ func (v *Validator) check(cs *clusterSchemas, o *model.Object) *model.SchemaResu
 		if err != nil {
 			return &model.SchemaResult{Status: model.SchemaMissing, Source: src + ": " + err.Error()}
 		}
-		return validate(s, o, src)
+		return v.validate(s, o, src)
 	}
 	if served := v.kubeGK[group+"/"+o.Kind]; len(served) > 0 {
 		// A built-in kind at a version this Kubernetes release no longer
@@ -522,7 +582,7 @@ func (v *Validator) checkCRD(e *crdEntry, o *model.Object, group, version string
 		if err != nil {
 			return &model.SchemaResult{Status: model.SchemaMissing, Source: e.source + ": " + err.Error()}
 		}
-		r = validate(s, o, e.source)
+		r = v.validate(s, o, e.source)
 	}
 	if cv.Deprecated && e.current {
 		r.Deprecated, r.Warning = true, cv.Warning
@@ -549,10 +609,26 @@ func (v *Validator) checkLocal(o *model.Object) (*model.SchemaResult, bool) {
 	case s == nil:
 		return nil, false
 	}
-	return validate(s, o, src), true
+	return v.validate(s, o, src), true
 }
 
 var printer = message.NewPrinter(language.English)
+
+// validate is validate, memoised for objects rendered from charts: the
+// clusters that render the same release share their maps, and would
+// validate each again. Each caller gets its own result, errors included:
+// locating fills them in per cluster.
+func (v *Validator) validate(s *jsonschema.Schema, o *model.Object, source string) *model.SchemaResult {
+	if !sharedObject(o) {
+		return validate(s, o, source)
+	}
+	e := v.sharedEntry(sharedKey{schema: s, source: source, obj: objectKey(o.Object)}, o.Object, func(e *sharedEntry) {
+		e.result = *validate(s, o, source)
+	})
+	r := e.result
+	r.Errors = slices.Clone(r.Errors)
+	return &r
+}
 
 // validate checks one object. Null fields are dropped first, as the API
 // server drops them when it decodes; SOPS metadata and SOPS-encrypted
