@@ -115,7 +115,7 @@ func synthetic(n int) *Data {
 			for _, kind := range []string{"Deployment", "Service"} {
 				dc.Changes = append(dc.Changes, diff.Change{Kind: diff.Modified, Object: model.ObjectID{APIVersion: "apps/v1", Kind: kind, Namespace: ns, Name: "web"},
 					Location: loc("d1-apps", "production", "components/"+ns+"/base/release.yaml", 1), AppliedBy: ns + "/flux-" + ns,
-					Fields: []string{"spec.replicas", "spec.template.spec.containers[0].image"}})
+					Fields: []diff.FieldChange{{Op: diff.FieldChanged, Field: "spec.replicas"}, {Op: diff.FieldChanged, Field: "spec.template.spec.containers[0].image"}}})
 			}
 			dc.Charts = append(dc.Charts, diff.ChartChange{Release: model.ObjectID{Kind: "HelmRelease", Namespace: ns, Name: "web"}, Chart: "web", From: "2.3.0", To: "2.4.0"})
 		}
