@@ -2,10 +2,13 @@
 
 // Package audit writes the audit of a fleet into a folder: the check's
 // report as JSON and SARIF (through internal/report's reporters), and one
-// self-contained HTML page for people (report.html: inline CSS and SVG, no
-// script, no external resource) with the fleet overview, every finding with
-// its rule's documentation, the waivers, each cluster's inventory and Flux
-// Kustomization graph, and the promotion drift between main and production.
+// self-contained HTML page for people (report.html: inline CSS and SVG, one
+// small inline script for the graphs' zoom, which the page's
+// Content-Security-Policy allows by its hash; no external resource) with
+// the verdict and the audited commits, the fleet overview, every finding
+// (those clusters share merged) with its rule's documentation, the
+// waivers, each cluster's inventory and Flux Kustomization graph, and the
+// promotion drift between main and production.
 //
 // Every file is deterministic: the same data gives the same bytes.
 package audit
@@ -57,6 +60,10 @@ type Data struct {
 	// Date is the day the audit is as of (YYYY-MM-DD; waivers expire
 	// against it). Empty leaves it out of the page.
 	Date string
+	// FailOn is the --fail-on threshold the audit ran with (error, warning
+	// or info): the page's verdict is pass or fail by it. Empty: the audit
+	// ran without one; the verdict is then by error, check's default.
+	FailOn string
 }
 
 // Write writes report.json, report.sarif and report.html into dir, creating

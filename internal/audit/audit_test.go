@@ -4,10 +4,15 @@ package audit
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
+	"html"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -118,7 +123,7 @@ func TestHTML(t *testing.T) {
 	AssertSelfContained(t, out)
 
 	// Escaped: text from findings never becomes markup.
-	assert.NotContains(t, out, "<script")
+	assert.Equal(t, 1, strings.Count(out, "<script"), "the page's own script only")
 	assert.Contains(t, out, "${HOST} is &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; undefined")
 	assert.Contains(t, out, "team-&lt;a&gt;")
 	assert.Contains(t, out, "apps/kustomization.yaml: &lt;oops&gt;")
@@ -134,12 +139,18 @@ func TestHTML(t *testing.T) {
 	assert.Contains(t, out, `<tr><th><a href="#cluster-prod-eu">prod-eu</a></th><td>production</td><td class="cell clean">0</td>`)
 
 	// Findings: location linked on github.com only, field, rule's documentation.
-	assert.Contains(t, out, `<a href="https://github.com/acme/d1-apps/blob/production/shop/settings%20yaml.yaml#L4">github.com/acme/d1-apps@production:shop/settings yaml.yaml:4</a>`)
-	assert.Contains(t, out, `<dd class="loc">gitlab.example/acme/fleet@main:clusters/staging/kustomization.yaml:7</dd>`)
+	// Paths may break after each slash, nowhere else.
+	assert.Contains(t, out, `<a href="https://github.com/acme/d1-apps/blob/production/shop/settings%20yaml.yaml#L4">github.com/<wbr>acme/<wbr>d1-apps@production:shop/<wbr>settings yaml.yaml:4</a>`)
+	assert.Contains(t, out, `<dd class="loc">gitlab.example/<wbr>acme/<wbr>fleet@main:clusters/<wbr>staging/<wbr>kustomization.yaml:7</dd>`)
+	assert.Contains(t, out, `<dl><dt>Cluster</dt><dd><ul class="clusters-of"><li><a href="#cluster-prod-eu">prod-eu</a></li></ul></dd>`)
+	assert.Contains(t, out, `<dt>Applied by</dt><dd class="mono">flux-system/<wbr>flux-system → flux-system/<wbr>apps</dd>`)
 	assert.Contains(t, out, "<code>data.host</code>")
 	assert.Contains(t, out, `<a class="rule" href="https://github.com/d1lint/d1lint/blob/main/docs/rules/D1-0401.md">D1-0401</a>`)
 	assert.Contains(t, out, "<p>Flux substitutes the empty string.</p><p><b>How to fix:</b> Define it in runtime-info.</p>")
 	assert.Contains(t, out, `<span class="rule">acme.replicas</span>`)
+	assert.Contains(t, out, `<details class="rule error" id="rule-D1-0401-error" open>
+<summary><span class="sev error">error</span><a class="rule" href="https://github.com/d1lint/d1lint/blob/main/docs/rules/D1-0401.md">D1-0401</a><b>Variable is not defined for this cluster</b><span class="cat">substitution</span> <span class="meta">· 1 finding in 1 cluster</span></summary>`,
+		"a few findings: their rules are open")
 	assert.Equal(t, 4, strings.Count(out, `<article class="finding `))
 
 	// Waivers with each status.
@@ -152,7 +163,18 @@ func TestHTML(t *testing.T) {
 	assert.Contains(t, out, "2.7.x (multi-tenancy lockdown on)")
 	assert.Contains(t, out, `<td class="mono">main @ <span title="0123456789abcdef0123">0123456789ab</span></td>`)
 	assert.Contains(t, out, `<span class="badge unresolved">unresolved</span> OCIRepository sources are not fetched`)
-	assert.Contains(t, out, `<td>storefront</td><td>1.9.0</td><td class="mono">HelmRepository/shop/acme</td>`)
+	assert.Contains(t, out, `<td>storefront</td><td>1.9.0</td><td class="mono">HelmRepository/<wbr>shop/<wbr>acme</td>`)
+	assert.Contains(t, out, `<td class="mono">GitRepository flux-system/<wbr>flux-system</td>`, "a source's kind, then its namespace/name")
+	// Cluster sections are collapsed, their summary line counts.
+	assert.Contains(t, out, `<details class="cluster" id="cluster-prod-eu">
+<summary><b>prod-eu</b><span class="meta">production · 3 Kustomizations (1 failed) · 1 HelmRelease · 3 objects · 1 problem · </span><span class="n error" title="1 error">1</span><span class="n warning" title="1 warning">1</span></summary>`)
+	assert.NotRegexp(t, `<details class="cluster"[^>]*\bopen\b`, out)
+	assert.Contains(t, out, `<li><a href="#finding-2"><span class="sev error">error</span> D1-0401</a> Variable is not defined for this cluster</li>`, "a cluster lists its findings")
+
+	// The header: the verdict and the commits audited.
+	assert.Contains(t, out, `<span class="verdict fail" id="verdict">FAIL</span>2 findings at or above error (check's default: this audit ran without <code>--fail-on</code>, its exit status is 0)`)
+	assert.Contains(t, out, `<li><code>https:/<wbr>/<wbr>github.com/<wbr>acme/<wbr>d1-fleet.git</code> (name refs/heads/main): main at <code title="0123456789abcdef0123">0123456789ab</code> · 1 cluster</li>`)
+	assert.NotContains(t, out, "oci:/<wbr>/<wbr>ghcr.io/<wbr>acme/<wbr>charts</code> (", "an unresolved source is no audited commit")
 	assert.Contains(t, out, `<span class="badge failed">failed</span> kustomize build failed`)
 
 	// Promotion drift.
@@ -160,7 +182,9 @@ func TestHTML(t *testing.T) {
 	assert.Contains(t, out, `<span class="badge added">1 added</span> <span class="badge removed">0 removed</span> <span class="badge modified">1 modified</span> <span class="badge modified">1 chart version</span>`)
 	assert.Contains(t, out, "spec.replicas, spec.template.spec.containers[0].image")
 	assert.Contains(t, out, "<td>storefront</td><td>1.8.4</td><td>1.9.0</td>")
-	assert.Less(t, strings.Index(out, "ConfigMap shop/new"), strings.Index(out, "Deployment shop/web"), "added before modified")
+	assert.Less(t, strings.Index(out, "ConfigMap shop/<wbr>new"), strings.Index(out, "Deployment shop/<wbr>web"), "added before modified")
+	assert.Contains(t, out, `<details open><summary>2 object changes, 1 chart version</summary>`, "a short drift is open")
+	assert.Contains(t, out, `<thead><tr><th>HelmRelease</th><th>Chart</th><th>production</th><th>main</th></tr></thead>`)
 
 	// Not computed.
 	d.Promotion, d.PromotionNote = nil, "no git repository"
@@ -180,11 +204,14 @@ func TestGraphLayout(t *testing.T) {
 	require.Len(t, nodes, 4, "three Kustomizations and the missing dependsOn target")
 	root, apps, infra, ghost := nodes["flux-system/flux-system"], nodes["flux-system/apps"], nodes["flux-system/infra"], nodes["flux-system/ghost"]
 
-	// Columns by depth; children on consecutive rows by key, the parent centred.
+	// Columns by depth; children on consecutive rows by key, the parent on
+	// its first child's row: the root at the top left.
 	assert.Equal(t, apps.X, infra.X)
 	assert.Greater(t, apps.X, root.X+root.W)
 	assert.Less(t, apps.Y, infra.Y, "children sorted by key")
-	assert.Equal(t, (apps.Y+infra.Y)/2, root.Y)
+	assert.Equal(t, apps.Y, root.Y)
+	assert.Equal(t, svgMargin, root.Y)
+	assert.Equal(t, svgMargin, root.X)
 	assert.Equal(t, apps.X, ghost.X, "a missing target sits in its dependent's column")
 	assert.Greater(t, ghost.Y, infra.Y, "under the tree")
 
@@ -198,18 +225,44 @@ func TestGraphLayout(t *testing.T) {
 	assert.Contains(t, apps.Tip, "problem build-error: apps/kustomization.yaml: <oops>")
 	assert.Equal(t, "node missing flagged", ghost.Class)
 
-	var parents, depends int
+	var parents int
+	depends := map[string]string{}
 	for _, e := range g.Edges {
 		switch e.Class {
 		case "edge parent":
 			parents++
+			// Out of the root's right side, through its column's lane.
+			assert.Regexp(t, fmt.Sprintf(`^M%d %d (H\d+ )?C\d+ \d+ \d+ \d+ %d \d+$`, root.X+root.W, root.Y+nodeHeight/2, apps.X), e.D)
 		case "edge depends":
-			depends++
-			assert.Regexp(t, `^M\d+ \d+ C\d+ \d+ \d+ \d+ \d+ \d+$`, e.D)
+			depends[e.Tip] = e.D
 		}
 	}
 	assert.Equal(t, 2, parents)
-	assert.Equal(t, 2, depends)
+	require.Len(t, depends, 2)
+	// dependsOn edges go from the dependent (apps) to its dependency, as
+	// arcs right of their column: from apps' right side, a little below its
+	// middle, beyond the column and back to infra's right side, a little
+	// above its middle (the arrowhead).
+	arc := regexp.MustCompile(`^M(\d+) (\d+) C(\d+) (\d+) (\d+) (\d+) (\d+) (\d+)$`)
+	for dep, n := range map[string]nodeView{"flux-system/infra": infra, "flux-system/ghost": ghost} {
+		d := depends["flux-system/apps depends on "+dep]
+		m := arc.FindStringSubmatch(d)
+		require.NotNil(t, m, "%s: %s", dep, d)
+		v := make([]int, 9)
+		for i := 1; i <= 8; i++ {
+			v[i], _ = strconv.Atoi(m[i])
+		}
+		assert.Equal(t, []int{apps.X + apps.W, apps.Y + nodeHeight/2 + 6}, v[1:3], "starts at the dependent")
+		assert.Equal(t, []int{n.X + n.W, n.Y + nodeHeight/2 - 6}, v[7:9], "ends at the dependency")
+		assert.Greater(t, v[3], max(apps.X+apps.W, n.X+n.W), "bulges right of the column")
+		assert.Equal(t, v[3], v[5])
+		assert.LessOrEqual(t, v[3], g.Width)
+	}
+	// Nested arcs: the one spanning more rows reaches further right.
+	ri, rg := arc.FindStringSubmatch(depends["flux-system/apps depends on flux-system/infra"]), arc.FindStringSubmatch(depends["flux-system/apps depends on flux-system/ghost"])
+	xi, _ := strconv.Atoi(ri[3])
+	xg, _ := strconv.Atoi(rg[3])
+	assert.Greater(t, xg, xi)
 
 	// A finding about a Flux Kustomization flags that Kustomization.
 	sg := layout(d.Fleet.Clusters[1], d.Report.Findings)
@@ -265,10 +318,11 @@ func TestWrite(t *testing.T) {
 	assert.Error(t, Write(file, sample()), "a file is no folder")
 }
 
-// externalRef matches what would make a page load something from
-// elsewhere: scripts, stylesheets, images, frames, fonts, imports.
+// externalRefs match what would make a page load something from
+// elsewhere: scripts with a source, stylesheets, images, frames, fonts,
+// imports, event handler attributes.
 var externalRefs = []*regexp.Regexp{
-	regexp.MustCompile(`(?i)<script\b`),
+	regexp.MustCompile(`(?i)<script\b[^>]*\bsrc\b`),
 	regexp.MustCompile(`(?i)<link\b`),
 	regexp.MustCompile(`(?i)<(img|iframe|object|embed|video|audio|source|image|use)\b`),
 	regexp.MustCompile(`(?i)@import`),
@@ -281,8 +335,15 @@ var externalRefs = []*regexp.Regexp{
 // linkTag matches an element with an href to the web.
 var linkTag = regexp.MustCompile(`(?i)<(\w+)\b[^>]*\bhref\s*=\s*['"]?\s*(https?:|//)`)
 
+var (
+	scriptTag = regexp.MustCompile(`(?is)<script\b([^>]*)>(.*?)</script>`)
+	cspMeta   = regexp.MustCompile(`<meta http-equiv="Content-Security-Policy" content="([^"]*)">`)
+)
+
 // AssertSelfContained fails when an HTML page loads anything from
 // elsewhere: only <a> links may point at the web (documentation, files).
+// Its one inline script must be the one its Content-Security-Policy
+// allows by hash, and the policy must allow nothing else.
 func AssertSelfContained(t *testing.T, page string) {
 	t.Helper()
 	for _, re := range externalRefs {
@@ -291,4 +352,12 @@ func AssertSelfContained(t *testing.T, page string) {
 	for _, m := range linkTag.FindAllStringSubmatch(page, -1) {
 		assert.Equal(t, "a", strings.ToLower(m[1]), "only links (<a>) may point at the web: %s", m[0])
 	}
+	scripts := scriptTag.FindAllStringSubmatch(page, -1)
+	require.Len(t, scripts, 1, "one inline script: the graphs' pan and zoom")
+	assert.Empty(t, scripts[0][1], "no attributes on the script")
+	csp := cspMeta.FindStringSubmatch(page)
+	require.NotNil(t, csp, "a Content-Security-Policy")
+	sum := sha256.Sum256([]byte(scripts[0][2]))
+	assert.Equal(t, "default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+
+		"'; base-uri 'none'; form-action 'none'", html.UnescapeString(csp[1]), "the policy allows the page's script and nothing from elsewhere")
 }

@@ -5,8 +5,10 @@ package audit_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"image"
 	"image/png"
 	"os"
@@ -28,8 +30,9 @@ import (
 // chromiumPath is where Debian's chromium package installs the browser.
 const chromiumPath = "/usr/bin/chromium"
 
-// browserTimeout bounds one run of the browser.
-const browserTimeout = 20 * time.Second
+// browserTimeout bounds one run of the browser (a large page, on a busy
+// machine, takes a while).
+const browserTimeout = 90 * time.Second
 
 // chromium finds the headless browser. CI runs .ci/run, which installs it
 // and sets D1LINT_REQUIRE_CHROMIUM, so the test never skips there; on a
@@ -115,9 +118,18 @@ func TestBrowser(t *testing.T) {
 			"info": s.Findings[finding.Info], "waived": s.Waived,
 		}, got, "the overview shows the report's summary")
 		assert.Positive(t, s.Findings[finding.Error])
-		assert.Equal(t, len(r.Findings), strings.Count(dom, `<article class="finding `), "one block per finding")
+		distinct := map[string]bool{}
+		for _, f := range r.Findings {
+			distinct[fmt.Sprint(f.Rule, f.Severity, f.Location, f.Object, f.Field, f.Message)] = true
+		}
+		assert.LessOrEqual(t, len(distinct), len(r.Findings))
+		assert.Equal(t, len(distinct), strings.Count(dom, `<article class="finding `), "one block per distinct finding")
+		assert.Contains(t, dom, `<span class="verdict fail" id="verdict">FAIL</span>`)
+		assert.Contains(t, dom, `<div class="zoom"><button type="button" title="Zoom in">+</button>`, "the script added the zoom buttons")
 		assert.Equal(t, len(r.Clusters), strings.Count(dom, `<tr><th><a href="#cluster-`), "one matrix row per cluster")
-		assert.Equal(t, len(r.Clusters), strings.Count(dom, `aria-label="Flux Kustomization graph"`), "one graph per cluster")
+		graphs := strings.Count(dom, `aria-label="Flux Kustomization graph"`)
+		assert.Equal(t, len(r.Clusters), graphs+strings.Count(dom, `<p class="same">`), "a graph per cluster, or a link to the cluster that has the same")
+		assert.Positive(t, graphs)
 		assert.Contains(t, dom, `class="node skipped flagged"`)
 		assert.Contains(t, dom, "The fleet has no production cluster.")
 	})
@@ -157,3 +169,141 @@ func TestBrowser(t *testing.T) {
 }
 
 func near(a, b uint32) bool { return a+8 >= b && a <= b+8 }
+
+// measureJS runs in the page (as the body of a function whose this is its
+// window) and measures its layout, with the cluster sections collapsed as
+// the page opens and then with every <details> open: the width of the
+// viewport and of the document (wider: the page scrolls sideways), the
+// document's height, how many texts are laid out and which of them (up to
+// 20) have a computed font size under 12px, and which elements (up to 10)
+// outside a box of their own (.scroll, .graph) end right of the viewport;
+// then the width of the first graph before and after a click on its "+"
+// button.
+const measureJS = `var win = this, doc = win.document, de = doc.documentElement;
+function measure() {
+  var small = [], texts = 0, n, walker = doc.createTreeWalker(doc.body, win.NodeFilter.SHOW_TEXT);
+  while ((n = walker.nextNode())) {
+    if (!n.nodeValue.trim()) continue;
+    var el = n.parentElement;
+    if (!el || el.closest("script, style, title") || !el.getClientRects().length) continue;
+    var cs = win.getComputedStyle(el);
+    if (cs.visibility === "hidden" || cs.display === "none") continue;
+    texts++;
+    if (parseFloat(cs.fontSize) < 12 && small.length < 20) small.push(el.tagName + " " + cs.fontSize + ": " + n.nodeValue.trim().slice(0, 40));
+  }
+  var wide = [];
+  doc.querySelectorAll("body *").forEach(function (e) {
+    if (wide.length < 10 && !e.closest(".scroll, .graph") && e.getBoundingClientRect().right > win.innerWidth + 0.5)
+      wide.push(e.tagName + "." + e.getAttribute("class") + " " + Math.round(e.getBoundingClientRect().right));
+  });
+  return {viewport: win.innerWidth, scrollWidth: de.scrollWidth, height: de.scrollHeight, texts: texts, small: small, wide: wide};
+}
+var closed = measure();
+doc.querySelectorAll("details").forEach(function (d) { d.open = true; });
+var open = measure();
+var zoomed = [], svg = doc.querySelector(".graph svg"), bar = doc.querySelector(".zoom");
+if (svg && bar) {
+  zoomed.push(+svg.getAttribute("width"));
+  bar.querySelector("button").click();
+  zoomed.push(+svg.getAttribute("width"));
+}
+return JSON.stringify({closed: closed, open: open, zoomed: zoomed});`
+
+// layoutStats are measureJS's measurements of one state of the page.
+type layoutStats struct {
+	Viewport, ScrollWidth, Height, Texts int
+	Small, Wide                          []string
+}
+
+var measureRe = regexp.MustCompile(`<pre id="measure">([^<]*)</pre>`)
+
+// measure lays the page out in an iframe width px wide (its viewport:
+// headless chromium's window is at least 500px wide) and returns
+// measureJS's measurements, the page collapsed and opened. The frame's
+// content is the page itself (srcdoc), so the wrapper's script can reach
+// into it; the page's own policy still holds inside.
+func measure(t *testing.T, bin, page string, width int) (closed, open layoutStats) {
+	t.Helper()
+	wrapper := fmt.Sprintf(`<!DOCTYPE html><html><body style="margin:0"><iframe id="f" style="border:0;width:%dpx;height:900px" srcdoc="%s"></iframe>
+<script>document.getElementById("f").addEventListener("load", function () {
+  var out = document.createElement("pre");
+  out.id = "measure";
+  out.textContent = (new Function(%s)).call(this.contentWindow);
+  document.body.appendChild(out);
+});</script></body></html>`, width, html.EscapeString(page), strconv.Quote(measureJS))
+	file := filepath.Join(t.TempDir(), "measure.html")
+	require.NoError(t, os.WriteFile(file, []byte(wrapper), 0o644))
+	dom := runBrowser(t, bin, file, "--dump-dom", "--hide-scrollbars", fmt.Sprintf("--window-size=%d,1000", width+100))
+	m := measureRe.FindStringSubmatch(dom)
+	require.NotNil(t, m, "the measurements are in the DOM: %s", tail(dom))
+	var got struct {
+		Closed, Open layoutStats
+		Zoomed       []int
+	}
+	require.NoError(t, json.Unmarshal([]byte(html.UnescapeString(m[1])), &got))
+	require.Equal(t, width, got.Closed.Viewport, "the page's viewport is the frame")
+	require.Len(t, got.Zoomed, 2, "a graph and its zoom buttons")
+	assert.InDelta(t, float64(got.Zoomed[0])*1.25, got.Zoomed[1], 1, "+ zooms the graph in by a quarter")
+	return got.Closed, got.Open
+}
+
+// assertFits checks a page at phone and desktop widths: no horizontal
+// scrolling of the page (tables, the matrix and graphs scroll in boxes of
+// their own), and no text under 12px, collapsed or opened. It returns the
+// height of the collapsed page at each width.
+func assertFits(t *testing.T, bin, page string) map[int]int {
+	t.Helper()
+	heights := map[int]int{}
+	for _, width := range []int{390, 1280} {
+		closed, open := measure(t, bin, page, width)
+		for state, m := range map[string]layoutStats{"collapsed": closed, "opened": open} {
+			t.Logf("%d px, %s: %d px wide, %d px tall, %d texts", width, state, m.ScrollWidth, m.Height, m.Texts)
+			assert.LessOrEqual(t, m.ScrollWidth, width, "%d px, %s: the page scrolls sideways: %v", width, state, m.Wide)
+			assert.Empty(t, m.Wide, "%d px, %s: elements right of the viewport", width, state)
+			assert.Empty(t, m.Small, "%d px, %s: text under 12 px", width, state)
+			assert.Greater(t, m.Texts, 100, "%d px, %s: the page was laid out", width, state)
+		}
+		assert.Greater(t, open.Height, closed.Height, "%d px: opening the sections makes the page taller", width)
+		heights[width] = closed.Height
+	}
+	return heights
+}
+
+// maxPageBytes and maxPageHeight bound the page of a 100-cluster fleet.
+const (
+	maxPageBytes  = 1500 * 1000
+	maxPageHeight = 30000
+)
+
+// TestBrowserLayout lays the hazards fleet's page out at 390 px (a phone)
+// and 1280 px.
+func TestBrowserLayout(t *testing.T) {
+	bin := chromium(t)
+	dir, _ := runAudit(t, hazardsFleet)
+	page, err := os.ReadFile(filepath.Join(dir, audit.HTMLFile))
+	require.NoError(t, err)
+	assertFits(t, bin, string(page))
+}
+
+// TestBrowserLargeFleet: the page of a 100-cluster fleet shaped like
+// cmd/synth-fleet's (audit.Synthetic) is at most 1.5 MB and 30,000 px tall
+// and fits a phone's width.
+func TestBrowserLargeFleet(t *testing.T) {
+	bin := chromium(t)
+	var b bytes.Buffer
+	require.NoError(t, audit.HTML(&b, audit.Synthetic(100)))
+	page := b.String()
+	audit.AssertSelfContained(t, page)
+	t.Logf("%d bytes", len(page))
+	assert.LessOrEqual(t, len(page), maxPageBytes)
+	assert.Equal(t, 100, strings.Count(page, `<details class="cluster"`), "a section per cluster")
+	assert.Contains(t, page, `<dt>50 clusters</dt>`, "the finding every production cluster has is one card")
+	assert.Equal(t, 1, strings.Count(page, `<section class="drift"`), "one drift for the 50 production clusters")
+	assert.Contains(t, page, `<details class="rule error" id="rule-D1-0401-error">
+<summary><span class="sev error">error</span><span class="rule">D1-0401</span><b>Variable is not defined for this cluster</b><span class="cat">substitution</span> <span class="meta">· 100 findings in 100 clusters</span></summary>`,
+		"with 161 cards, each rule's are collapsed under a line that counts them")
+	assert.Contains(t, page, `<details><summary>40 object changes, 20 chart versions</summary>`, "a long drift's tables are collapsed")
+	for width, h := range assertFits(t, bin, page) {
+		assert.LessOrEqual(t, h, maxPageHeight, "%d px", width)
+	}
+}

@@ -4,7 +4,9 @@ package audit
 
 import (
 	"bytes"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/base64"
 	"fmt"
 	"html/template"
 	"io"
@@ -24,17 +26,37 @@ import (
 //go:embed report.html.tmpl
 var pageTemplate string
 
+//go:embed zoom.js
+var zoomScript string
+
+// scriptHash is the Content-Security-Policy source of the page's one inline
+// script: the browser runs it and nothing else.
+var scriptHash = func() string {
+	sum := sha256.Sum256([]byte(zoomScript))
+	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+}()
+
 var tmpl = template.Must(template.New("report.html").Funcs(template.FuncMap{
 	"plural": plural,
+	"path":   breakable,
+	"script": func() template.JS { return template.JS(zoomScript) }, // #nosec G203 -- the page's own embedded script
+	"csp": func() template.HTMLAttr {
+		// #nosec G203 -- a constant policy and the hash of the embedded script
+		return template.HTMLAttr(`content="default-src 'none'; style-src 'unsafe-inline'; script-src ` + scriptHash + `; base-uri 'none'; form-action 'none'"`)
+	},
 }).Parse(pageTemplate))
 
 // HTML writes the audit page (report.html): one self-contained document.
 func HTML(w io.Writer, d *Data) error {
-	var b bytes.Buffer
-	if err := tmpl.Execute(&b, newPage(d)); err != nil {
+	p, err := newPage(d)
+	if err != nil {
 		return err
 	}
-	_, err := w.Write(b.Bytes())
+	var b bytes.Buffer
+	if err := tmpl.Execute(&b, p); err != nil {
+		return err
+	}
+	_, err = w.Write(b.Bytes())
 	return err
 }
 
@@ -45,16 +67,42 @@ var knownHosts = []string{"github.com"}
 // page is what the template shows.
 type page struct {
 	Repository, ToolVersion, Date, Baseline string
+	Verdict                                 verdict
+	Commits                                 []commitView
 	Summary                                 report.Summary
 	Totals                                  counts
 	Categories                              []string
 	Matrix                                  []matrixRow
 	MatrixTotals                            []counts
+	Findings                                []*findingGroup
+	Rules                                   []*ruleGroup
 	Clusters                                []*clusterView
-	Waivers                                 []waiverView
-	WaiverStatus                            []statusCount
-	WaiverPolicy                            string
-	Promotion                               *promotionView
+	// ClusterIDs are the ids of the clusters' sections, by name.
+	ClusterIDs   map[string]string
+	Waivers      []waiverView
+	WaiverStatus []statusCount
+	WaiverPolicy string
+	Promotion    *promotionView
+}
+
+// verdict is the audit's pass or fail by the --fail-on threshold it ran
+// with (error, check's default, when it ran without one).
+type verdict struct {
+	Pass      bool
+	Threshold string
+	// Default is true when the audit ran without --fail-on: its exit
+	// status ignores the verdict.
+	Default bool
+	// Failing counts the findings at or above the threshold.
+	Failing int
+}
+
+// commitView is a revision the audit read: a repository, the reference
+// its sources follow, and the branch or tag and commit read there.
+type commitView struct {
+	URL, Follows, Read, Commit, Short, Mode string
+	// Clusters counts the clusters that read it.
+	Clusters int
 }
 
 // counts are findings by severity.
@@ -100,31 +148,78 @@ type clusterView struct {
 	Objects                                int
 	Rendered                               bool // the fleet has the cluster
 	Counts                                 counts
-	Findings                               []findingView
-	Sources                                []sourceView
-	HelmReleases                           []helmView
-	Kustomizations                         []kustomizationView
-	Problems                               []problemView
-	Graph                                  *graphView
+	// Findings are the cluster's finding groups, in the order of the
+	// Findings section.
+	Findings       []*findingGroup
+	Sources        []sourceView
+	HelmReleases   []helmView
+	Kustomizations []kustomizationView
+	// Failed and Skipped count the Kustomizations not rendered.
+	Failed, Skipped int
+	Problems        []problemView
+	Graph           *graphView
+	// Inventory is the cluster's graph and tables, rendered; empty when
+	// Same names an earlier cluster whose inventory is this one's with
+	// that cluster's name in place of this one's.
+	Inventory template.HTML
+	Same      *clusterView
 }
 
 type link struct{ Text, URL string }
 
 type findingView struct {
 	Severity, Rule, Title, Category string
-	Message, Field, Object, Chain   string
+	Message, Field, Object          string
 	Location                        link
 	Existing                        bool
 	// Doc is the rule's documentation (description, remediation, HelpURI).
 	Doc finding.Rule
 }
 
+// ruleGroup is the findings of one rule and severity, with the rule's
+// documentation.
+type ruleGroup struct {
+	Severity, Rule, Title, Category, ID string
+	Doc                                 finding.Rule
+	Cards                               []*findingGroup
+	// Findings counts the findings (a card counts once per cluster),
+	// Clusters the clusters they are found in.
+	Findings, Clusters int
+	// Open is true when the page has few cards: then every rule's are
+	// shown as the page opens.
+	Open bool
+}
+
+// openChanges is how many object changes and chart versions a drift may
+// have for its tables to be open as the page opens.
+const openChanges = 20
+
+// Open is true when the drift's tables are short enough to be open as the
+// page opens.
+func (c *promotionCluster) Open() bool { return len(c.Changes)+len(c.Charts) <= openChanges }
+
+// openRules is how many cards the page may have for its rules to be open
+// as it opens; with more, each rule's summary line counts them.
+const openRules = 25
+
+// findingGroup is one finding as it occurs in one or more clusters: the
+// same rule, severity, file, line, object, field and message.
+type findingGroup struct {
+	findingView
+	ID       string
+	Clusters []string
+	// Chains are the distinct chains of Kustomizations that applied the
+	// object, in the order of the clusters.
+	Chains []string
+}
+
 type sourceView struct {
-	Key, Kind, URL, Follows string
-	Branch, Commit, Short   string
-	Resolved                bool
-	Mode, How               string
-	Location                link
+	Keys                  []string
+	Kind, URL, Follows    string
+	Branch, Commit, Short string
+	Resolved              bool
+	Mode, How             string
+	Location              link
 }
 
 type helmView struct {
@@ -161,17 +256,35 @@ type promotionView struct {
 	// Releases are the artifacts production reads at a release tag.
 	Releases []string
 	Note     string
-	Clusters []promotionCluster
+	Clusters int
+	// Groups are the production clusters by drift: those whose drift is
+	// the same (but for their names) share one group.
+	Groups   []*driftGroup
 	Drifting int
 }
 
+// driftGroup is a drift that one or more production clusters share.
+type driftGroup struct {
+	First    *promotionCluster
+	Clusters []*promotionCluster
+	Body     template.HTML
+}
+
 type promotionCluster struct {
-	Name, ID, Only           string
+	Name, ID, Only string
+	// Before and After name the branches compared (production, main).
+	Before, After            string
 	Added, Removed, Modified int
 	Changes                  []changeView
 	Charts                   []diff.ChartChange
-	Introduced, Fixed        int
+	Introduced, Fixed        []driftFinding
 	Changed                  bool
+}
+
+// driftFinding is a finding the promotion introduces or fixes.
+type driftFinding struct {
+	Severity, Rule, Title, Message, HelpURI, Object string
+	Location                                        link
 }
 
 type changeView struct {
@@ -180,10 +293,10 @@ type changeView struct {
 }
 
 // newPage builds the page of an audit, everything sorted.
-func newPage(d *Data) *page {
+func newPage(d *Data) (*page, error) {
 	r := d.Report
 	p := &page{Repository: r.Repository, ToolVersion: r.ToolVersion, Date: d.Date, Baseline: r.Baseline,
-		Summary: r.Summary, Categories: categories(r),
+		Summary: r.Summary, Categories: categories(r), Verdict: newVerdict(r, d.FailOn), Commits: commits(d.Fleet),
 		WaiverPolicy: fmt.Sprintf("expiring: active and expiring within %d days", int(waiver.ExpiringWithin.Hours()/24))}
 
 	models := map[string]*model.Cluster{}
@@ -212,10 +325,12 @@ func newPage(d *Data) *page {
 		catIndex[c] = i
 	}
 	p.MatrixTotals = make([]counts, len(p.Categories))
+	p.ClusterIDs = map[string]string{}
 	rows := map[string]*matrixRow{}
 	for _, name := range names {
 		cv := byCluster[name]
 		cv.ID = ids.make("cluster-" + name)
+		p.ClusterIDs[name] = cv.ID
 		if m := models[name]; m != nil {
 			fillCluster(cv, m)
 		}
@@ -226,7 +341,6 @@ func newPage(d *Data) *page {
 	for _, f := range r.Findings {
 		cv := byCluster[f.Cluster]
 		cv.Counts.add(f.Severity)
-		cv.Findings = append(cv.Findings, newFinding(r, f))
 		row := rows[f.Cluster]
 		i := catIndex[category(f)]
 		row.Cells[i].add(f.Severity)
@@ -234,12 +348,33 @@ func newPage(d *Data) *page {
 		p.MatrixTotals[i].add(f.Severity)
 		p.Totals.add(f.Severity)
 	}
+	p.Findings = groupFindings(r, ids)
+	p.Rules = groupRules(p.Findings, ids)
+	for _, g := range p.Findings {
+		for _, c := range g.Clusters {
+			byCluster[c].Findings = append(byCluster[c].Findings, g)
+		}
+	}
+	shared := map[string]*clusterView{} // inventories, but for the cluster's name
 	for _, name := range names {
 		p.Matrix = append(p.Matrix, *rows[name])
 		cv := byCluster[name]
-		if m := models[name]; m != nil {
-			cv.Graph = layout(m, r.Findings)
+		m := models[name]
+		if m == nil {
+			continue
 		}
+		cv.Graph = layout(m, r.Findings)
+		var b bytes.Buffer
+		if err := tmpl.ExecuteTemplate(&b, "inventory", cv); err != nil {
+			return nil, err
+		}
+		key := anonymous(b.String(), name)
+		if first := shared[key]; first != nil {
+			cv.Same = first
+			continue
+		}
+		shared[key] = cv
+		cv.Inventory = template.HTML(b.String()) // #nosec G203 -- rendered by html/template
 	}
 
 	statuses := map[string]int{}
@@ -251,8 +386,147 @@ func newPage(d *Data) *page {
 		p.WaiverStatus = append(p.WaiverStatus, statusCount{Status: s, N: statuses[s]})
 	}
 
-	p.Promotion = newPromotion(d, ids)
-	return p
+	var err error
+	p.Promotion, err = newPromotion(d, ids)
+	return p, err
+}
+
+// newVerdict judges the findings by the --fail-on threshold (error when
+// there was none), as check and audit count them: findings a baseline
+// already had do not fail.
+func newVerdict(r *report.Report, failOn string) verdict {
+	v := verdict{Threshold: failOn}
+	if v.Threshold == "" {
+		v.Threshold, v.Default = finding.Error, true
+	}
+	v.Failing = finding.Failing(r.Findings, v.Threshold)
+	v.Pass = v.Failing == 0
+	return v
+}
+
+// commits are the revisions the clusters' resolved sources read, one per
+// repository, reference, branch or tag and commit, sorted.
+func commits(fl *model.Fleet) []commitView {
+	byKey := map[commitView]int{}
+	for _, c := range fl.Clusters {
+		seen := map[commitView]bool{}
+		for _, s := range c.Sources {
+			if !s.Resolved {
+				continue
+			}
+			v := commitView{URL: s.URL, Follows: refString(s.Ref), Read: s.Branch, Commit: s.Commit, Short: short(s.Commit), Mode: s.Mode}
+			if s.Tag != "" {
+				v.Read = "tag " + s.Tag
+			}
+			if !seen[v] {
+				seen[v] = true
+				byKey[v]++
+			}
+		}
+	}
+	out := make([]commitView, 0, len(byKey))
+	for v, n := range byKey {
+		v.Clusters = n
+		out = append(out, v)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		for _, c := range [][2]string{{a.URL, b.URL}, {a.Read, b.Read}, {a.Follows, b.Follows}, {a.Commit, b.Commit}, {a.Mode, b.Mode}} {
+			if c[0] != c[1] {
+				return c[0] < c[1]
+			}
+		}
+		return false
+	})
+	return out
+}
+
+// groupFindings merges the findings that are the same in several clusters
+// (rule, severity, file and line, object, field, message) into one group
+// each, sorted by severity (most severe first), rule, location and message.
+func groupFindings(r *report.Report, ids *idSet) []*findingGroup {
+	type key struct {
+		rule, severity, repo, branch, path, object, field, message string
+		line                                                       int
+		existing                                                   bool
+	}
+	byKey := map[key]*findingGroup{}
+	var out []*findingGroup
+	for _, f := range r.Findings {
+		v := newFinding(r, f)
+		k := key{f.Rule, f.Severity, f.Location.Repo, f.Location.Branch, f.Location.Path, v.Object, f.Field, f.Message, f.Location.Line, v.Existing}
+		g := byKey[k]
+		if g == nil {
+			g = &findingGroup{findingView: v}
+			byKey[k] = g
+			out = append(out, g)
+		}
+		if !slices.Contains(g.Clusters, f.Cluster) {
+			g.Clusters = append(g.Clusters, f.Cluster)
+		}
+		if chain := strings.Join(f.Chain, " → "); chain != "" && !slices.Contains(g.Chains, chain) {
+			g.Chains = append(g.Chains, chain)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if ra, rb := finding.Rank(a.Severity), finding.Rank(b.Severity); ra != rb {
+			return ra > rb
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		if a.Location.Text != b.Location.Text {
+			return a.Location.Text < b.Location.Text
+		}
+		if a.Object != b.Object {
+			return a.Object < b.Object
+		}
+		return a.Message < b.Message
+	})
+	for i, g := range out {
+		slices.Sort(g.Clusters)
+		g.ID = ids.make(fmt.Sprintf("finding-%d", i+1))
+	}
+	return out
+}
+
+// groupRules gathers the finding cards, sorted, by rule and severity.
+func groupRules(cards []*findingGroup, ids *idSet) []*ruleGroup {
+	var out []*ruleGroup
+	clusters := map[*ruleGroup]map[string]bool{}
+	for _, c := range cards {
+		var g *ruleGroup
+		if n := len(out); n > 0 && out[n-1].Rule == c.Rule && out[n-1].Severity == c.Severity {
+			g = out[n-1]
+		} else {
+			g = &ruleGroup{Severity: c.Severity, Rule: c.Rule, Title: c.Title, Category: c.Category, Doc: c.Doc,
+				ID: ids.make("rule-" + c.Rule + "-" + c.Severity), Open: len(cards) <= openRules}
+			out = append(out, g)
+			clusters[g] = map[string]bool{}
+		}
+		g.Cards = append(g.Cards, c)
+		g.Findings += len(c.Clusters)
+		for _, name := range c.Clusters {
+			clusters[g][name] = true
+		}
+		g.Clusters = len(clusters[g])
+	}
+	return out
+}
+
+// anonymous is rendered HTML with every whole-word occurrence of a
+// cluster's name replaced by a placeholder: two clusters whose
+// inventories (or drifts) are the same but for their names have the same
+// anonymous text.
+func anonymous(html, name string) string {
+	re := regexp.MustCompile(`(^|[^A-Za-z0-9_.-])` + regexp.QuoteMeta(template.HTMLEscapeString(name)) + `($|[^A-Za-z0-9_.-])`)
+	// Twice: a match consumes the character after the name, which may be
+	// the one before its next occurrence.
+	for range 2 {
+		html = re.ReplaceAllString(html, "${1}\x00${2}")
+	}
+	return html
 }
 
 // categories are the columns of the overview: the rule categories in the
@@ -287,7 +561,7 @@ func category(f finding.Finding) string {
 func newFinding(r *report.Report, f finding.Finding) findingView {
 	x := r.Rule(f)
 	v := findingView{Severity: f.Severity, Rule: f.Rule, Title: f.Title, Category: category(f), Message: f.Message,
-		Field: f.Field, Chain: strings.Join(f.Chain, " → "), Existing: r.Existing(f), Doc: x}
+		Field: f.Field, Existing: r.Existing(f), Doc: x}
 	if v.Title == "" {
 		v.Title = x.Title
 	}
@@ -332,15 +606,43 @@ func locationPtr(l *model.Location) link {
 func fillCluster(cv *clusterView, c *model.Cluster) {
 	cv.Rendered = true
 	cv.Environment, cv.Era, cv.Path, cv.Root, cv.Flux, cv.Objects = c.Environment, c.Era, c.Path, c.Root, c.Flux, len(c.Objects)
+	// Sources read alike (same repository, reference, revision and
+	// resolution) share a row: a fleet's tenants often have one each.
+	rows := map[string]*sourceView{}
 	for _, s := range c.Sources {
-		v := sourceView{Key: s.Key, Kind: s.Kind, URL: s.URL, Follows: refString(s.Ref), Branch: s.Branch, Commit: s.Commit,
-			Short: short(s.Commit), Resolved: s.Resolved, Mode: s.Mode, How: s.Note, Location: locationPtr(s.Location)}
+		v := sourceView{Kind: s.Kind, URL: s.URL, Follows: refString(s.Ref), Branch: s.Branch, Commit: s.Commit,
+			Short: short(s.Commit), Resolved: s.Resolved, Mode: s.Mode, How: s.Note}
 		if !s.Resolved {
 			v.How = s.Reason
 		}
-		cv.Sources = append(cv.Sources, v)
+		if s.Tag != "" {
+			v.Branch = "tag " + s.Tag
+		}
+		key := strings.Join([]string{v.Kind, v.URL, v.Follows, v.Branch, v.Commit, v.Mode, v.How, fmt.Sprint(v.Resolved)}, "\x00")
+		// The kind heads the row: each key is namespace/name.
+		name := strings.TrimPrefix(s.Key, s.Kind+"/")
+		if row := rows[key]; row != nil {
+			row.Keys = append(row.Keys, name)
+			continue
+		}
+		v.Keys = []string{name}
+		v.Location = locationPtr(s.Location)
+		rows[key] = &v
 	}
-	sort.SliceStable(cv.Sources, func(i, j int) bool { return cv.Sources[i].Key < cv.Sources[j].Key })
+	for _, v := range rows {
+		slices.Sort(v.Keys)
+		if len(v.Keys) > 1 {
+			v.Location = link{} // each is defined elsewhere
+		}
+		cv.Sources = append(cv.Sources, *v)
+	}
+	sort.Slice(cv.Sources, func(i, j int) bool {
+		a, b := cv.Sources[i], cv.Sources[j]
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		return a.Keys[0] < b.Keys[0]
+	})
 	for _, h := range c.HelmReleases {
 		cv.HelmReleases = append(cv.HelmReleases, helmView{Release: nsName(h.Namespace, h.Name), Chart: h.Chart,
 			Version: h.Version, Source: h.Source, AppliedBy: h.AppliedBy, Location: locationLink(h.Location)})
@@ -365,6 +667,12 @@ func fillCluster(cv *clusterView, c *model.Cluster) {
 		}
 		v.DependsOn = strings.Join(deps, ", ")
 		cv.Kustomizations = append(cv.Kustomizations, v)
+		switch k.Status {
+		case model.StatusFailed:
+			cv.Failed++
+		case model.StatusSkipped:
+			cv.Skipped++
+		}
 	}
 	for _, p := range c.Problems {
 		cv.Problems = append(cv.Problems, problemView{Kind: p.Kind, Kustomization: p.Kustomization, Reason: p.Reason,
@@ -429,15 +737,17 @@ func scope(w waiver.Status) string {
 
 var changeRank = map[string]int{diff.Added: 0, diff.Removed: 1, diff.Modified: 2}
 
-func newPromotion(d *Data, ids *idSet) *promotionView {
+func newPromotion(d *Data, ids *idSet) (*promotionView, error) {
 	// Unset branches are d1's (model.Branches' defaults).
 	branches := model.Branches{model.Staging: d.Main, model.Production: d.Production}
-	v := &promotionView{Computed: d.Promotion != nil, Main: branches.Main(), Production: branches.Production(), Note: d.PromotionNote, Releases: d.Releases}
+	v := &promotionView{Computed: d.Promotion != nil, Main: branches.Main(), Production: branches.Production(), Note: d.PromotionNote,
+		Releases: d.Releases, Clusters: len(d.Promotion)}
 	sorted := append([]diff.Cluster(nil), d.Promotion...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
+	groups := map[string]*driftGroup{}
 	for _, c := range sorted {
-		pc := promotionCluster{Name: c.Name, ID: ids.make("promotion-" + c.Name), Only: c.Only,
-			Introduced: len(c.Introduced), Fixed: len(c.Fixed), Changed: c.Changed()}
+		pc := &promotionCluster{Name: c.Name, ID: ids.make("promotion-" + c.Name), Only: c.Only, Changed: c.Changed(),
+			Before: v.Production, After: v.Main}
 		if pc.Changed {
 			v.Drifting++
 		}
@@ -471,9 +781,44 @@ func newPromotion(d *Data, ids *idSet) *promotionView {
 		}
 		pc.Charts = append([]diff.ChartChange(nil), c.Charts...)
 		sort.SliceStable(pc.Charts, func(i, j int) bool { return objectKey(pc.Charts[i].Release) < objectKey(pc.Charts[j].Release) })
-		v.Clusters = append(v.Clusters, pc)
+		pc.Introduced = driftFindings(d.Report, c.Introduced)
+		pc.Fixed = driftFindings(d.Report, c.Fixed)
+
+		// Production clusters are often alike: those whose drift is the
+		// same but for their names share one group.
+		var b bytes.Buffer
+		if err := tmpl.ExecuteTemplate(&b, "drift", pc); err != nil {
+			return nil, err
+		}
+		key := anonymous(b.String(), c.Name)
+		if g := groups[key]; g != nil {
+			g.Clusters = append(g.Clusters, pc)
+			continue
+		}
+		g := &driftGroup{First: pc, Clusters: []*promotionCluster{pc}, Body: template.HTML(b.String())} // #nosec G203 -- rendered by html/template
+		groups[key] = g
+		v.Groups = append(v.Groups, g)
 	}
-	return v
+	return v, nil
+}
+
+// driftFindings are findings the promotion introduces or fixes, in the
+// order of finding.Sort.
+func driftFindings(r *report.Report, fs []finding.Finding) []driftFinding {
+	var out []driftFinding
+	for _, f := range fs {
+		x := r.Rule(f)
+		v := driftFinding{Severity: f.Severity, Rule: f.Rule, Title: f.Title, Message: f.Message, HelpURI: x.HelpURI(),
+			Location: locationLink(f.Location)}
+		if v.Title == "" {
+			v.Title = x.Title
+		}
+		if f.Object != nil {
+			v.Object = objectName(f.Object.Kind, f.Object.Namespace, f.Object.Name)
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 func objectKey(o model.ObjectID) string {
@@ -506,4 +851,18 @@ func plural(n int, noun string) string {
 		return fmt.Sprintf("%d %ses", n, noun)
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// breakable escapes text for HTML and lets it break after each separator
+// of a path or reference (/ . : @ , and spaces stay as they are), so that
+// a long path wraps between its parts, never inside a word.
+func breakable(s string) template.HTML {
+	var b strings.Builder
+	for _, r := range s {
+		b.WriteString(template.HTMLEscapeString(string(r)))
+		if r == '/' {
+			b.WriteString("<wbr>")
+		}
+	}
+	return template.HTML(b.String()) // #nosec G203 -- escaped above
 }

@@ -13,16 +13,20 @@ import (
 	"github.com/d1lint/d1lint/internal/model"
 )
 
-// The Flux Kustomization graph of a cluster, laid out as a tidy tree from
-// left to right: one column per depth along the parent chain (the root in
-// the first column, what it applies in the second, ...), the leaves of the
-// tree on consecutive rows in depth-first order (children by key), each
-// parent centred on its children. Parent edges (which Kustomization applies
-// which) are solid curves from a parent's right side to a child's left side
-// and never cross; dependsOn edges are dashed curves from the dependency to
-// the Kustomization that waits for it, bulging out to the right when both
-// are in one column. A dependsOn target that is not in the render gets a
-// "missing" node on a row of its own under the tree.
+// The Flux Kustomization graph of a cluster, laid out as a tree from left
+// to right: one column per depth along the parent chain (the root in the
+// first column, what it applies in the second, ...), the leaves of the tree
+// on consecutive rows in depth-first order (children by key), each parent
+// on the row of its first child, so that the root is at the top left, where
+// the graph's box opens. Edges point from the Kustomization that needs the
+// other to it, as d1lint graph draws them: parent edges (which
+// Kustomization applies which) are solid curves from a parent's right side
+// to a child's left side and never cross; dependsOn edges are dashed purple
+// curves from the Kustomization that waits to its dependency. Two of one
+// column (siblings, usually) are joined by an arc in a lane to the right of
+// the column, wider for rows further apart, so that nested arcs do not
+// overlap. A dependsOn target that is not in the render gets a "missing"
+// node on a row of its own under the tree.
 
 // Layout sizes, in pixels. Text is monospace at 12px: about 7.2px a
 // character.
@@ -31,7 +35,9 @@ const (
 	nodeHeight  = 38
 	rowHeight   = 52
 	columnGap   = 96
-	arcRoom     = 72 // right of the last column, for dependsOn arcs
+	laneMin     = 18  // the narrowest dependsOn arc, right of its column
+	laneStep    = 10  // how much wider an arc is for each row it spans
+	laneMax     = 160 // the widest
 	nodePadX    = 10
 	nodeMinW    = 110
 	maxLabel    = 56 // characters of a node's text before it is cut
@@ -126,7 +132,7 @@ func layout(c *model.Cluster, findings []finding.Finding) *graphView {
 			next++
 			return
 		}
-		n.y = (placed[0].y + placed[len(placed)-1].y) / 2
+		n.y = placed[0].y
 	}
 	for _, r := range roots {
 		if r.depth < 0 {
@@ -139,13 +145,13 @@ func layout(c *model.Cluster, findings []finding.Finding) *graphView {
 		}
 	}
 
-	// dependsOn edges, from the dependency to the one that waits; missing
-	// targets get a node in the column of their first dependent.
+	// dependsOn edges, from the one that waits to its dependency; missing
+	// dependencies get a node in the column of their first dependent.
 	type dep struct{ from, to string }
 	var deps []dep
 	for _, n := range order {
 		for _, d := range n.k.DependsOn {
-			deps = append(deps, dep{nsName(d.Namespace, d.Name), n.key})
+			deps = append(deps, dep{n.key, nsName(d.Namespace, d.Name)})
 		}
 	}
 	sort.Slice(deps, func(i, j int) bool {
@@ -155,10 +161,10 @@ func layout(c *model.Cluster, findings []finding.Finding) *graphView {
 		return deps[i].to < deps[j].to
 	})
 	for _, d := range deps {
-		if nodes[d.from] == nil {
-			n := &gnode{key: d.from, depth: nodes[d.to].depth, y: svgMargin + next*rowHeight}
+		if nodes[d.to] == nil {
+			n := &gnode{key: d.to, depth: nodes[d.from].depth, y: svgMargin + next*rowHeight}
 			next++
-			nodes[d.from] = n
+			nodes[d.to] = n
 			order = append(order, n)
 		}
 	}
@@ -176,13 +182,21 @@ func layout(c *model.Cluster, findings []finding.Finding) *graphView {
 		}
 		widths[n.depth] = max(widths[n.depth], n.w)
 	}
+	// Each column's lane, right of it, is as wide as its widest arc.
+	lanes := make([]int, len(widths))
+	for _, d := range deps {
+		if from, to := nodes[d.from], nodes[d.to]; from.depth == to.depth {
+			lanes[from.depth] = max(lanes[from.depth], bulge(from, to))
+		}
+	}
 	colX := make([]int, len(widths))
 	x := svgMargin
 	for i, w := range widths {
 		colX[i] = x
-		x += w + columnGap
+		x += w + lanes[i] + columnGap
 	}
-	g.Width = x - columnGap + arcRoom + svgMargin
+	last := len(widths) - 1
+	g.Width = colX[last] + widths[last] + lanes[last] + svgMargin
 	g.Height = svgMargin + next*rowHeight - (rowHeight - nodeHeight) + svgMargin
 
 	// Parent edges, then dependsOn edges, under the nodes.
@@ -204,11 +218,17 @@ func layout(c *model.Cluster, findings []finding.Finding) *graphView {
 		if ch.depth != p.depth+1 {
 			continue // applied twice: drawn from the parent that placed it
 		}
+		// Straight through the column's lane, where dependsOn arcs run,
+		// then a curve to the child.
 		x1, y1 := colX[p.depth]+p.w, p.y+nodeHeight/2
+		xs := colX[p.depth] + widths[p.depth] + lanes[p.depth]
 		x2, y2 := colX[ch.depth], ch.y+nodeHeight/2
-		m := (x1 + x2) / 2
-		g.Edges = append(g.Edges, edgeView{Class: "edge parent", D: fmt.Sprintf("M%d %d C%d %d %d %d %d %d", x1, y1, m, y1, m, y2, x2, y2),
-			Tip: e.from + " applies " + e.to})
+		m := (xs + x2) / 2
+		straight := ""
+		if xs > x1 {
+			straight = fmt.Sprintf("H%d ", xs)
+		}
+		g.Edges = append(g.Edges, edgeView{Class: "edge parent", D: fmt.Sprintf("M%d %d %sC%d %d %d %d %d %d", x1, y1, straight, m, y1, m, y2, x2, y2)})
 	}
 	for _, d := range deps {
 		from, to := nodes[d.from], nodes[d.to]
@@ -224,21 +244,21 @@ func layout(c *model.Cluster, findings []finding.Finding) *graphView {
 			m := (x1 + x2) / 2
 			path = fmt.Sprintf("M%d %d C%d %d %d %d %d %d", x1, fy, m, fy, m, ty, x2, ty)
 		default:
-			// One column: an arc on the right, wider for rows further apart.
+			// One column: an arc in the lane right of it, leaving and
+			// reaching each node on the side towards the other.
 			x1, x2 := colX[from.depth]+from.w, colX[to.depth]+to.w
-			fy, ty = fy-6, ty+6
-			if fy > ty {
-				fy, ty = fy+12, ty-12
+			if from.y < to.y {
+				fy, ty = fy+6, ty-6
+			} else {
+				fy, ty = fy-6, ty+6
 			}
-			dist := ty - fy
-			if dist < 0 {
-				dist = -dist
-			}
-			bulge := min(24+dist/6, arcRoom-8)
-			xr := max(x1, x2) + bulge
-			path = fmt.Sprintf("M%d %d C%d %d %d %d %d %d", x1, fy, xr, fy, xr, ty, x2, ty)
+			// A cubic curve with both control points at xc reaches 3/4 of
+			// the way from its ends to xc.
+			edge := colX[from.depth] + widths[from.depth] + bulge(from, to)
+			xc := max(x1, x2) + (edge-max(x1, x2))*4/3
+			path = fmt.Sprintf("M%d %d C%d %d %d %d %d %d", x1, fy, xc, fy, xc, ty, x2, ty)
 		}
-		g.Edges = append(g.Edges, edgeView{Class: "edge depends", D: path, Tip: d.to + " depends on " + d.from})
+		g.Edges = append(g.Edges, edgeView{Class: "edge depends", D: path, Tip: d.from + " depends on " + d.to})
 	}
 
 	for _, n := range order {
@@ -257,6 +277,16 @@ func layout(c *model.Cluster, findings []finding.Finding) *graphView {
 		g.Nodes = append(g.Nodes, v)
 	}
 	return g
+}
+
+// bulge is how far right of its column the arc between two nodes of one
+// column reaches: further for rows further apart.
+func bulge(a, b *gnode) int {
+	rows := (a.y - b.y) / rowHeight
+	if rows < 0 {
+		rows = -rows
+	}
+	return min(laneMin+laneStep*rows, laneMax)
 }
 
 // flag attributes the cluster's findings and problems to Kustomizations: a
@@ -342,7 +372,11 @@ func tooltip(n *gnode) string {
 			fmt.Fprintf(&b, "\npath: %s", k.Path)
 		}
 		if k.Revision != nil {
-			fmt.Fprintf(&b, "\nfrom: %s", model.Location{Repo: k.Revision.Repo, Branch: k.Revision.Branch}.String())
+			from := k.Revision.Repo
+			if k.Revision.Branch != "" {
+				from += "@" + k.Revision.Branch
+			}
+			fmt.Fprintf(&b, "\nfrom: %s", from)
 		}
 		fmt.Fprintf(&b, "\nobjects: %d", k.Objects)
 		if len(k.DependsOn) > 0 {

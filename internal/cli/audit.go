@@ -49,12 +49,14 @@ func newAuditCommandWith(s Streams, terminal func(io.Writer) bool) *cobra.Comman
 		Long: `Renders every selected cluster, evaluates the rules like check, and writes
 the audit into the folder --out (created when missing):
 
-  report.html   one self-contained page (no script, no external resource):
-                fleet overview (clusters x rule categories), every finding
-                with its location and the rule's documentation, the waivers
-                and their status, each cluster's inventory (sources,
-                HelmReleases, Kustomizations) and Flux Kustomization graph,
-                and the promotion drift between main and production
+  report.html   one self-contained page (no external resource): the
+                verdict by --fail-on and the audited commits, fleet
+                overview (clusters x rule categories), every finding with
+                its location and the rule's documentation (one card for
+                the clusters it is found in), the waivers and their
+                status, each cluster's inventory (sources, HelmReleases,
+                Kustomizations) and Flux Kustomization graph, and the
+                promotion drift between main and production
   report.json   the check's JSON report (docs/report.schema.json)
   report.sarif  the check's SARIF 2.1.0 log
 
@@ -92,8 +94,10 @@ func runAudit(ctx context.Context, s Streams, f *auditFlags, stderr io.Writer) e
 	if st, err := os.Stat(f.out); err == nil && !st.IsDir() {
 		return usagef("--out %s is a file, not a folder", f.out)
 	}
+	failOn := ""
 	if f.failOn != "" {
-		if _, err := finding.ParseSeverity(f.failOn); err != nil {
+		var err error
+		if failOn, err = finding.ParseSeverity(f.failOn); err != nil {
 			return engine.UsageError(fmt.Errorf("--fail-on: %w", err))
 		}
 	}
@@ -132,7 +136,7 @@ func runAudit(ctx context.Context, s Streams, f *auditFlags, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	d := &audit.Data{Report: res.Report, Fleet: res.Fleet, Date: today.Format("2006-01-02")}
+	d := &audit.Data{Report: res.Report, Fleet: res.Fleet, Date: today.Format("2006-01-02"), FailOn: failOn}
 	progress("computing the promotion drift…")
 	if err := promotion(ctx, e, opts, d, u.say); err != nil {
 		return err
@@ -145,11 +149,11 @@ func runAudit(ctx context.Context, s Streams, f *auditFlags, stderr io.Writer) e
 	u.say(fmt.Sprintf("wrote %s: %s", filepath.Join(f.out, audit.HTMLFile), auditSummary(res.Report)))
 	u.explain(res.Report.Sources, ec.Timings)
 
-	if f.failOn == "" {
+	if failOn == "" {
 		return nil
 	}
-	if n := finding.Failing(res.Report.Findings, f.failOn); n > 0 {
-		return fmt.Errorf("%w: %s at or above %s (the audit is in %s)", ErrFindings, report.Count(n, "finding"), f.failOn, f.out)
+	if n := finding.Failing(res.Report.Findings, failOn); n > 0 {
+		return fmt.Errorf("%w: %s at or above %s (the audit is in %s)", ErrFindings, report.Count(n, "finding"), failOn, f.out)
 	}
 	return nil
 }

@@ -83,14 +83,18 @@ func TestAuditFindingsAndFailOn(t *testing.T) {
 	r := run(t, "audit", "--config", badFleet, "--cluster", "undefined-var,schema-errors", "--out", dir)
 	require.NoError(t, r.err, "an audit is a report: findings do not fail it")
 	page := readAudit(t, dir)[audit.HTMLFile]
-	assert.Contains(t, page, `<article class="finding error">`)
+	assert.Contains(t, page, `<article class="finding error" id="finding-`)
 	assert.Contains(t, page, "The fleet has no production cluster.")
+	assert.Contains(t, page, `<span class="verdict fail" id="verdict">FAIL</span>`)
+	assert.Contains(t, page, "(check's default: this audit ran without <code>--fail-on</code>, its exit status is 0)")
 
 	require.NoError(t, os.Remove(filepath.Join(dir, audit.HTMLFile)))
 	r = run(t, "audit", "--config", badFleet, "--cluster", "undefined-var,schema-errors", "--out", dir, "--fail-on", "error")
 	assertErrClass(t, errFindings, r.err)
 	assert.Contains(t, r.err.Error(), "at or above error")
 	assert.FileExists(t, filepath.Join(dir, audit.HTMLFile), "written before failing")
+	page = readAudit(t, dir)[audit.HTMLFile]
+	assert.Regexp(t, `<span class="verdict fail" id="verdict">FAIL</span>\d+ findings? at or above error \(<code>--fail-on error</code>\)`, page, "the verdict by the run's threshold")
 
 	r = run(t, "audit", "--config", badFleet, "--cluster", "good", "--out", dir, "--fail-on", "info", "--policy", "testdata/policies")
 	assertErrClass(t, errFindings, r.err)
@@ -208,9 +212,10 @@ func TestAuditD1Corpus(t *testing.T) {
 	// 158 objects, and the OCIRepository and HelmRelease that the
 	// flux-operator ResourceSet of each cluster generates.
 	assert.Contains(t, page, `id="count-objects">164<`)
-	assert.Equal(t, 3, strings.Count(page, `aria-label="Flux Kustomization graph"`))
+	// A graph per cluster, or a link to the cluster with the same one.
+	assert.Equal(t, 3, strings.Count(page, `aria-label="Flux Kustomization graph"`)+strings.Count(page, `<p class="same">`))
 	for _, c := range []string{"prod-eu", "prod-us"} {
 		assert.Contains(t, page, `id="promotion-`+c+`"`)
 	}
-	assert.Contains(t, page, "refs/heads/production")
+	assert.Contains(t, page, "refs/<wbr>heads/<wbr>production", "paths break after their slashes")
 }
