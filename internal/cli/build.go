@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -54,8 +55,8 @@ narrowed the same way. Clusters without that Kustomization are left out.`,
   d1lint build --format json > model.json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if f.format != "yaml" && f.format != "json" {
-				return usagef("--format %q: want yaml or json", f.format)
+			if formats := []string{"yaml", "json"}; !slices.Contains(formats, f.format) {
+				return usagef("--format %q: %s", f.format, want(f.format, formats))
 			}
 			if f.kustomization != "" {
 				// Before anything is rendered: a malformed reference is

@@ -32,7 +32,7 @@ could not be built.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !slices.Contains(graph.Formats, f.format) {
-				return usagef("--format %q: want %s", f.format, strings.Join(graph.Formats, " or "))
+				return usagef("--format %q: %s", f.format, want(f.format, graph.Formats))
 			}
 			if len(f.clusters) > 1 {
 				// Checked before the render: a graph is of one cluster.

@@ -79,7 +79,7 @@ func (g GitHub) Write(w io.Writer, r *Report) error {
 		fmt.Fprintf(&b, "::%s %s::%s\n", a.cmd, a.props, escapeData(msg))
 	}
 	if existing > 0 {
-		fmt.Fprintf(&b, "%d existing finding(s) not annotated: %s had them already\n", existing, r.Baseline)
+		fmt.Fprintf(&b, "%s not annotated: %s had them already\n", Count(existing, "existing finding"), r.Baseline)
 	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return err

@@ -117,7 +117,7 @@ func SARIFLog(r *Report) *sarif.Report {
 		}
 		inv := sarif.NewInvocation().WithExecutionSuccessful(true)
 		inv.AddToolExecutionNotification(sarif.NewNotification().WithLevel(sarif.LevelWarning).WithMessage(sarif.NewTextMessage(
-			fmt.Sprintf("%d finding(s) left out: neither they nor their cluster have a file in %s to show them at; the other formats report them", unlocated, repo))))
+			fmt.Sprintf("%s left out: neither they nor their cluster have a file in %s to show them at; the other formats report them", Count(unlocated, "finding"), repo))))
 		run.AddInvocation(inv)
 	}
 	doc := sarif.NewReport()
