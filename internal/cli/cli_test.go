@@ -856,7 +856,7 @@ func TestCheckRepository(t *testing.T) {
 			// the clusters have none in acme/other.
 			assert.Empty(t, doc.Runs[0].Results)
 			assert.Contains(t, *doc.Runs[0].Invocations[0].ToolExecutionNotifications[0].Message.Text,
-				"6 finding(s) left out: neither they nor their cluster have a file in github.com/acme/other")
+				"6 findings left out: neither they nor their clusters have a file in github.com/acme/other")
 			g := runEnv(t, env, with("github")...)
 			assertErrClass(t, errFindings, g.err)
 			assert.NotContains(t, g.stdout, "file=")

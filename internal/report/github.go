@@ -79,7 +79,11 @@ func (g GitHub) Write(w io.Writer, r *Report) error {
 		fmt.Fprintf(&b, "::%s %s::%s\n", a.cmd, a.props, escapeData(msg))
 	}
 	if existing > 0 {
-		fmt.Fprintf(&b, "%s not annotated: %s had them already\n", Count(existing, "existing finding"), r.Baseline)
+		them := "them"
+		if existing == 1 {
+			them = "it"
+		}
+		fmt.Fprintf(&b, "%s not annotated: %s had %s already\n", Count(existing, "existing finding"), r.Baseline, them)
 	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return err

@@ -321,7 +321,7 @@ func TestSARIF(t *testing.T) {
 	// dev's finding has no file in the repository to be shown at.
 	require.Len(t, run.Results, len(r.Findings)-1)
 	require.Len(t, run.Invocations, 1)
-	assert.Equal(t, "1 finding(s) left out: neither they nor their cluster have a file in github.com/acme/d1-fleet to show them at; the other formats report them",
+	assert.Equal(t, "1 finding left out: neither it nor its cluster has a file in github.com/acme/d1-fleet to show it at; the other formats report it",
 		*run.Invocations[0].ToolExecutionNotifications[0].Message.Text)
 	var uris []string
 	for i, res := range run.Results {

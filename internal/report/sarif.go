@@ -117,7 +117,7 @@ func SARIFLog(r *Report) *sarif.Report {
 		}
 		inv := sarif.NewInvocation().WithExecutionSuccessful(true)
 		inv.AddToolExecutionNotification(sarif.NewNotification().WithLevel(sarif.LevelWarning).WithMessage(sarif.NewTextMessage(
-			fmt.Sprintf("%s left out: neither they nor their cluster have a file in %s to show them at; the other formats report them", Count(unlocated, "finding"), repo))))
+			leftOut(unlocated, repo))))
 		run.AddInvocation(inv)
 	}
 	doc := sarif.NewReport()
@@ -397,4 +397,12 @@ func prune(v any) any {
 		}
 	}
 	return v
+}
+
+// leftOut is the note on the findings SARIF leaves out.
+func leftOut(n int, repo string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 finding left out: neither it nor its cluster has a file in %s to show it at; the other formats report it", repo)
+	}
+	return fmt.Sprintf("%d findings left out: neither they nor their clusters have a file in %s to show them at; the other formats report them", n, repo)
 }
