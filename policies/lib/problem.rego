@@ -21,12 +21,7 @@ details(p) := result.with_field(
 ) if {
 	key := object.get(p, "helmRelease", "")
 	key != ""
-	hrs := [o |
-		some o in input.cluster.objects
-		o.kind == "HelmRelease"
-		startswith(o.apiVersion, "helm.toolkit.fluxcd.io/")
-		release_key(o) == key
-	]
+	hrs := [o | some [k, o] in helm_releases; k == key]
 	count(hrs) > 0
 } else := result.with_field(
 	object.union(result.object_details(ks[0], p.reason), {"location": object.get(p, "location", null)}),
@@ -34,17 +29,27 @@ details(p) := result.with_field(
 ) if {
 	key := object.get(p, "kustomization", "")
 	key != ""
-	ks := [o |
-		some o in input.cluster.objects
-		o.kind == "Kustomization"
-		startswith(o.apiVersion, "kustomize.toolkit.fluxcd.io/")
-		sprintf("%s/%s", [object.get(o, "namespace", ""), o.name]) == key
-	]
+	ks := [o | some [k, o] in kustomizations; k == key]
 	count(ks) > 0
 } else := {
 	"location": object.get(p, "location", null),
 	"message": p.reason,
 }
+
+# helm_releases and kustomizations are the cluster's HelmRelease and Flux
+# Kustomization objects, in the model's order, each with its key: found
+# once for the cluster, not once per problem.
+helm_releases := [[release_key(o), o] |
+	some o in input.cluster.objects
+	o.kind == "HelmRelease"
+	startswith(o.apiVersion, "helm.toolkit.fluxcd.io/")
+]
+
+kustomizations := [[sprintf("%s/%s", [object.get(o, "namespace", ""), o.name]), o] |
+	some o in input.cluster.objects
+	o.kind == "Kustomization"
+	startswith(o.apiVersion, "kustomize.toolkit.fluxcd.io/")
+]
 
 # release_key is a HelmRelease's "<namespace>/<name>" (default namespace
 # when it has none).

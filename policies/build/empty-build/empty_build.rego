@@ -39,10 +39,10 @@ report contains result.fail(rego.metadata.chain(), details(k)) if {
 	not stopped[k.key]
 }
 
-# produced are the keys of the Kustomizations whose build produced an object.
-produced contains o.appliedBy if {
-	some o in input.cluster.objects
-}
+# produced are the keys of the Kustomizations whose build produced an
+# object: one set for the cluster (a comprehension is evaluated once, where
+# a partial rule queried by key would walk the objects for each key).
+produced := {o.appliedBy | some o in input.cluster.objects}
 
 # stopped are the keys of the Kustomizations with a problem that is no warning.
 stopped contains p.kustomization if {

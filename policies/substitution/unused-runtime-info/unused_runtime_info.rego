@@ -37,4 +37,6 @@ substituted_from_runtime_info if {
 	ref.name == "flux-runtime-info"
 }
 
-used contains v.name if some v in input.cluster.variables
+# used is one set for the cluster (a comprehension is evaluated once, where
+# a partial rule queried by key would walk the variables for each key).
+used := {v.name | some v in input.cluster.variables}
