@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/tester"
@@ -25,6 +26,11 @@ type TestResult struct {
 // testsMaxHeapGrowth bounds the heap's growth while RunTests runs (a
 // variable so that tests of RunTests stay small).
 var testsMaxHeapGrowth = DefaultMaxHeapGrowth
+
+// testTimeout bounds each Rego test, as `opa test` does by default (a
+// variable so that a test of the heap bound is not cut short by it on a
+// busy machine).
+var testTimeout = 5 * time.Second
 
 // RunTests runs every Rego test (rules named test_*) found in fsys, with the
 // same capabilities the rules are evaluated with. With withLibrary, d1lint's
@@ -60,7 +66,7 @@ func RunTests(ctx context.Context, fsys fs.FS, withLibrary ...bool) ([]TestResul
 	// Tests run the policies: the heap bound of a check applies.
 	ctx, stop := watchHeap(ctx, testsMaxHeapGrowth)
 	defer stop()
-	ch, err := tester.NewRunner().SetCompiler(compiler).RaiseBuiltinErrors(true).CapturePrintOutput(true).Run(ctx, modules)
+	ch, err := tester.NewRunner().SetTimeout(testTimeout).SetCompiler(compiler).RaiseBuiltinErrors(true).CapturePrintOutput(true).Run(ctx, modules)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrPolicy, err)
 	}
