@@ -294,20 +294,9 @@ func TestDiffUsage(t *testing.T) {
 // docs/diff.schema.json (which refers to docs/report.schema.json).
 func validateDiffJSON(t *testing.T, out string) {
 	t.Helper()
-	c := jsonschema.NewCompiler()
-	for _, name := range []string{"report", "diff"} {
-		f, err := os.Open(filepath.Join(testutil.Root(t), "docs", name+".schema.json"))
-		require.NoError(t, err)
-		doc, err := jsonschema.UnmarshalJSON(f)
-		_ = f.Close()
-		require.NoError(t, err)
-		require.NoError(t, c.AddResource("https://raw.githubusercontent.com/d1lint/d1lint/main/docs/"+name+".schema.json", doc))
-	}
-	schema, err := c.Compile("https://raw.githubusercontent.com/d1lint/d1lint/main/docs/diff.schema.json")
-	require.NoError(t, err)
 	inst, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
 	require.NoError(t, err)
-	assert.NoError(t, schema.Validate(inst))
+	assert.NoError(t, testutil.DiffSchema(t).Validate(inst))
 }
 
 func ptr(s string) *string { return &s }

@@ -63,11 +63,7 @@ func newHookInstallCommand(_ Streams) *cobra.Command {
 		Short: "Install the pre-push hook in the current git repository",
 		Args:  cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			root := source.RepoRoot(".")
-			if root == "" {
-				return usagef("the current folder is not in a git repository; run '%s' in the checkout the hook guards", cmd.CommandPath())
-			}
-			dir, err := revision.HooksDir(root)
+			dir, err := hooksDir(cmd)
 			if err != nil {
 				return err
 			}
@@ -91,17 +87,23 @@ func newHookInstallCommand(_ Streams) *cobra.Command {
 	}
 }
 
+// hooksDir is the hooks folder of the git repository of the current
+// folder.
+func hooksDir(cmd *cobra.Command) (string, error) {
+	root := source.RepoRoot(".")
+	if root == "" {
+		return "", usagef("the current folder is not in a git repository; run '%s' in the checkout the hook guards", cmd.CommandPath())
+	}
+	return revision.HooksDir(root)
+}
+
 func newHookUninstallCommand(_ Streams) *cobra.Command {
 	return &cobra.Command{
 		Use:   "uninstall",
 		Short: "Remove the pre-push hook d1lint installed, and put back the one it kept",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			root := source.RepoRoot(".")
-			if root == "" {
-				return usagef("the current folder is not in a git repository; run '%s' in the checkout the hook guards", cmd.CommandPath())
-			}
-			dir, err := revision.HooksDir(root)
+			dir, err := hooksDir(cmd)
 			if err != nil {
 				return err
 			}

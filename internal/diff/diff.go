@@ -116,16 +116,7 @@ func Reached(clusters []Cluster) []string {
 // A nil fleet has no clusters.
 func Fleets(base, head *model.Fleet) []Cluster {
 	bc, hc := clustersByName(base), clustersByName(head)
-	names := make([]string, 0, len(bc)+len(hc))
-	for n := range bc {
-		names = append(names, n)
-	}
-	for n := range hc {
-		if _, ok := bc[n]; !ok {
-			names = append(names, n)
-		}
-	}
-	slices.Sort(names)
+	names := unionKeys(bc, hc)
 	out := make([]Cluster, 0, len(names))
 	for _, n := range names {
 		b, h := bc[n], hc[n]
@@ -349,4 +340,19 @@ func only(c Cluster) string {
 		return " (cluster removed)"
 	}
 	return ""
+}
+
+// unionKeys are the keys of a and b, sorted, each once.
+func unionKeys[A, B any](a map[string]A, b map[string]B) []string {
+	keys := make([]string, 0, len(a)+len(b))
+	for k := range a {
+		keys = append(keys, k)
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys
 }

@@ -7,8 +7,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -496,29 +494,12 @@ func TestJSONGolden(t *testing.T) {
 	validateDiff(t, b.Bytes())
 }
 
-// diffSchema compiles docs/diff.schema.json (which refers to
-// docs/report.schema.json for findings).
-func diffSchema(t *testing.T) *jsonschema.Schema {
-	t.Helper()
-	c := jsonschema.NewCompiler()
-	for _, name := range []string{"report", "diff"} {
-		f, err := os.Open(filepath.Join(testutil.Root(t), "docs", name+".schema.json"))
-		require.NoError(t, err)
-		doc, err := jsonschema.UnmarshalJSON(f)
-		_ = f.Close()
-		require.NoError(t, err)
-		require.NoError(t, c.AddResource("https://raw.githubusercontent.com/d1lint/d1lint/main/docs/"+name+".schema.json", doc))
-	}
-	s, err := c.Compile("https://raw.githubusercontent.com/d1lint/d1lint/main/docs/diff.schema.json")
-	require.NoError(t, err)
-	return s
-}
 
 func validateDiff(t *testing.T, data []byte) {
 	t.Helper()
 	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
 	require.NoError(t, err)
-	assert.NoError(t, diffSchema(t).Validate(inst))
+	assert.NoError(t, testutil.DiffSchema(t).Validate(inst))
 }
 
 // TestDiffSchemaIsStrict: a field the schema does not know fails, so the
@@ -532,7 +513,7 @@ func TestDiffSchemaIsStrict(t *testing.T) {
 	} {
 		inst, err := jsonschema.UnmarshalJSON(strings.NewReader(doc))
 		require.NoError(t, err)
-		assert.Error(t, diffSchema(t).Validate(inst), doc)
+		assert.Error(t, testutil.DiffSchema(t).Validate(inst), doc)
 	}
 }
 

@@ -229,17 +229,7 @@ func walk(path []string, a, b any, out *[]entry) {
 			break
 		}
 		internal := len(path) == 2 && path[0] == "metadata" && path[1] == "annotations"
-		keys := make([]string, 0, len(av)+len(bv))
-		for k := range av {
-			keys = append(keys, k)
-		}
-		for k := range bv {
-			if _, ok := av[k]; !ok {
-				keys = append(keys, k)
-			}
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
+		for _, k := range unionKeys(av, bv) {
 			if internal && strings.HasPrefix(k, InternalAnnotationPrefix) {
 				continue
 			}
