@@ -494,7 +494,6 @@ func TestJSONGolden(t *testing.T) {
 	validateDiff(t, b.Bytes())
 }
 
-
 func validateDiff(t *testing.T, data []byte) {
 	t.Helper()
 	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
