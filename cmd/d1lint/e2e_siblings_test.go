@@ -136,15 +136,16 @@ func TestE2ESiblingMatching(t *testing.T) {
 	assert.Contains(t, p.stderr, "no local path mapped for https://github.com/controlplaneio-fluxcd/d1-apps.git (../d1-apps (found beside the fleet) is named like it, "+
 		"but its git remote origin is https://github.com/someone-else/d1-apps.git: map it with --source if it is this repository)")
 
-	p = d1lint(t, fleet, "check", "--source", "https://github.com/controlplaneio-fluxcd/d1-apps.git=../d1-apps",
+	// The source mappings are told under --verbose, on standard error.
+	p = d1lint(t, fleet, "check", "-v", "--source", "https://github.com/controlplaneio-fluxcd/d1-apps.git=../d1-apps",
 		"--source", "https://github.com/controlplaneio-fluxcd/d1-infr.git=../infra-checkout")
 	require.Equal(t, exitOK, p.code, "%s\n%s", p.stdout, p.stderr)
-	assert.Contains(t, p.stdout, "https://github.com/controlplaneio-fluxcd/d1-apps.git → ../d1-apps (--source)")
+	assert.Contains(t, p.stderr, "https://github.com/controlplaneio-fluxcd/d1-apps.git → ../d1-apps (--source)")
 	assert.Contains(t, p.stdout, "warning: --source https://github.com/controlplaneio-fluxcd/d1-apps.git=../d1-apps: ../d1-apps is a git repository whose remote origin is "+
 		"https://github.com/someone-else/d1-apps.git, not https://github.com/controlplaneio-fluxcd/d1-apps.git; it is read as https://github.com/controlplaneio-fluxcd/d1-apps.git all the same")
 	assert.Contains(t, p.stdout, "warning: --source https://github.com/controlplaneio-fluxcd/d1-infr.git=../infra-checkout matched nothing: "+
 		"no cluster reads https://github.com/controlplaneio-fluxcd/d1-infr.git; did you mean https://github.com/controlplaneio-fluxcd/d1-infra.git?")
-	assert.Contains(t, p.stdout, "(found beside the fleet by its git remote origin)", "d1-infra is still found by its remote")
+	assert.Contains(t, p.stderr, "(found beside the fleet by its git remote origin)", "d1-infra is still found by its remote")
 	assert.Contains(t, p.stdout, ": 0 errors, 21 warnings, 3 info; profile d1", "warnings about mappings are no findings (the 21 are charts: no chart cache, 7 HelmReleases per cluster, one the flux-operator ResourceSet generates)")
 }
 
