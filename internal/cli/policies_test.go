@@ -4,8 +4,6 @@ package cli
 
 import (
 	"encoding/json"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -13,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/d1lint/d1lint/internal/config"
+	"github.com/d1lint/d1lint/internal/testutil"
 	"github.com/d1lint/d1lint/rules"
 )
 
@@ -72,7 +71,7 @@ func TestConfigPolicies(t *testing.T) {
 		filepath.Join(dir, config.FileName))
 	require.NoError(t, err)
 	for _, d := range []string{"conftest", "policies"} {
-		require.NoError(t, copyDir(filepath.Join("testdata", d), filepath.Join(dir, d)))
+		testutil.CopyTree(t, filepath.Join("testdata", d), filepath.Join(dir, d))
 	}
 	var p policyInputFlags
 	fsys, conftest, err := p.teamPolicies(nil, cfg, nil)
@@ -86,23 +85,3 @@ func TestConfigPolicies(t *testing.T) {
 	assert.Contains(t, err.Error(), "given twice, with different inputs")
 }
 
-// copyDir copies the regular files of src, a flat folder tree, into dst.
-func copyDir(src, dst string) error {
-	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, p)
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-}

@@ -212,15 +212,10 @@ func WriteFiles(tb testing.TB, dir string, files map[string]string) {
 	}
 }
 
-// GitCopy copies the folder src (regular files only) into a new git
-// repository under tb's temporary folder, commits it on branch main with
-// go-git (no git process), gives it the remote origin (when not empty),
-// and returns the repository's folder: a fixture laid out as the checkout
-// of a repository, for layouts whose meaning depends on where the
-// repository's top is (a fleet in a subfolder of a monorepo).
-func GitCopy(tb testing.TB, src, origin string) string {
+// CopyTree copies the regular files of the folder src into dst (created
+// as needed); links and other special files are left out.
+func CopyTree(tb testing.TB, src, dst string) {
 	tb.Helper()
-	dst := filepath.Join(tb.TempDir(), filepath.Base(src))
 	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -244,6 +239,18 @@ func GitCopy(tb testing.TB, src, origin string) string {
 	if err != nil {
 		tb.Fatalf("copying %s: %v", src, err)
 	}
+}
+
+// GitCopy copies the folder src (regular files only) into a new git
+// repository under tb's temporary folder, commits it on branch main with
+// go-git (no git process), gives it the remote origin (when not empty),
+// and returns the repository's folder: a fixture laid out as the checkout
+// of a repository, for layouts whose meaning depends on where the
+// repository's top is (a fleet in a subfolder of a monorepo).
+func GitCopy(tb testing.TB, src, origin string) string {
+	tb.Helper()
+	dst := filepath.Join(tb.TempDir(), filepath.Base(src))
+	CopyTree(tb, src, dst)
 	repo, err := git.PlainInitWithOptions(dst, &git.PlainInitOptions{
 		InitOptions: git.InitOptions{DefaultBranch: plumbing.NewBranchReferenceName("main")},
 	})
