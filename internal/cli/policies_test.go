@@ -84,4 +84,3 @@ func TestConfigPolicies(t *testing.T) {
 	require.ErrorIs(t, err, ErrUsage)
 	assert.Contains(t, err.Error(), "given twice, with different inputs")
 }
-
