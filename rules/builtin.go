@@ -32,9 +32,11 @@ var builtinCompiles atomic.Int64
 type compiledBuiltins struct {
 	// modules are the parsed policies by file. The compiler works on copies
 	// of them, so they stay as parsed.
-	modules  map[string]*ast.Module
-	rules    []finding.Rule
-	prepared rego.PreparedEvalQuery
+	modules map[string]*ast.Module
+	rules   []finding.Rule
+	// cluster evaluates the rules of one cluster (finding.ScopeCluster),
+	// fleet those over every cluster's summary (finding.ScopeFleet).
+	cluster, fleet rego.PreparedEvalQuery
 }
 
 // parsedBuiltins are the built-in policies parsed, with their rules'
@@ -74,15 +76,22 @@ func compileBuiltins() (*compiledBuiltins, error) {
 	if compiler.Failed() {
 		return nil, fmt.Errorf("%w: %v", ErrPolicy, compiler.Errors)
 	}
-	pq, err := rego.New(
-		rego.Query(query),
-		rego.Compiler(compiler),
-		rego.StrictBuiltinErrors(true),
-	).PrepareForEval(context.Background())
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrPolicy, err)
+	out := &compiledBuiltins{modules: modules, rules: rules}
+	for _, q := range []struct {
+		scope string
+		to    *rego.PreparedEvalQuery
+	}{{finding.ScopeCluster, &out.cluster}, {finding.ScopeFleet, &out.fleet}} {
+		pq, err := rego.New(
+			rego.Query(scopeQuery(rules, q.scope)),
+			rego.Compiler(compiler),
+			rego.StrictBuiltinErrors(true),
+		).PrepareForEval(context.Background())
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrPolicy, err)
+		}
+		*q.to = pq
 	}
-	return &compiledBuiltins{modules: modules, rules: rules, prepared: pq}, nil
+	return out, nil
 }
 
 // libraryPackage is the package of d1lint's library, which team policies

@@ -89,6 +89,9 @@ func LoadWithPolicies(dirs map[string]fs.FS, conftest ...map[string]ConftestOpti
 	if err := checkRefused(user); err != nil {
 		return nil, err
 	}
+	for _, m := range user {
+		c.readsFleet = c.readsFleet || readsFleet(m)
+	}
 	// Load succeeded, so the built-ins are compiled and this returns them.
 	b, err := builtins()
 	if err != nil {

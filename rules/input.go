@@ -11,6 +11,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/d1lint/d1lint/internal/memo"
 	"github.com/d1lint/d1lint/internal/model"
 )
 
@@ -29,25 +30,32 @@ func clusterValue(cl *model.Cluster, memo *valueMemo) (ast.Value, error) {
 }
 
 // valueMemo maps the address of a manifest (map[string]any) to its Rego
-// value. The model keeps every map alive while the memo is used, so an
-// address is never reused for another map.
-type valueMemo struct{ values sync.Map }
+// value. Each entry holds its map, so that the address is never reused for
+// another map while the entry lives, even once the cluster that held the
+// map is dropped (a streamed check drops each cluster once judged). The
+// memo is bounded (package memo): what clusters share (the objects of a
+// build or a chart render that many clusters apply) stays, and it never
+// holds a whole fleet.
+type valueMemo struct {
+	values memo.Map[uintptr, memoEntry]
+}
+
+type memoEntry struct {
+	obj map[string]any
+	v   ast.Value
+	err error
+}
 
 // manifest converts one manifest, once per map.
 func (m *valueMemo) manifest(obj map[string]any) (ast.Value, error) {
 	if m == nil {
 		return ast.InterfaceToValue(obj)
 	}
-	k := reflect.ValueOf(obj).Pointer()
-	if v, ok := m.values.Load(k); ok {
-		return v.(ast.Value), nil
-	}
-	v, err := ast.InterfaceToValue(obj)
-	if err != nil {
-		return nil, err
-	}
-	m.values.Store(k, v)
-	return v, nil
+	e, _ := m.values.Do(reflect.ValueOf(obj).Pointer(), func() memoEntry {
+		v, err := ast.InterfaceToValue(obj)
+		return memoEntry{obj: obj, v: v, err: err}
+	})
+	return e.v, e.err
 }
 
 // goValue converts v as encoding/json would encode it: json tags (name,

@@ -34,8 +34,23 @@ import (
 // data.d1lint.rules.<category>.<rule>, each with a `report` set.
 const RulesPackage = finding.RulesPackage
 
-// query collects every built-in rule's report.
-const query = "data.d1lint.rules[category][rule].report[finding]"
+// scopeQuery collects the report of every built-in rule of one scope:
+// rules lists them, as [category, rule] pairs of package names. A query
+// over data.d1lint.rules[category][rule] with both unbound would evaluate
+// every rule, those of the other scope included.
+func scopeQuery(rules []finding.Rule, scope string) string {
+	var pairs []string
+	for _, r := range rules {
+		if r.Scope != scope {
+			continue
+		}
+		parts := strings.Split(strings.TrimPrefix(r.Package, RulesPackage+"."), ".")
+		if len(parts) == 2 {
+			pairs = append(pairs, strconv.Quote(parts[0])+","+strconv.Quote(parts[1]))
+		}
+	}
+	return "some [category, rule] in [[" + strings.Join(pairs, "],[") + "]]; finding := data.d1lint.rules[category][rule].report[_]"
+}
 
 // DefaultTimeout bounds the evaluation of one cluster.
 const DefaultTimeout = 30 * time.Second
@@ -48,12 +63,15 @@ var Categories = []string{"multi-tenancy", "branch-mapping", "dependency-orderin
 
 // Catalogue holds the compiled rules.
 type Catalogue struct {
-	rules    []finding.Rule
-	byID     map[string]finding.Rule
-	prepared rego.PreparedEvalQuery
-	custom   []customQuery
-	conftest []conftestQuery
-	timeout  time.Duration
+	rules []finding.Rule
+	byID  map[string]finding.Rule
+	// cluster and fleet are the built-in rules' queries, by scope.
+	cluster, fleet rego.PreparedEvalQuery
+	custom         []customQuery
+	// readsFleet is set when a team's policy reads input.fleet.
+	readsFleet bool
+	conftest   []conftestQuery
+	timeout    time.Duration
 	// maxHeapGrowth bounds the heap's growth during Evaluate (watchHeap).
 	maxHeapGrowth uint64
 }
@@ -171,7 +189,7 @@ func Load() (*Catalogue, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Catalogue{rules: b.rules, byID: make(map[string]finding.Rule, len(b.rules)), prepared: b.prepared, timeout: DefaultTimeout,
+	c := &Catalogue{rules: b.rules, byID: make(map[string]finding.Rule, len(b.rules)), cluster: b.cluster, fleet: b.fleet, timeout: DefaultTimeout,
 		maxHeapGrowth: DefaultMaxHeapGrowth}
 	for _, r := range b.rules {
 		c.byID[r.ID] = r
@@ -249,6 +267,14 @@ func readMetadata(modules map[string]*ast.Module) ([]finding.Rule, error) {
 		r.Severity, _ = a.Custom["severity"].(string)
 		r.Remediation, _ = a.Custom["remediation"].(string)
 		r.Remediation = strings.TrimSpace(r.Remediation)
+		scope, _ := a.Custom["scope"].(string)
+		switch scope {
+		case "cluster", finding.ScopeCluster:
+		case finding.ScopeFleet:
+			r.Scope = finding.ScopeFleet
+		default:
+			return nil, fmt.Errorf("%w: %s: custom.scope %q is neither cluster nor fleet", ErrPolicy, file, a.Custom["scope"])
+		}
 		if err := validate(r); err != nil {
 			return nil, fmt.Errorf("%w: %s: %w", ErrPolicy, file, err)
 		}
@@ -340,41 +366,49 @@ func DefaultSettings() Settings {
 	}
 }
 
-// Input is the document every rule reads: one cluster's model, a summary of
-// the whole fleet (for rules across clusters) and the settings.
+// Input is the document a cluster-scoped rule reads: one cluster's model
+// and the settings. A team's policies that read input.fleet get the fleet's
+// summary too (see Catalogue.ReadsFleet).
 type Input struct {
 	Version string         `json:"version"`
 	Cluster *model.Cluster `json:"cluster"`
-	Fleet   FleetSummary   `json:"fleet"`
+	Fleet   *FleetSummary  `json:"fleet,omitempty"`
 	Config  Settings       `json:"config"`
 }
 
-// FleetSummary is what a rule may know of the other clusters: each one's
-// summary (name, environment, runtimeInfo and the counts).
-type FleetSummary struct {
-	Clusters []model.ClusterSummary `json:"clusters"`
+// FleetInput is the document a fleet-scoped rule (finding.ScopeFleet)
+// reads, once per run: every cluster's digest and the settings.
+type FleetInput struct {
+	Version string       `json:"version"`
+	Fleet   FleetSummary `json:"fleet"`
+	Config  Settings     `json:"config"`
 }
 
-// Evaluate runs every rule on every cluster, concurrently, and returns the
-// findings sorted.
+// FleetSummary is what a rule may know of every cluster: its digest.
+type FleetSummary struct {
+	Clusters []ClusterDigest `json:"clusters"`
+}
+
+// Evaluate runs every rule on every cluster, concurrently, then the
+// fleet-scoped rules over the clusters' digests, and returns the findings
+// sorted. A finding's field is not located: fleet-scoped rules point at
+// the lines the digests hold (Digest's locate).
 func (c *Catalogue) Evaluate(ctx context.Context, fl *model.Fleet, s Settings) ([]finding.Finding, error) {
-	summary := FleetSummary{Clusters: []model.ClusterSummary{}}
+	digests := make([]ClusterDigest, 0, len(fl.Clusters))
 	for _, cl := range fl.Clusters {
-		summary.Clusters = append(summary.Clusters, model.Summarize(cl))
+		digests = append(digests, Digest(cl, nil))
 	}
-	// The fleet summary and the settings are the same in every cluster's
-	// input: they are converted to Rego values once, not once per cluster
-	// (with a thousand clusters, the summaries would dominate).
-	shared, err := toValue(Input{Version: model.Version, Fleet: summary, Config: s})
+	var summary *FleetSummary
+	if c.ReadsFleet() {
+		summary = &FleetSummary{Clusters: digests}
+	}
+	ev, err := c.Begin(ctx, s, summary)
 	if err != nil {
 		return nil, err
 	}
-	// One watch for all clusters: the heap is the process's.
-	ctx, stop := watchHeap(ctx, c.maxHeapGrowth)
-	defer stop()
+	defer ev.End()
 	results := make([][]finding.Finding, len(fl.Clusters))
 	errs := make([]error, len(fl.Clusters))
-	memo := &valueMemo{}
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 4)
 	for i, cl := range fl.Clusters {
@@ -383,7 +417,7 @@ func (c *Catalogue) Evaluate(ctx context.Context, fl *model.Fleet, s Settings) (
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			results[i], errs[i] = c.evaluate(ctx, cl, shared, memo)
+			results[i], errs[i] = ev.Cluster(cl)
 		}()
 	}
 	wg.Wait()
@@ -394,7 +428,83 @@ func (c *Catalogue) Evaluate(ctx context.Context, fl *model.Fleet, s Settings) (
 	for _, r := range results {
 		out = append(out, r...)
 	}
+	fleet, err := ev.Fleet(digests)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, fleet...)
 	finding.Sort(out)
+	return out, nil
+}
+
+// Evaluation is one run's evaluation of the rules: Cluster judges each
+// cluster (concurrently, as each is rendered: only its findings need be
+// kept), Fleet the fleet-scoped rules once every cluster's digest is
+// known. End releases it.
+type Evaluation struct {
+	c    *Catalogue
+	ctx  context.Context
+	stop func()
+	// shared is the input without the cluster (Input with Cluster nil),
+	// converted once: it is the same in every cluster's input.
+	shared   ast.Value
+	settings Settings
+	memo     *valueMemo
+}
+
+// Begin starts an evaluation with the settings s. fleet is the whole
+// fleet's summary for a team's policies that read it (ReadsFleet); nil
+// otherwise.
+func (c *Catalogue) Begin(ctx context.Context, s Settings, fleet *FleetSummary) (*Evaluation, error) {
+	shared, err := toValue(Input{Version: model.Version, Fleet: fleet, Config: s})
+	if err != nil {
+		return nil, err
+	}
+	// One watch for all clusters: the heap is the process's.
+	ctx, stop := watchHeap(ctx, c.maxHeapGrowth)
+	return &Evaluation{c: c, ctx: ctx, stop: stop, shared: shared, settings: s, memo: &valueMemo{}}, nil
+}
+
+// End stops the evaluation's heap watch.
+func (e *Evaluation) End() { e.stop() }
+
+// Cluster runs the cluster-scoped rules (and a team's policies) on one
+// cluster. It may be called concurrently.
+func (e *Evaluation) Cluster(cl *model.Cluster) ([]finding.Finding, error) {
+	return e.c.evaluate(e.ctx, cl, e.shared, e.memo)
+}
+
+// Fleet runs the fleet-scoped rules over every cluster's digest, in the
+// fleet's order. Each finding names the cluster it is about.
+func (e *Evaluation) Fleet(digests []ClusterDigest) ([]finding.Finding, error) {
+	if slices.IndexFunc(e.c.rules, func(r finding.Rule) bool { return r.Scope == finding.ScopeFleet }) < 0 {
+		return nil, nil
+	}
+	input, err := toValue(FleetInput{Version: model.Version, Fleet: FleetSummary{Clusters: digests}, Config: e.settings})
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(e.ctx, e.c.timeout)
+	defer cancel()
+	rs, err := e.c.fleet.Eval(ctx, rego.EvalParsedInput(input))
+	if ctx.Err() != nil {
+		return nil, stoppedError{fmt.Errorf("built-in fleet rules: %w", e.c.stopped(ctx))}
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]finding.Finding, 0, len(rs))
+	for _, r := range rs {
+		f, err := decodeResult(r)
+		if err != nil {
+			return nil, err
+		}
+		if f.Cluster == "" {
+			return nil, fmt.Errorf("fleet rule %s: a finding names no cluster (result.fail's details need \"cluster\")", f.Rule)
+		}
+		f.SetFingerprint()
+		out = append(out, f)
+	}
 	return out, nil
 }
 
@@ -441,7 +551,7 @@ func (c *Catalogue) evaluate(ctx context.Context, cl *model.Cluster, shared ast.
 	})
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	rs, err := c.prepared.Eval(ctx, rego.EvalParsedInput(value))
+	rs, err := c.cluster.Eval(ctx, rego.EvalParsedInput(value))
 	// OPA checks for cancellation only now and then: a run that finished
 	// past its deadline is still over the limit.
 	if ctx.Err() != nil {
@@ -452,13 +562,9 @@ func (c *Catalogue) evaluate(ctx context.Context, cl *model.Cluster, shared ast.
 	}
 	out := make([]finding.Finding, 0, len(rs))
 	for _, r := range rs {
-		raw, err := json.Marshal(r.Bindings["finding"])
+		f, err := decodeResult(r)
 		if err != nil {
 			return nil, err
-		}
-		f, err := decode(raw)
-		if err != nil {
-			return nil, fmt.Errorf("rule %v/%v: %w", r.Bindings["category"], r.Bindings["rule"], err)
 		}
 		f.Cluster = cl.Name
 		out = append(out, f)
@@ -520,6 +626,22 @@ type reported struct {
 	// ("spec.ref.branch"); either way d1lint locates it, even in the patch
 	// that set it.
 	Field any `json:"field"`
+	// Cluster is the cluster a fleet-scoped rule's finding is about (a
+	// cluster-scoped rule's is the one evaluated).
+	Cluster string `json:"cluster"`
+}
+
+// decodeResult reads the finding of one result of a built-in query.
+func decodeResult(r rego.Result) (finding.Finding, error) {
+	raw, err := json.Marshal(r.Bindings["finding"])
+	if err != nil {
+		return finding.Finding{}, err
+	}
+	f, err := decode(raw)
+	if err != nil {
+		return finding.Finding{}, fmt.Errorf("rule %v/%v: %w", r.Bindings["category"], r.Bindings["rule"], err)
+	}
+	return f, nil
 }
 
 func decode(raw []byte) (finding.Finding, error) {
@@ -531,7 +653,7 @@ func decode(raw []byte) (finding.Finding, error) {
 		return finding.Finding{}, fmt.Errorf("a finding needs a rule id and a message (build it with data.d1lint.lib.result.fail): %s", raw)
 	}
 	f := finding.Finding{Rule: r.Rule, Title: r.Title, Category: r.Category, Severity: r.Severity,
-		Object: r.Object, Message: r.Message, Chain: r.Chain}
+		Object: r.Object, Message: r.Message, Chain: r.Chain, Cluster: r.Cluster}
 	if r.Location != nil {
 		// A finding is located by repository, branch (or tag), file and line; the
 		// commit is not part of it.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
@@ -61,8 +62,10 @@ func watchHeap(ctx context.Context, growth uint64) (context.Context, func()) {
 	if growth < math.MaxUint64-start {
 		limit = start + growth
 	}
-	if soft := debug.SetMemoryLimit(-1); soft > 0 && soft < math.MaxInt64 && uint64(soft) < limit {
-		// GOMEMLIMIT is the user's word on how much memory d1lint may use.
+	if soft := debug.SetMemoryLimit(-1); os.Getenv("GOMEMLIMIT") != "" && soft > 0 && soft < math.MaxInt64 && uint64(soft) < limit {
+		// GOMEMLIMIT is the user's word on how much memory d1lint may use
+		// (the soft limit d1lint sets itself without it is a hint to the
+		// collector, not a bound on policies).
 		limit = uint64(soft)
 	}
 	done := make(chan struct{})

@@ -252,7 +252,7 @@ func (f *checkFlags) check(ctx context.Context, s Streams, t target) (r *report.
 			return nil, false, nil, engine.Usage(fmt.Errorf("--at %s: %w", t.at, err))
 		}
 	}
-	res, err := e.Check(ctx, head)
+	rep, err := e.CheckReport(ctx, head)
 	if err != nil {
 		return nil, false, nil, err
 	}
@@ -261,11 +261,11 @@ func (f *checkFlags) check(ctx context.Context, s Streams, t target) (r *report.
 		if base.Options, err = revs.StandIn(opts.Options, root, f.newSince, ""); err != nil {
 			return nil, false, nil, engine.Usage(fmt.Errorf("--new-since %s: %w", f.newSince, err))
 		}
-		if err := e.Baseline(ctx, res.Report, base, f.newSince); err != nil {
+		if err := e.Baseline(ctx, rep, base, f.newSince); err != nil {
 			return nil, false, nil, err
 		}
 	}
-	return res.Report, ec.File != nil && ec.File.AcceptIncomplete, ec.Timings, nil
+	return rep, ec.File != nil && ec.File.AcceptIncomplete, ec.Timings, nil
 }
 
 // parseToday reads --today (default: today, UTC).

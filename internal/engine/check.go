@@ -5,7 +5,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/d1lint/d1lint/internal/finding"
@@ -15,6 +14,7 @@ import (
 	"github.com/d1lint/d1lint/internal/render"
 	"github.com/d1lint/d1lint/internal/report"
 	"github.com/d1lint/d1lint/internal/waiver"
+	"github.com/d1lint/d1lint/rules"
 )
 
 // Result is a checked fleet: its model and the report of what was found.
@@ -25,13 +25,35 @@ type Result struct {
 
 // Check renders the fleet opts names, validates it, evaluates the rules,
 // locates each finding at the line that sets its field and applies the
-// waivers, and reports the outcome.
+// waivers, and reports the outcome. The result keeps every cluster's model
+// (audit reads it); CheckReport does not.
 func (e *Engine) Check(ctx context.Context, opts Options) (*Result, error) {
+	return e.check(ctx, opts, true)
+}
+
+// CheckReport is Check for a caller that needs the report only: each
+// cluster's model is dropped as soon as the cluster is judged, so that a
+// check's memory stays bounded whatever the fleet's size.
+func (e *Engine) CheckReport(ctx context.Context, opts Options) (*report.Report, error) {
+	res, err := e.check(ctx, opts, false)
+	if err != nil {
+		return nil, err
+	}
+	return res.Report, nil
+}
+
+// check is Check, keeping the clusters' models or not. Each cluster is
+// judged as soon as it is rendered (judging.done), overlapping with the
+// rendering of the others.
+func (e *Engine) check(ctx context.Context, opts Options, keep bool) (*Result, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
 	defer guard.Lockdown()()
 	e.compileRules()
+	j := e.newJudging(keep)
+	defer j.end()
+	opts.Done = j.done(ctx)
 	res, err := e.renderChecked(ctx, opts)
 	if err != nil {
 		return nil, err
@@ -42,17 +64,28 @@ func (e *Engine) Check(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	e.progress(fmt.Sprintf("evaluating %s over %s…", report.Count(len(cat.Rules()), "rule"), report.Count(len(res.Fleet.Clusters), "cluster")))
-	judged, err := e.judge(ctx, res, nil, opts.Profile)
+	vs, err := j.verdictsOf(ctx, res)
+	if err != nil {
+		return nil, err
+	}
+	judged, err := e.finish(ctx, cat, vs, nil, opts.Profile)
 	if err != nil {
 		return nil, err
 	}
 	defer e.cfg.Timings.Since(StageReport, time.Now())
-	r := report.New(res.Fleet, judged.Findings)
+	clusters := make([]report.Cluster, len(vs))
+	for i, v := range vs {
+		clusters[i] = v.Cluster
+	}
+	r := report.Assemble(res.Fleet.Mappings, clusters, judged.Findings)
 	r.Waivers, r.Summary.Waived, r.Summary.Profile = judged.Waivers, judged.Waived, &judged.Profile
 	r.Summary.Configuration = e.cfg.Configuration
-	r.Repository = e.repository(res.Fleet)
+	r.Repository = e.repository(res.Fleet, vs)
 	r.Rules = cat.Rules()
 	r.ToolVersion = e.cfg.ToolVersion
+	if !keep {
+		return &Result{Report: r}, nil
+	}
 	return &Result{Fleet: res.Fleet, Report: r}, nil
 }
 
@@ -61,17 +94,7 @@ func (e *Engine) Check(ctx context.Context, opts Options) (*Result, error) {
 // baseline had a finding with the same fingerprint. name is the revision,
 // as the report shows it.
 func (e *Engine) Baseline(ctx context.Context, r *report.Report, base Options, name string) error {
-	if err := base.Validate(); err != nil {
-		return err
-	}
-	defer guard.Lockdown()()
-	e.compileRules()
-	res, err := e.renderChecked(ctx, base)
-	if err != nil {
-		return fmt.Errorf("checking the baseline %s: %w", name, err)
-	}
-	defer res.Close()
-	before, err := e.judge(ctx, res, nil, base.Profile)
+	before, err := e.CheckReport(ctx, base)
 	if err != nil {
 		return fmt.Errorf("checking the baseline %s: %w", name, err)
 	}
@@ -84,16 +107,16 @@ func (e *Engine) Baseline(ctx context.Context, r *report.Report, base Options, n
 // the one mapped to the current folder's git checkout (checkedRepository),
 // else the repository of the first cluster's root Kustomization (the
 // fleet's).
-func (e *Engine) repository(fl *model.Fleet) string {
+func (e *Engine) repository(fl *model.Fleet, vs []*Verdict) string {
 	if e.cfg.Repository != "" {
 		return e.cfg.Repository
 	}
 	if r := checkedRepository(fl); r != "" {
 		return r
 	}
-	for _, c := range fl.Clusters {
-		if k := c.Kustomization(c.Root); k != nil && k.Revision != nil && k.Revision.Repo != "" {
-			return k.Revision.Repo
+	for _, v := range vs {
+		if v.Repository != "" {
+			return v.Repository
 		}
 	}
 	return ""
@@ -106,47 +129,31 @@ type judged struct {
 	Profile profile.Choice
 }
 
-// judge evaluates the rules on a render (findings located at the line
-// that sets their field, waivers applied). others, when not nil, are
-// clusters of another render that complete the fleet for the rules across
-// clusters; their own findings are dropped. The rules are those of the
-// profile named (profile.Resolve: detected from the whole fleet when
-// none), chosen before the waivers so that a waiver of a rule the profile
-// leaves out is stale, as one of a rule turned off is.
+// judge evaluates the rules on a render whose clusters' models are kept
+// (findings located at the line that sets their field, waivers applied).
+// others, when not nil, are clusters of another render that complete the
+// fleet for the rules across clusters; their own findings are dropped.
+// The rules are those of the profile named (profile.Resolve: detected from
+// the whole fleet when none), chosen before the waivers so that a waiver
+// of a rule the profile leaves out is stale, as one of a rule turned off is.
 func (e *Engine) judge(ctx context.Context, res *render.Result, others *model.Fleet, name string) (judged, error) {
 	cat, err := e.catalogue()
 	if err != nil {
 		return judged{}, err
 	}
-	fl := res.Fleet
-	whole := fl
-	if others != nil {
-		whole = &model.Fleet{Version: fl.Version, Clusters: slices.Clone(fl.Clusters)}
-		for _, x := range others.Clusters {
-			if !slices.ContainsFunc(fl.Clusters, func(c *model.Cluster) bool { return c.Name == x.Name }) {
-				whole.Clusters = append(whole.Clusters, x)
-			}
-		}
-		slices.SortFunc(whole.Clusters, func(a, b *model.Cluster) int { return compareStrings(a.Name, b.Name) })
-	}
-	start := time.Now()
-	all, err := cat.Evaluate(ctx, whole, e.settings)
-	e.cfg.Timings.Since(StageEvaluate, start)
+	j := e.newJudging(true)
+	vs, err := j.verdictsOf(ctx, res)
 	if err != nil {
 		return judged{}, err
 	}
-	p := profile.Resolve(name, whole)
-	// --enable counts a rule the profile leaves out.
-	all = slices.DeleteFunc(all, func(f finding.Finding) bool {
-		return !cat.InProfile(f.Rule, p.Name) && !e.enabled[f.Rule] ||
-			others != nil && !slices.ContainsFunc(fl.Clusters, func(c *model.Cluster) bool { return c.Name == f.Cluster })
-	})
-	start = time.Now()
-	locate(res, all)
-	e.cfg.Timings.Since(StageLocate, start)
-	start = time.Now()
-	defer e.cfg.Timings.Since(StageWaive, start)
-	return judged{Result: waiver.Apply(fl, all, e.file, e.cfg.Today), Profile: p}, nil
+	var ovs []*Verdict
+	if others != nil {
+		ovs = []*Verdict{}
+		for _, c := range others.Clusters {
+			ovs = append(ovs, &Verdict{Cluster: report.ClusterOf(c), Digest: rules.Digest(c, nil), Evidence: profile.EvidenceOf(c)})
+		}
+	}
+	return e.finish(ctx, cat, vs, ovs, name)
 }
 
 func compareStrings(a, b string) int {
@@ -159,40 +166,10 @@ func compareStrings(a, b string) int {
 	return 0
 }
 
-// locate is the pipeline's one locate step: it points every schema error
-// of the model, and every finding that names a field of its object, at the
-// line that sets the field (in the patch that set it when a Flux or
-// kustomize patch did, else in the object's own document; see
-// render.Result.Locate), and sorts the findings.
-func locate(res *render.Result, fs []finding.Finding) {
-	byName := map[string]*model.Cluster{}
+// locate points every schema error of a render's model at the line that
+// sets its field (locateCluster), for commands that judge nothing.
+func locate(res *render.Result) {
 	for _, c := range res.Fleet.Clusters {
-		byName[c.Name] = c
-		for _, o := range c.Objects {
-			if o.Schema == nil {
-				continue
-			}
-			for i := range o.Schema.Errors {
-				se := &o.Schema.Errors[i]
-				if loc := res.Locate(c, o, se.Segments); loc != nil && *loc != o.Location {
-					se.Location = loc
-				}
-			}
-		}
+		locateCluster(c, nil, res.Locate)
 	}
-	for i := range fs {
-		f := &fs[i]
-		c := byName[f.Cluster]
-		if len(f.FieldPath) == 0 || f.Object == nil || c == nil {
-			continue
-		}
-		o := c.Object(model.ObjectID{APIVersion: f.Object.APIVersion, Kind: f.Object.Kind, Namespace: f.Object.Namespace, Name: f.Object.Name})
-		if o == nil {
-			continue
-		}
-		if loc := res.Locate(c, o, f.FieldPath); loc != nil {
-			f.Location = model.Location{Repo: loc.Repo, Branch: loc.Branch, Tag: loc.Tag, Path: loc.Path, Line: loc.Line}
-		}
-	}
-	finding.Sort(fs)
 }

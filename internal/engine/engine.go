@@ -449,7 +449,7 @@ func (e *Engine) Build(ctx context.Context, opts Options) (*model.Fleet, error) 
 	}
 	defer res.Close()
 	start := time.Now()
-	locate(res, nil)
+	locate(res)
 	e.cfg.Timings.Since(StageLocate, start)
 	return res.Fleet, nil
 }

@@ -32,7 +32,22 @@ type Rule struct {
 	Package string `json:"package"`
 	// Dir is the rule's folder under policies/.
 	Dir string `json:"dir"`
+	// Scope is what one evaluation of the rule reads (METADATA
+	// custom.scope): ScopeCluster (the default, written "") one cluster's
+	// model as input.cluster, ScopeFleet the summaries of every cluster as
+	// input.fleet.clusters, once per run.
+	Scope string `json:"scope,omitempty"`
 }
+
+// Rule scopes (Rule.Scope).
+const (
+	// ScopeCluster rules read one cluster's model (input.cluster).
+	ScopeCluster = ""
+	// ScopeFleet rules read every cluster's summary (input.fleet), once
+	// all clusters are rendered: in a sharded check, when the shards are
+	// merged.
+	ScopeFleet = "fleet"
+)
 
 // HelpURI is the rule's documentation page (RuleDocs + "<id>.md"). It is
 // empty for a team's rules: category custom, or a package outside

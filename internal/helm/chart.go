@@ -23,6 +23,8 @@ import (
 
 	"helm.sh/helm/v3/pkg/ignore"
 	"sigs.k8s.io/yaml"
+
+	"github.com/d1lint/d1lint/internal/memo"
 )
 
 // Limits on what LoadArchive expands, so that a hostile or broken package
@@ -68,15 +70,15 @@ type Chart struct {
 	// The caches of the fast path (fast.go): Helm's parse of large
 	// documents' heads (head), their objects (decoded) and the size of
 	// those documents, the objects of crds/ files (decodedFile).
-	heads    sync.Map
-	docs     sync.Map
+	heads    memo.Map[[sha256.Size]byte, any]
+	docs     memo.Map[[sha256.Size]byte, any]
 	docBytes atomic.Int64
-	files    sync.Map
+	files    memo.Map[[sha256.Size]byte, any]
 	// posted are the post-rendered objects of large documents and of
 	// crds/ files, by document and post-rendering (postedKey): renders of
 	// the chart with other values (staging's and production's) share
 	// them, and with them every later stage's work on them.
-	posted sync.Map
+	posted memo.Map[[sha256.Size]byte, any]
 }
 
 // utf8BOM is dropped from the start of every file, as Helm's archive and

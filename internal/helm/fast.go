@@ -14,12 +14,13 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 	releaseutil3 "helm.sh/helm/v3/pkg/releaseutil"
 	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/d1lint/d1lint/internal/memo"
 )
 
 // The fast path.
@@ -111,27 +112,17 @@ type headResult struct {
 	err  error
 }
 
-// onceEntry is a value of a chart's cache, computed once: renders side by
-// side wait for the first instead of doing its work again.
-type onceEntry[T any] struct {
-	once sync.Once
-	v    T
-	ok   bool // false if computing it panicked
-}
-
 // once returns the cached value of key, computing it with f if it is not
-// there; false if f panicked, for this render or an earlier one.
-func once[T any](m *sync.Map, key [sha256.Size]byte, f func() T) (T, bool) {
-	e, ok := m.Load(key)
+// there; false if f panicked, for this render or an earlier one. The memo
+// is bounded (package memo): what every cluster's render shares stays,
+// what one cluster's values alone produce is dropped in time.
+func once[T any](m *memo.Map[[sha256.Size]byte, any], key [sha256.Size]byte, f func() T) (T, bool) {
+	v, ok := m.Do(key, func() any { return f() })
 	if !ok {
-		e, _ = m.LoadOrStore(key, &onceEntry[T]{})
+		var zero T
+		return zero, false
 	}
-	oe := e.(*onceEntry[T])
-	oe.once.Do(func() {
-		oe.v = f()
-		oe.ok = true
-	})
-	return oe.v, oe.ok
+	return v.(T), true
 }
 
 // hookEvents are the events releaseutil knows (its events map): a hook
@@ -463,7 +454,7 @@ func (d *renderDocs) parsed(doc string) (parsedDoc, bool) {
 	}
 	c := d.chart
 	key := sha256.Sum256([]byte(doc))
-	if _, cached := c.docs.Load(key); !cached && c.docBytes.Add(int64(len(doc))) > decodeCacheMax {
+	if cached := c.docs.Has(key); !cached && c.docBytes.Add(int64(len(doc))) > decodeCacheMax {
 		return parsedDoc{}, false
 	}
 	return once(&c.docs, key, func() parsedDoc { return parseDoc(doc) })

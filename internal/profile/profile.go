@@ -94,24 +94,51 @@ func Resolve(name string, fl *model.Fleet) Choice {
 // runtime-info is judged generic unless another signal holds: set the
 // profile to be sure.
 func Detect(fl *model.Fleet) Choice {
+	var ev []Evidence
 	if fl != nil {
 		for _, c := range fl.Clusters {
-			if c.RuntimeInfoLocation != nil || len(c.RuntimeInfo) > 0 {
-				return detected(D1, "cluster %s has runtime-info", c.Name)
-			}
+			ev = append(ev, EvidenceOf(c))
 		}
-		for _, c := range fl.Clusters {
-			for _, k := range c.Kustomizations {
-				if k.Namespace == "flux-system" && strings.HasPrefix(k.Name, "flux-") && strings.HasSuffix(k.Name, "-tenant") {
-					return detected(D1, "cluster %s has d1's tenant Kustomization %s", c.Name, k.Key)
-				}
-			}
+	}
+	return FromEvidence(ev)
+}
+
+// Evidence is what one cluster shows of d1's layout: the strongest of the
+// signals Detect looks for (Rank 1 is runtime-info, 2 d1's tenants, 3 a
+// multi-tenant FluxInstance; 0 none) and why. A check that drops each
+// cluster's model once judged, or runs in shards, keeps this instead.
+type Evidence struct {
+	Rank   int    `json:"rank,omitempty"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// EvidenceOf returns the strongest signal of d1's layout in one cluster.
+func EvidenceOf(c *model.Cluster) Evidence {
+	if c.RuntimeInfoLocation != nil || len(c.RuntimeInfo) > 0 {
+		return Evidence{1, fmt.Sprintf("cluster %s has runtime-info", c.Name)}
+	}
+	for _, k := range c.Kustomizations {
+		if k.Namespace == "flux-system" && strings.HasPrefix(k.Name, "flux-") && strings.HasSuffix(k.Name, "-tenant") {
+			return Evidence{2, fmt.Sprintf("cluster %s has d1's tenant Kustomization %s", c.Name, k.Key)}
 		}
-		for _, c := range fl.Clusters {
-			if c.Era == "operator" && c.Flux.Multitenant {
-				return detected(D1, "cluster %s has a multi-tenant FluxInstance", c.Name)
-			}
+	}
+	if c.Era == "operator" && c.Flux.Multitenant {
+		return Evidence{3, fmt.Sprintf("cluster %s has a multi-tenant FluxInstance", c.Name)}
+	}
+	return Evidence{}
+}
+
+// FromEvidence is Detect from every cluster's evidence, in the fleet's
+// order: the strongest signal wins, the first cluster showing it says why.
+func FromEvidence(ev []Evidence) Choice {
+	best := Evidence{}
+	for _, e := range ev {
+		if e.Rank > 0 && (best.Rank == 0 || e.Rank < best.Rank) {
+			best = e
 		}
+	}
+	if best.Rank > 0 {
+		return Choice{Name: D1, Detected: true, Reason: best.Reason}
 	}
 	return detected(Generic, "no cluster has runtime-info, d1's tenant Kustomizations or a multi-tenant FluxInstance")
 }

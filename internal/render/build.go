@@ -30,6 +30,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/d1lint/d1lint/internal/memo"
 	"github.com/d1lint/d1lint/internal/model"
 	"github.com/d1lint/d1lint/internal/source"
 )
@@ -105,7 +106,7 @@ type builder struct {
 
 	// substituted memoises postBuild substitution of one object of one
 	// build (see substKey).
-	substituted sync.Map
+	substituted memo.Map[string, *substResult]
 	// patched memoises FluxInstance patches (see instancePatches).
 	patched sync.Map
 	// labelled memoises owner-labelled copies of shared maps (see

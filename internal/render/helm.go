@@ -600,8 +600,7 @@ func (r *renderer) renderChart(ctx context.Context, req helm.Request) (*helm.Res
 	if err != nil {
 		return nil, err
 	}
-	v, _ := r.chartRenders.LoadOrStore(key, &chartRender{})
-	e := v.(*chartRender)
+	e, _ := r.chartRenders.Do(key, func() *chartRender { return &chartRender{} })
 	e.once.Do(func() {
 		if res, ok := r.cachedRender(key); ok {
 			e.res = res

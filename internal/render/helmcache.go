@@ -97,17 +97,22 @@ func (r *renderer) decodeRender(b []byte) (*helm.Result, error) {
 // internObject decodes one object, once per distinct encoding in the run.
 func (r *renderer) internObject(ob string) (map[string]any, error) {
 	sum := sha256.Sum256([]byte(ob))
-	if m, ok := r.interned.Load(sum); ok {
-		return m.(map[string]any), nil
-	}
-	v, rest, err := cache.DecodeValue([]byte(ob))
-	if err != nil {
-		return nil, err
-	}
-	m, ok := v.(map[string]any)
-	if !ok || len(rest) != 0 {
-		return nil, fmt.Errorf("%w: not an object", cache.ErrValue)
-	}
-	got, _ := r.interned.LoadOrStore(sum, m)
-	return got.(map[string]any), nil
+	d, _ := r.interned.Do(sum, func() decoded {
+		v, rest, err := cache.DecodeValue([]byte(ob))
+		if err != nil {
+			return decoded{err: err}
+		}
+		m, ok := v.(map[string]any)
+		if !ok || len(rest) != 0 {
+			return decoded{err: fmt.Errorf("%w: not an object", cache.ErrValue)}
+		}
+		return decoded{m: m}
+	})
+	return d.m, d.err
+}
+
+// decoded is one object decoded from the persistent cache, or why not.
+type decoded struct {
+	m   map[string]any
+	err error
 }

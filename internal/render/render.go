@@ -4,6 +4,7 @@ package render
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -22,6 +23,7 @@ import (
 	pcache "github.com/d1lint/d1lint/internal/cache"
 	"github.com/d1lint/d1lint/internal/charts"
 	"github.com/d1lint/d1lint/internal/fleet"
+	"github.com/d1lint/d1lint/internal/memo"
 	"github.com/d1lint/d1lint/internal/model"
 	"github.com/d1lint/d1lint/internal/source"
 )
@@ -127,6 +129,12 @@ type Options struct {
 	// rendering of the others. A panic in it costs that cluster a problem,
 	// not the run.
 	Then func(*model.Cluster)
+	// Done, when set, is the last stage on each cluster: it runs once the
+	// cluster is rendered, through Then, and assessed (Cluster.Assess), on
+	// the cluster's goroutine. locate points a field of one of its objects
+	// at the line that sets it, as Result.Locate does once the render is
+	// over. A panic in it costs that cluster a problem, not the run.
+	Done func(c *model.Cluster, locate func(c *model.Cluster, o *model.Object, path []string) *model.Location)
 }
 
 // renderer renders the clusters of a fleet. Builds are shared by every
@@ -153,11 +161,14 @@ type renderer struct {
 	mapped map[string]bool
 	// chartLoads and chartRenders memoise chart loads and renders across
 	// clusters; chartCount counts the renders that ran.
-	chartLoads, chartRenders, chartMentions, chartCRDs sync.Map
-	chartCount                                         atomic.Int64
+	chartLoads, chartMentions, chartCRDs sync.Map
+	// chartRenders is bounded (package memo): a render that only one
+	// cluster's values produce is dropped in time.
+	chartRenders memo.Map[string, *chartRender]
+	chartCount   atomic.Int64
 	// interned are the objects of chart renders read from the persistent
 	// cache, by the SHA-256 of their encoding (internObject).
-	interned sync.Map
+	interned memo.Map[[sha256.Size]byte, decoded]
 	// rsLines memoises the lines of ResourceSets' templates
 	// (resourceSetLines).
 	rsLines sync.Map
@@ -354,6 +365,23 @@ func (r *renderer) then(c *model.Cluster) {
 	r.opts.Then(c)
 }
 
+// done runs the last stage on a rendered, assessed cluster.
+func (r *renderer) done(c *model.Cluster) {
+	if r.opts.Done == nil {
+		return
+	}
+	defer func() {
+		// A bug must cost one cluster's later stage, not the run.
+		if p := recover(); p != nil {
+			c.Problems = append(c.Problems, &model.Problem{Kind: model.ProblemCluster,
+				Reason: fmt.Sprintf("internal error judging cluster %s: %v\n%s", c.Name, p, debug.Stack())})
+		}
+	}()
+	r.opts.Done(c, func(c *model.Cluster, o *model.Object, path []string) *model.Location {
+		return r.locate(c, c.Kustomization(o.AppliedBy), o, path)
+	})
+}
+
 func (r *renderer) render(ctx context.Context) (*model.Fleet, error) {
 	warmSchema()
 	layout, err := fleet.Discover(r.opts.FleetPath, r.discoverOptions())
@@ -393,6 +421,7 @@ clusters:
 			r.then(out.Clusters[i])
 			// Last: what the render and the next stage left out.
 			out.Clusters[i].Assess()
+			r.done(out.Clusters[i])
 		}()
 	}
 	wg.Wait()

@@ -291,15 +291,14 @@ func (bl *builder) substitute(ctx context.Context, c storeClient, ks *unstructur
 		}
 	}
 	k := key.String()
-	if r, ok := bl.substituted.Load(k); ok {
-		return r.(*substResult)
-	}
-	res := b.resources[i].DeepCopy()
-	out, err := kustomize.SubstituteVariables(ctx, c, *ks, res)
-	r := &substResult{err: err}
-	if err == nil && out != nil {
-		r.obj = asMap(res)
-	}
-	actual, _ := bl.substituted.LoadOrStore(k, r)
-	return actual.(*substResult)
+	r, _ := bl.substituted.Do(k, func() *substResult {
+		res := b.resources[i].DeepCopy()
+		out, err := kustomize.SubstituteVariables(ctx, c, *ks, res)
+		r := &substResult{err: err}
+		if err == nil && out != nil {
+			r.obj = asMap(res)
+		}
+		return r
+	})
+	return r
 }

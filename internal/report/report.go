@@ -68,10 +68,26 @@ const InformationURI = "https://github.com/d1lint/d1lint"
 type Cluster struct {
 	model.ClusterSummary
 
-	// defined are where the cluster's Flux Kustomizations are defined, by
-	// key; sync is where the cluster's Flux sync and runtime-info are.
-	defined map[string]*model.Location
-	sync    []*model.Location
+	// Defined are where the cluster's Flux Kustomizations are defined, by
+	// key; Sync is where the cluster's Flux sync and runtime-info are
+	// (Anchor reads them). Neither is in the JSON report.
+	Defined map[string]*model.Location
+	Sync    []*model.Location
+}
+
+// ClusterOf is what a report keeps of one cluster.
+func ClusterOf(c *model.Cluster) Cluster {
+	rc := Cluster{ClusterSummary: model.Summarize(c), Defined: map[string]*model.Location{}}
+	for _, k := range c.Kustomizations {
+		if k.Location != nil {
+			rc.Defined[k.Key] = k.Location
+		}
+		if k.Key == c.Root {
+			rc.Sync = append(rc.Sync, k.Location)
+		}
+	}
+	rc.Sync = append(rc.Sync, c.Flux.Location, c.RuntimeInfoLocation)
+	return rc
 }
 
 // clusterJSON is a cluster as the JSON report documents it.
@@ -131,23 +147,23 @@ func (s Summary) Rendered() int { return s.Kustomizations - s.Skipped }
 
 // New builds the report of a checked fleet; findings must be sorted.
 func New(fl *model.Fleet, findings []finding.Finding) *Report {
+	clusters := make([]Cluster, 0, len(fl.Clusters))
+	for _, c := range fl.Clusters {
+		clusters = append(clusters, ClusterOf(c))
+	}
+	return Assemble(fl.Mappings, clusters, findings)
+}
+
+// Assemble builds a report from what a check kept of each cluster
+// (ClusterOf), the source mappings and the findings.
+func Assemble(mappings []model.Mapping, clusters []Cluster, findings []finding.Finding) *Report {
 	r := &Report{Version: Version, Clusters: []Cluster{}, Findings: findings, Waivers: []waiver.Status{},
 		Summary: Summary{Findings: map[string]int{finding.Error: 0, finding.Warning: 0, finding.Info: 0}}}
 	if r.Findings == nil {
 		r.Findings = []finding.Finding{}
 	}
-	r.Sources = slices.Clone(fl.Mappings)
-	for _, c := range fl.Clusters {
-		rc := Cluster{ClusterSummary: model.Summarize(c), defined: map[string]*model.Location{}}
-		for _, k := range c.Kustomizations {
-			if k.Location != nil {
-				rc.defined[k.Key] = k.Location
-			}
-			if k.Key == c.Root {
-				rc.sync = append(rc.sync, k.Location)
-			}
-		}
-		rc.sync = append(rc.sync, c.Flux.Location, c.RuntimeInfoLocation)
+	r.Sources = slices.Clone(mappings)
+	for _, rc := range clusters {
 		r.Clusters = append(r.Clusters, rc)
 		r.Summary.Clusters++
 		r.Summary.Objects += rc.Objects
@@ -194,11 +210,11 @@ func (r *Report) Anchor(f finding.Finding) (loc model.Location, what string, ok 
 			continue
 		}
 		for i := len(f.Chain) - 1; i >= 0; i-- {
-			if l := c.defined[f.Chain[i]]; r.inRepository(l) {
+			if l := c.Defined[f.Chain[i]]; r.inRepository(l) {
 				return *l, "Kustomization " + f.Chain[i], true
 			}
 		}
-		for _, l := range c.sync {
+		for _, l := range c.Sync {
 			if r.inRepository(l) {
 				return *l, "cluster " + c.Name, true
 			}

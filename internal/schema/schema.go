@@ -31,6 +31,7 @@ import (
 	"golang.org/x/text/message"
 
 	"github.com/d1lint/d1lint/internal/finding"
+	"github.com/d1lint/d1lint/internal/memo"
 	"github.com/d1lint/d1lint/internal/model"
 	"github.com/d1lint/d1lint/internal/openapi"
 )
@@ -95,7 +96,9 @@ type Validator struct {
 	// shared memoises the work on objects rendered from charts, which
 	// every cluster rendering the same release shares (the same map):
 	// verdicts by schema and object, CRD digests by object.
-	shared sync.Map // sharedKey → *sharedEntry
+	// Bounded (package memo): a release that one cluster alone renders
+	// is dropped in time.
+	shared memo.Map[sharedKey, *sharedEntry]
 }
 
 // sharedKey identifies a shared object's map by its address, with the
@@ -120,8 +123,7 @@ type sharedEntry struct {
 // validate concurrently, and those sharing a release reach its objects at
 // the same time.
 func (v *Validator) sharedEntry(k sharedKey, obj map[string]any, f func(e *sharedEntry)) *sharedEntry {
-	got, _ := v.shared.LoadOrStore(k, &sharedEntry{})
-	e := got.(*sharedEntry)
+	e, _ := v.shared.Do(k, func() *sharedEntry { return &sharedEntry{} })
 	e.once.Do(func() {
 		e.obj = obj
 		f(e)

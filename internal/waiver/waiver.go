@@ -56,12 +56,27 @@ type Result struct {
 // Apply disables and re-grades rules, then applies inline and configured
 // waivers as of today. An expired waiver waives nothing.
 func Apply(fl *model.Fleet, findings []finding.Finding, cfg *config.Config, today time.Time) Result {
+	return ApplyAnnotated(objectAnnotations(fl), findings, cfg, today)
+}
+
+// Annotations are the inline waivers of a fleet's objects (annotations
+// under AnnotationPrefix), by cluster and object. A check that drops each
+// cluster's model once judged keeps these (Of each cluster, merged).
+type Annotations map[string]map[string]string
+
+// Of returns the inline waiver annotations of one cluster's objects.
+func Of(c *model.Cluster) Annotations {
+	return objectAnnotations(&model.Fleet{Clusters: []*model.Cluster{c}})
+}
+
+// ApplyAnnotated is Apply with the fleet's inline waivers read already
+// (Of each cluster, merged).
+func ApplyAnnotated(annotations Annotations, findings []finding.Finding, cfg *config.Config, today time.Time) Result {
 	var rules map[string]config.RuleSetting
 	var waivers []config.Waiver
 	if cfg != nil {
 		rules, waivers = cfg.Rules, cfg.Waivers
 	}
-	annotations := objectAnnotations(fl)
 	res := Result{Findings: []finding.Finding{}, Waivers: make([]Status, len(waivers))}
 	for i, w := range waivers {
 		res.Waivers[i] = Status{Waiver: w, Status: Active}
@@ -136,8 +151,8 @@ func match(pattern, s string) bool {
 }
 
 // objectAnnotations indexes the annotations of every rendered object.
-func objectAnnotations(fl *model.Fleet) map[string]map[string]string {
-	out := map[string]map[string]string{}
+func objectAnnotations(fl *model.Fleet) Annotations {
+	out := Annotations{}
 	for _, c := range fl.Clusters {
 		for _, o := range c.Objects {
 			md, _ := o.Object["metadata"].(map[string]any)

@@ -86,3 +86,20 @@ runtime_info_field_details(field, message) := object_field_details(objs[0], fiel
 	]
 	count(objs) > 0
 } else := {"location": object.get(input.cluster, "runtimeInfoLocation", null), "message": message}
+
+# fleet_runtime_info_details are runtime_info_details for a fleet-scoped
+# rule (METADATA custom.scope: fleet): about one key of the runtime-info of
+# cluster c, a digest of input.fleet.clusters. The digest holds the line
+# that sets each key, located while the cluster's sources were at hand.
+fleet_runtime_info_details(c, key, message) := fleet_runtime_info_field_details(c, ["data", key], message)
+
+# fleet_runtime_info_field_details are runtime_info_field_details for a
+# fleet-scoped rule: about a field of cluster c's runtime-info ConfigMap
+# (["data"], or ["data", key]).
+fleet_runtime_info_field_details(c, field, message) := object.union(
+	with_field(object_details(c.runtimeInfoObject, message), field),
+	{"cluster": c.name, "location": c.runtimeInfoFields[concat(".", field)]},
+) if {
+	c.runtimeInfoObject
+	c.runtimeInfoFields[concat(".", field)]
+} else := {"cluster": c.name, "location": object.get(c, "runtimeInfoLocation", null), "message": message}

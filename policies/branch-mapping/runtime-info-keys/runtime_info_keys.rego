@@ -11,29 +11,34 @@
 #   severity: warning
 #   remediation: Add the key to this cluster's runtime-info, or remove it from the other clusters if it is no longer used.
 #   profiles: [d1]
+#   scope: fleet
 package d1lint.rules.branch_mapping.runtime_info_keys
 
 import data.d1lint.lib.result
 
-# The finding is about the runtime-info ConfigMap, at its data, where the
-# key is to be added.
-report contains result.fail(rego.metadata.chain(), result.runtime_info_field_details(
+# A fleet-scoped rule: it reads every cluster's digest, once per run. The
+# finding is about the runtime-info ConfigMap, at its data, where the key
+# is to be added.
+report contains result.fail(rego.metadata.chain(), result.fleet_runtime_info_field_details(
+	c,
 	["data"],
 	sprintf("runtime-info of cluster %s lacks %s, which cluster(s) %s define; add it here so shared manifests get a value", [
-		input.cluster.name, key, concat(", ", sort(holders(key))),
+		c.name, key, concat(", ", sort(others)),
 	]),
 )) if {
-	count(object.get(input.cluster, "runtimeInfo", {})) > 0
-	some other in input.fleet.clusters
-	other.name != input.cluster.name
-	some key, _ in object.get(other, "runtimeInfo", {})
-	not has_key(input.cluster.runtimeInfo, key)
+	some c in input.fleet.clusters
+	count(object.get(c, "runtimeInfo", {})) > 0
+	some key, names in holders
+	not has_key(c.runtimeInfo, key)
+	others := names - {c.name}
+	count(others) > 0
 }
 
 has_key(info, key) if _ = info[key]
 
-holders(key) := {c.name |
+# holders are the names of the clusters whose runtime-info defines each
+# key, computed once per evaluation.
+holders[key] contains c.name if {
 	some c in input.fleet.clusters
-	c.name != input.cluster.name
-	has_key(object.get(c, "runtimeInfo", {}), key)
+	some key, _ in object.get(c, "runtimeInfo", {})
 }

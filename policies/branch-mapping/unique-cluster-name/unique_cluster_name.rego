@@ -10,16 +10,27 @@
 #   severity: error
 #   remediation: Give every cluster's runtime-info a CLUSTER_NAME of its own.
 #   profiles: [d1]
+#   scope: fleet
 package d1lint.rules.branch_mapping.unique_cluster_name
 
 import data.d1lint.lib.result
 
-report contains result.fail(rego.metadata.chain(), result.runtime_info_details(
+# A fleet-scoped rule: it reads every cluster's digest, once per run.
+report contains result.fail(rego.metadata.chain(), result.fleet_runtime_info_details(
+	c,
 	"CLUSTER_NAME",
-	sprintf("cluster %s has CLUSTER_NAME %q, as does cluster %s", [input.cluster.name, name, other.name]),
+	sprintf("cluster %s has CLUSTER_NAME %q, as does cluster %s", [c.name, name, other]),
 )) if {
-	name := input.cluster.runtimeInfo.CLUSTER_NAME
-	some other in input.fleet.clusters
-	other.name != input.cluster.name
-	other.runtimeInfo.CLUSTER_NAME == name
+	some c in input.fleet.clusters
+	name := c.runtimeInfo.CLUSTER_NAME
+	some other in named[name]
+	other != c.name
+}
+
+# named are the clusters' names by their CLUSTER_NAME, computed once per
+# evaluation: comparing every pair of clusters would cost a thousand-cluster
+# fleet a million comparisons.
+named[name] contains c.name if {
+	some c in input.fleet.clusters
+	name := c.runtimeInfo.CLUSTER_NAME
 }

@@ -1,0 +1,127 @@
+// Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
+
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/d1lint/d1lint/internal/finding"
+	"github.com/d1lint/d1lint/internal/report"
+	"github.com/d1lint/d1lint/internal/testutil"
+)
+
+// reportJSON is a report as `check --format json` writes it.
+func reportJSON(t *testing.T, r *report.Report) string {
+	t.Helper()
+	b, err := json.MarshalIndent(r, "", "  ")
+	require.NoError(t, err)
+	return string(b)
+}
+
+// TestStreamedCheckMatchesKept: a check that drops each cluster's model
+// once judged (CheckReport) reports exactly what one that keeps every
+// model (Check, as audit runs) does: findings located at the same lines,
+// the fleet-scoped rules, the profile, inline and configured waivers.
+func TestStreamedCheckMatchesKept(t *testing.T) {
+	today := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	for _, fixture := range []string{
+		testutil.Fixture(t, "bad", "fleet", ".d1lint.yaml"),
+		testutil.Fixture(t, "example", "fleet", ".d1lint.yaml"),
+	} {
+		t.Run(filepath.Base(filepath.Dir(filepath.Dir(fixture))), func(t *testing.T) {
+			opts, cfg := options(t, fixture)
+			kept, err := New(Config{File: cfg, Today: today}).Check(context.Background(), opts)
+			require.NoError(t, err)
+			streamed, err := New(Config{File: cfg, Today: today}).CheckReport(context.Background(), opts)
+			require.NoError(t, err)
+			assert.Equal(t, reportJSON(t, kept.Report), reportJSON(t, streamed))
+			assert.NotEmpty(t, kept.Fleet.Clusters[0].Objects, "Check keeps the models")
+		})
+	}
+}
+
+// TestFleetRulesInStreamedCheck: the fleet-scoped rules (two clusters with
+// one CLUSTER_NAME, a runtime-info key only some define) see every cluster
+// although each cluster's model is dropped once judged, and point at the
+// line of the key in each cluster's runtime-info.
+func TestFleetRulesInStreamedCheck(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct{ name, data string }{
+		{"one", "  CLUSTER_NAME: same\n  ENVIRONMENT: staging\n  REGION: eu\n"},
+		{"two", "  ENVIRONMENT: staging\n  CLUSTER_NAME: same\n"},
+	} {
+		d := filepath.Join(dir, "clusters", c.name)
+		require.NoError(t, os.MkdirAll(d, 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(d, "runtime-info.yaml"), []byte(`apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: flux-runtime-info
+  namespace: flux-system
+data:
+`+c.data), 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(d, "sync.yaml"), []byte(`apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./clusters/`+c.name+`
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`), 0o644))
+	}
+	opts := Options{}
+	opts.FleetPath, opts.FleetURL, opts.Getenv = dir, "https://github.com/acme/fleet.git", func(string) string { return "" }
+	opts.SkipSchemas = true
+	r, err := New(Config{}).CheckReport(context.Background(), opts)
+	require.NoError(t, err)
+	got := map[string]string{}
+	for _, f := range r.Findings {
+		if f.Rule == "D1-0202" || f.Rule == "D1-0203" {
+			got[f.Rule+" "+f.Cluster] = f.Location.Path + ":" + strconv.Itoa(f.Location.Line)
+		}
+	}
+	assert.Equal(t, map[string]string{
+		"D1-0202 one": "clusters/one/runtime-info.yaml:7",
+		"D1-0202 two": "clusters/two/runtime-info.yaml:8",
+		"D1-0203 two": "clusters/two/runtime-info.yaml:6",
+	}, got, "%+v", r.Findings)
+}
+
+// TestTeamPolicyReadingTheFleet: a team's policy that reads input.fleet
+// gets every cluster's summary, the check streamed or not.
+func TestTeamPolicyReadingTheFleet(t *testing.T) {
+	opts, cfg := options(t, testutil.Fixture(t, "example", "fleet", ".d1lint.yaml"))
+	policy := fstest.MapFS{"fleet.rego": {Data: []byte(`package acme.fleet
+
+import data.d1lint.lib.result
+
+deny contains sprintf("%d clusters, first %s", [count(input.fleet.clusters), input.fleet.clusters[0].name]) if {
+	input.cluster.name == input.fleet.clusters[0].name
+}
+`)}}
+	e := New(Config{File: cfg, Policies: map[string]fs.FS{"acme": policy}})
+	r, err := e.CheckReport(context.Background(), opts)
+	require.NoError(t, err)
+	var msgs []string
+	for _, f := range r.Findings {
+		if f.Category == finding.CustomCategory {
+			msgs = append(msgs, f.Cluster+": "+f.Message)
+		}
+	}
+	assert.Equal(t, []string{"prod-eu: 2 clusters, first prod-eu"}, msgs)
+}
