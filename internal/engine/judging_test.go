@@ -125,3 +125,38 @@ deny contains sprintf("%d clusters, first %s", [count(input.fleet.clusters), inp
 	}
 	assert.Equal(t, []string{"prod-eu: 2 clusters, first prod-eu"}, msgs)
 }
+
+// TestVerdictRoundTrip: a check finished from verdicts written and read
+// back (what `d1lint merge` and the persistent cache do) reports exactly
+// what the check did.
+func TestVerdictRoundTrip(t *testing.T) {
+	today := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	opts, cfg := options(t, testutil.Fixture(t, "bad", "fleet", ".d1lint.yaml"))
+	e := New(Config{File: cfg, Today: today})
+	want, err := e.Check(context.Background(), opts)
+	require.NoError(t, err)
+
+	res, err := e.render(context.Background(), opts)
+	require.NoError(t, err)
+	defer res.Close()
+	vs, err := e.newJudging(true).verdictsOf(context.Background(), res)
+	require.NoError(t, err)
+	b, err := json.Marshal(vs)
+	require.NoError(t, err)
+	assert.NotContains(t, string(b), os.TempDir(), "no snapshot path in a verdict")
+	var back []*Verdict
+	require.NoError(t, json.Unmarshal(b, &back))
+	require.Len(t, back, len(vs))
+	for i := range vs {
+		assert.Equal(t, vs[i], back[i], vs[i].Cluster.Name)
+	}
+	cat, err := e.Catalogue()
+	require.NoError(t, err)
+	j, err := e.finish(context.Background(), cat, back, nil, opts.Profile)
+	require.NoError(t, err)
+	assert.Equal(t, want.Report.Findings, j.Findings)
+	assert.Equal(t, want.Report.Waivers, j.Waivers)
+
+	var bad Verdict
+	require.Error(t, json.Unmarshal([]byte(`{"digest":{}}`), &bad), "a verdict names its cluster")
+}

@@ -66,7 +66,10 @@ type Annotations map[string]map[string]string
 
 // Of returns the inline waiver annotations of one cluster's objects.
 func Of(c *model.Cluster) Annotations {
-	return objectAnnotations(&model.Fleet{Clusters: []*model.Cluster{c}})
+	if a := objectAnnotations(&model.Fleet{Clusters: []*model.Cluster{c}}); len(a) > 0 {
+		return a
+	}
+	return nil
 }
 
 // ApplyAnnotated is Apply with the fleet's inline waivers read already
