@@ -45,7 +45,7 @@ func (e *Engine) CheckReport(ctx context.Context, opts Options) (*report.Report,
 // check is Check, keeping the clusters' models or not. Each cluster is
 // judged as soon as it is rendered (judging.done), overlapping with the
 // rendering of the others.
-func (e *Engine) check(ctx context.Context, opts Options, keep bool) (*Result, error) {
+func (e *Engine) check(ctx context.Context, opts Options, keep bool) (_ *Result, err error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
@@ -54,6 +54,13 @@ func (e *Engine) check(ctx context.Context, opts Options, keep bool) (*Result, e
 	j := e.newJudging(keep)
 	defer j.end()
 	opts.Done = j.done(ctx)
+	if j.reuse, err = e.newReuse(opts, j); err != nil {
+		return nil, err
+	}
+	defer j.reuse.close()
+	if j.reuse != nil {
+		opts.Reuse = j.reuse.reuse
+	}
 	res, err := e.renderChecked(ctx, opts)
 	if err != nil {
 		return nil, err
@@ -71,6 +78,9 @@ func (e *Engine) check(ctx context.Context, opts Options, keep bool) (*Result, e
 	judged, err := e.finish(ctx, cat, vs, nil, opts.Profile)
 	if err != nil {
 		return nil, err
+	}
+	if j.reuse != nil {
+		e.cfg.Timings.Clusters(len(vs), int(j.reuse.hits.Load()))
 	}
 	defer e.cfg.Timings.Since(StageReport, time.Now())
 	clusters := make([]report.Cluster, len(vs))

@@ -56,6 +56,8 @@ type judging struct {
 	mu       sync.Mutex
 	verdicts map[*model.Cluster]*Verdict
 	errs     map[*model.Cluster]error
+	// reuse reuses and keeps verdicts in the persistent cache (nil: none).
+	reuse *reuse
 }
 
 func (e *Engine) newJudging(keep bool) *judging {
@@ -81,7 +83,7 @@ func (j *judging) begin(ctx context.Context) (*rules.Evaluation, error) {
 // done is render.Options.Done of a streamed check (nil when the models are
 // kept): it judges the cluster while its sources are
 // at hand, then drops its model.
-func (j *judging) done(ctx context.Context) func(*model.Cluster, func(*model.Cluster, *model.Object, []string) *model.Location) {
+func (j *judging) done(ctx context.Context) func(render.Rendered) {
 	if j.keep {
 		// The models stay in memory: the rules run once the render is
 		// over (verdictsOf), so that the heap bound of their evaluation
@@ -89,12 +91,16 @@ func (j *judging) done(ctx context.Context) func(*model.Cluster, func(*model.Clu
 		// the growing model's.
 		return nil
 	}
-	return func(c *model.Cluster, locate func(*model.Cluster, *model.Object, []string) *model.Location) {
+	return func(r render.Rendered) {
+		c := r.Cluster
 		ev, err := j.begin(ctx)
 		if err != nil || ev == nil {
 			return
 		}
-		v, err := j.e.judgeCluster(ev, c, locate)
+		v, err := j.e.judgeCluster(ev, c, r.Locate)
+		if err == nil && j.reuse != nil {
+			j.reuse.keep(r.Spec, c, r.Inputs, v)
+		}
 		j.mu.Lock()
 		defer j.mu.Unlock()
 		if err != nil {
@@ -102,9 +108,7 @@ func (j *judging) done(ctx context.Context) func(*model.Cluster, func(*model.Clu
 			return
 		}
 		j.verdicts[c] = v
-		if !j.keep {
-			drop(c)
-		}
+		drop(c)
 	}
 }
 

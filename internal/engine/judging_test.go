@@ -3,6 +3,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io/fs"
@@ -16,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/d1lint/d1lint/internal/config"
 	"github.com/d1lint/d1lint/internal/finding"
 	"github.com/d1lint/d1lint/internal/report"
 	"github.com/d1lint/d1lint/internal/testutil"
@@ -159,4 +161,55 @@ func TestVerdictRoundTrip(t *testing.T) {
 
 	var bad Verdict
 	require.Error(t, json.Unmarshal([]byte(`{"digest":{}}`), &bad), "a verdict names its cluster")
+}
+
+// TestIncrementalCheck: with a persistent cache, a check reuses the
+// verdict of every cluster whose sources are unchanged, judges again those
+// a change reaches (here only prod-eu reads apps-production), and reports
+// exactly what a check without the cache does. Other settings reuse
+// nothing.
+func TestIncrementalCheck(t *testing.T) {
+	dir := t.TempDir()
+	testutil.CopyTree(t, testutil.Fixture(t, "example"), dir)
+	cacheDir := t.TempDir()
+	today := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	run := func(cfgEdit func(*config.Config), withCache bool) (string, int, int) {
+		t.Helper()
+		opts, cfg := options(t, filepath.Join(dir, "fleet", ".d1lint.yaml"))
+		if cfgEdit != nil {
+			cfgEdit(cfg)
+		}
+		if withCache {
+			opts.CacheDir = cacheDir
+		}
+		tm := &Timings{}
+		r, err := New(Config{File: cfg, Today: today, Timings: tm}).CheckReport(context.Background(), opts)
+		require.NoError(t, err)
+		reused, judged := tm.Reused()
+		return reportJSON(t, r), reused, judged
+	}
+	full, _, _ := run(nil, false)
+	cold, reused, judged := run(nil, true)
+	assert.Equal(t, full, cold)
+	assert.Equal(t, [2]int{0, 2}, [2]int{reused, judged}, "a cold cache reuses nothing")
+	warm, reused, _ := run(nil, true)
+	assert.Equal(t, full, warm)
+	assert.Equal(t, 2, reused, "nothing changed: every verdict stands")
+
+	// prod-eu alone reads apps-production: a change there (a variable no
+	// cluster defines) is judged again, staging's verdict stands.
+	p := filepath.Join(dir, "apps-production", "components", "shop", "production", "storefront-values.yaml")
+	data, err := os.ReadFile(p)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(p, bytes.Replace(data, []byte("logLevel: info"), []byte("logLevel: ${LOG_LEVEL_UNDEFINED}"), 1), 0o644))
+	changed, reused, _ := run(nil, true)
+	assert.Equal(t, 1, reused, "staging reused, prod-eu judged again")
+	assert.NotEqual(t, warm, changed)
+	assert.Contains(t, changed, "LOG_LEVEL_UNDEFINED")
+	fullChanged, _, _ := run(nil, false)
+	assert.Equal(t, fullChanged, changed)
+
+	// Other settings: another verdict.
+	_, reused, _ = run(func(c *config.Config) { c.TenantLabel = "acme.io/tenant" }, true)
+	assert.Zero(t, reused, "the rules' settings are part of every verdict")
 }

@@ -30,6 +30,32 @@ var stages = []string{StageLoad, StageRender, StageValidate, StageEvaluate, Stag
 type Timings struct {
 	mu sync.Mutex
 	d  map[string]time.Duration
+	// reused and judged count the clusters whose verdict came from the
+	// persistent cache, and those judged in all.
+	reused, judged int
+}
+
+// Clusters adds to the count of clusters judged, and of those whose
+// verdict an earlier run's stood for (the persistent cache).
+func (t *Timings) Clusters(judged, reused int) {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.judged += judged
+	t.reused += reused
+}
+
+// Reused returns how many clusters' verdicts came from the persistent
+// cache, of how many judged.
+func (t *Timings) Reused() (reused, judged int) {
+	if t == nil {
+		return 0, 0
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.reused, t.judged
 }
 
 // Add adds d to a stage's time.
@@ -76,6 +102,9 @@ func (t *Timings) String() string {
 		if d, ok := t.d[s]; ok {
 			parts = append(parts, fmt.Sprintf("%s %s", s, d.Round(time.Millisecond)))
 		}
+	}
+	if t.judged > 0 {
+		parts = append(parts, fmt.Sprintf("%d of %d clusters from the cache", t.reused, t.judged))
 	}
 	return strings.Join(parts, ", ")
 }

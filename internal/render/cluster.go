@@ -80,6 +80,8 @@ type clusterRender struct {
 	// ksScopes are the scopes of the CRDs the Kustomizations apply, read
 	// once for every chart of the cluster (crdScopes).
 	ksScopes map[string]bool
+	// inputs are the source revisions the render read (Options.Reuse).
+	inputs inputs
 }
 
 type sourceResult struct {
@@ -288,7 +290,7 @@ var sourceKinds = func(resolveGit func(url string, ref source.Ref, ignore string
 // sourceKind returns the kind that resolves Flux sources of kind name.
 func (c *clusterRender) sourceKind(name string) (source.Kind, bool) {
 	if c.kinds == nil {
-		c.kinds = sourceKinds(c.r.resolve, c.r.artifacts)
+		c.kinds = sourceKinds(c.resolve, c.r.artifacts)
 	}
 	return c.kinds.Lookup(name)
 }

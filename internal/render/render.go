@@ -131,10 +131,13 @@ type Options struct {
 	Then func(*model.Cluster)
 	// Done, when set, is the last stage on each cluster: it runs once the
 	// cluster is rendered, through Then, and assessed (Cluster.Assess), on
-	// the cluster's goroutine. locate points a field of one of its objects
-	// at the line that sets it, as Result.Locate does once the render is
-	// over. A panic in it costs that cluster a problem, not the run.
-	Done func(c *model.Cluster, locate func(c *model.Cluster, o *model.Object, path []string) *model.Location)
+	// the cluster's goroutine. A panic in it costs that cluster a problem,
+	// not the run.
+	Done func(Rendered)
+	// Reuse, when set, is asked before each cluster is rendered whether
+	// an earlier verdict on it stands (see Reuser); a cluster it returns a
+	// stand-in for is neither rendered nor handed to Then or Done.
+	Reuse Reuser
 }
 
 // renderer renders the clusters of a fleet. Builds are shared by every
@@ -146,6 +149,8 @@ type renderer struct {
 	// resolved memoises source resolution: every cluster asks for the same
 	// few (url, ref) pairs, and planning one walks the repository's refs.
 	resolved sync.Map
+	// identities memoises the inputs' identities (identify).
+	identities sync.Map
 	// prefetches are builds started ahead of the graph walk.
 	prefetches sync.WaitGroup
 	// fleet is the repository the fleet checkout is (mapFleet maps it).
@@ -365,8 +370,21 @@ func (r *renderer) then(c *model.Cluster) {
 	r.opts.Then(c)
 }
 
+// Rendered is a rendered cluster as Options.Done receives it.
+type Rendered struct {
+	Cluster *model.Cluster
+	// Spec is the cluster as the fleet's discovery found it.
+	Spec *fleet.Cluster
+	// Inputs are the source revisions the render read; nil when a bug cut
+	// it short.
+	Inputs []Input
+	// Locate points a field of one of the cluster's objects at the line
+	// that sets it, as Result.Locate does once the render is over.
+	Locate func(c *model.Cluster, o *model.Object, path []string) *model.Location
+}
+
 // done runs the last stage on a rendered, assessed cluster.
-func (r *renderer) done(c *model.Cluster) {
+func (r *renderer) done(c *model.Cluster, spec *fleet.Cluster, ins []Input) {
 	if r.opts.Done == nil {
 		return
 	}
@@ -377,9 +395,9 @@ func (r *renderer) done(c *model.Cluster) {
 				Reason: fmt.Sprintf("internal error judging cluster %s: %v\n%s", c.Name, p, debug.Stack())})
 		}
 	}()
-	r.opts.Done(c, func(c *model.Cluster, o *model.Object, path []string) *model.Location {
+	r.opts.Done(Rendered{Cluster: c, Spec: spec, Inputs: ins, Locate: func(c *model.Cluster, o *model.Object, path []string) *model.Location {
 		return r.locate(c, c.Kustomization(o.AppliedBy), o, path)
-	})
+	}})
 }
 
 func (r *renderer) render(ctx context.Context) (*model.Fleet, error) {
@@ -414,14 +432,21 @@ clusters:
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			out.Clusters[i] = r.renderCluster(ctx, spec)
+			if r.opts.Reuse != nil {
+				if c := r.opts.Reuse(spec, r.identifyInput); c != nil {
+					out.Clusters[i] = c
+					return
+				}
+			}
+			var ins []Input
+			out.Clusters[i], ins = r.renderCluster(ctx, spec)
 			if ctx.Err() != nil {
 				return // stopped: nothing more is worth doing
 			}
 			r.then(out.Clusters[i])
 			// Last: what the render and the next stage left out.
 			out.Clusters[i].Assess()
-			r.done(out.Clusters[i])
+			r.done(out.Clusters[i], spec, ins)
 		}()
 	}
 	wg.Wait()
@@ -510,7 +535,7 @@ func (r *renderer) foreignSync(spec *fleet.Cluster) string {
 		spec.URL, r.fleet, field, spec.URL)
 }
 
-func (r *renderer) renderCluster(ctx context.Context, spec *fleet.Cluster) (out *model.Cluster) {
+func (r *renderer) renderCluster(ctx context.Context, spec *fleet.Cluster) (out *model.Cluster, ins []Input) {
 	out = &model.Cluster{Name: spec.Name, Path: spec.Path, Era: spec.Era, Root: spec.Root,
 		Sources: []*model.Source{}, Kustomizations: []*model.Kustomization{}, Objects: []*model.Object{},
 		Variables: []*model.VarRef{}, HelmReleases: []*model.HelmRelease{}, Problems: []*model.Problem{}}
@@ -518,11 +543,16 @@ func (r *renderer) renderCluster(ctx context.Context, spec *fleet.Cluster) (out 
 	c := &clusterRender{r: r, spec: spec, out: out, store: map[string]*stored{}, nodes: map[string]*node{}, snaps: map[string]*sourceResult{}}
 	defer func() {
 		// A bug must cost one cluster, not the run.
-		if p := recover(); p != nil {
+		p := recover()
+		if p != nil {
 			out.Problems = append(out.Problems, &model.Problem{Kind: model.ProblemCluster,
 				Reason: fmt.Sprintf("internal error rendering cluster %s: %v\n%s", spec.Name, p, debug.Stack())})
 		}
 		c.finish()
+		// A render a bug cut short is no verdict to keep.
+		if ins = c.inputs.list(); p != nil {
+			ins = nil
+		}
 	}()
 	why := r.foreignSync(spec)
 	c.foreign = why != ""
@@ -534,7 +564,7 @@ func (r *renderer) renderCluster(ctx context.Context, spec *fleet.Cluster) (out 
 	}
 	if spec.Problem != "" {
 		c.problem(&model.Problem{Kind: model.ProblemCluster, Location: &model.Location{Path: spec.Path}, Reason: spec.Problem})
-		return out
+		return out, nil
 	}
 	for _, o := range out.OutOfBand {
 		obj := map[string]any{"apiVersion": o.APIVersion, "kind": o.Kind,
@@ -543,16 +573,16 @@ func (r *renderer) renderCluster(ctx context.Context, spec *fleet.Cluster) (out 
 	}
 	if c.foreign {
 		c.unsynced(why)
-		return out
+		return out, nil
 	}
 	root, err := c.root(ctx)
 	if err != nil {
 		c.problem(&model.Problem{Kind: model.ProblemCluster, Location: &model.Location{Path: spec.Path}, Reason: err.Error()})
-		return out
+		return out, nil
 	}
 	c.render(ctx, root)
 	c.renderCharts(ctx)
-	return out
+	return out, nil
 }
 
 // discovery says how the cluster was found, and where its root is: in the
@@ -678,5 +708,5 @@ func helmRelease(o *model.Object) *model.HelmRelease {
 
 // fleetSnapshot returns the snapshot of the fleet repository for a cluster.
 func (c *clusterRender) fleetSnapshot() (*source.Snapshot, error) {
-	return c.r.resolve(c.spec.URL, c.spec.Ref, "")
+	return c.resolve(c.spec.URL, c.spec.Ref, "")
 }

@@ -5,6 +5,7 @@ package source
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -95,6 +96,22 @@ type Artifacts struct {
 	rules []rule
 	// nextRelease reads what a release tag publishes at main (NextRelease).
 	nextRelease bool
+}
+
+// Fingerprint identifies the rules, in order, and whether they answer for
+// the next release: two Artifacts with one fingerprint map every artifact
+// alike.
+func (a *Artifacts) Fingerprint() string {
+	rules := make([]ArtifactRule, len(a.rules))
+	for i, r := range a.rules {
+		rules[i] = r.ArtifactRule
+	}
+	b, _ := json.Marshal(struct {
+		Rules       []ArtifactRule
+		NextRelease bool
+	}{rules, a.nextRelease})
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // NextRelease returns the mapper that answers "what would the next

@@ -248,6 +248,8 @@ type Resolver struct {
 	repos    map[string]*repoEntry
 	contents map[string]*contentEntry
 	snaps    map[snapKey]*Snapshot
+	// trees are the folders' content hashes (Identify).
+	trees map[string]*treeEntry
 }
 
 // NewResolver returns a Resolver for mappings. Each mapping's Path must be
