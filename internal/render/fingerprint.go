@@ -32,7 +32,20 @@ func Fingerprint(opts Options) (string, error) {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
-	abs, _ := filepath.Abs(opts.FleetPath)
+	// A copy of another revision (package revision) is a folder of its
+	// own each run: it counts as the checkout it stands in for, and its
+	// content by the identities of what is read from it.
+	fleetPath, _ := filepath.Abs(opts.FleetPath)
+	if opts.FleetDisplay != "" {
+		fleetPath = opts.FleetDisplay
+	}
+	sources := make([]source.Mapping, len(opts.Sources))
+	for i, m := range opts.Sources {
+		if m.Display != "" {
+			m.Path = m.Display
+		}
+		sources[i] = m
+	}
 	h := sha256.New()
 	enc := json.NewEncoder(h)
 	err = enc.Encode(struct {
@@ -48,8 +61,8 @@ func Fingerprint(opts Options) (string, error) {
 		ChartDirs                                     []string
 		ProviderInputs                                map[string][]map[string]any
 		KubeVersion, BaseRef                          string
-	}{abs, opts.FleetURL, opts.FleetURLHow, opts.FleetBranch, opts.FleetProblems, opts.FleetDisplay, opts.FleetRevision,
-		opts.FleetFound, opts.Sources, opts.Siblings, arts.Fingerprint(), opts.NextRelease, opts.OutOfBand, opts.ClusterEntries,
+	}{fleetPath, opts.FleetURL, opts.FleetURLHow, opts.FleetBranch, opts.FleetProblems, opts.FleetDisplay, opts.FleetRevision,
+		opts.FleetFound, sources, opts.Siblings, arts.Fingerprint(), opts.NextRelease, opts.OutOfBand, opts.ClusterEntries,
 		opts.ChartDirs, opts.ProviderInputs, opts.KubeVersion, getenv("GITHUB_BASE_REF")})
 	if err != nil {
 		return "", fmt.Errorf("fingerprinting the options: %w", err)

@@ -39,7 +39,9 @@ func (r *Resolver) Identify(url string, ref Ref, ignore string) (string, error) 
 		}
 	}
 	h := sha256.New()
-	for _, s := range []string{p.m.norm, p.mode, p.commit, p.branch, p.tag, p.note, p.m.display, p.m.Path,
+	// The folder as shown, not where it is: a copy of a revision is a
+	// folder of its own each run (its content decides).
+	for _, s := range []string{p.m.norm, p.mode, p.commit, p.branch, p.tag, p.note, p.m.display,
 		strconv.FormatBool(p.copy), ignore, content, p.m.How, p.m.Origin} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
