@@ -285,7 +285,7 @@ func newRenderer(opts Options) (*renderer, error) {
 	if opts.CacheDir != "" {
 		persistent, _ = pcache.Open(opts.CacheDir, opts.CacheMaxSize)
 	}
-	return &renderer{opts: opts, resolver: res, builder: newBuilder(opts.BuildTimeout), mapped: mapped, charts: cache,
+	return &renderer{opts: opts, resolver: res, builder: newBuilder(opts.BuildTimeout, persistent), mapped: mapped, charts: cache,
 		helmSlots: make(chan struct{}, opts.Concurrency), artifacts: arts, cache: persistent}, nil
 }
 
