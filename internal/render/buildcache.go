@@ -716,6 +716,12 @@ func (d *nodeDecoder) node(depth int) (*kyaml.Node, error) {
 	}
 	n := &kyaml.Node{Kind: kyaml.Kind(d.b[0])}
 	d.b = d.b[1:]
+	switch n.Kind {
+	case kyaml.DocumentNode, kyaml.SequenceNode, kyaml.MappingNode, kyaml.ScalarNode:
+	default:
+		// appendNode writes no alias, and no other kind exists.
+		return nil, errNode
+	}
 	style, err := d.uvarint()
 	if err != nil || style > 0xffffffff {
 		return nil, errNode

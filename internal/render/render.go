@@ -115,8 +115,8 @@ type Options struct {
 	// charts ("1.34"; default: Helm's).
 	KubeVersion string
 	// CacheDir, when set, is the persistent cache's folder (internal/cache):
-	// chart renders are read from it and written to it. A folder that
-	// cannot be opened leaves the render without a cache.
+	// chart renders and kustomize builds are read from it and written to
+	// it. A folder that cannot be opened leaves the render without a cache.
 	CacheDir string
 	// CacheMaxSize bounds the persistent cache (cache.DefaultMaxSize when
 	// 0).
