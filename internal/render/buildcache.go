@@ -680,12 +680,14 @@ func decodeNode(b []byte) (*kyaml.Node, error) {
 type nodeDecoder struct {
 	b []byte
 	// tags shares the few tag strings among the nodes.
-	tags map[string]string
+	tags    map[string]string
+	scratch [binary.MaxVarintLen64]byte
 }
 
 func (d *nodeDecoder) uvarint() (uint64, error) {
 	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
+	if n <= 0 || n != len(binary.AppendUvarint(d.scratch[:0], v)) {
+		// Only the shortest encoding is one appendNode writes.
 		return 0, errNode
 	}
 	d.b = d.b[n:]

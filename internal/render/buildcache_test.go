@@ -3,6 +3,7 @@
 package render
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"sigs.k8s.io/kustomize/api/resmap"
+	"sigs.k8s.io/kustomize/api/resource"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -327,6 +329,8 @@ func TestBuildCodecs(t *testing.T) {
 	}
 	_, err = decodeNode(append(b, 0))
 	assert.Error(t, err, "trailing bytes")
+	_, err = decodeNode([]byte{byte(kyaml.ScalarNode), 0x80, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0})
+	assert.Error(t, err, "a varint longer than it needs to be")
 
 	alias, err := kyaml.Parse("a: &x 1\nb: *x\n")
 	require.NoError(t, err)
@@ -339,4 +343,42 @@ func TestBuildCodecs(t *testing.T) {
 	out := &built{}
 	assert.Error(t, decodeBuild([]byte("junk"), snap, out))
 	assert.Empty(t, out.resources)
+}
+
+// FuzzBuildEntry: reading any bytes as a kept build never panics; a node
+// tree that decodes encodes back to exactly those bytes (the codec has one
+// encoding per tree), and an entry that does not decode adds nothing to the
+// build.
+func FuzzBuildEntry(f *testing.F) {
+	rn, err := kyaml.Parse("# c\na: [1, 'x', {b: null}]\nc: |\n  text\n")
+	if err != nil {
+		f.Fatal(err)
+	}
+	node, err := appendNode(nil, rn.Document(), 0)
+	if err != nil {
+		f.Fatal(err)
+	}
+	snap := &source.Snapshot{URL: "example.com/r", Branch: "main", Commit: "abc"}
+	l := snapLocation(snap, "a.yaml", 3)
+	entry, err := encodeBuild(snap, &built{
+		resources: []*resource.Resource{{RNode: *rn}}, maps: []map[string]any{{"a": []any{1, "x"}}}, locations: []model.Location{l},
+		problems: []*model.Problem{{Kind: model.ProblemInvalidYAML, Location: &l, Reason: "r", Field: []string{"spec"}}},
+	}, 0)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(node)
+	f.Add(entry)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if n, err := decodeNode(data); err == nil {
+			again, err := appendNode(nil, n, 0)
+			if err != nil || !bytes.Equal(again, data) {
+				t.Fatalf("a decoded tree encodes otherwise: %v", err)
+			}
+		}
+		out := &built{problems: []*model.Problem{{Kind: "before"}}}
+		if err := decodeBuild(data, snap, out); err != nil && (len(out.resources) > 0 || len(out.problems) != 1) {
+			t.Fatal("an entry that does not decode changed the build")
+		}
+	})
 }
