@@ -30,6 +30,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
 
+	pcache "github.com/d1lint/d1lint/internal/cache"
 	"github.com/d1lint/d1lint/internal/memo"
 	"github.com/d1lint/d1lint/internal/model"
 	"github.com/d1lint/d1lint/internal/source"
@@ -120,6 +121,13 @@ type builder struct {
 	stuck atomic.Value
 	count atomic.Int64
 
+	// store is the persistent cache builds are kept in (nil: none; see
+	// buildcache.go); reused counts the builds read from it, and inputsMu
+	// guards its first-level entries.
+	store    *pcache.Cache
+	reused   atomic.Int64
+	inputsMu sync.Mutex
+
 	// dirs maps a revision (repo, branch, commit) to the snapshot folder it
 	// was built from, so that findings can be traced to a field's line.
 	dirs sync.Map
@@ -152,8 +160,8 @@ type buildEntry struct {
 	out  *built
 }
 
-func newBuilder(timeout time.Duration) *builder {
-	return &builder{timeout: timeout, lines: newLineIndex(), cache: map[string]*buildEntry{}, kustomize: kustomizeBuild}
+func newBuilder(timeout time.Duration, store *pcache.Cache) *builder {
+	return &builder{timeout: timeout, lines: newLineIndex(), cache: map[string]*buildEntry{}, kustomize: kustomizeBuild, store: store}
 }
 
 // buildSpecFields are the Kustomization spec fields that change what
@@ -162,6 +170,12 @@ var buildSpecFields = []string{"path", "targetNamespace", "namePrefix", "nameSuf
 	"patchesStrategicMerge", "patchesJson6902", "images", "components", "ignoreMissingComponents", "buildMetadata"}
 
 func buildKey(snap *source.Snapshot, ks *unstructured.Unstructured) string {
+	h := sha256.Sum256(append([]byte(snap.ID+"\x00"), buildSpec(ks)...))
+	return hex.EncodeToString(h[:])
+}
+
+// buildSpec encodes the Kustomization's buildSpecFields.
+func buildSpec(ks *unstructured.Unstructured) []byte {
 	spec, _, _ := unstructured.NestedMap(ks.Object, "spec")
 	sub := map[string]any{}
 	for _, f := range buildSpecFields {
@@ -169,10 +183,9 @@ func buildKey(snap *source.Snapshot, ks *unstructured.Unstructured) string {
 			sub[f] = v
 		}
 	}
-	// encoding/json sorts map keys, so the key is deterministic.
+	// encoding/json sorts map keys, so the encoding is deterministic.
 	b, _ := json.Marshal(sub)
-	h := sha256.Sum256(append([]byte(snap.ID+"\x00"), b...))
-	return hex.EncodeToString(h[:])
+	return b
 }
 
 // build returns the shared build of ks from snap. Once ctx is done, builds
@@ -292,12 +305,6 @@ func (b *builder) run(ctx context.Context, snap *source.Snapshot, ks *unstructur
 		}
 	}
 
-	if s, _ := b.stuck.Load().(string); s != "" {
-		return fail(model.ProblemLimit, rel, "not built: "+s)
-	}
-	if ctx.Err() != nil {
-		return fail(model.ProblemLimit, rel, "not built: the render was stopped: "+context.Cause(ctx).Error())
-	}
 	// Locations name files of the repository (Snapshot.RepoPath), so the
 	// folder located in is the repository's, whatever folder of it an OCI
 	// artifact is.
@@ -321,9 +328,32 @@ func (b *builder) run(ctx context.Context, snap *source.Snapshot, ks *unstructur
 		}
 		return fail(model.ProblemBuild, rel, fmt.Sprintf("generating kustomization for %s: %s", rel, strings.ReplaceAll(err.Error(), snap.Dir+"/", "")))
 	}
-	disk, err := fluxfs.MakeFsOnDiskSecure(snap.Dir)
+	// A build kept in the persistent cache needs no kustomize, so it is
+	// looked up before the checks that stop kustomize from running.
+	var in *buildInputs
+	if b.store != nil {
+		if in, _ = inputsKey(b.store, snap, ks, rel, kfile, manifest, pre.openapi); in != nil && b.cachedBuild(in, snap, out) {
+			b.reused.Add(1)
+			return out
+		}
+	}
+	if s, _ := b.stuck.Load().(string); s != "" {
+		return fail(model.ProblemLimit, rel, "not built: "+s)
+	}
+	if ctx.Err() != nil {
+		return fail(model.ProblemLimit, rel, "not built: the render was stopped: "+context.Cause(ctx).Error())
+	}
+	var disk filesys.FileSystem
+	disk, err = fluxfs.MakeFsOnDiskSecure(snap.Dir)
 	if err != nil {
 		return fail(model.ProblemBuild, rel, err.Error())
+	}
+	// With a persistent cache, the build reads the snapshot through a
+	// recorder: what it read is what the kept build is keyed by.
+	var rec *recordingFS
+	if in != nil {
+		rec = newRecordingFS(disk, in.roots)
+		disk = rec
 	}
 	fs := fluxfs.MakeFsInMemory(disk)
 	if err := fs.WriteFile(kfile, manifest); err != nil {
@@ -390,6 +420,7 @@ func (b *builder) run(ctx context.Context, snap *source.Snapshot, ks *unstructur
 			Reason:   fmt.Sprintf("kustomize build of %s failed: %s", rel, msg)})
 		return out
 	}
+	first := len(out.problems)
 	for _, res := range r.res {
 		l := snapLocation(snap, "")
 		if o, err := res.GetOrigin(); err == nil && o != nil {
@@ -404,6 +435,7 @@ func (b *builder) run(ctx context.Context, snap *source.Snapshot, ks *unstructur
 				}
 				org := res.OrgId()
 				l.Line = b.lines.line(abs, org.Kind, org.Name, org.Namespace)
+				rec.noteLines(abs)
 			}
 		}
 		if !keepOrigin {
@@ -420,6 +452,9 @@ func (b *builder) run(ctx context.Context, snap *source.Snapshot, ks *unstructur
 		out.resources = append(out.resources, res)
 		out.locations = append(out.locations, l)
 		out.maps = append(out.maps, m)
+	}
+	if rec != nil {
+		b.storeBuild(in, rec, snap, out, first)
 	}
 	return out
 }

@@ -156,7 +156,7 @@ func TestOperatorRootIntervals(t *testing.T) {
 			if tc.interval != "" {
 				sync["interval"] = tc.interval
 			}
-			c := &clusterRender{r: &renderer{builder: newBuilder(time.Minute)}, out: &model.Cluster{}, store: map[string]*stored{},
+			c := &clusterRender{r: &renderer{builder: newBuilder(time.Minute, nil)}, out: &model.Cluster{}, store: map[string]*stored{},
 				spec: &fleet.Cluster{Era: fleet.EraOperator, URL: "https://example.com/acme/fleet.git", InstanceFile: "clusters/one/flux-system/flux-instance.yaml",
 					Instance: map[string]any{"metadata": map[string]any{"name": "flux", "namespace": "flux-system"}, "spec": map[string]any{"sync": sync}}}}
 			root, err := c.root(context.Background())

@@ -117,8 +117,8 @@ type Options struct {
 	// charts ("1.34"; default: Helm's).
 	KubeVersion string
 	// CacheDir, when set, is the persistent cache's folder (internal/cache):
-	// chart renders are read from it and written to it. A folder that
-	// cannot be opened leaves the render without a cache.
+	// chart renders and kustomize builds are read from it and written to
+	// it. A folder that cannot be opened leaves the render without a cache.
 	CacheDir string
 	// CacheMaxSize bounds the persistent cache (cache.DefaultMaxSize when
 	// 0).
@@ -301,7 +301,7 @@ func newRenderer(opts Options) (*renderer, error) {
 	if opts.CacheDir != "" {
 		persistent, _ = pcache.Open(opts.CacheDir, opts.CacheMaxSize)
 	}
-	return &renderer{opts: opts, resolver: res, builder: newBuilder(opts.BuildTimeout), mapped: mapped, charts: cache,
+	return &renderer{opts: opts, resolver: res, builder: newBuilder(opts.BuildTimeout, persistent), mapped: mapped, charts: cache,
 		helmSlots: make(chan struct{}, opts.Concurrency), artifacts: arts, cache: persistent}, nil
 }
 
