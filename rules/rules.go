@@ -70,6 +70,8 @@ type Catalogue struct {
 	custom         []customQuery
 	// readsFleet is set when a team's policy reads input.fleet.
 	readsFleet bool
+	// metadataOnly is set on a catalogue of METADATA alone (Metadata).
+	metadataOnly bool
 	conftest   []conftestQuery
 	timeout    time.Duration
 	// maxHeapGrowth bounds the heap's growth during Evaluate (watchHeap).
@@ -192,6 +194,23 @@ func Load() (*Catalogue, error) {
 	c := &Catalogue{rules: b.rules, byID: make(map[string]finding.Rule, len(b.rules)), cluster: b.cluster, fleet: b.fleet, timeout: DefaultTimeout,
 		maxHeapGrowth: DefaultMaxHeapGrowth}
 	for _, r := range b.rules {
+		c.byID[r.ID] = r
+	}
+	return c, nil
+}
+
+// Metadata returns the catalogue of the built-in rules' METADATA, parsed
+// but not compiled: Rules, Rule and InProfile answer as Load's would;
+// Begin refuses to evaluate. A check the persistent cache answers whole
+// needs nothing more.
+func Metadata() (*Catalogue, error) {
+	p, err := parsedBuiltins()
+	if err != nil {
+		return nil, err
+	}
+	c := &Catalogue{rules: p.rules, byID: make(map[string]finding.Rule, len(p.rules)), timeout: DefaultTimeout,
+		maxHeapGrowth: DefaultMaxHeapGrowth, metadataOnly: true}
+	for _, r := range p.rules {
 		c.byID[r.ID] = r
 	}
 	return c, nil
@@ -456,6 +475,9 @@ type Evaluation struct {
 // fleet's summary for a team's policies that read it (ReadsFleet); nil
 // otherwise.
 func (c *Catalogue) Begin(ctx context.Context, s Settings, fleet *FleetSummary) (*Evaluation, error) {
+	if c.metadataOnly {
+		return nil, errors.New("the rules' METADATA alone cannot evaluate them (rules.Metadata); load them")
+	}
 	shared, err := toValue(Input{Version: model.Version, Fleet: fleet, Config: s})
 	if err != nil {
 		return nil, err

@@ -50,7 +50,6 @@ func (e *Engine) check(ctx context.Context, opts Options, keep bool) (_ *Result,
 		return nil, err
 	}
 	defer guard.Lockdown()()
-	e.compileRules()
 	j := e.newJudging(keep)
 	defer j.end()
 	opts.Done = j.done(ctx)
@@ -59,23 +58,31 @@ func (e *Engine) check(ctx context.Context, opts Options, keep bool) (_ *Result,
 	}
 	defer j.reuse.close()
 	if j.reuse != nil {
+		// The rules compile once a cluster is to be judged (reuse.reuse
+		// finds no verdict): a check the cache answers whole needs none.
 		opts.Reuse = j.reuse.reuse
+	} else {
+		e.compileRules()
 	}
 	res, err := e.renderChecked(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
 	defer res.Close()
-	cat, err := e.catalogue()
+	meta, err := e.metadata()
 	if err != nil {
 		return nil, err
 	}
-	e.progress(fmt.Sprintf("evaluating %s over %s…", report.Count(len(cat.Rules()), "rule"), report.Count(len(res.Fleet.Clusters), "cluster")))
+	e.progress(fmt.Sprintf("evaluating %s over %s…", report.Count(len(meta.Rules()), "rule"), report.Count(len(res.Fleet.Clusters), "cluster")))
 	vs, err := j.verdictsOf(ctx, res)
 	if err != nil {
 		return nil, err
 	}
-	judged, err := e.finish(ctx, cat, vs, nil, opts.Profile)
+	judged, err := e.finish(ctx, vs, nil, opts.Profile, j.reuse)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := e.metadata()
 	if err != nil {
 		return nil, err
 	}
@@ -147,10 +154,6 @@ type judged struct {
 // the whole fleet when none), chosen before the waivers so that a waiver
 // of a rule the profile leaves out is stale, as one of a rule turned off is.
 func (e *Engine) judge(ctx context.Context, res *render.Result, others *model.Fleet, name string) (judged, error) {
-	cat, err := e.catalogue()
-	if err != nil {
-		return judged{}, err
-	}
 	j := e.newJudging(true)
 	vs, err := j.verdictsOf(ctx, res)
 	if err != nil {
@@ -163,7 +166,7 @@ func (e *Engine) judge(ctx context.Context, res *render.Result, others *model.Fl
 			ovs = append(ovs, &Verdict{Cluster: report.ClusterOf(c), Digest: rules.Digest(c, nil), Evidence: profile.EvidenceOf(c)})
 		}
 	}
-	return e.finish(ctx, cat, vs, ovs, name)
+	return e.finish(ctx, vs, ovs, name, nil)
 }
 
 func compareStrings(a, b string) int {

@@ -219,6 +219,9 @@ type Engine struct {
 	// configErr is what is wrong with the configuration that only the
 	// rules can tell (checkConfig), found once.
 	configErr func() error
+	// meta are the built-in rules' METADATA (metadata).
+	meta        func() (*rules.Catalogue, error)
+	compileOnce sync.Once
 }
 
 // New returns an Engine. Its rules are compiled when a method first needs
@@ -247,6 +250,13 @@ func New(c Config) *Engine {
 		return cat, usage(err)
 	})
 	e.configErr = sync.OnceValue(e.checkConfig)
+	e.meta = sync.OnceValues(func() (*rules.Catalogue, error) {
+		cat, err := rules.Metadata()
+		if err != nil {
+			return nil, fmt.Errorf("loading the built-in rules: %w", err)
+		}
+		return cat, nil
+	})
 	return e
 }
 
@@ -330,7 +340,20 @@ func withRuleFlags(file *config.Config, disable, enable []string) *config.Config
 
 // compileRules starts compiling the rules in the background, so that they
 // are ready when the render they judge is.
-func (e *Engine) compileRules() { go func() { _, _ = e.catalogue() }() }
+func (e *Engine) compileRules() {
+	e.compileOnce.Do(func() { go func() { _, _ = e.catalogue() }() })
+}
+
+// metadata returns the rules' METADATA: the built-in rules parsed, not
+// compiled (rules.Metadata), unless the team's policies make the rules
+// known only once compiled. A check the persistent cache answers whole
+// reads nothing else of the rules.
+func (e *Engine) metadata() (*rules.Catalogue, error) {
+	if len(e.cfg.Policies) > 0 {
+		return e.catalogue()
+	}
+	return e.meta()
+}
 
 // Catalogue returns the compiled rules (built-in and the team's).
 func (e *Engine) Catalogue() (*rules.Catalogue, error) { return e.catalogue() }

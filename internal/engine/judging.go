@@ -4,11 +4,13 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sync"
 	"time"
 
+	"github.com/d1lint/d1lint/internal/cache"
 	"github.com/d1lint/d1lint/internal/finding"
 	"github.com/d1lint/d1lint/internal/model"
 	"github.com/d1lint/d1lint/internal/profile"
@@ -177,10 +179,14 @@ func locateCluster(c *model.Cluster, fs []finding.Finding, locate rules.Locator)
 // the fleet's order: those judged as they were rendered, and the others
 // (a team's policy reads the fleet, or the render judged none) judged now.
 func (j *judging) verdictsOf(ctx context.Context, res *render.Result) ([]*Verdict, error) {
-	if _, err := j.begin(ctx); err != nil {
-		return nil, err
-	}
 	fl := res.Fleet
+	if slices.ContainsFunc(fl.Clusters, func(c *model.Cluster) bool { return j.verdicts[c] == nil }) {
+		// Some cluster is still to judge: the rules are needed (a check
+		// whose every verdict the cache held compiles none).
+		if _, err := j.begin(ctx); err != nil {
+			return nil, err
+		}
+	}
 	var ev *rules.Evaluation
 	out := make([]*Verdict, len(fl.Clusters))
 	for i, c := range fl.Clusters {
@@ -226,7 +232,7 @@ func (j *judging) end() {
 // render that complete the fleet, whose own findings are dropped), the
 // profile (named, else detected from every cluster's evidence), and the
 // waivers.
-func (e *Engine) finish(ctx context.Context, cat *rules.Catalogue, vs []*Verdict, others []*Verdict, name string) (judged, error) {
+func (e *Engine) finish(ctx context.Context, vs []*Verdict, others []*Verdict, name string, u *reuse) (judged, error) {
 	all := slices.Clone(vs)
 	for _, o := range others {
 		if !slices.ContainsFunc(vs, func(v *Verdict) bool { return v.Cluster.Name == o.Cluster.Name }) {
@@ -242,13 +248,8 @@ func (e *Engine) finish(ctx context.Context, cat *rules.Catalogue, vs []*Verdict
 		digests = append(digests, v.Digest)
 		evidence = append(evidence, v.Evidence)
 	}
-	ev, err := cat.Begin(ctx, e.settings, nil)
-	if err != nil {
-		return judged{}, err
-	}
 	start := time.Now()
-	fleetFindings, err := ev.Fleet(digests)
-	ev.End()
+	fleetFindings, err := e.fleetFindings(ctx, digests, u)
 	e.cfg.Timings.Since(StageEvaluate, start)
 	if err != nil {
 		return judged{}, err
@@ -264,16 +265,69 @@ func (e *Engine) finish(ctx context.Context, cat *rules.Catalogue, vs []*Verdict
 		}
 	}
 	fs = append(fs, fleetFindings...)
+	c, err := e.metadata()
+	if err != nil {
+		return judged{}, err
+	}
 	p := profile.Resolve(name, nil)
 	if name == "" {
 		p = profile.FromEvidence(evidence)
 	}
 	// --enable counts a rule the profile leaves out.
 	fs = slices.DeleteFunc(fs, func(f finding.Finding) bool {
-		return !cat.InProfile(f.Rule, p.Name) && !e.enabled[f.Rule] || !mine[f.Cluster]
+		return !c.InProfile(f.Rule, p.Name) && !e.enabled[f.Rule] || !mine[f.Cluster]
 	})
 	finding.Sort(fs)
 	start = time.Now()
 	defer e.cfg.Timings.Since(StageWaive, start)
 	return judged{Result: waiver.ApplyAnnotated(annotations, fs, e.file, e.cfg.Today), Profile: p}, nil
 }
+
+// fleetFindings runs the fleet-scoped rules over the digests, or reads
+// what they found from the persistent cache when an earlier run evaluated
+// them over the same digests with the same settings (u: the check's
+// reuse; nil: none).
+func (e *Engine) fleetFindings(ctx context.Context, digests []rules.ClusterDigest, u *reuse) ([]finding.Finding, error) {
+	var key cache.Key
+	if u != nil {
+		b, err := json.Marshal(digests)
+		if err != nil {
+			return nil, err
+		}
+		key = u.cache.Key(fleetKind, u.run, b)
+		if data, ok := u.cache.Get(fleetKind, key); ok {
+			var fs []finding.Finding
+			if err := json.Unmarshal(data, &fs); err == nil {
+				for i := range fs {
+					if fs[i].Field != "" {
+						fs[i].FieldPath = finding.ParseField(fs[i].Field)
+					}
+				}
+				return fs, nil
+			}
+		}
+	}
+	c, err := e.catalogue()
+	if err != nil {
+		return nil, err
+	}
+	ev, err := c.Begin(ctx, e.settings, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer ev.End()
+	fs, err := ev.Fleet(digests)
+	if err != nil {
+		return nil, err
+	}
+	if u != nil {
+		if b, err := json.Marshal(fs); err == nil {
+			_ = u.cache.Put(fleetKind, key, b)
+		}
+	}
+	return fs, nil
+}
+
+// fleetKind is the persistent cache's kind for what the fleet-scoped rules
+// found over a fleet's digests.
+const fleetKind = "fleet-findings"

@@ -152,9 +152,7 @@ func TestVerdictRoundTrip(t *testing.T) {
 	for i := range vs {
 		assert.Equal(t, vs[i], back[i], vs[i].Cluster.Name)
 	}
-	cat, err := e.Catalogue()
-	require.NoError(t, err)
-	j, err := e.finish(context.Background(), cat, back, nil, opts.Profile)
+	j, err := e.finish(context.Background(), back, nil, opts.Profile, nil)
 	require.NoError(t, err)
 	assert.Equal(t, want.Report.Findings, j.Findings)
 	assert.Equal(t, want.Report.Waivers, j.Waivers)
@@ -173,6 +171,7 @@ func TestIncrementalCheck(t *testing.T) {
 	testutil.CopyTree(t, testutil.Fixture(t, "example"), dir)
 	cacheDir := t.TempDir()
 	today := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	var tm *Timings
 	run := func(cfgEdit func(*config.Config), withCache bool) (string, int, int) {
 		t.Helper()
 		opts, cfg := options(t, filepath.Join(dir, "fleet", ".d1lint.yaml"))
@@ -182,7 +181,7 @@ func TestIncrementalCheck(t *testing.T) {
 		if withCache {
 			opts.CacheDir = cacheDir
 		}
-		tm := &Timings{}
+		tm = &Timings{}
 		r, err := New(Config{File: cfg, Today: today, Timings: tm}).CheckReport(context.Background(), opts)
 		require.NoError(t, err)
 		reused, judged := tm.Reused()
@@ -195,6 +194,8 @@ func TestIncrementalCheck(t *testing.T) {
 	warm, reused, _ := run(nil, true)
 	assert.Equal(t, full, warm)
 	assert.Equal(t, 2, reused, "nothing changed: every verdict stands")
+	assert.Zero(t, tm.Get(StageLoad), "a check the cache answers whole compiles no rule")
+	assert.Zero(t, tm.Get(StageValidate), "nor validates anything")
 
 	// prod-eu alone reads apps-production: a change there (a variable no
 	// cluster defines) is judged again, staging's verdict stands.
@@ -204,6 +205,7 @@ func TestIncrementalCheck(t *testing.T) {
 	require.NoError(t, os.WriteFile(p, bytes.Replace(data, []byte("logLevel: info"), []byte("logLevel: ${LOG_LEVEL_UNDEFINED}"), 1), 0o644))
 	changed, reused, _ := run(nil, true)
 	assert.Equal(t, 1, reused, "staging reused, prod-eu judged again")
+	assert.Positive(t, tm.Get(StageLoad), "prod-eu's rules ran")
 	assert.NotEqual(t, warm, changed)
 	assert.Contains(t, changed, "LOG_LEVEL_UNDEFINED")
 	fullChanged, _, _ := run(nil, false)

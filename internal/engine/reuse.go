@@ -91,14 +91,18 @@ func (u *reuse) reuse(spec *fleet.Cluster, identify func(render.Input) string) *
 	}
 	data, ok := u.cache.Get(verdictKind, k)
 	if !ok {
+		// This cluster is to be judged: the rules compile meanwhile.
+		u.j.e.compileRules()
 		return nil
 	}
 	var kept keptVerdict
 	if err := json.Unmarshal(data, &kept); err != nil || kept.Verdict == nil || kept.Verdict.Cluster.Name != spec.Name {
+		u.j.e.compileRules()
 		return nil
 	}
 	for _, in := range kept.Inputs {
 		if identify(in) != in.Identity {
+			u.j.e.compileRules()
 			return nil
 		}
 	}
