@@ -292,6 +292,11 @@ func (bl *builder) substitute(ctx context.Context, c storeClient, ks *unstructur
 	}
 	k := key.String()
 	r, _ := bl.substituted.Do(k, func() *substResult {
+		if leafSubstitution {
+			if obj, ok := substituteLeaves(ctx, c, ks, b.maps[i]); ok {
+				return &substResult{obj: obj}
+			}
+		}
 		res := b.resources[i].DeepCopy()
 		out, err := kustomize.SubstituteVariables(ctx, c, *ks, res)
 		r := &substResult{err: err}
