@@ -81,6 +81,9 @@ type Chart struct {
 	posted memo.Map[[sha256.Size]byte, any]
 }
 
+// postedLimit bounds a chart's post-rendered documents kept (Chart.posted).
+const postedLimit = 1 << 10
+
 // utf8BOM is dropped from the start of every file, as Helm's archive and
 // directory loaders do, so that a BOM-prefixed Chart.yaml still parses.
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
@@ -293,7 +296,12 @@ func newChart(files []File, digest string) (*Chart, error) {
 	if meta.Name == "" {
 		return nil, errors.New("reading chart: Chart.yaml has no name")
 	}
-	return &Chart{Name: meta.Name, Version: meta.Version, Files: files, Digest: digest}, nil
+	c := &Chart{Name: meta.Name, Version: meta.Version, Files: files, Digest: digest}
+	// A release whose values differ in every cluster (a cluster's name
+	// in a host) post-renders documents no other cluster shares: a
+	// thousand clusters' worth would stay in memory.
+	c.posted.SetLimit(postedLimit)
+	return c, nil
 }
 
 // UsesAPIVersions reports whether any template of the chart or of its

@@ -53,6 +53,14 @@ func (m *Map[K, V]) Do(key K, f func() V) (v V, ok bool) {
 	return e.v, e.ok
 }
 
+// SetLimit sets the limit of a Map not used yet (a zero Map's is
+// DefaultLimit).
+func (m *Map[K, V]) SetLimit(limit int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.limit = max(limit, 1)
+}
+
 // Has reports whether the map holds key (computed or not).
 func (m *Map[K, V]) Has(key K) bool {
 	m.mu.Lock()

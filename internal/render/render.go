@@ -140,6 +140,10 @@ type Options struct {
 	Reuse Reuser
 }
 
+// chartRendersKept bounds the chart renders a run keeps in memory for
+// other clusters (renderer.chartRenders).
+const chartRendersKept = 256
+
 // renderer renders the clusters of a fleet. Builds are shared by every
 // cluster that needs the same source revision, path and spec.
 type renderer struct {
@@ -169,7 +173,7 @@ type renderer struct {
 	chartLoads, chartMentions, chartCRDs sync.Map
 	// chartRenders is bounded (package memo): a render that only one
 	// cluster's values produce is dropped in time.
-	chartRenders memo.Map[string, *chartRender]
+	chartRenders *memo.Map[string, *chartRender]
 	chartCount   atomic.Int64
 	// interned are the objects of chart renders read from the persistent
 	// cache, by the SHA-256 of their encoding (internObject).
@@ -302,7 +306,10 @@ func newRenderer(opts Options) (*renderer, error) {
 		persistent, _ = pcache.Open(opts.CacheDir, opts.CacheMaxSize)
 	}
 	return &renderer{opts: opts, resolver: res, builder: newBuilder(opts.BuildTimeout, persistent), mapped: mapped, charts: cache,
-		helmSlots: make(chan struct{}, opts.Concurrency), artifacts: arts, cache: persistent}, nil
+		helmSlots: make(chan struct{}, opts.Concurrency),
+		// A render holds every object of a release: few are kept, enough
+		// for the clusters rendering at once to share theirs.
+		chartRenders: memo.New[string, *chartRender](chartRendersKept), artifacts: arts, cache: persistent}, nil
 }
 
 // newArtifacts returns the rules that map OCI artifacts to git: the
