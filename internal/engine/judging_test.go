@@ -116,16 +116,22 @@ deny contains sprintf("%d clusters, first %s", [count(input.fleet.clusters), inp
 	input.cluster.name == input.fleet.clusters[0].name
 }
 `)}}
-	e := New(Config{File: cfg, Policies: map[string]fs.FS{"acme": policy}})
-	r, err := e.CheckReport(context.Background(), opts)
-	require.NoError(t, err)
-	var msgs []string
-	for _, f := range r.Findings {
-		if f.Category == finding.CustomCategory {
-			msgs = append(msgs, f.Cluster+": "+f.Message)
+	opts.CacheDir = t.TempDir()
+	for range 2 {
+		tm := &Timings{}
+		e := New(Config{File: cfg, Policies: map[string]fs.FS{"acme": policy}, Timings: tm})
+		r, err := e.CheckReport(context.Background(), opts)
+		require.NoError(t, err)
+		var msgs []string
+		for _, f := range r.Findings {
+			if f.Category == finding.CustomCategory {
+				msgs = append(msgs, f.Cluster+": "+f.Message)
+			}
 		}
+		assert.Equal(t, []string{"prod-eu: 2 clusters, first prod-eu"}, msgs)
+		reused, _ := tm.Reused()
+		assert.Zero(t, reused, "a verdict that read the other clusters is no cluster's own to keep")
 	}
-	assert.Equal(t, []string{"prod-eu: 2 clusters, first prod-eu"}, msgs)
 }
 
 // TestVerdictRoundTrip: a check finished from verdicts written and read

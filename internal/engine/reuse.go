@@ -56,6 +56,17 @@ func (e *Engine) newReuse(opts Options, j *judging) (*reuse, error) {
 	if opts.CacheDir == "" || j.keep {
 		return nil, nil
 	}
+	if len(e.cfg.Policies) > 0 {
+		// A team's policy that reads the fleet judges each cluster by the
+		// others too: no cluster's verdict is its own to keep.
+		cat, err := e.catalogue()
+		if err != nil {
+			return nil, err
+		}
+		if cat.ReadsFleet() {
+			return nil, nil
+		}
+	}
 	run, err := e.runFingerprint(opts)
 	if err != nil {
 		return nil, err
