@@ -22,9 +22,6 @@ import (
 // gcPercent is the garbage collector setting d1lint runs with (GOGC wins).
 const gcPercent = 400
 
-// memoryLimit is the soft memory limit d1lint runs with (GOMEMLIMIT wins).
-const memoryLimit = 1 << 30
-
 // Exit statuses.
 const (
 	exitOK       = 0
@@ -51,14 +48,7 @@ func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
 	}
-	// With that setting the heap may grow to five times what is live: a
-	// thousand-cluster check, whose live heap stays a few hundred
-	// megabytes (clusters are dropped once judged), would still peak at
-	// gigabytes of garbage. The soft limit makes the collector run more
-	// often as the heap nears it, and only then.
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit)
-	}
+
 	// SIGINT and SIGTERM stop the run: the render abandons its builds and
 	// removes its snapshots, and the run ends with *cli.Interrupted.
 	ctx, stop := cli.NotifyContext(context.Background())

@@ -5,6 +5,8 @@ package engine
 import (
 	"context"
 	"fmt"
+	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/d1lint/d1lint/internal/finding"
@@ -35,11 +37,32 @@ func (e *Engine) Check(ctx context.Context, opts Options) (*Result, error) {
 // cluster's model is dropped as soon as the cluster is judged, so that a
 // check's memory stays bounded whatever the fleet's size.
 func (e *Engine) CheckReport(ctx context.Context, opts Options) (*report.Report, error) {
+	defer softMemoryLimit()()
 	res, err := e.check(ctx, opts, false)
 	if err != nil {
 		return nil, err
 	}
 	return res.Report, nil
+}
+
+// streamedMemoryLimit is the soft memory limit of a check that drops each
+// cluster's model once judged (GOMEMLIMIT wins).
+const streamedMemoryLimit = 1 << 30
+
+// softMemoryLimit sets the soft memory limit of a streamed check, unless
+// the user set one, and returns what restores the previous one. d1lint
+// collects garbage seldom (main sets GOGC to 400), so the heap may grow to
+// five times what is live: a thousand-cluster check, whose live heap stays
+// a few hundred megabytes, would still peak at gigabytes of garbage. The
+// limit makes the collector run more often as the heap nears it, and only
+// then. A check that keeps every model (audit) has no such limit: its live
+// heap grows with the fleet, and the collector would run without end.
+func softMemoryLimit() func() {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	prev := debug.SetMemoryLimit(streamedMemoryLimit)
+	return func() { debug.SetMemoryLimit(prev) }
 }
 
 // check is Check, keeping the clusters' models or not. Each cluster is
