@@ -114,12 +114,11 @@ func (j *judging) done(ctx context.Context) func(render.Rendered) {
 	}
 }
 
-// drop releases a judged cluster's model: its objects, Kustomizations,
-// variables and HelmReleases. The render still reads its sources (the
-// mappings the report lists).
+// drop releases a judged cluster's model: everything but its identity and
+// its sources, which the render still reads (the mappings the report
+// lists).
 func drop(c *model.Cluster) {
-	c.Objects, c.Kustomizations, c.Variables, c.HelmReleases = nil, nil, nil, nil
-	c.Problems, c.OutOfBand = nil, nil
+	*c = model.Cluster{Name: c.Name, Path: c.Path, Era: c.Era, Root: c.Root, Sources: c.Sources}
 }
 
 // judgeCluster evaluates the cluster-scoped rules on one cluster, and
