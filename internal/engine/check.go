@@ -49,6 +49,11 @@ func (e *Engine) check(ctx context.Context, opts Options, keep bool) (*Result, e
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
+	if opts.Shard.Count > 0 {
+		if err := e.sharded(&opts); err != nil {
+			return nil, err
+		}
+	}
 	defer guard.Lockdown()()
 	e.compileRules()
 	j := e.newJudging(keep)
@@ -67,6 +72,10 @@ func (e *Engine) check(ctx context.Context, opts Options, keep bool) (*Result, e
 	vs, err := j.verdictsOf(ctx, res)
 	if err != nil {
 		return nil, err
+	}
+	if opts.Shard.Count > 0 {
+		r, err := e.shardReport(ctx, cat, opts, res, vs)
+		return &Result{Report: r}, err
 	}
 	judged, err := e.finish(ctx, cat, vs, nil, opts.Profile)
 	if err != nil {
@@ -100,6 +109,7 @@ func (e *Engine) Baseline(ctx context.Context, r *report.Report, base Options, n
 	}
 	r.Baseline = name
 	r.Summary.New = finding.MarkBaseline(r.Findings, before.Findings)
+	withBaseline(r, before)
 	return nil
 }
 

@@ -223,6 +223,13 @@ func (j *judging) end() {
 // profile (named, else detected from every cluster's evidence), and the
 // waivers.
 func (e *Engine) finish(ctx context.Context, cat *rules.Catalogue, vs []*Verdict, others []*Verdict, name string) (judged, error) {
+	return e.conclude(ctx, cat, vs, others, name, true)
+}
+
+// conclude is finish, with the fleet-scoped rules or without them (one
+// shard of a sharded check, which sees part of the fleet: they run when
+// the shards are merged).
+func (e *Engine) conclude(ctx context.Context, cat *rules.Catalogue, vs []*Verdict, others []*Verdict, name string, fleetScoped bool) (judged, error) {
 	all := slices.Clone(vs)
 	for _, o := range others {
 		if !slices.ContainsFunc(vs, func(v *Verdict) bool { return v.Cluster.Name == o.Cluster.Name }) {
@@ -238,16 +245,19 @@ func (e *Engine) finish(ctx context.Context, cat *rules.Catalogue, vs []*Verdict
 		digests = append(digests, v.Digest)
 		evidence = append(evidence, v.Evidence)
 	}
-	ev, err := cat.Begin(ctx, e.settings, nil)
-	if err != nil {
-		return judged{}, err
-	}
-	start := time.Now()
-	fleetFindings, err := ev.Fleet(digests)
-	ev.End()
-	e.cfg.Timings.Since(StageEvaluate, start)
-	if err != nil {
-		return judged{}, err
+	var fleetFindings []finding.Finding
+	if fleetScoped {
+		ev, err := cat.Begin(ctx, e.settings, nil)
+		if err != nil {
+			return judged{}, err
+		}
+		start := time.Now()
+		fleetFindings, err = ev.Fleet(digests)
+		ev.End()
+		e.cfg.Timings.Since(StageEvaluate, start)
+		if err != nil {
+			return judged{}, err
+		}
 	}
 	mine := map[string]bool{}
 	annotations := waiver.Annotations{}
@@ -269,7 +279,6 @@ func (e *Engine) finish(ctx context.Context, cat *rules.Catalogue, vs []*Verdict
 		return !cat.InProfile(f.Rule, p.Name) && !e.enabled[f.Rule] || !mine[f.Cluster]
 	})
 	finding.Sort(fs)
-	start = time.Now()
-	defer e.cfg.Timings.Since(StageWaive, start)
+	defer e.cfg.Timings.Since(StageWaive, time.Now())
 	return judged{Result: waiver.ApplyAnnotated(annotations, fs, e.file, e.cfg.Today), Profile: p}, nil
 }
