@@ -87,6 +87,10 @@ github (workflow command annotations; also appends a summary to
 $GITHUB_STEP_SUMMARY and errors/warnings/infos/new to $GITHUB_OUTPUT when
 they are set), junit (JUnit XML) and markdown. See docs/output.md.
 
+--shard K/N checks one shard of the clusters (split by name), for the jobs
+of a CI matrix; d1lint merge combines the shards' --format json reports
+into the report of one check (docs/output.md).
+
 --repository names the repository being checked (default: GITHUB_REPOSITORY
 on GitHub Actions, else the fleet repository): sarif and github locate
 findings in its files, and only name those of other repositories.
@@ -100,7 +104,8 @@ failed.`,
   d1lint check --format sarif=d1lint.sarif --format github
   d1lint check --format sarif -o d1lint.sarif
   d1lint check --disable D1-0404 --enable D1-0105
-  d1lint check --format markdown=report.md --format junit=junit.xml --format text`,
+  d1lint check --format markdown=report.md --format junit=junit.xml --format text
+  d1lint check --shard 2/4 --format json=shard-2.json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runCheck(cmd.Context(), s, f, target{at: f.at, standsFor: f.standsFor}, cmd.OutOrStdout())
