@@ -359,6 +359,8 @@ func TestShardSplit(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 3, empty)
+	// Empty shards merge as the others do.
+	assertMergedAsOne(t, Config{File: cfg, Today: shardToday}, opts, 5, nil)
 }
 
 // TestShardRefusesFleetReadingPolicy: a team policy that reads input.fleet
