@@ -23,7 +23,10 @@
 #     cache at most 3x the check without it (cold, and warm: chart renders
 #     read from the persistent cache, docs/cache.md), and check of the synthetic
 #     100-cluster fleet with its charts at most 1.5x without them, each pair
-#     measured interleaved in one run.
+#     measured interleaved in one run;
+#   - sharding (docs/output.md): check --shard 1/4 of a synthetic 1000-cluster
+#     fleet at most 30% of the whole check (interleaved, persistent cache
+#     off), the merge of its 4 shards, and the merged report the whole check's.
 # Usage: scripts/bench.sh [BENCHTIME]   (default 10x)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -124,3 +127,18 @@ cp "$values" "$work/values.orig"
   tail -1 "$work/incr.err"
 done)
 cp "$work/values.orig" "$values"
+echo "check --shard 1/4 of a synthetic 1000-cluster fleet, interleaved with the whole check (target: at most 30% of it):"
+(cd "$work/synth1000/d1-fleet" && for _ in 1 2 3; do
+    timed "$work/d1lint" check --no-cache || true
+    timed "$work/d1lint" check --no-cache --shard 1/4 || true
+  done
+  for k in 1 2 3 4; do "$work/d1lint" check --no-cache --shard "$k/4" --format json="$work/shard-$k.json" >/dev/null || true; done
+  echo "  d1lint merge of its 4 shards:"
+  for _ in 1 2 3; do timed "$work/d1lint" merge "$work"/shard-?.json || true; done
+  "$work/d1lint" check --no-cache --format json="$work/whole.json" >/dev/null || true
+  "$work/d1lint" merge --format json="$work/merged.json" "$work"/shard-?.json >/dev/null || true
+  if cmp -s "$work/whole.json" "$work/merged.json"; then
+    echo "  the merged shards' JSON report is the whole check's"
+  else
+    echo "  the merged shards' JSON report differs from the whole check's"; exit 1
+  fi)

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -230,7 +231,7 @@ func TestActionWorkflows(t *testing.T) {
 	for _, f := range files {
 		names = append(names, filepath.Base(f))
 	}
-	assert.ElementsMatch(t, []string{"d1-fleet.yml", "d1-infra.yml", "d1-apps.yml", "nightly-audit.yml"}, names)
+	assert.ElementsMatch(t, []string{"d1-fleet.yml", "d1-infra.yml", "d1-apps.yml", "nightly-audit.yml", "sharded-check.yml"}, names)
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			data, err := os.ReadFile(f)
@@ -249,6 +250,11 @@ func TestActionWorkflows(t *testing.T) {
 			assert.NotZero(t, wf.On.Kind, "on: is set")
 			assert.Equal(t, map[string]string{"contents": "read", "security-events": "write"}, wf.Permissions)
 			require.NotEmpty(t, wf.Jobs)
+			if filepath.Base(f) == "sharded-check.yml" {
+				// d1lint check --shard and d1lint merge, without the
+				// action: TestShardedWorkflowDefinition.
+				return
+			}
 			ran := false
 			for _, job := range wf.Jobs {
 				for _, s := range job.Steps {
@@ -283,4 +289,113 @@ func TestActionWorkflows(t *testing.T) {
 			assert.True(t, ran, "the workflow runs the action")
 		})
 	}
+}
+
+// TestShardedWorkflowDefinition: docs/workflows/sharded-check.yml checks
+// one shard per job of its matrix and keeps each report as an artifact;
+// the merge job, which runs whatever the shards' outcome, downloads them
+// all, merges them with the same d1lint and uploads the SARIF report.
+// sharded_test.go (build tag e2e) runs its steps.
+func TestShardedWorkflowDefinition(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(testutil.Root(t), "docs", "workflows", "sharded-check.yml"))
+	require.NoError(t, err)
+	var wf struct {
+		Env  map[string]string `yaml:"env"`
+		Jobs map[string]struct {
+			Needs    string `yaml:"needs"`
+			If       string `yaml:"if"`
+			Strategy struct {
+				FailFast *bool `yaml:"fail-fast"`
+				Matrix   struct {
+					Shard []int `yaml:"shard"`
+				} `yaml:"matrix"`
+			} `yaml:"strategy"`
+			Steps []actionStep `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	require.NoError(t, yaml.Unmarshal(data, &wf))
+	require.Len(t, wf.Jobs, 2)
+	shard, merge := wf.Jobs["shard"], wf.Jobs["merge"]
+
+	matrix := shard.Strategy.Matrix.Shard
+	require.NotEmpty(t, matrix)
+	for i, k := range matrix {
+		assert.Equal(t, i+1, k, "the matrix numbers the shards from 1")
+	}
+	assert.Equal(t, strconv.Itoa(len(matrix)), wf.Env["SHARDS"], "SHARDS is the matrix's count")
+	require.NotNil(t, shard.Strategy.FailFast)
+	assert.False(t, *shard.Strategy.FailFast, "a shard with findings does not cancel the others")
+	assert.Equal(t, "shard", merge.Needs)
+	assert.Equal(t, "${{ !cancelled() }}", merge.If, "merge runs when a shard fails, to say which")
+
+	step := func(steps []actionStep, uses string) []actionStep {
+		var out []actionStep
+		for _, s := range steps {
+			if strings.HasPrefix(s.Uses, uses) || uses == "run" && s.Run != "" {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	builds := map[string]string{}
+	for name, job := range map[string][]actionStep{"shard": shard.Steps, "merge": merge.Steps} {
+		for _, s := range job {
+			if s.Uses != "" {
+				assert.Regexp(t, `@v\d+$`, s.Uses, "actions are pinned by major version")
+			}
+			if strings.Contains(s.Run, "go install github.com/d1lint/d1lint/cmd/d1lint@") {
+				builds[name] = s.Run
+			}
+		}
+	}
+	require.Len(t, builds, 2)
+	assert.Equal(t, builds["shard"], builds["merge"], "shards and merge run the same d1lint")
+
+	// Each shard: d1lint's persistent cache, one per shard; the check;
+	// its report kept.
+	caches := step(shard.Steps, "actions/cache@")
+	var persistent bool
+	for _, c := range caches {
+		if c.With["path"] == "~/.cache/d1lint" {
+			persistent = true
+			assert.Contains(t, c.With["key"], "${{ matrix.shard }}")
+			assert.Contains(t, c.With["restore-keys"], "d1lint-cache-")
+		}
+	}
+	assert.True(t, persistent, "the shards keep d1lint's cache (docs/cache.md)")
+	var checks []string
+	for _, s := range step(shard.Steps, "run") {
+		if strings.Contains(s.Run, `d1lint" check`) {
+			checks = append(checks, s.Run)
+		}
+	}
+	require.Len(t, checks, 1)
+	assert.Contains(t, checks[0], `--shard "$SHARD/$SHARDS"`)
+	assert.Contains(t, checks[0], `--format json="$RUNNER_TEMP/d1lint-shard.json"`)
+	uploads := step(shard.Steps, "actions/upload-artifact@")
+	require.Len(t, uploads, 1)
+	assert.Equal(t, "${{ runner.temp }}/d1lint-shard.json", uploads[0].With["path"])
+	assert.Equal(t, "d1lint-shard-${{ matrix.shard }}", uploads[0].With["name"])
+	assert.Equal(t, "error", uploads[0].With["if-no-files-found"])
+
+	// The merge: every shard's report, one SARIF upload.
+	downloads := step(merge.Steps, "actions/download-artifact@")
+	require.Len(t, downloads, 1)
+	assert.Equal(t, "d1lint-shard-*", downloads[0].With["pattern"])
+	var merges []actionStep
+	for _, s := range step(merge.Steps, "run") {
+		if strings.Contains(s.Run, `d1lint" merge`) {
+			merges = append(merges, s)
+		}
+	}
+	require.Len(t, merges, 1)
+	assert.Equal(t, "d1lint", merges[0].ID)
+	assert.Contains(t, merges[0].Run, `"$RUNNER_TEMP"/shards/*/d1lint-shard.json`)
+	assert.Contains(t, merges[0].Run, "--format sarif=")
+	assert.Contains(t, merges[0].Run, "--format github")
+	sarif := step(merge.Steps, "github/codeql-action/upload-sarif@")
+	require.Len(t, sarif, 1)
+	assert.Equal(t, "${{ steps.d1lint.outputs.sarif }}", sarif[0].With["sarif_file"])
+	assert.Contains(t, sarif[0].If, "always()", "the report is uploaded when findings fail the run too")
+	assert.Empty(t, step(shard.Steps, "github/codeql-action/upload-sarif@"), "only the merged report goes to code scanning")
 }

@@ -47,6 +47,8 @@ type checkFlags struct {
 	configRef string
 	at        string
 	standsFor string
+	// shard is --shard K/N: check one shard of the fleet (check only).
+	shard string
 }
 
 // target is the revision one check reads instead of the working tree of
@@ -85,6 +87,10 @@ github (workflow command annotations; also appends a summary to
 $GITHUB_STEP_SUMMARY and errors/warnings/infos/new to $GITHUB_OUTPUT when
 they are set), junit (JUnit XML) and markdown. See docs/output.md.
 
+--shard K/N checks one shard of the clusters (split by name), for the jobs
+of a CI matrix; d1lint merge combines the shards' --format json reports
+into the report of one check (docs/output.md).
+
 --repository names the repository being checked (default: GITHUB_REPOSITORY
 on GitHub Actions, else the fleet repository): sarif and github locate
 findings in its files, and only name those of other repositories.
@@ -98,7 +104,8 @@ failed.`,
   d1lint check --format sarif=d1lint.sarif --format github
   d1lint check --format sarif -o d1lint.sarif
   d1lint check --disable D1-0404 --enable D1-0105
-  d1lint check --format markdown=report.md --format junit=junit.xml --format text`,
+  d1lint check --format markdown=report.md --format junit=junit.xml --format text
+  d1lint check --shard 2/4 --format json=shard-2.json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runCheck(cmd.Context(), s, f, target{at: f.at, standsFor: f.standsFor}, cmd.OutOrStdout())
@@ -106,6 +113,7 @@ failed.`,
 	}
 	f.register(cmd)
 	cmd.Flags().StringVarP(&f.output, "output", "o", "", "write the output that would go to standard output (--format NAME, default text) to this file instead")
+	cmd.Flags().StringVar(&f.shard, "shard", "", "check shard K of N of the fleet's clusters (K/N, split by cluster name), for a CI matrix: d1lint merge combines the shards' --format json reports (see docs/output.md)")
 	return cmd
 }
 
@@ -130,18 +138,9 @@ func (f *checkFlags) register(cmd *cobra.Command) {
 // runCheck runs one check and writes its outputs; stdout takes the output
 // that goes to standard output.
 func runCheck(ctx context.Context, s Streams, f *checkFlags, t target, stdout io.Writer) error {
-	specs, err := withOutput(f.formats, f.output)
+	outs, failOn, err := parseReportFlags(s, f.formats, f.output, f.failOn, stdout)
 	if err != nil {
 		return err
-	}
-	env := report.Env{Color: s.ui.color, Quiet: s.ui.quiet, Getenv: s.Getenv, ToolVersion: toolVersion()}
-	outs, err := parseOutputs(specs, env, s.IsTerminal(stdout))
-	if err != nil {
-		return err
-	}
-	failOn, err := finding.ParseSeverity(f.failOn)
-	if err != nil {
-		return usagef("--fail-on: %w", err)
 	}
 	r, accept, timings, err := f.check(ctx, s, t)
 	if err != nil {
@@ -154,21 +153,48 @@ func runCheck(ctx context.Context, s Streams, f *checkFlags, t target, stdout io
 		}
 		return err
 	}
+	return writeVerdict(s, outs, stdout, r, failOn, f.acceptIncomplete || accept, timings)
+}
+
+// parseReportFlags reads the flags that say how a report is written and
+// judged: --format with -o applied, and --fail-on.
+func parseReportFlags(s Streams, formats []string, output, failOn string, stdout io.Writer) ([]output, string, error) {
+	specs, err := withOutput(formats, output)
+	if err != nil {
+		return nil, "", err
+	}
+	env := report.Env{Color: s.ui.color, Quiet: s.ui.quiet, Getenv: s.Getenv, ToolVersion: toolVersion()}
+	outs, err := parseOutputs(specs, env, s.IsTerminal(stdout))
+	if err != nil {
+		return nil, "", err
+	}
+	severity, err := finding.ParseSeverity(failOn)
+	if err != nil {
+		return nil, "", usagef("--fail-on: %w", err)
+	}
+	return outs, severity, nil
+}
+
+// writeVerdict writes the report in every output format and returns the
+// check's outcome: ErrFindings when something at or above failOn was
+// found (with a baseline, only what the change introduces), else
+// ErrIncomplete when part of a render is missing and nothing says so,
+// unless acceptIncomplete.
+func writeVerdict(s Streams, outs []output, stdout io.Writer, r *report.Report, failOn string, acceptIncomplete bool, timings *engine.Timings) error {
 	start := time.Now()
 	if err := writeOutputs(outs, stdout, r); err != nil {
 		return err
 	}
 	timings.Since(engine.StageReport, start)
 	s.ui.explain(r.Sources, timings)
-	// With a baseline, only what the change introduces fails it.
 	if n := finding.Failing(r.Findings, failOn); n > 0 {
 		what := ""
-		if f.newSince != "" {
-			what = " new since " + f.newSince
+		if r.Baseline != "" {
+			what = " new since " + r.Baseline
 		}
 		return fmt.Errorf("%w: %s%s at or above %s", ErrFindings, report.Count(n, "finding"), what, failOn)
 	}
-	if !f.acceptIncomplete && !accept {
+	if !acceptIncomplete {
 		if names := incomplete(r); len(names) > 0 {
 			return fmt.Errorf("%w: part of %s %s could not be rendered and no finding says so (D1-0001 is turned off, re-graded or waived); fix the render, or accept incomplete renders with --accept-incomplete or acceptIncomplete: true",
 				ErrIncomplete, plural(len(names), "cluster", "clusters"), strings.Join(names, ", "))
@@ -219,24 +245,18 @@ func (f *checkFlags) check(ctx context.Context, s Streams, t target) (r *report.
 		}
 		defer revs.Close()
 	}
-	trusted := engine.ConfigFile{Ref: f.configRef}
-	if f.configRef != "" {
-		trusted.At = func(p string) (string, error) { return revs.At(p, f.configRef) }
-	}
 	loadStart := time.Now()
-	opts, ec, err := f.load(s.Getenv, trusted)
+	opts, ec, err := f.configure(s, revs, today)
 	if err != nil {
 		return nil, false, nil, err
 	}
-	policies, conftest, err := f.policyInput.teamPolicies(f.policies, ec.File, trusted.At)
-	if err != nil {
-		if f.configRef != "" {
-			err = fmt.Errorf("--config-ref %s: %w", f.configRef, err)
+	repo := ec.Repository
+	if f.shard != "" {
+		if opts.Shard, err = engine.ParseShard(f.shard); err != nil {
+			return nil, false, nil, err
 		}
-		return nil, false, nil, err
+		opts.Shard.Key = f.shardKey(repo)
 	}
-	repo := revision.Repository(f.repository, s.Getenv)
-	ec.Policies, ec.Conftest, ec.Today, ec.Repository = policies, conftest, today, repo
 	s.ui.engineConfig(&ec, loadStart)
 	defer s.ui.done()
 	e := engine.New(ec)
@@ -266,6 +286,50 @@ func (f *checkFlags) check(ctx context.Context, s Streams, t target) (r *report.
 		}
 	}
 	return rep, ec.File != nil && ec.File.AcceptIncomplete, ec.Timings, nil
+}
+
+// configure reads the configuration and the team's policies as a check
+// does (at --config-ref when it is set: revs reads it), and turns them and
+// the flags into the engine's options and configuration.
+func (f *checkFlags) configure(s Streams, revs *revision.Reader, today time.Time) (engine.Options, engine.Config, error) {
+	trusted := engine.ConfigFile{Ref: f.configRef}
+	if f.configRef != "" {
+		trusted.At = func(p string) (string, error) { return revs.At(p, f.configRef) }
+	}
+	opts, ec, err := f.load(s.Getenv, trusted)
+	if err != nil {
+		return engine.Options{}, engine.Config{}, err
+	}
+	policies, conftest, err := f.policyInput.teamPolicies(f.policies, ec.File, trusted.At)
+	if err != nil {
+		if f.configRef != "" {
+			err = fmt.Errorf("--config-ref %s: %w", f.configRef, err)
+		}
+		return engine.Options{}, engine.Config{}, err
+	}
+	ec.Policies, ec.Conftest, ec.Today = policies, conftest, today
+	ec.Repository = revision.Repository(f.repository, s.Getenv)
+	return opts, ec, nil
+}
+
+// shardKey are the flags that change what a check finds, as given, for
+// the fingerprint the shards of one check share (engine.Shard.Key); repo
+// is the repository being checked. The outputs, --fail-on and the shard's
+// index do not count.
+func (f *checkFlags) shardKey(repo string) []string {
+	key := []string{"config=" + f.config, "fleet=" + f.fleet, "fleet-branch=" + f.fleetBranch, "fleet-url=" + f.fleetURL,
+		"kube-version=" + f.kubeVersion, "repository=" + repo, "new-since=" + f.newSince, "config-ref=" + f.configRef,
+		"at=" + f.at, "stands-for=" + f.standsFor, "policy-input=" + f.policyInput.input}
+	for _, list := range []struct {
+		name   string
+		values []string
+	}{{"source", f.sources}, {"schema-location", f.locations}, {"charts", f.charts}, {"policy", f.policies},
+		{"policy-namespace", f.policyInput.namespaces}} {
+		for _, v := range list.values {
+			key = append(key, list.name+"="+v)
+		}
+	}
+	return key
 }
 
 // parseToday reads --today (default: today, UTC).

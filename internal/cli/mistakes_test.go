@@ -118,7 +118,7 @@ func TestMistakes(t *testing.T) {
 		{name: "unknown flag", as: "flux d1lint", args: []string{"graph", "--bogus"},
 			want: "unknown flag --bogus for flux d1lint graph (see 'flux d1lint graph --help')"},
 		{name: "a command's flag without the command", args: []string{"--fleet", "."},
-			want: "unknown flag --fleet for d1lint: it goes after a command that takes it (audit, build, check, clusters, diff, graph)"},
+			want: "unknown flag --fleet for d1lint: it goes after a command that takes it (audit, build, check, clusters, diff, graph, merge)"},
 		{name: "--version after a command", args: []string{"check", "--version"},
 			want: "unknown flag --version for d1lint check; did you mean 'd1lint version'?"},
 		{name: "mistyped subcommand", args: []string{"chekc"},

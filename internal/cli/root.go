@@ -91,7 +91,7 @@ checks it before the merge.`,
 	root.SetVersionTemplate(versionLine() + "\n")
 	root.Flags().Bool("version", false, "print d1lint's version (as d1lint version does)")
 	s.ui.register(root)
-	root.AddCommand(newCheckCommand(s), newRulesCommand(s), newSchemasCommand(s), newHookCommand(s), newPolicyCommand(s), newClustersCommand(s), newBuildCommand(s), newGraphCommand(s), newDiffCommand(s), newAuditCommand(s), newChartsCommand(s), newVersionCommand(s))
+	root.AddCommand(newCheckCommand(s), newMergeCommand(s), newRulesCommand(s), newSchemasCommand(s), newHookCommand(s), newPolicyCommand(s), newClustersCommand(s), newBuildCommand(s), newGraphCommand(s), newDiffCommand(s), newAuditCommand(s), newChartsCommand(s), newVersionCommand(s))
 	// Mistyped commands and flags are usage errors that name what was
 	// meant, and every command is named as the user calls it.
 	suggest.Install(root, s.Name, engine.UsageError)

@@ -72,6 +72,11 @@ func (e *Engine) check(ctx context.Context, opts Options, keep bool) (_ *Result,
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
+	if opts.Shard.Count > 0 {
+		if err := e.sharded(&opts); err != nil {
+			return nil, err
+		}
+	}
 	defer guard.Lockdown()()
 	j := e.newJudging(keep)
 	defer j.end()
@@ -100,6 +105,10 @@ func (e *Engine) check(ctx context.Context, opts Options, keep bool) (_ *Result,
 	vs, err := j.verdictsOf(ctx, res)
 	if err != nil {
 		return nil, err
+	}
+	if opts.Shard.Count > 0 {
+		r, err := e.shardReport(ctx, meta, opts, res, vs)
+		return &Result{Report: r}, err
 	}
 	judged, err := e.finish(ctx, vs, nil, opts.Profile, j.reuse)
 	if err != nil {
@@ -140,6 +149,7 @@ func (e *Engine) Baseline(ctx context.Context, r *report.Report, base Options, n
 	}
 	r.Baseline = name
 	r.Summary.New = finding.MarkBaseline(r.Findings, before.Findings)
+	withBaseline(r, before)
 	return nil
 }
 

@@ -87,6 +87,9 @@ type Options struct {
 	// Profile selects the rules (profile.D1, profile.Generic); "" detects
 	// it from the render's layout (profile.Detect).
 	Profile string
+	// Shard, when its Count is set, makes a check one shard of a sharded
+	// check (--shard K/N): see Shard.
+	Shard Shard
 }
 
 // Validate returns the usage error in opts that a render would find only
@@ -484,7 +487,9 @@ func (e *Engine) renderChecked(ctx context.Context, opts Options) (*render.Resul
 	if err != nil {
 		return nil, err
 	}
-	if len(res.Fleet.Clusters) == 0 {
+	if _, of := res.Positions(); of == 0 {
+		// A shard may hold no cluster of a small fleet; the fleet must
+		// have some.
 		_ = res.Close()
 		return nil, usageError{fmt.Errorf("%w under %s: nothing to check", fleet.ErrNoCluster, opts.FleetPath)}
 	}
@@ -498,5 +503,11 @@ func clusterCount(opts Options) int {
 	if err != nil {
 		return 0
 	}
-	return len(l.Clusters)
+	n := 0
+	for _, c := range l.Clusters {
+		if opts.Select == nil || opts.Select(c.Name) {
+			n++
+		}
+	}
+	return n
 }

@@ -232,6 +232,13 @@ func (j *judging) end() {
 // profile (named, else detected from every cluster's evidence), and the
 // waivers.
 func (e *Engine) finish(ctx context.Context, vs []*Verdict, others []*Verdict, name string, u *reuse) (judged, error) {
+	return e.conclude(ctx, vs, others, name, u, true)
+}
+
+// conclude is finish, with the fleet-scoped rules or without them (one
+// shard of a sharded check, which sees part of the fleet: they run when
+// the shards are merged).
+func (e *Engine) conclude(ctx context.Context, vs []*Verdict, others []*Verdict, name string, u *reuse, fleetScoped bool) (judged, error) {
 	all := slices.Clone(vs)
 	for _, o := range others {
 		if !slices.ContainsFunc(vs, func(v *Verdict) bool { return v.Cluster.Name == o.Cluster.Name }) {
@@ -247,11 +254,15 @@ func (e *Engine) finish(ctx context.Context, vs []*Verdict, others []*Verdict, n
 		digests = append(digests, v.Digest)
 		evidence = append(evidence, v.Evidence)
 	}
-	start := time.Now()
-	fleetFindings, err := e.fleetFindings(ctx, digests, u)
-	e.cfg.Timings.Since(StageEvaluate, start)
-	if err != nil {
-		return judged{}, err
+	var fleetFindings []finding.Finding
+	if fleetScoped {
+		start := time.Now()
+		var err error
+		fleetFindings, err = e.fleetFindings(ctx, digests, u)
+		e.cfg.Timings.Since(StageEvaluate, start)
+		if err != nil {
+			return judged{}, err
+		}
 	}
 	mine := map[string]bool{}
 	annotations := waiver.Annotations{}
@@ -277,8 +288,7 @@ func (e *Engine) finish(ctx context.Context, vs []*Verdict, others []*Verdict, n
 		return !c.InProfile(f.Rule, p.Name) && !e.enabled[f.Rule] || !mine[f.Cluster]
 	})
 	finding.Sort(fs)
-	start = time.Now()
-	defer e.cfg.Timings.Since(StageWaive, start)
+	defer e.cfg.Timings.Since(StageWaive, time.Now())
 	return judged{Result: waiver.ApplyAnnotated(annotations, fs, e.file, e.cfg.Today), Profile: p}, nil
 }
 

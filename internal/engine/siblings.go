@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/d1lint/d1lint/internal/config"
@@ -124,19 +125,29 @@ func sameDir(a, b string) bool {
 // effect on the fleet). "" when no mapping does, or several repositories
 // map to it.
 func checkedRepository(fl *model.Fleet) string {
+	if found := checkedRepositories(fl.Mappings); len(found) == 1 {
+		return found[0]
+	}
+	return ""
+}
+
+// checkedRepositories are the repositories mappings read from the current
+// folder's git checkout, normalised and sorted (checkedRepository: the
+// repository being checked when there is one).
+func checkedRepositories(mappings []model.Mapping) []string {
 	cur := source.RepoRoot(".")
 	if cur == "" {
-		return ""
+		return nil
 	}
-	found := ""
-	for _, m := range fl.Mappings {
+	var found []string
+	for _, m := range mappings {
 		if m.Revision != "" || !source.IsRepository(m.Path) || source.RepoRoot(m.Path) != cur {
 			continue
 		}
-		if found != "" && found != m.Repo {
-			return ""
+		if !slices.Contains(found, m.Repo) {
+			found = append(found, m.Repo)
 		}
-		found = m.Repo
 	}
+	slices.Sort(found)
 	return found
 }

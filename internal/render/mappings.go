@@ -87,21 +87,40 @@ func (r *renderer) mappings(fl *model.Fleet) []model.Mapping {
 // mappingWarning says what looks wrong with the explicit mapping m ("" when
 // nothing does).
 func (r *renderer) mappingWarning(m source.Mapping, mm model.Mapping, urls []string) string {
-	what := "--source " + m.String()
-	if m.Origin == source.OriginConfig {
-		what = "the source " + m.String() + " in .d1lint.yaml"
-	}
-	if !mm.Used && len(r.opts.Clusters) == 0 {
-		w := fmt.Sprintf("%s matched nothing: no cluster reads %s", what, m.URL)
-		if near := source.NearestURL(m.URL, urls); near != "" {
-			w += "; did you mean " + near + "?"
-		}
-		return w
+	if !mm.Used && len(r.opts.Clusters) == 0 && r.opts.Select == nil {
+		return UnusedWarning(mm, urls)
 	}
 	if m.Revision == "" {
 		if other := source.OtherRemote(m.URL, m.Path); other != "" {
-			return fmt.Sprintf("%s: %s is a git repository whose remote %s, not %s; it is read as %s all the same", what, m.Path, other, m.URL, m.URL)
+			return fmt.Sprintf("%s: %s is a git repository whose remote %s, not %s; it is read as %s all the same", mappingName(mm), m.Path, other, m.URL, m.URL)
 		}
 	}
 	return ""
+}
+
+// UnusedWarning is the warning of an explicit mapping (a --source flag or
+// sources: in .d1lint.yaml) that no cluster of the whole fleet reads, with
+// the nearest URL one reads (by edit distance: a typo is the usual cause);
+// named are the URLs the clusters read. "" when a cluster reads it, or
+// when d1lint found the mapping itself. A render of part of the fleet
+// (--cluster, a shard) cannot tell: merging the shards does.
+func UnusedWarning(m model.Mapping, named []string) string {
+	if m.Used || !source.Explicit(m.Origin) || m.Origin == "" {
+		return ""
+	}
+	w := fmt.Sprintf("%s matched nothing: no cluster reads %s", mappingName(m), m.URL)
+	if near := source.NearestURL(m.URL, named); near != "" {
+		w += "; did you mean " + near + "?"
+	}
+	return w
+}
+
+// mappingName is how a warning names an explicit mapping: as the user
+// wrote it, and where.
+func mappingName(m model.Mapping) string {
+	spec := source.Mapping{URL: m.URL, Branch: m.Branch, Path: m.Path}.String()
+	if m.Origin == source.OriginConfig {
+		return "the source " + spec + " in .d1lint.yaml"
+	}
+	return "--source " + spec
 }

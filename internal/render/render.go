@@ -93,6 +93,14 @@ type Options struct {
 	OutOfBand []model.OutOfBandObject
 	// Clusters limits the render to these clusters.
 	Clusters []string
+	// Select, when set, renders only the clusters whose name it accepts (a
+	// shard of the fleet: d1lint check --shard), chosen among those a
+	// render without it would render, once the fleet's identity is decided
+	// from all of them. Result.Positions says where each rendered cluster
+	// stands among those. An explicit mapping none of the rendered clusters
+	// names gets no "matched nothing" warning: another shard's may name it
+	// (UnusedWarning, once the shards are merged).
+	Select func(name string) bool
 	// ClusterEntries, when set, are the fleet's clusters as the
 	// configuration lists them (clusters: in .d1lint.yaml); otherwise they
 	// are discovered by content (fleet.Discover).
@@ -189,6 +197,10 @@ type renderer struct {
 	charts *charts.Cache
 	// artifacts map OCI artifacts to git (newArtifacts).
 	artifacts *source.Artifacts
+	// positions are where the rendered clusters stand among the clusters
+	// discovered (Options.Select), and discovered how many those are.
+	positions  []int
+	discovered int
 }
 
 type resolveEntry struct {
@@ -227,6 +239,13 @@ func (r *renderer) close() error {
 	// Eviction's errors are the cache's business: the run is done.
 	_ = r.cache.Close()
 	return err
+}
+
+// Positions returns where each cluster of Fleet stands among the clusters
+// a render without Options.Select renders (its index in their order), and
+// how many those are. Without Select, the positions are 0, 1, 2....
+func (x *Result) Positions() (positions []int, of int) {
+	return x.r.positions, x.r.discovered
 }
 
 // Builds reports how many kustomize builds ran (shared builds count once).
@@ -425,6 +444,7 @@ func (r *renderer) render(ctx context.Context) (*model.Fleet, error) {
 	if err := r.mapFleet(); err != nil {
 		return nil, err
 	}
+	specs = r.selectClusters(specs)
 	out := &model.Fleet{Version: model.Version, Clusters: make([]*model.Cluster, len(specs))}
 	sem := make(chan struct{}, r.opts.Concurrency)
 	var wg sync.WaitGroup
@@ -462,6 +482,20 @@ clusters:
 		out.Mappings = r.mappings(out)
 	}
 	return out, nil
+}
+
+// selectClusters keeps the clusters Options.Select accepts, and notes
+// where each stands among those discovered.
+func (r *renderer) selectClusters(specs []*fleet.Cluster) []*fleet.Cluster {
+	r.discovered = len(specs)
+	kept := specs[:0:0]
+	for i, spec := range specs {
+		if r.opts.Select == nil || r.opts.Select(spec.Name) {
+			kept = append(kept, spec)
+			r.positions = append(r.positions, i)
+		}
+	}
+	return kept
 }
 
 // discoverOptions are what fleet.Discover needs of the options.

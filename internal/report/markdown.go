@@ -54,6 +54,10 @@ func (m Markdown) Write(w io.Writer, r *Report) error {
 		fmt.Fprintf(&b, " Configuration: %s.", MarkdownEscape(s.Configuration))
 	}
 	b.WriteString("\n")
+	if line := r.shardLine(); line != "" {
+		// One shard's summary, not the fleet's.
+		fmt.Fprintf(&b, "\n%s.\n", MarkdownEscape(strings.ToUpper(line[:1])+line[1:]))
+	}
 	if r.Baseline != "" {
 		fmt.Fprintf(&b, "\nBaseline %s: %s, %d already there (marked existing).\n",
 			MarkdownEscape(r.Baseline), plural(s.New, "new finding"), total-s.New)

@@ -51,11 +51,38 @@ type Report struct {
 	// its folder name (model.Fleet.Mappings).
 	Sources []model.Mapping `json:"sources,omitempty"`
 	Summary Summary         `json:"summary"`
+	// Shard, in the report of one shard of a sharded check (d1lint check
+	// --shard K/N), is what d1lint merge reads of it; nil otherwise.
+	Shard Shard `json:"shard,omitempty"`
 	// Rules are the rules of the catalogue, sorted by id (for formats that
 	// describe rules, such as SARIF).
 	Rules []finding.Rule `json:"-"`
 	// ToolVersion is d1lint's own version (SARIF tool.driver.version).
 	ToolVersion string `json:"-"`
+}
+
+// Shard is the part of a shard's report that d1lint merge reads (the
+// engine's), written as the JSON report's "shard" member. Only its place
+// in the fleet concerns the other formats.
+type Shard interface {
+	// Part says which shard the report is (index, from 1, of count) and
+	// how many clusters the whole fleet has.
+	Part() (index, count, fleet int)
+}
+
+// shardLine says, in the outputs people read, that the report is one
+// shard's: which of its fleet's clusters it holds, and what only the
+// merged shards judge ("" for a whole check).
+func (r *Report) shardLine() string {
+	if r.Shard == nil {
+		return ""
+	}
+	k, n, fleet := r.Shard.Part()
+	what := fmt.Sprintf("%d of the fleet's %s", len(r.Clusters), Count(fleet, "cluster"))
+	if len(r.Clusters) == 0 {
+		what = fmt.Sprintf("none of the fleet's %s falls in it", Count(fleet, "cluster"))
+	}
+	return fmt.Sprintf("shard %d of %d: %s; the fleet-scoped rules and the waivers' status are judged when d1lint merge combines the shards", k, n, what)
 }
 
 // InformationURI is d1lint's home page.

@@ -190,6 +190,9 @@ func (t Text) Write(w io.Writer, r *Report) error {
 		fmt.Fprintf(&b, "; configuration: %s", s.Configuration)
 	}
 	b.WriteString("\n")
+	if line := r.shardLine(); line != "" {
+		b.WriteString(line + "\n")
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
