@@ -106,6 +106,9 @@ func (e *Engine) check(ctx context.Context, opts Options, keep bool) (_ *Result,
 	if err != nil {
 		return nil, err
 	}
+	if j.reuse != nil {
+		e.cfg.Timings.Clusters(len(vs), int(j.reuse.hits.Load()))
+	}
 	if opts.Shard.Count > 0 {
 		r, err := e.shardReport(ctx, meta, opts, res, vs)
 		return &Result{Report: r}, err
@@ -114,13 +117,7 @@ func (e *Engine) check(ctx context.Context, opts Options, keep bool) (_ *Result,
 	if err != nil {
 		return nil, err
 	}
-	cat, err := e.metadata()
-	if err != nil {
-		return nil, err
-	}
-	if j.reuse != nil {
-		e.cfg.Timings.Clusters(len(vs), int(j.reuse.hits.Load()))
-	}
+	cat := meta
 	defer e.cfg.Timings.Since(StageReport, time.Now())
 	clusters := make([]report.Cluster, len(vs))
 	for i, v := range vs {
