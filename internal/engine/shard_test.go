@@ -378,3 +378,19 @@ deny contains sprintf("%d clusters", [count(input.fleet.clusters)]) if {
 	require.ErrorIs(t, err, ErrUsage)
 	assert.Contains(t, err.Error(), "--shard 1/2: a team policy reads input.fleet")
 }
+
+// TestShardsFromTheCache: shards whose clusters' verdicts come from the
+// persistent cache (a second run) merge as one check does, in every
+// format: a stand-in cluster still names the sources its render read.
+func TestShardsFromTheCache(t *testing.T) {
+	opts, cfg := badConfig(t)
+	opts.CacheDir = t.TempDir()
+	c := Config{File: cfg, Today: shardToday, ToolVersion: "test"}
+	assertMergedAsOne(t, c, opts, 2, nil)
+	tm := &Timings{}
+	c.Timings = tm
+	assertMergedAsOne(t, c, opts, 2, nil)
+	reused, judged := tm.Reused()
+	assert.Positive(t, judged)
+	assert.Equal(t, judged, reused, "every verdict from the cache: %d of %d", reused, judged)
+}
