@@ -82,7 +82,7 @@ type Chart struct {
 }
 
 // postedLimit bounds a chart's post-rendered documents kept (Chart.posted).
-const postedLimit = 1 << 10
+const postedLimit = 1 << 9
 
 // utf8BOM is dropped from the start of every file, as Helm's archive and
 // directory loaders do, so that a BOM-prefixed Chart.yaml still parses.

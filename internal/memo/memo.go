@@ -18,7 +18,7 @@ package memo
 import "sync"
 
 // DefaultLimit is the limit of a zero Map.
-const DefaultLimit = 1 << 12
+const DefaultLimit = 1 << 10
 
 // Map is a bounded memo from K to V, safe for concurrent use. Its zero
 // value is a Map of DefaultLimit.
