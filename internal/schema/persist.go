@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"net/url"
 	"slices"
 	"strconv"
@@ -67,6 +68,7 @@ var validVerdict = &kept{}
 
 // slot is a table entry; used says this run read or wrote it.
 type slot struct {
+	k    verdictKey
 	v    *kept
 	used atomic.Bool
 }
@@ -79,13 +81,17 @@ type verdictStore struct {
 	loadOnce sync.Once
 	mu       sync.RWMutex
 	table    map[verdictKey]*slot
-	loaded   []verdictKey // in the order of the table read
-	loadedAt [sha256.Size]byte
-	fresh    []verdictKey // added by this run
+	loaded   []*slot // in the order of the table read
+	loadedAt uint64 // maphash of the table read (0: none), to tell whether another run wrote since
+	fresh    []*slot // added by this run
 	closed   bool
 
 	bufs sync.Pool // *[]byte for object encodings
 }
+
+// tableSeed seeds the hash that tells whether a table changed on disk
+// during the run: a comparison within one process.
+var tableSeed = maphash.MakeSeed()
 
 // newVerdictStore opens the verdict table of Kubernetes release kube in
 // the cache c; nil (no persistence) when c is nil.
@@ -110,13 +116,16 @@ func (s *verdictStore) load() {
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		s.loadedAt = sha256.Sum256(b)
+		s.loadedAt = maphash.Bytes(tableSeed, b)
+		// Nothing was added yet: verdicts are added after a miss, which
+		// comes after the load.
+		s.table = make(map[verdictKey]*slot, len(keys))
 		slots := make([]slot, len(keys))
+		s.loaded = make([]*slot, len(keys))
 		for i, k := range keys {
-			slots[i].v = verdicts[i]
-			s.table[k] = &slots[i]
+			slots[i].k, slots[i].v = k, verdicts[i]
+			s.table[k], s.loaded[i] = &slots[i], &slots[i]
 		}
-		s.loaded = keys
 	})
 }
 
@@ -177,10 +186,10 @@ func (s *verdictStore) put(k verdictKey, r *model.SchemaResult) {
 	if _, ok := s.table[k]; ok {
 		return // another cluster's object of the same content, meanwhile
 	}
-	e := &slot{v: v}
+	e := &slot{k: k, v: v}
 	e.used.Store(true)
 	s.table[k] = e
-	s.fresh = append(s.fresh, k)
+	s.fresh = append(s.fresh, e)
 }
 
 // close writes the table when this run added verdicts to it. Whatever
@@ -200,48 +209,43 @@ func (s *verdictStore) close() error {
 		return nil
 	}
 	s.closed = true
-	var used, rest []verdictKey
-	used = append(used, s.fresh...)
-	for _, k := range s.loaded {
-		if s.table[k].used.Load() {
-			used = append(used, k)
+	// This run's verdicts first, in the order the clusters' goroutines
+	// reached them (the order of a table is that of eviction, and decides
+	// no result), then the others as the last writer left them.
+	var rest []*slot
+	used := slices.Clone(s.fresh)
+	for _, e := range s.loaded {
+		if e.used.Load() {
+			used = append(used, e)
 		} else {
-			rest = append(rest, k)
+			rest = append(rest, e)
 		}
 	}
-	// The order of this run's verdicts is that of the goroutines that
-	// reached them; sorted, equal runs write equal tables.
-	slices.SortFunc(used, func(a, b verdictKey) int { return bytes.Compare(a[:], b[:]) })
-	table := s.table
-	if b, ok := s.c.Get(verdictKind, s.key); ok && sha256.Sum256(b) != s.loadedAt {
+	if b, ok := s.c.Get(verdictKind, s.key); ok && maphash.Bytes(tableSeed, b) != s.loadedAt {
 		if keys, verdicts, err := decodeVerdicts(b); err == nil {
-			table = make(map[verdictKey]*slot, len(s.table)+len(keys))
-			for k, e := range s.table {
-				table[k] = e
-			}
 			for i, k := range keys {
-				if _, ok := table[k]; !ok {
-					table[k] = &slot{v: verdicts[i]}
-					rest = append(rest, k)
+				if _, ok := s.table[k]; !ok {
+					rest = append(rest, &slot{k: k, v: verdicts[i]})
 				}
 			}
 		}
 	}
-	b := encodeVerdicts(append(used, rest...), table)
+	b := encodeVerdicts(append(used, rest...))
 	return s.c.Put(verdictKind, s.key, b)
 }
 
-// encodeVerdicts writes the verdicts of keys, in order, within the
-// table's bounds: the format, then per verdict its key, 0 (valid) or 1
-// (invalid) and, for an invalid one, its errors.
-func encodeVerdicts(keys []verdictKey, table map[verdictKey]*slot) []byte {
-	b := []byte(verdictFormat)
-	for i, k := range keys {
+// encodeVerdicts writes the verdicts, in order, within the table's
+// bounds: the format, then per verdict its key, 0 (valid) or 1 (invalid)
+// and, for an invalid one, its errors.
+func encodeVerdicts(slots []*slot) []byte {
+	b := make([]byte, 0, len(verdictFormat)+min(len(slots), maxVerdicts)*(sha256.Size+1))
+	b = append(b, verdictFormat...)
+	for i, e := range slots {
 		if i == maxVerdicts || len(b) >= maxTableBytes {
 			break
 		}
-		v := table[k].v
-		b = append(b, k[:]...)
+		v := e.v
+		b = append(b, e.k[:]...)
 		if !v.invalid {
 			b = append(b, 0)
 			continue
@@ -279,8 +283,9 @@ func decodeVerdicts(b []byte) ([]verdictKey, []*kept, error) {
 		return nil, nil, errVerdicts
 	}
 	d := verdictDecoder{b: rest}
-	var keys []verdictKey
-	var verdicts []*kept
+	// Most verdicts are valid, a key and a byte.
+	keys := make([]verdictKey, 0, len(rest)/(sha256.Size+1))
+	verdicts := make([]*kept, 0, len(rest)/(sha256.Size+1))
 	for len(d.b) > 0 {
 		if len(d.b) < sha256.Size+1 {
 			return nil, nil, errVerdicts
