@@ -82,7 +82,7 @@ type verdictStore struct {
 	mu       sync.RWMutex
 	table    map[verdictKey]*slot
 	loaded   []*slot // in the order of the table read
-	loadedAt uint64 // maphash of the table read (0: none), to tell whether another run wrote since
+	loadedAt uint64  // maphash of the table read (0: none), to tell whether another run wrote since
 	fresh    []*slot // added by this run
 	closed   bool
 
