@@ -559,3 +559,32 @@ func BenchmarkVerdictTable(b *testing.B) {
 		}
 	})
 }
+
+// TestVerdictsPrefixCollision: keys alike in the 8 bytes the index reads
+// are told apart by the whole key.
+func TestVerdictsPrefixCollision(t *testing.T) {
+	c, err := cache.Open(t.TempDir(), 0)
+	require.NoError(t, err)
+	var a, b, other verdictKey
+	for i := range a {
+		a[i], b[i], other[i] = 1, 1, 1
+	}
+	b[31], other[31] = 2, 3
+	bad := &kept{invalid: true, errors: []model.SchemaError{{Path: "spec", Message: "no", Segments: []string{"spec"}}}}
+	s := newVerdictStore(c, "x")
+	s.loadOnce.Do(func() {}) // nothing on disk
+	s.put(a, &model.SchemaResult{Status: model.SchemaValid})
+	s.put(b, &model.SchemaResult{Status: model.SchemaInvalid, Errors: bad.errors})
+	require.NoError(t, s.close())
+
+	s = newVerdictStore(c, "x")
+	r, ok := s.get(a, "src")
+	require.True(t, ok)
+	assert.Equal(t, &model.SchemaResult{Status: model.SchemaValid, Source: "src"}, r)
+	r, ok = s.get(b, "src")
+	require.True(t, ok)
+	assert.Equal(t, &model.SchemaResult{Status: model.SchemaInvalid, Source: "src", Errors: bad.errors}, r)
+	_, ok = s.get(other, "src")
+	assert.False(t, ok)
+	assert.Len(t, s.index, 1)
+}
