@@ -1,10 +1,10 @@
 // Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
 
 // Package cache is d1lint's persistent, content-addressed cache: results a
-// run derived (clusters' verdicts, kustomize builds, chart renders), stored under a key that hashes everything
-// they were derived from and the d1lint build that derived them, so that
-// the next run on the same inputs reuses them instead of deriving them
-// again.
+// run derived (clusters' verdicts, kustomize builds, chart renders, schema
+// verdicts), stored under a key that hashes everything they were derived
+// from and the d1lint build that derived them, so that the next run on the
+// same inputs reuses them instead of deriving them again.
 //
 // The cache lives in $XDG_CACHE_HOME/d1lint (DefaultDir). It is safe under
 // concurrent runs: an entry is written to a temporary file and renamed

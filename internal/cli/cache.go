@@ -17,7 +17,7 @@ type cacheFlags struct {
 }
 
 func (f *cacheFlags) registerCache(fl *pflag.FlagSet) {
-	fl.StringVar(&f.cacheDir, "cache", "", "the persistent cache's folder, where clusters' verdicts, kustomize builds and chart renders are kept between runs (default: $XDG_CACHE_HOME/d1lint, else ~/.cache/d1lint)")
+	fl.StringVar(&f.cacheDir, "cache", "", "the persistent cache's folder, where clusters' verdicts, kustomize builds, chart renders and schema verdicts are kept between runs (default: $XDG_CACHE_HOME/d1lint, else ~/.cache/d1lint)")
 	fl.BoolVar(&f.noCache, "no-cache", false, "neither read nor write the persistent cache")
 }
 

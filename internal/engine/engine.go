@@ -416,10 +416,16 @@ func (e *Engine) render(ctx context.Context, opts Options) (*render.Result, erro
 	ropts := opts.Options
 	var validate func(*model.Cluster)
 	if !opts.SkipSchemas {
-		v, err := schema.New(opts.Schemas)
+		// Verdicts persist in the cache chart renders do (docs/cache.md).
+		sopts := opts.Schemas
+		sopts.CacheDir, sopts.CacheMaxSize = opts.CacheDir, opts.CacheMaxSize
+		v, err := schema.New(sopts)
 		if err != nil {
 			return nil, usage(err)
 		}
+		// Once the render, and with it every cluster's validation, is
+		// done; a cache that cannot be written costs the next run time.
+		defer func() { start := time.Now(); _ = v.Close(); e.cfg.Timings.Since(StageValidate, start) }()
 		validate = v.Validate
 		// Charts see the Kubernetes release the schemas validate against
 		// (Helm's Capabilities.KubeVersion).

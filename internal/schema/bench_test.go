@@ -25,12 +25,23 @@ import (
 // of every cluster, clusters in parallel as the renderer runs them.
 func benchValidate(b *testing.B, opts render.Options) {
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	benchValidateFleet(b, renderForBench(b, opts), func() string { return "" })
+}
+
+// renderForBench renders a fleet without validating it.
+func renderForBench(b *testing.B, opts render.Options) *model.Fleet {
 	res, err := render.Render(context.Background(), opts)
 	if err != nil {
 		b.Fatal(err)
 	}
-	fl := res.Fleet
 	_ = res.Close()
+	return res.Fleet
+}
+
+// benchValidateFleet validates the fleet's clusters with a new Validator
+// per iteration, on the persistent cache folder cacheDir returns ("" for
+// none), closed at the end as the engine closes it.
+func benchValidateFleet(b *testing.B, fl *model.Fleet, cacheDir func() string) {
 	objects := 0
 	for _, c := range fl.Clusters {
 		objects += len(c.Objects)
@@ -38,11 +49,14 @@ func benchValidate(b *testing.B, opts render.Options) {
 	b.ReportAllocs()
 	for b.Loop() {
 		schema.ResetBundle()
-		v, err := schema.New(schema.Options{})
+		v, err := schema.New(schema.Options{CacheDir: cacheDir()})
 		if err != nil {
 			b.Fatal(err)
 		}
 		validateAll(v, fl.Clusters)
+		if err := v.Close(); err != nil {
+			b.Fatal(err)
+		}
 	}
 	b.ReportMetric(float64(objects), "objects")
 	for _, c := range fl.Clusters {
@@ -83,10 +97,37 @@ func BenchmarkValidateD1Corpus(b *testing.B) {
 // BenchmarkValidateSynthetic: validation of the 100-cluster synthetic fleet
 // (target: under 5 s added).
 func BenchmarkValidateSynthetic(b *testing.B) {
+	benchValidate(b, syntheticOptions(b))
+}
+
+func syntheticOptions(b *testing.B) render.Options {
 	f, err := synth.Generate(filepath.Join(b.TempDir(), "fleet"), synth.Options{Clusters: 100, AppNamespaces: 20, InfraComponents: 8})
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchValidate(b, render.Options{FleetPath: f.FleetPath, OutOfBand: config.DefaultOutOfBand(),
-		Sources: []source.Mapping{{URL: f.InfraURL, Path: f.InfraPath}, {URL: f.AppsURL, Path: f.AppsPath}}})
+	return render.Options{FleetPath: f.FleetPath, OutOfBand: config.DefaultOutOfBand(),
+		Sources: []source.Mapping{{URL: f.InfraURL, Path: f.InfraPath}, {URL: f.AppsURL, Path: f.AppsPath}}}
+}
+
+// BenchmarkValidateSyntheticCache: the same with the persistent cache of
+// schema verdicts, cold (an empty cache each time: validating, and writing
+// the table) and warm (a cache an earlier run filled).
+func BenchmarkValidateSyntheticCache(b *testing.B) {
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	fl := renderForBench(b, syntheticOptions(b))
+	b.Run("cold", func(b *testing.B) {
+		benchValidateFleet(b, fl, func() string { return b.TempDir() })
+	})
+	b.Run("warm", func(b *testing.B) {
+		dir := b.TempDir()
+		v, err := schema.New(schema.Options{CacheDir: dir})
+		if err != nil {
+			b.Fatal(err)
+		}
+		validateAll(v, fl.Clusters)
+		if err := v.Close(); err != nil {
+			b.Fatal(err)
+		}
+		benchValidateFleet(b, fl, func() string { return dir })
+	})
 }

@@ -187,7 +187,7 @@ func (ls *localSchemas) path(loc location, kind, apiVersion string) (string, err
 // schema finds and compiles the schema for kind and apiVersion in the
 // first location that holds one; nil when none does. Errors name the
 // schema file.
-func (ls *localSchemas) schema(kind, apiVersion string) (*jsonschema.Schema, error) {
+func (ls *localSchemas) schema(kind, apiVersion string) (*compiled, error) {
 	if err := checkName(kind, apiVersion); err != nil {
 		return nil, err
 	}
@@ -213,7 +213,7 @@ func (ls *localSchemas) schema(kind, apiVersion string) (*jsonschema.Schema, err
 		if c.err != nil {
 			return nil, fmt.Errorf("schema %s: %w", p, c.err)
 		}
-		return c.schema, nil
+		return c, nil
 	}
 	return nil, nil
 }
@@ -226,7 +226,12 @@ func (ls *localSchemas) compile(loc location, p, abs string) *compiled {
 		// The team's own template walks out of its folder.
 		return &compiled{err: fmt.Errorf("%s is outside its schema location %s", p, loc.dir)}
 	}
-	doc, err := readIn(loc.dir, rel)
+	u := fileURL(abs)
+	// Each schema file has a compiler of its own, which loads every file
+	// the schema reaches: their URLs and contents are all it is compiled
+	// from, and identify it for the persistent cache (persist.go).
+	read := &readLog{}
+	doc, err := read.in(u, loc.dir, rel)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
@@ -235,33 +240,53 @@ func (ls *localSchemas) compile(loc location, p, abs string) *compiled {
 	}
 	c := newCompiler()
 	c.UseLoader(jsonschema.SchemeURLLoader{
-		"file":  rootedLoader{ls},
+		"file":  rootedLoader{ls, read},
 		"http":  refuseLoader{},
 		"https": refuseLoader{},
 	})
-	u := fileURL(abs)
 	if err := c.AddResource(u, doc); err != nil {
 		return &compiled{err: err}
 	}
 	s, err := c.Compile(u)
-	return &compiled{schema: s, err: err}
+	if err != nil {
+		return &compiled{err: err}
+	}
+	return &compiled{schema: s, id: newSchemaID(append([]string{"local"}, read.files...)...)}
 }
 
-// readIn reads and decodes the JSON file rel inside dir. os.Root keeps the
-// read there: a "..", or a symlink anywhere on the way that leads out of
-// dir, fails instead of being followed.
-func readIn(dir, rel string) (any, error) {
+// readLog records the files one schema's compiler read: URL and SHA-256,
+// in the order read. The compiler loads and calls its loader on one
+// goroutine.
+type readLog struct{ files []string }
+
+// in is readIn, recorded under the file's URL u.
+func (l *readLog) in(u, dir, rel string) (any, error) {
+	doc, raw, err := readIn(dir, rel)
+	if err == nil {
+		l.files = append(l.files, u, contentID(raw))
+	}
+	return doc, err
+}
+
+// readIn reads and decodes the JSON file rel inside dir, and returns its
+// bytes too. os.Root keeps the read there: a "..", or a symlink anywhere
+// on the way that leads out of dir, fails instead of being followed.
+func readIn(dir, rel string) (any, []byte, error) {
 	f, err := os.OpenInRoot(dir, rel)
 	if err != nil {
 		// An escape reads "path escapes from parent".
-		return nil, fmt.Errorf("%s in schema location %s: %w", rel, dir, err)
+		return nil, nil, fmt.Errorf("%s in schema location %s: %w", rel, dir, err)
 	}
 	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
+	raw, err := io.ReadAll(f)
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", f.Name(), err)
+		return nil, nil, fmt.Errorf("reading %s: %w", f.Name(), err)
 	}
-	return doc, nil
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading %s: %w", f.Name(), err)
+	}
+	return doc, raw, nil
 }
 
 // within returns path (absolute) relative to dir, and whether it is inside
@@ -300,15 +325,18 @@ func filePath(u string) (string, bool) {
 }
 
 // rootedLoader reads the files schemas' $refs name, only inside the schema
-// locations.
-type rootedLoader struct{ ls *localSchemas }
+// locations, and records them in read.
+type rootedLoader struct {
+	ls   *localSchemas
+	read *readLog
+}
 
 func (l rootedLoader) Load(u string) (any, error) {
 	if p, ok := filePath(u); ok {
 		for _, loc := range l.ls.locs {
 			for _, dir := range []string{loc.dir, loc.real} {
 				if rel, ok := within(dir, p); ok {
-					return readIn(dir, rel)
+					return l.read.in(u, dir, rel)
 				}
 			}
 		}

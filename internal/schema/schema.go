@@ -10,6 +10,9 @@
 // Schemas are compiled once per kind and shared by every cluster; the
 // verdicts go into the cluster model (model.Object.Schema,
 // model.Cluster.Schemas), where the rules of category schema read them.
+// With a persistent cache (Options.CacheDir), verdicts are also kept
+// between runs, under the hash of the object and of the schema that
+// judged it (persist.go, docs/cache.md).
 package schema
 
 import (
@@ -22,6 +25,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/Masterminds/semver/v3"
@@ -30,6 +34,7 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
+	"github.com/d1lint/d1lint/internal/cache"
 	"github.com/d1lint/d1lint/internal/finding"
 	"github.com/d1lint/d1lint/internal/memo"
 	"github.com/d1lint/d1lint/internal/model"
@@ -66,10 +71,19 @@ type Options struct {
 	// templates such as "schemas/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json"),
 	// consulted before the bundle, in order.
 	Locations []string
+	// CacheDir, when set, is the persistent cache's folder
+	// (internal/cache): verdicts are read from it and, when the Validator
+	// is closed, written to it (persist.go). A folder that cannot be
+	// opened leaves the Validator without a cache.
+	CacheDir string
+	// CacheMaxSize bounds the persistent cache (cache.DefaultMaxSize when
+	// 0).
+	CacheMaxSize int64
 }
 
 // Validator validates clusters. It is safe for concurrent use: clusters
-// validate in parallel and share compiled schemas.
+// validate in parallel and share compiled schemas. Close writes the
+// verdicts it derived to the persistent cache, if it has one.
 type Validator struct {
 	bundle    *Bundle
 	kube      *openapi.KubeRelease
@@ -92,6 +106,19 @@ type Validator struct {
 
 	omu      sync.Mutex
 	operator map[*openapi.CRD]*openapi.CRD // bundled Flux CRDs as Flux Operator installs them
+
+	// docIDs identify the documents the loader served, by URL, and
+	// openDoc says one of them reaches beyond itself and the Kubernetes
+	// definitions (persist.go); both guarded by rmu.
+	docIDs  map[string]string
+	openDoc bool
+
+	// persistent is the cache (nil: none) and verdicts its table of
+	// verdicts (persist.go); validations counts the objects actually
+	// validated against a schema.
+	persistent  *cache.Cache
+	verdicts    *verdictStore
+	validations atomic.Int64
 
 	// shared memoises the work on objects rendered from charts, which
 	// every cluster rendering the same release shares (the same map):
@@ -145,6 +172,8 @@ func objectKey(obj map[string]any) uintptr {
 type compiled struct {
 	schema *jsonschema.Schema
 	err    error
+	// id identifies the schema for the persistent cache (persist.go).
+	id schemaID
 }
 
 type renderCRD struct {
@@ -160,7 +189,7 @@ func New(opts Options) (*Validator, error) {
 		return nil, err
 	}
 	v := &Validator{bundle: b, kube: kube, kubeKinds: map[string]openapi.Kind{}, kubeGK: map[string][]string{},
-		compiled: map[string]*compiled{}, render: map[string]*renderCRD{}, renderDocs: map[string][]byte{}}
+		compiled: map[string]*compiled{}, render: map[string]*renderCRD{}, renderDocs: map[string][]byte{}, docIDs: map[string]string{}}
 	for _, k := range kube.Kinds {
 		v.kubeKinds[k.APIVersion()+"/"+k.Kind] = k
 		v.kubeGK[k.Group+"/"+k.Kind] = append(v.kubeGK[k.Group+"/"+k.Kind], k.Version)
@@ -170,7 +199,26 @@ func New(opts Options) (*Validator, error) {
 	}
 	v.compiler = newCompiler()
 	v.compiler.UseLoader(jsonschema.SchemeURLLoader{"https": loader{v}})
+	if opts.CacheDir != "" {
+		// The persistent cache only saves time: one that cannot be opened
+		// (a read-only home) leaves the Validator as it would be without.
+		if c, err := cache.Open(opts.CacheDir, opts.CacheMaxSize); err == nil {
+			v.persistent, v.verdicts = c, newVerdictStore(c, kube.Version)
+		}
+	}
 	return v, nil
+}
+
+// Close writes the verdicts this Validator derived to the persistent
+// cache, when it has one and they are new, and releases the cache. The
+// Validator still validates afterwards, without keeping anything. Errors
+// writing the cache cost the next run time, not this one its result:
+// callers may ignore them.
+func (v *Validator) Close() error {
+	if v.persistent == nil {
+		return nil
+	}
+	return errors.Join(v.verdicts.close(), v.persistent.Close())
 }
 
 // Validate returns the error New would return for opts (an unknown
@@ -237,12 +285,12 @@ func (v *Validator) KubeVersion() string { return v.kube.Version }
 // schemaFor compiles (once) the schema at url (relative to base). The
 // compiler pulls in, through the loader, only the documents the schema
 // reaches, each once per Validator.
-func (v *Validator) schemaFor(url string) (*jsonschema.Schema, error) {
+func (v *Validator) schemaFor(url string) (*compiled, error) {
 	v.smu.RLock()
 	c, ok := v.compiled[url]
 	v.smu.RUnlock()
 	if ok {
-		return c.schema, c.err
+		return c, c.err
 	}
 	v.cmu.Lock()
 	defer v.cmu.Unlock()
@@ -250,14 +298,19 @@ func (v *Validator) schemaFor(url string) (*jsonschema.Schema, error) {
 	c, ok = v.compiled[url]
 	v.smu.RUnlock()
 	if ok {
-		return c.schema, c.err
+		return c, c.err
 	}
 	c = &compiled{}
 	c.schema, c.err = v.compiler.Compile(base + url)
+	if c.err == nil {
+		// Compiling resolved every $ref: all the documents the schema
+		// reaches are loaded, now or by an earlier compilation.
+		c.id = v.idFor(url)
+	}
 	v.smu.Lock()
 	v.compiled[url] = c
 	v.smu.Unlock()
-	return c.schema, c.err
+	return c, c.err
 }
 
 // loader serves the schema documents: Kubernetes definitions of the
@@ -276,7 +329,7 @@ func (l loader) Load(url string) (any, error) {
 		if !ok {
 			return nil, fmt.Errorf("Kubernetes %s has no definition %s", l.v.kube.Version, name)
 		}
-		return l.v.bundle.doc(d)
+		return l.served(url, "bundle "+d)(l.v.bundle.doc(d))
 	}
 	if file, ok := strings.CutPrefix(path, "crd/"); ok {
 		digest := strings.TrimSuffix(file, ".json")
@@ -284,19 +337,32 @@ func (l loader) Load(url string) (any, error) {
 		raw, ok := l.v.renderDocs[digest]
 		l.v.rmu.Unlock()
 		if ok {
-			return jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+			return l.served(url, contentID(raw))(jsonschema.UnmarshalJSON(bytes.NewReader(raw)))
 		}
-		return l.v.bundle.doc(digest)
+		return l.served(url, "bundle "+digest)(l.v.bundle.doc(digest))
 	}
 	return nil, fmt.Errorf("%s: no such schema", url)
 }
 
-func (v *Validator) kubeSchema(k openapi.Kind) (*jsonschema.Schema, error) {
+// served records, for the schema identity (persist.go), what the loader
+// serves at url, identified by content, and passes it on.
+func (l loader) served(url, content string) func(any, error) (any, error) {
+	return func(doc any, err error) (any, error) {
+		if err == nil {
+			l.v.rmu.Lock()
+			l.v.noteDoc(url, content, doc)
+			l.v.rmu.Unlock()
+		}
+		return doc, err
+	}
+}
+
+func (v *Validator) kubeSchema(k openapi.Kind) (*compiled, error) {
 	return v.schemaFor("k8s/" + k.Ref)
 }
 
 // crdSchema compiles the schema of one CRD version, by digest.
-func (v *Validator) crdSchema(digest string) (*jsonschema.Schema, error) {
+func (v *Validator) crdSchema(digest string) (*compiled, error) {
 	return v.schemaFor("crd/" + digest + ".json")
 }
 
@@ -616,20 +682,42 @@ func (v *Validator) checkLocal(o *model.Object) (*model.SchemaResult, bool) {
 
 var printer = message.NewPrinter(language.English)
 
-// validate is validate, memoised for objects rendered from charts: the
+// validate is verdict, memoised for objects rendered from charts: the
 // clusters that render the same release share their maps, and would
 // validate each again. Each caller gets its own result, errors included:
 // locating fills them in per cluster.
-func (v *Validator) validate(s *jsonschema.Schema, o *model.Object, source string) *model.SchemaResult {
+func (v *Validator) validate(s *compiled, o *model.Object, source string) *model.SchemaResult {
 	if !sharedObject(o) {
-		return validate(s, o, source)
+		return v.verdict(s, o, source)
 	}
-	e := v.sharedEntry(sharedKey{schema: s, source: source, obj: objectKey(o.Object)}, o.Object, func(e *sharedEntry) {
-		e.result = *validate(s, o, source)
+	e := v.sharedEntry(sharedKey{schema: s.schema, source: source, obj: objectKey(o.Object)}, o.Object, func(e *sharedEntry) {
+		e.result = *v.verdict(s, o, source)
 	})
 	r := e.result
 	r.Errors = slices.Clone(r.Errors)
 	return &r
+}
+
+// verdict is validate, read from the persistent cache when an earlier run
+// (or another cluster of this one) judged an object of the same content
+// against the same schema, and kept there otherwise.
+func (v *Validator) verdict(s *compiled, o *model.Object, source string) *model.SchemaResult {
+	var k verdictKey
+	keep := v.verdicts != nil && s.id.ok
+	if keep {
+		k, keep = v.verdicts.keyOf(&s.id.sum, o.Object)
+	}
+	if keep {
+		if r, ok := v.verdicts.get(k, source); ok {
+			return r
+		}
+	}
+	v.validations.Add(1)
+	r := validate(s.schema, o, source)
+	if keep {
+		v.verdicts.put(k, r)
+	}
+	return r
 }
 
 // validate checks one object. Null fields are dropped first, as the API
