@@ -4,8 +4,10 @@ package rules
 
 import (
 	"context"
+	"reflect"
 	"testing"
 
+	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -80,5 +82,35 @@ func TestClusterValueOnRenderedFleets(t *testing.T) {
 			assert.Equal(t, 0, want.Compare(memoised), "%s/%s, memoised", era, cl.Name)
 		}
 		require.NoError(t, res.Close())
+	}
+}
+
+// TestClusterValueOfShadowedField: a name an embedded struct and its outer
+// struct both give is written once, as encoding/json writes it (the outer
+// field's), whatever the order of the fields.
+func TestClusterValueOfShadowedField(t *testing.T) {
+	type inner struct {
+		Name string `json:"name"`
+		Kind string `json:"kind"`
+	}
+	type before struct {
+		Name string `json:"name"`
+		inner
+	}
+	type after struct {
+		inner
+		Name string `json:"name"`
+	}
+	for _, v := range []any{
+		before{Name: "outer", inner: inner{Name: "inner", Kind: "k"}},
+		after{Name: "outer", inner: inner{Name: "inner", Kind: "k"}},
+	} {
+		want, err := toValue(v)
+		require.NoError(t, err)
+		c := converter{strings: map[string]*ast.Term{}}
+		got, err := c.term(reflect.ValueOf(v))
+		require.NoError(t, err)
+		assert.Equal(t, 0, want.Compare(got.Value), "want %v\ngot  %v", want, got)
+		assert.Equal(t, want.Hash(), got.Value.Hash())
 	}
 }
