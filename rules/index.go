@@ -22,64 +22,52 @@ import (
 // order); every object counts, those Flux does not apply (notApplied,
 // remote) included, as in input.cluster.objects.
 func indexValue(objects []*model.Object) ast.Value {
-	var kinds, names, appliedBy, resourceSets groups
-	// apiVersions: the kinds of each API version, in the order first seen.
-	apiVersions := map[string]*groups{}
-	var versions []string
+	kinds := map[string][]*ast.Term{}
+	names := make(map[string][]*ast.Term, len(objects))
+	appliedBy := map[string][]*ast.Term{}
+	resourceSets := map[string][]*ast.Term{}
+	apiVersions := map[string]map[string][]*ast.Term{}
 	var schema []*ast.Term
 	for i, o := range objects {
 		t := ast.InternedTerm(i)
-		kinds.add(o.Kind, t)
-		names.add(o.Kind+"/"+o.Namespace+"/"+o.Name, t)
-		appliedBy.add(o.AppliedBy, t)
+		kinds[o.Kind] = append(kinds[o.Kind], t)
+		name := o.Kind + "/" + o.Namespace + "/" + o.Name
+		names[name] = append(names[name], t)
+		appliedBy[o.AppliedBy] = append(appliedBy[o.AppliedBy], t)
 		if o.ResourceSet != "" {
-			resourceSets.add(o.ResourceSet, t)
+			resourceSets[o.ResourceSet] = append(resourceSets[o.ResourceSet], t)
 		}
-		if apiVersions[o.APIVersion] == nil {
-			apiVersions[o.APIVersion] = &groups{}
-			versions = append(versions, o.APIVersion)
+		byKind := apiVersions[o.APIVersion]
+		if byKind == nil {
+			byKind = map[string][]*ast.Term{}
+			apiVersions[o.APIVersion] = byKind
 		}
-		apiVersions[o.APIVersion].add(o.Kind, t)
+		byKind[o.Kind] = append(byKind[o.Kind], t)
 		if o.Schema != nil {
 			schema = append(schema, t)
 		}
 	}
-	byVersion := ast.NewObjectWithCapacity(len(versions))
-	for _, v := range versions {
-		byVersion.Insert(ast.StringTerm(v), ast.NewTerm(apiVersions[v].value()))
+	// The objects are built in one go (ast.NewObject); the order of their
+	// keys does not matter, Rego sorts them.
+	versions := make([][2]*ast.Term, 0, len(apiVersions))
+	for v, byKind := range apiVersions {
+		versions = append(versions, [2]*ast.Term{ast.StringTerm(v), ast.NewTerm(lists(byKind))})
 	}
 	return ast.NewObject(
-		[2]*ast.Term{ast.StringTerm("kinds"), ast.NewTerm(kinds.value())},
-		[2]*ast.Term{ast.StringTerm("names"), ast.NewTerm(names.value())},
-		[2]*ast.Term{ast.StringTerm("appliedBy"), ast.NewTerm(appliedBy.value())},
-		[2]*ast.Term{ast.StringTerm("resourceSets"), ast.NewTerm(resourceSets.value())},
-		[2]*ast.Term{ast.StringTerm("apiVersions"), ast.NewTerm(byVersion)},
+		[2]*ast.Term{ast.StringTerm("kinds"), ast.NewTerm(lists(kinds))},
+		[2]*ast.Term{ast.StringTerm("names"), ast.NewTerm(lists(names))},
+		[2]*ast.Term{ast.StringTerm("appliedBy"), ast.NewTerm(lists(appliedBy))},
+		[2]*ast.Term{ast.StringTerm("resourceSets"), ast.NewTerm(lists(resourceSets))},
+		[2]*ast.Term{ast.StringTerm("apiVersions"), ast.NewTerm(ast.NewObject(versions...))},
 		[2]*ast.Term{ast.StringTerm("schema"), ast.ArrayTerm(schema...)},
 	)
 }
 
-// groups collects index lists by key.
-type groups struct {
-	order []string
-	lists map[string][]*ast.Term
-}
-
-func (g *groups) add(key string, t *ast.Term) {
-	if g.lists == nil {
-		g.lists = map[string][]*ast.Term{}
+// lists is the Rego object of index lists by key.
+func lists(m map[string][]*ast.Term) ast.Object {
+	pairs := make([][2]*ast.Term, 0, len(m))
+	for k, l := range m {
+		pairs = append(pairs, [2]*ast.Term{ast.StringTerm(k), ast.ArrayTerm(l...)})
 	}
-	l, ok := g.lists[key]
-	if !ok {
-		g.order = append(g.order, key)
-	}
-	g.lists[key] = append(l, t)
-}
-
-// value is the Rego object of the lists by key.
-func (g *groups) value() ast.Object {
-	obj := ast.NewObjectWithCapacity(len(g.order))
-	for _, k := range g.order {
-		obj.Insert(ast.StringTerm(k), ast.ArrayTerm(g.lists[k]...))
-	}
-	return obj
+	return ast.NewObject(pairs...)
 }
