@@ -4,8 +4,10 @@ package rules
 
 import (
 	"context"
+	"reflect"
 	"testing"
 
+	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -81,4 +83,77 @@ func TestClusterValueOnRenderedFleets(t *testing.T) {
 		}
 		require.NoError(t, res.Close())
 	}
+}
+
+// TestClusterValueOfShadowedField: a name an embedded struct and its outer
+// struct both give is written once, as encoding/json writes it (the outer
+// field's), whatever the order of the fields.
+func TestClusterValueOfShadowedField(t *testing.T) {
+	type inner struct {
+		Name string `json:"name"`
+		Kind string `json:"kind"`
+	}
+	type before struct {
+		Name string `json:"name"`
+		inner
+	}
+	type after struct {
+		inner
+		Name string `json:"name"`
+	}
+	for _, v := range []any{
+		before{Name: "outer", inner: inner{Name: "inner", Kind: "k"}},
+		after{Name: "outer", inner: inner{Name: "inner", Kind: "k"}},
+	} {
+		want, err := toValue(v)
+		require.NoError(t, err)
+		c := converter{strings: map[string]*ast.Term{}}
+		got, err := c.term(reflect.ValueOf(v))
+		require.NoError(t, err)
+		assert.Equal(t, 0, want.Compare(got.Value), "want %v\ngot  %v", want, got)
+		assert.Equal(t, want.Hash(), got.Value.Hash())
+	}
+}
+
+// TestMemoShares: clusters whose structs and manifests are equal but
+// their own share the Rego values of one memo, and a struct that differs
+// anywhere (a line, a value deep in its manifest, a variable's path) gets
+// a value of its own: each cluster's value is its JSON form.
+func TestMemoShares(t *testing.T) {
+	cluster := func(line int, replicas any, path string) *model.Cluster {
+		return &model.Cluster{
+			Name: "c",
+			Objects: []*model.Object{
+				{
+					ObjectID: model.ObjectID{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "shop", Name: "web"},
+					Location: model.Location{Repo: "github.com/acme/apps", Path: "web.yaml", Line: line}, AppliedBy: "shop/shop", Chain: []string{"flux-system/flux-system", "shop/shop"},
+					Object: map[string]any{"kind": "Deployment", "spec": map[string]any{"replicas": replicas, "template": map[string]any{"metadata": map[string]any{"labels": map[string]any{"app": "web"}}}}},
+				},
+				{ObjectID: model.ObjectID{APIVersion: "v1", Kind: "ConfigMap", Namespace: "shop", Name: "c"}, AppliedBy: "shop/shop", Object: map[string]any{"data": map[string]any{"k": "v"}}},
+			},
+			Variables: []*model.VarRef{{Name: "CLUSTER", Path: []string{"spec", path}, Status: "resolved"}},
+		}
+	}
+	memo := &valueMemo{}
+	convert := func(cl *model.Cluster) ast.Object {
+		want, err := toValue(cl)
+		require.NoError(t, err)
+		got, err := clusterValue(cl, memo)
+		require.NoError(t, err)
+		require.Equal(t, 0, want.Compare(got), "want %v\ngot  %v", want, got)
+		return got.(ast.Object)
+	}
+	object := func(cl ast.Object, i int) *ast.Term {
+		return cl.Get(ast.StringTerm("objects")).Value.(*ast.Array).Elem(i)
+	}
+	a := convert(cluster(3, 2, "a"))
+	b := convert(cluster(3, 2, "a"))
+	assert.Same(t, object(a, 0), object(b, 0), "equal objects share one value")
+	assert.Same(t, object(a, 1), object(b, 1))
+	for _, c := range []*model.Cluster{cluster(4, 2, "a"), cluster(3, 3, "a"), cluster(3, 2.0, "a"), cluster(3, 2, "b")} {
+		convert(c)
+	}
+	c := convert(cluster(4, 2, "a"))
+	assert.NotSame(t, object(a, 0), object(c, 0), "another line, another value")
+	assert.Same(t, object(a, 1), object(c, 1))
 }

@@ -558,19 +558,10 @@ func toValue(v any) (ast.Value, error) {
 // cluster (Input with Cluster nil), read only; memo is shared by the
 // clusters of one evaluation.
 func (c *Catalogue) evaluate(ctx context.Context, cl *model.Cluster, shared ast.Value, memo *valueMemo) ([]finding.Finding, error) {
-	cv, err := clusterValue(cl, memo)
+	value, err := clusterInput(cl, shared, memo)
 	if err != nil {
 		return nil, err
 	}
-	// The input is shared's terms with the cluster's in place of null.
-	input := shared.(ast.Object)
-	value := ast.NewObject()
-	input.Foreach(func(k, v *ast.Term) {
-		if k.Equal(ast.StringTerm("cluster")) {
-			v = ast.NewTerm(cv)
-		}
-		value.Insert(k, v)
-	})
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	rs, err := c.cluster.Eval(ctx, rego.EvalParsedInput(value))
@@ -605,6 +596,29 @@ func (c *Catalogue) evaluate(ctx context.Context, cl *model.Cluster, shared ast.
 		out[i].SetFingerprint()
 	}
 	return out, nil
+}
+
+// clusterInput is the input of the cluster-scoped rules for one cluster:
+// shared (Input with Cluster nil, read only) with the cluster's model and
+// its index (input.cluster.index) in place of null.
+func clusterInput(cl *model.Cluster, shared ast.Value, memo *valueMemo) (ast.Object, error) {
+	cv, err := clusterValue(cl, memo)
+	if err != nil {
+		return nil, err
+	}
+	// The index is part of the rule input, not of the model (d1lint build
+	// prints the model): cv is this cluster's own object, built afresh.
+	if obj, ok := cv.(ast.Object); ok {
+		obj.Insert(ast.StringTerm("index"), ast.NewTerm(indexValue(cl.Objects)))
+	}
+	value := ast.NewObject()
+	shared.(ast.Object).Foreach(func(k, v *ast.Term) {
+		if k.Equal(ast.StringTerm("cluster")) {
+			v = ast.NewTerm(cv)
+		}
+		value.Insert(k, v)
+	})
+	return value, nil
 }
 
 // errBuiltinStopped marks the built-in rules' evaluation stopped by the

@@ -15,10 +15,23 @@
 #   they are not on this cluster either, so they are left out too.
 package d1lint.lib.applied
 
+import data.d1lint.lib.index
+
 # objects are the objects of input.cluster.objects that Flux applies to
 # this cluster, in apply order; a complete rule, computed once per cluster.
 objects := [o |
 	some o in input.cluster.objects
+	not o.notApplied
+	not o.remote
+]
+
+# of_kind are the objects of one kind that Flux applies to this cluster, in
+# apply order: the objects of that kind among objects. A rule about a few
+# kinds iterates these (found through the index, computed once per kind
+# and cluster) rather than every object.
+of_kind(kind) := [o |
+	some i in index.of_kind(kind)
+	o := input.cluster.objects[i]
 	not o.notApplied
 	not o.remote
 ]

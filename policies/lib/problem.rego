@@ -9,6 +9,7 @@
 #   field's line.
 package d1lint.lib.problem
 
+import data.d1lint.lib.index
 import data.d1lint.lib.result
 
 # details are the details of a finding about problem p. A problem of a
@@ -21,33 +22,43 @@ details(p) := result.with_field(
 ) if {
 	key := object.get(p, "helmRelease", "")
 	key != ""
-	hrs := [o | some [k, o] in helm_releases; k == key]
-	count(hrs) > 0
+	hrs := helm_releases[key]
 } else := result.with_field(
 	object.union(result.object_details(ks[0], p.reason), {"location": object.get(p, "location", null)}),
 	own_field(p, ks[0]),
 ) if {
 	key := object.get(p, "kustomization", "")
 	key != ""
-	ks := [o | some [k, o] in kustomizations; k == key]
-	count(ks) > 0
+	ks := kustomizations[key]
 } else := {
 	"location": object.get(p, "location", null),
 	"message": p.reason,
 }
 
-# helm_releases and kustomizations are the cluster's HelmRelease and Flux
-# Kustomization objects, in the model's order, each with its key: found
-# once for the cluster, not once per problem.
-helm_releases := [[release_key(o), o] |
-	some o in input.cluster.objects
-	o.kind == "HelmRelease"
+# helm_releases and kustomizations map the key of each of the cluster's
+# HelmRelease and Flux Kustomization objects to the objects of that key
+# (more than one when two Kustomizations apply it), in the model's order:
+# found once for the cluster, not once per problem. Each list is a
+# comprehension over the keyed objects with its key bound before it, which
+# OPA evaluates in one pass for every key (comprehension indexing; a
+# function's comprehension would be rebuilt at each call).
+helm_releases := {key: objs |
+	some [key, _] in keyed_helm_releases
+	objs := [o | some [k, o] in keyed_helm_releases; k == key]
+}
+
+kustomizations := {key: objs |
+	some [key, _] in keyed_kustomizations
+	objs := [o | some [k, o] in keyed_kustomizations; k == key]
+}
+
+keyed_helm_releases := [[release_key(o), o] |
+	some o in index.objects("HelmRelease")
 	startswith(o.apiVersion, "helm.toolkit.fluxcd.io/")
 ]
 
-kustomizations := [[sprintf("%s/%s", [object.get(o, "namespace", ""), o.name]), o] |
-	some o in input.cluster.objects
-	o.kind == "Kustomization"
+keyed_kustomizations := [[sprintf("%s/%s", [object.get(o, "namespace", ""), o.name]), o] |
+	some o in index.objects("Kustomization")
 	startswith(o.apiVersion, "kustomize.toolkit.fluxcd.io/")
 ]
 

@@ -7,6 +7,8 @@
 #   d1lint can point at the line that sets it.
 package d1lint.lib.result
 
+import data.d1lint.lib.index
+
 # fail returns the finding of the rule whose metadata chain is given.
 # details holds "message" and, when known, "object" ({apiVersion, kind,
 # namespace, name}), "location" ({repo, branch, commit, path, line}) and
@@ -79,8 +81,7 @@ runtime_info_details(key, message) := runtime_info_field_details(["data", key], 
 # the cluster's runtime-info ConfigMap (["data"] for a key it lacks).
 runtime_info_field_details(field, message) := object_field_details(objs[0], field, message) if {
 	objs := [o |
-		some o in input.cluster.objects
-		o.kind == "ConfigMap"
+		some o in index.objects("ConfigMap")
 		object.get(o, "namespace", "") == "flux-system"
 		o.name == "flux-runtime-info"
 	]

@@ -7,6 +7,7 @@
 package d1lint.lib.tenancy
 
 import data.d1lint.lib.applied
+import data.d1lint.lib.index
 
 default privileged_namespaces := ["flux-system"]
 
@@ -27,8 +28,7 @@ privileged(ns) if ns in delegated
 # A binding a Kustomization writes delegates nothing (d1's tenants get
 # RoleBindings to admin, and D1-0105 reports a ClusterRoleBinding).
 delegated contains ns if {
-	some b in applied.objects
-	b.kind == "ClusterRoleBinding"
+	some b in applied.of_kind("ClusterRoleBinding")
 	object.get(b, "resourceSet", "") != ""
 	namespace_of(b.resourceSet) in privileged_namespaces
 	b.object.roleRef.kind == "ClusterRole"
@@ -50,13 +50,45 @@ owner(o) := namespace_of(o.resourceSet) if object.get(o, "resourceSet", "") != "
 
 else := namespace_of(o.appliedBy)
 
+# tenant_objects are the applied objects whose owner is not privileged,
+# each as [object, owner]: the same as testing owner(o) on every applied
+# object, but a cluster is mostly the platform's, so the objects are found
+# through the index by who applies them, and those of a privileged
+# Kustomization are never visited (unless a ResourceSet generated them:
+# the second body). Computed once per cluster.
+tenant_objects contains [o, tenant] if {
+	some key, is in index.applied_by
+	tenant := namespace_of(key)
+	not privileged(tenant)
+	some i in is
+	o := input.cluster.objects[i]
+	not o.notApplied
+	not o.remote
+	object.get(o, "resourceSet", "") == ""
+}
+
+tenant_objects contains [o, tenant] if {
+	some key, is in index.resource_sets
+	tenant := namespace_of(key)
+	not privileged(tenant)
+	some i in is
+	o := input.cluster.objects[i]
+	not o.notApplied
+	not o.remote
+}
+
 # tenant_reconcilers are the tenant Kustomizations and ResourceSets (in a
 # namespace that is not privileged) and the HelmReleases tenant
 # Kustomizations apply; a complete rule, computed once per cluster.
 tenant_reconcilers := {o |
-	some o in applied.objects
+	some kind in reconciler_kinds
+	some o in applied.of_kind(kind)
 	tenant_reconciler(o)
 }
+
+# reconciler_kinds are the kinds tenant_reconciler holds for: the only ones
+# tenant_reconcilers visits.
+reconciler_kinds := ["Kustomization", "ResourceSet", "HelmRelease"]
 
 tenant_reconciler(o) if {
 	o.kind == "Kustomization"

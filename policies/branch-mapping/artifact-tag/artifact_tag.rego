@@ -37,8 +37,7 @@ report contains result.fail(rego.metadata.chain(), result.object_field_details(o
 	[o.kind, o.namespace, o.name, o.object.spec.url, tag, input.cluster.name, input.cluster.environment, want],
 ))) if {
 	artifacts.follows_releases
-	some o in applied.objects
-	o.kind == "OCIRepository"
+	some o in applied.of_kind("OCIRepository")
 	startswith(o.apiVersion, "source.toolkit.fluxcd.io/")
 	tag := object.get(object.get(o.object.spec, "ref", {}), "tag", "")
 	tag != ""

@@ -24,8 +24,7 @@ import data.d1lint.lib.result
 
 report contains result.fail(rego.metadata.chain(), result.object_field_details(o, field, msg)) if {
 	artifacts.follows_releases
-	some o in applied.objects
-	o.kind == "OCIRepository"
+	some o in applied.of_kind("OCIRepository")
 	startswith(o.apiVersion, "source.toolkit.fluxcd.io/")
 	artifacts.content_source(o)
 	some [field, why] in problems(o)

@@ -44,7 +44,6 @@ environment_paths := {sprintf("%s/%s", [object.get(v.object, "namespace", ""), v
 # kustomization_objects are the rendered Kustomization objects (a list: the
 # same Kustomization applied twice is a render problem, not a conflict here).
 kustomization_objects := [obj |
-	some obj in applied.objects
-	obj.kind == "Kustomization"
+	some obj in applied.of_kind("Kustomization")
 	startswith(obj.apiVersion, "kustomize.toolkit.fluxcd.io/")
 ]

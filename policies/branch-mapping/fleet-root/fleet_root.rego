@@ -15,6 +15,7 @@
 #   profiles: [d1]
 package d1lint.rules.branch_mapping.fleet_root
 
+import data.d1lint.lib.index
 import data.d1lint.lib.result
 
 fleet_branch := "main"
@@ -107,8 +108,7 @@ ref_field(ref) := ["spec", "ref", "branch"] if {
 # rendered_field is field when obj is among the rendered objects, else null
 # (no field).
 rendered_field(obj, field) := field if {
-	some o in object.get(input.cluster, "objects", [])
-	o.kind == obj.kind
+	some o in index.objects(obj.kind)
 	object.get(o, "namespace", "") == obj.namespace
 	o.name == obj.name
 } else := null

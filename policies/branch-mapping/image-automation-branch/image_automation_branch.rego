@@ -22,14 +22,22 @@ automation_branch := input.config.automationBranch
 
 label := split(input.config.automationLabel, "=")
 
+# automation are the applied image automation objects: every
+# ImageUpdateAutomation, and whatever carries the automation label. Only
+# clusters that do not follow the automation branch need the labelled
+# ones, which means looking at the labels of every object: the second
+# report below reads the ImageUpdateAutomations alone.
 automation contains obj if {
-	some obj in applied.objects
-	obj.kind == "ImageUpdateAutomation"
+	some obj in applied.of_kind("ImageUpdateAutomation")
 }
 
+# The label is what is rare: it is tested first, before the object is
+# checked to be applied.
 automation contains obj if {
-	some obj in applied.objects
+	some obj in input.cluster.objects
 	obj.object.metadata.labels[label[0]] == label[1]
+	not obj.notApplied
+	not obj.remote
 }
 
 report contains result.fail(rego.metadata.chain(), result.object_details(obj, sprintf(
@@ -52,8 +60,7 @@ report contains result.fail(rego.metadata.chain(), result.object_field_details(
 	),
 )) if {
 	input.cluster.runtimeInfo.GIT_BRANCH == automation_branch
-	some obj in automation
-	obj.kind == "ImageUpdateAutomation"
+	some obj in applied.of_kind("ImageUpdateAutomation")
 	push := push_branch(obj.object.spec)
 	push != automation_branch
 }

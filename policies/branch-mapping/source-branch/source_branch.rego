@@ -16,6 +16,7 @@
 #   profiles: [d1]
 package d1lint.rules.branch_mapping.source_branch
 
+import data.d1lint.lib.index
 import data.d1lint.lib.result
 
 # The finding names the ref field that sets the branch (spec when the ref
@@ -68,8 +69,7 @@ branch_field(ref) := ["spec", "ref", "name"] if {
 branch_field(ref) := ["spec"] if count(ref) == 0
 
 source_objects(s) := [obj |
-	some obj in input.cluster.objects
-	obj.kind == s.kind
+	some obj in index.objects(s.kind)
 	object.get(obj, "namespace", "") == s.namespace
 	obj.name == s.name
 ]

@@ -19,6 +19,7 @@
 #   profiles: [d1, generic]
 package d1lint.rules.build.empty_build
 
+import data.d1lint.lib.index
 import data.d1lint.lib.result
 
 # Only a rendered Kustomization is known to apply nothing: a failed or
@@ -40,9 +41,8 @@ report contains result.fail(rego.metadata.chain(), details(k)) if {
 }
 
 # produced are the keys of the Kustomizations whose build produced an
-# object: one set for the cluster (a comprehension is evaluated once, where
-# a partial rule queried by key would walk the objects for each key).
-produced := {o.appliedBy | some o in input.cluster.objects}
+# object: the index lists every object by the Kustomization that applied it.
+produced := object.keys(index.applied_by)
 
 # stopped are the keys of the Kustomizations with a problem that is no warning.
 stopped contains p.kustomization if {
@@ -60,8 +60,7 @@ details(k) := result.with_field(
 	# The Kustomization object as its parent applies it, so that d1lint
 	# locates spec.path in its sources (whatever its API version).
 	own := [o |
-		some o in input.cluster.objects
-		o.kind == "Kustomization"
+		some o in index.objects("Kustomization")
 		startswith(o.apiVersion, "kustomize.toolkit.fluxcd.io/")
 		object.get(o, "namespace", "") == k.namespace
 		o.name == k.name

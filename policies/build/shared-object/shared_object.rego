@@ -20,18 +20,28 @@
 #   profiles: [d1, generic]
 package d1lint.rules.build.shared_object
 
-import data.d1lint.lib.applied
+import data.d1lint.lib.index
 import data.d1lint.lib.result
 
-# copies[id] are the indices in applied.objects of the copies of one API
-# server object. Objects Flux skips (notApplied) are out: they are never
-# applied, so never fought over. Kyverno's generated copies are not in
-# objects, nor what Flux Operator or helm-controller create: only what a
-# Kustomization applies. A Flux Kustomization applied twice is left to the
-# render, which reports it (duplicate-kustomization, D1-0001) and builds it
-# once.
+# copies[id] are the indices in input.cluster.objects of the applied
+# copies of one API server object. Objects Flux skips (notApplied, remote)
+# are out: they are never applied to this cluster, so never fought over.
+# Kyverno's generated copies are not in objects, nor what Flux Operator or
+# helm-controller create: only what a Kustomization applies. A Flux
+# Kustomization applied twice is left to the render, which reports it
+# (duplicate-kustomization, D1-0001) and builds it once.
+#
+# Copies share their kind, namespace and name, so only the objects the
+# index finds under a name with several objects (index.names) can be
+# copies: the others are never visited. Among those, the API group tells
+# copies of one object from namesakes of another group.
 copies[id] contains i if {
-	some i, o in applied.objects
+	some candidates in index.names
+	count(candidates) > 1
+	some i in candidates
+	o := input.cluster.objects[i]
+	not o.notApplied
+	not o.remote
 	not flux_kustomization(o)
 	id := identity(o)
 }
@@ -46,8 +56,8 @@ report contains result.fail(rego.metadata.chain(), result.object_details(b, msg)
 	count(is) > 1
 	some i in is
 	some j in is
-	a := applied.objects[i]
-	b := applied.objects[j]
+	a := input.cluster.objects[i]
+	b := input.cluster.objects[j]
 	a.appliedBy < b.appliedBy
 	not if_not_present(a)
 	not if_not_present(b)

@@ -24,6 +24,7 @@
 package d1lint.rules.credentials.secret_ref
 
 import data.d1lint.lib.completeness
+import data.d1lint.lib.index
 import data.d1lint.lib.result
 
 # The finding carries the referencing object and names the field that names
@@ -44,14 +45,16 @@ report contains result.fail(rego.metadata.chain(), result.object_field_details(o
 # than the rest of the work.
 
 # referring are the indices of the objects that may name a Secret or a
-# ConfigMap: their kind and API group are in ref_specs. An object applied
+# ConfigMap: their kind and API group are in ref_specs (the index finds
+# the objects of those kinds without visiting the others). An object applied
 # to a remote cluster (remote: a Kustomization with spec.kubeConfig)
 # names objects of that cluster, which d1lint does not render: it is left
 # out, and provides nothing here either (present_in, copied_in).
 referring := [i |
-	some i, o in input.cluster.objects
+	some kind, spec in ref_specs
+	some i in index.of_kind(kind)
+	o := input.cluster.objects[i]
 	not o.remote
-	spec := ref_specs[o.kind]
 	startswith(o.apiVersion, spec.group)
 ]
 
@@ -141,9 +144,12 @@ copy_annotation := "fluxcd.controlplane.io/copyFrom"
 # policies whose namespace selector the rendered Namespaces' labels match,
 # cloning from rendered or out-of-band objects) that copy nothing with
 # copyFrom, and the declared out-of-band objects (d1's git secrets by
-# default). objects and generated are iterated where they are: joining them
-# would copy every object.
-present := (present_in(input.cluster.objects) | present_in(object.get(input.cluster, "generated", []))) | {key(o.kind, o.namespace, o.name) | some o in object.get(input.cluster, "outOfBand", [])}
+# default).
+present := (present_in(rendered_data) | present_in(object.get(input.cluster, "generated", []))) | {key(o.kind, o.namespace, o.name) | some o in object.get(input.cluster, "outOfBand", [])}
+
+# rendered_data are the Secrets and ConfigMaps of the render, found through
+# the index: the only objects present_in and copied_in keep.
+rendered_data := array.concat(index.objects("Secret"), index.objects("ConfigMap"))
 
 present_in(objs) := {concat("/", [o.kind, ns, o.name]) |
 	some o in objs
@@ -155,7 +161,7 @@ present_in(objs) := {concat("/", [o.kind, ns, o.name]) |
 
 # copied are the Secrets and ConfigMaps annotated copyFrom: {key, kind,
 # namespace, copy} with copy the annotation.
-copied := array.concat(copied_in(input.cluster.objects), copied_in(object.get(input.cluster, "generated", [])))
+copied := array.concat(copied_in(rendered_data), copied_in(object.get(input.cluster, "generated", [])))
 
 copied_in(objs) := [{"key": concat("/", [o.kind, ns, o.name]), "kind": o.kind, "namespace": ns, "copy": copy} |
 	some o in objs

@@ -34,13 +34,14 @@ package d1lint.rules.dependency_ordering.crd_ordering
 
 import data.d1lint.lib.applied
 import data.d1lint.lib.completeness
+import data.d1lint.lib.index
 import data.d1lint.lib.ordering
 import data.d1lint.lib.result
 
 # A Flux kind whose controller is not installed, with no other installer.
 report contains result.fail(rego.metadata.chain(), result.object_details(o, msg)) if {
 	some i in unchecked
-	o := applied.objects[i]
+	o := input.cluster.objects[i]
 	g := ordering.group(o.apiVersion)
 	component := ordering.flux_component(g, o.kind)
 	not ordering.flux_installed(component)
@@ -53,7 +54,7 @@ report contains result.fail(rego.metadata.chain(), result.object_details(o, msg)
 	completeness.complete
 	count(unknown_charts) == 0
 	some i in unchecked
-	o := applied.objects[i]
+	o := input.cluster.objects[i]
 	g := ordering.group(o.apiVersion)
 	not ordering.flux_component(g, o.kind)
 	not operator_kind(g)
@@ -69,7 +70,7 @@ report contains result.fail(rego.metadata.chain(), object.union(result.object_de
 	completeness.complete
 	count(unknown_charts) > 0
 	some i in unchecked
-	o := applied.objects[i]
+	o := input.cluster.objects[i]
 	g := ordering.group(o.apiVersion)
 	not ordering.flux_component(g, o.kind)
 	not operator_kind(g)
@@ -103,7 +104,7 @@ report contains result.fail(rego.metadata.chain(), unordered_details(key, objs, 
 unordered[[o.appliedBy, g, o.kind]] contains o if {
 	completeness.complete
 	some i in unchecked
-	o := applied.objects[i]
+	o := input.cluster.objects[i]
 	g := ordering.group(o.apiVersion)
 	found := installers(g, o.kind)
 	count(found) > 0
@@ -114,8 +115,7 @@ unordered[[o.appliedBy, g, o.kind]] contains o if {
 # object of the render (the Flux Operator's root is not), else about the
 # first custom resource.
 unordered_details(key, objs, msg) := result.object_field_details(ks, depends_on_field(ks), msg) if {
-	some ks in applied.objects
-	ks.kind == "Kustomization"
+	some ks in applied.of_kind("Kustomization")
 	startswith(ks.apiVersion, "kustomize.toolkit.fluxcd.io/")
 	sprintf("%s/%s", [object.get(ks, "namespace", ""), ks.name]) == key
 } else := result.object_details(first, msg) if {
@@ -149,18 +149,27 @@ wait_hint(found) := sprintf(", and set wait: true on %s so that the chart is ins
 	count(unwaited) > 0
 } else := ""
 
-# unchecked indexes the custom resources that neither Kubernetes nor the
-# Flux installation defines: one pass over the objects for all three checks.
+# unchecked are the indices in input.cluster.objects of the applied custom
+# resources that neither Kubernetes nor the Flux installation defines,
+# computed once for all four checks. The index groups the objects by API
+# version and kind, and whether they need a CRD of their own depends on
+# those alone: the objects of the other API versions and kinds (most of a
+# cluster) are never visited.
 unchecked contains i if {
-	some i, o in applied.objects
-	g := custom_groups[o.apiVersion]
-	not flux_installed(g, o.kind)
+	some v, kinds in index.api_versions
+	g := custom_groups[v]
+	some kind, is in kinds
+	not flux_installed(g, kind)
+	some i in is
+	o := input.cluster.objects[i]
+	not o.notApplied
+	not o.remote
 }
 
 # custom_groups maps the apiVersions of the cluster's custom resources to
 # their group.
 custom_groups := {v: g |
-	some v in {o.apiVersion | some o in applied.objects}
+	some v, _ in index.api_versions
 	g := ordering.group(v)
 	not ordering.builtin(g)
 }
@@ -212,8 +221,7 @@ ordered_object(o, found) if ordered(o.appliedBy, found)
 release_depends_on[key] := {sprintf("%s/%s", [object.get(d, "namespace", ns), d.name]) |
 	some d in object.get(h.object, ["spec", "dependsOn"], [])
 } if {
-	some h in applied.objects
-	h.kind == "HelmRelease"
+	some h in applied.of_kind("HelmRelease")
 	ns := object.get(h, "namespace", "default")
 	key := sprintf("%s/%s", [ns, h.name])
 }
@@ -228,8 +236,7 @@ ordered(key, found) if {
 # Kustomization that applies it (or its HelmRelease), the HelmRelease that
 # installs it ("" for a Kustomization's own)].
 crds := [[sprintf("%s/%s", [spec.group, spec.names.kind]), o.appliedBy, object.get(o, "helmRelease", ""), object.get(o, "chart", "")] |
-	some o in applied.objects
-	o.kind == "CustomResourceDefinition"
+	some o in applied.of_kind("CustomResourceDefinition")
 	ordering.group(o.apiVersion) == "apiextensions.k8s.io"
 	spec := object.get(o.object, "spec", {})
 	is_string(object.get(spec, "group", null))

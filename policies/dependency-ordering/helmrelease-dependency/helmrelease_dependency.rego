@@ -22,7 +22,7 @@ import data.d1lint.lib.result
 # The finding names the dependsOn entry.
 report contains result.fail(rego.metadata.chain(), result.object_field_details(o, ["spec", "dependsOn", i], msg)) if {
 	completeness.complete
-	some o in applied.objects
+	some o in applied.of_kind("HelmRelease")
 	helm_release(o)
 	some i, d in object.get(o.object, ["spec", "dependsOn"], [])
 	object.get(d, "kind", "HelmRelease") == "HelmRelease"

@@ -26,8 +26,7 @@ report contains result.fail(rego.metadata.chain(), result.object_field_details(o
 	some rs in object.get(input.cluster, "resourceSets", [])
 	some i, d in object.get(rs, "dependsOn", [])
 	object.get(d, "exprError", "") != ""
-	some o in applied.objects
-	o.kind == "ResourceSet"
+	some o in applied.of_kind("ResourceSet")
 	o.namespace == rs.namespace
 	o.name == rs.name
 }

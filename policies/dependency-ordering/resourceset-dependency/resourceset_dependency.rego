@@ -31,8 +31,7 @@ report contains result.fail(rego.metadata.chain(), result.object_field_details(o
 	rs.status == "rendered"
 	some i, d in object.get(rs, "dependsOn", [])
 	not present(rs, d)
-	some o in applied.objects
-	o.kind == "ResourceSet"
+	some o in applied.of_kind("ResourceSet")
 	o.namespace == rs.namespace
 	o.name == rs.name
 }
@@ -44,8 +43,7 @@ ref(d) := d.name if object.get(d, "namespace", "") == ""
 # present: an object of the render, or one the Flux installation brings
 # (its controllers' CRDs).
 present(rs, d) if {
-	some o in applied.objects
-	o.kind == d.kind
+	some o in applied.of_kind(d.kind)
 	ordering.group(o.apiVersion) == ordering.group(d.apiVersion)
 	o.name == d.name
 	object.get(o, "namespace", "") in namespaces(rs, d)

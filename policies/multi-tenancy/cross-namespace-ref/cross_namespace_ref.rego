@@ -21,53 +21,49 @@ import data.d1lint.lib.tenancy
 
 # The finding names the reference's namespace field
 # (["spec", "dependsOn", 1, "namespace"]).
-report contains result.fail(rego.metadata.chain(), result.object_field_details(
+report contains details(o, ref, path, field, namespace) if {
+	some o in tenancy.tenant_reconcilers
+	some path in ref_paths[o.kind]
+	ref := object.get(o.object, path, null)
+	is_object(ref)
+	namespace := object.get(ref, "namespace", "")
+	namespace != ""
+	namespace != o.namespace
+	field := concat(".", path)
+}
+
+report contains details(o, ref, ["spec", "dependsOn", i], field, namespace) if {
+	some o in tenancy.tenant_reconcilers
+	o.kind in {"Kustomization", "HelmRelease"}
+	some i, ref in object.get(o.object, ["spec", "dependsOn"], [])
+	namespace := object.get(ref, "namespace", "")
+	namespace != ""
+	namespace != o.namespace
+	field := sprintf("spec.dependsOn[%d]", [i])
+}
+
+# Every tenant reconciler is checked, so the bodies above test each
+# reference's namespace first, and only a reference across namespaces is
+# described.
+details(o, ref, path, field, namespace) := result.fail(rego.metadata.chain(), result.object_field_details(
 	o,
-	array.concat(ref.path, ["namespace"]),
+	array.concat(path, ["namespace"]),
 	sprintf(
 		"%s %s/%s (%s) refers to %s in namespace %s through %s: under lockdown Flux refuses references across namespaces; use an object in %s instead",
-		[o.kind, o.namespace, o.name, role(o), ref.target, ref.namespace, ref.field, o.namespace],
+		[o.kind, o.namespace, o.name, role(o), target(o, ref), namespace, field, o.namespace],
 	),
-)) if {
-	some o in tenancy.tenant_reconcilers
-	some ref in references(o)
-	ref.namespace != ""
-	ref.namespace != o.namespace
+))
+
+# ref_paths are, by kind, the fields that hold one reference (a dependsOn
+# entry is one too, each).
+ref_paths := {
+	"Kustomization": [["spec", "sourceRef"]],
+	"HelmRelease": [["spec", "chart", "spec", "sourceRef"], ["spec", "chartRef"]],
 }
 
-references(o) := {ref |
-	some field, r in refs(o)
-	ref := {
-		"field": field,
-		"path": r.path,
-		"namespace": object.get(r.ref, "namespace", ""),
-		"target": sprintf("%s %s", [object.get(r.ref, "kind", default_kind(o)), object.get(r.ref, "name", "")]),
-	}
-}
-
-# refs maps the field of each reference (spec.dependsOn[1]) to the
-# reference and its path.
-refs(o) := object.union(
-	reference(o, ["spec", "sourceRef"]),
-	dependencies(o),
-) if o.kind == "Kustomization"
-
-refs(o) := object.union_n([
-	reference(o, ["spec", "chart", "spec", "sourceRef"]),
-	reference(o, ["spec", "chartRef"]),
-	dependencies(o),
-]) if o.kind == "HelmRelease"
-
-reference(o, path) := {concat(".", path): {"ref": r, "path": path} |
-	r := object.get(o.object, path, null)
-	is_object(r)
-}
-
-dependencies(o) := {sprintf("spec.dependsOn[%d]", [i]): {"ref": d, "path": ["spec", "dependsOn", i]} |
-	some i, d in object.get(o.object, ["spec", "dependsOn"], [])
-}
-
-default_kind(o) := o.kind
+# target names the object a reference names; its kind defaults to the
+# referring object's (a dependsOn entry).
+target(o, ref) := sprintf("%s %s", [object.get(ref, "kind", o.kind), object.get(ref, "name", "")])
 
 role(o) := "a tenant Kustomization" if o.kind == "Kustomization"
 

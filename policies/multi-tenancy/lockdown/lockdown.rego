@@ -15,6 +15,7 @@
 #   profiles: [d1]
 package d1lint.rules.multi_tenancy.lockdown
 
+import data.d1lint.lib.index
 import data.d1lint.lib.result
 
 report contains result.fail(rego.metadata.chain(), details(sprintf(
@@ -33,11 +34,9 @@ report contains result.fail(rego.metadata.chain(), details(sprintf(
 # installation's location.
 details(message) := result.object_field_details(instance, cluster_field(instance), message) if {
 	input.cluster.era == "operator"
-	some instance in input.cluster.objects
-	instance.kind == "FluxInstance"
+	some instance in index.objects("FluxInstance")
 } else := result.object_details(deployment, message) if {
-	some deployment in input.cluster.objects
-	deployment.kind == "Deployment"
+	some deployment in index.objects("Deployment")
 	deployment.namespace == "flux-system"
 	deployment.name == "kustomize-controller"
 } else := {

@@ -28,8 +28,8 @@ report contains result.fail(rego.metadata.chain(), result.object_details(o, spri
 	"%s is %s: a tenant may not create %s objects; move it to the platform (a Kustomization in %s) or remove it",
 	[object_ref(o), applied_by(o), o.kind, concat(", ", tenancy.privileged_namespaces)],
 ))) if {
-	some o in applied.objects
-	o.kind in privileged_kinds
+	some kind in privileged_kinds
+	some o in applied.of_kind(kind)
 	not tenancy.privileged(tenancy.owner(o))
 }
 

@@ -24,8 +24,7 @@ report contains result.fail(rego.metadata.chain(), result.object_field_details(n
 	"Namespace %s holds tenant Kustomization %s but has no label %s, which the policies that copy tenant secrets select on; add the label to the Namespace",
 	[ns.name, concat(", ", sort(tenants[ns.name])), tenant_label],
 ))) if {
-	some ns in applied.objects
-	ns.kind == "Namespace"
+	some ns in applied.of_kind("Namespace")
 	tenants[ns.name]
 	not has_label(ns.object)
 }
@@ -38,8 +37,7 @@ tenants := {ns: {sprintf("%s/%s", [o.namespace, o.name]) | some o in tenant_kust
 }
 
 tenant_kustomizations := [o |
-	some o in applied.objects
-	o.kind == "Kustomization"
+	some o in applied.of_kind("Kustomization")
 	startswith(o.apiVersion, "kustomize.toolkit.fluxcd.io/")
 	object.get(o, "namespace", "") != ""
 	not tenancy.privileged(o.namespace)

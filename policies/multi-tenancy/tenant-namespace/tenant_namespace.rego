@@ -16,7 +16,6 @@
 #   profiles: [d1]
 package d1lint.rules.multi_tenancy.tenant_namespace
 
-import data.d1lint.lib.applied
 import data.d1lint.lib.result
 import data.d1lint.lib.tenancy
 
@@ -24,10 +23,8 @@ import data.d1lint.lib.tenancy
 # namespace (when kustomize's namespace transformer set it, d1lint finds no
 # line for it and keeps the object's).
 report contains result.fail(rego.metadata.chain(), result.object_field_details(o, namespace_field(ns), msg)) if {
-	some o in applied.objects
+	some [o, tenant] in tenancy.tenant_objects
 	not o.kind in privileged_kinds
-	tenant := tenancy.owner(o)
-	not tenancy.privileged(tenant)
 	ns := object.get(o, "namespace", "")
 	ns != tenant
 	msg := message(o, ns, tenant)

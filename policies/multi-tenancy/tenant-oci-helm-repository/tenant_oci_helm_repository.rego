@@ -23,8 +23,7 @@ report contains result.fail(rego.metadata.chain(), result.object_field_details(o
 	"HelmRepository %s/%s, applied by tenant Kustomization %s, is not OCI (spec.type %s, url %s): tenant chart sources must be OCI; set spec.type: oci and an oci:// url",
 	[o.namespace, o.name, o.appliedBy, type, object.get(o.object, ["spec", "url"], "")],
 ))) if {
-	some o in applied.objects
-	o.kind == "HelmRepository"
+	some o in applied.of_kind("HelmRepository")
 	startswith(o.apiVersion, "source.toolkit.fluxcd.io/")
 	not tenancy.privileged(tenancy.owner(o))
 	type := object.get(o.object, ["spec", "type"], "default")

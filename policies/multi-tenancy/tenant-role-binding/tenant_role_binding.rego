@@ -27,8 +27,7 @@ report contains result.fail(rego.metadata.chain(), result.object_field_details(b
 	"RoleBinding %s/%s binds tenant service account %s (%s) to %s %s: a tenant's service account may only be bound to ClusterRole %s; point roleRef at it or remove the binding",
 	[b.namespace, b.name, account, users(account), b.object.roleRef.kind, b.object.roleRef.name, concat(", ", tenant_cluster_roles)],
 ))) if {
-	some b in applied.objects
-	b.kind == "RoleBinding"
+	some b in applied.of_kind("RoleBinding")
 	not allowed_role(b.object.roleRef)
 	some [_, account] in bound_accounts(b)
 	tenant_accounts[account]
@@ -38,8 +37,7 @@ report contains result.fail(rego.metadata.chain(), result.object_field_details(b
 	"ClusterRoleBinding %s binds tenant service account %s (%s) to %s %s cluster-wide: a tenant's service account may only be bound in its namespace; replace it with a RoleBinding to ClusterRole %s",
 	[b.name, account, users(account), b.object.roleRef.kind, b.object.roleRef.name, concat(", ", tenant_cluster_roles)],
 ))) if {
-	some b in applied.objects
-	b.kind == "ClusterRoleBinding"
+	some b in applied.of_kind("ClusterRoleBinding")
 	some [i, account] in bound_accounts(b)
 	tenant_accounts[account]
 }
@@ -81,9 +79,9 @@ tenant_accounts := {account: {sprintf("%s %s/%s", [o.kind, o.namespace, o.name])
 	account := sprintf("%s/%s", [o.namespace, o.object.spec.serviceAccountName])
 }
 
+# tenant_users are the tenant reconcilers that name a service account.
 tenant_users := [o |
-	some o in applied.objects
-	tenancy.tenant_reconciler(o)
+	some o in tenancy.tenant_reconcilers
 	object.get(o.object, ["spec", "serviceAccountName"], "") != ""
 ]
 

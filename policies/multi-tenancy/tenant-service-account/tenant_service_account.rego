@@ -43,8 +43,7 @@ runs_as_tenant_default(o) if {
 	input.cluster.flux.multitenant
 	sa := object.get(input.cluster.flux, "defaultServiceAccount", "")
 	not sa in {"", "default"}
-	some a in applied.objects
-	a.kind == "ServiceAccount"
+	some a in applied.of_kind("ServiceAccount")
 	a.namespace == o.namespace
 	a.name == sa
 	count(privileged_service_account(o.namespace, sa)) == 0
@@ -100,8 +99,7 @@ cluster_admin_accounts := {account: {b.name |
 }
 
 cluster_admin_bindings := [b |
-	some b in applied.objects
-	b.kind == "ClusterRoleBinding"
+	some b in applied.of_kind("ClusterRoleBinding")
 	b.object.roleRef.kind == "ClusterRole"
 	b.object.roleRef.name == "cluster-admin"
 ]

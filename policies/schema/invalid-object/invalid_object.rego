@@ -19,13 +19,16 @@
 #   profiles: [d1, generic]
 package d1lint.rules.schema.invalid_object
 
+import data.d1lint.lib.index
 import data.d1lint.lib.result
 
 # The finding names the field the error is about (its path), which d1lint
 # locates like any other: in the patch that set it, else in the object's
 # own document. An error on the object itself names no field.
 report contains result.fail(rego.metadata.chain(), details) if {
-	some o in input.cluster.objects
+	# Only the objects with a verdict (the index lists them) can be reported.
+	some i in index.schema
+	o := input.cluster.objects[i]
 	o.schema.status == "invalid"
 	some e in o.schema.errors
 	msg := sprintf("%s %s: %s%s%s", [o.kind, name(o), field(e), e.message, from(o.schema)])

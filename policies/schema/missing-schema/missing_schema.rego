@@ -16,10 +16,13 @@
 #   profiles: [d1, generic]
 package d1lint.rules.schema.missing_schema
 
+import data.d1lint.lib.index
 import data.d1lint.lib.result
 
 report contains result.fail(rego.metadata.chain(), result.object_details(o, msg)) if {
-	some o in input.cluster.objects
+	# Only the objects with a verdict (the index lists them) can be reported.
+	some i in index.schema
+	o := input.cluster.objects[i]
 	o.schema.status == "missing"
 
 	# The API of a remote cluster (an object applied through

@@ -18,10 +18,13 @@
 #   profiles: [d1, generic]
 package d1lint.rules.schema.removed_api_version
 
+import data.d1lint.lib.index
 import data.d1lint.lib.result
 
 report contains result.fail(rego.metadata.chain(), result.object_details(o, msg)) if {
-	some o in input.cluster.objects
+	# Only the objects with a verdict (the index lists them) can be reported.
+	some i in index.schema
+	o := input.cluster.objects[i]
 	o.schema.status == "removed"
 
 	# The API of a remote cluster (an object applied through

@@ -16,6 +16,7 @@
 package d1lint.rules.substitution.missing_substitute_from
 
 import data.d1lint.lib.completeness
+import data.d1lint.lib.index
 import data.d1lint.lib.result
 
 # The finding names the substituteFrom entry (the model keeps the spec's
@@ -42,8 +43,7 @@ report contains result.fail(rego.metadata.chain(), {
 }
 
 api_version(k) := obj.apiVersion if {
-	some obj in input.cluster.objects
-	obj.kind == "Kustomization"
+	some obj in index.objects("Kustomization")
 	object.get(obj, "namespace", "") == k.namespace
 	obj.name == k.name
 	startswith(obj.apiVersion, "kustomize.toolkit.fluxcd.io/")

@@ -57,11 +57,10 @@ defined := {name | some name, _ in input.cluster.runtimeInfo} | {name |
 }
 
 # sources are the ConfigMaps and Secrets of the render and its Kyverno copies.
-sources := [obj |
-	some list in [applied.objects, object.get(input.cluster, "generated", [])]
-	some obj in list
-	obj.kind in {"ConfigMap", "Secret"}
-]
+sources := array.concat(
+	array.concat(applied.of_kind("ConfigMap"), applied.of_kind("Secret")),
+	[obj | some obj in object.get(input.cluster, "generated", []); obj.kind in {"ConfigMap", "Secret"}],
+)
 
 # Objects that opt out with kustomize.toolkit.fluxcd.io/substitute: disabled
 # hold no references in the model (Flux never parses them), so the rule
