@@ -72,8 +72,8 @@ type Catalogue struct {
 	readsFleet bool
 	// metadataOnly is set on a catalogue of METADATA alone (Metadata).
 	metadataOnly bool
-	conftest   []conftestQuery
-	timeout    time.Duration
+	conftest     []conftestQuery
+	timeout      time.Duration
 	// maxHeapGrowth bounds the heap's growth during Evaluate (watchHeap).
 	maxHeapGrowth uint64
 }
