@@ -383,17 +383,21 @@ func checkFleetFolder(dir string) error {
 
 // then runs the next stage on a rendered cluster.
 func (r *renderer) then(c *model.Cluster) {
-	if r.opts.Then == nil {
-		return
+	if r.opts.Then != nil {
+		stage(c, "checking", func() { r.opts.Then(c) })
 	}
+}
+
+// stage runs a later stage on a cluster: a bug in it costs that cluster a
+// problem, not the run.
+func stage(c *model.Cluster, doing string, f func()) {
 	defer func() {
-		// A bug must cost one cluster's later stage, not the run.
 		if p := recover(); p != nil {
 			c.Problems = append(c.Problems, &model.Problem{Kind: model.ProblemCluster,
-				Reason: fmt.Sprintf("internal error checking cluster %s: %v\n%s", c.Name, p, debug.Stack())})
+				Reason: fmt.Sprintf("internal error %s cluster %s: %v\n%s", doing, c.Name, p, debug.Stack())})
 		}
 	}()
-	r.opts.Then(c)
+	f()
 }
 
 // Rendered is a rendered cluster as Options.Done receives it.
@@ -414,16 +418,11 @@ func (r *renderer) done(c *model.Cluster, spec *fleet.Cluster, ins []Input) {
 	if r.opts.Done == nil {
 		return
 	}
-	defer func() {
-		// A bug must cost one cluster's later stage, not the run.
-		if p := recover(); p != nil {
-			c.Problems = append(c.Problems, &model.Problem{Kind: model.ProblemCluster,
-				Reason: fmt.Sprintf("internal error judging cluster %s: %v\n%s", c.Name, p, debug.Stack())})
-		}
-	}()
-	r.opts.Done(Rendered{Cluster: c, Spec: spec, Inputs: ins, Locate: func(c *model.Cluster, o *model.Object, path []string) *model.Location {
-		return r.locate(c, c.Kustomization(o.AppliedBy), o, path)
-	}})
+	stage(c, "judging", func() {
+		r.opts.Done(Rendered{Cluster: c, Spec: spec, Inputs: ins, Locate: func(c *model.Cluster, o *model.Object, path []string) *model.Location {
+			return r.locate(c, c.Kustomization(o.AppliedBy), o, path)
+		}})
+	})
 }
 
 func (r *renderer) render(ctx context.Context) (*model.Fleet, error) {
