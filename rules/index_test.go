@@ -59,4 +59,13 @@ func TestIndexIsInTheInput(t *testing.T) {
 	cv, err := clusterValue(cl, nil)
 	assert.NoError(t, err)
 	assert.Nil(t, cv.(ast.Object).Get(ast.StringTerm("index")))
+
+	// The index goes into the cluster's own value, never into one the
+	// memo shares with other clusters.
+	memo := &valueMemo{}
+	_, err = clusterInput(cl, shared, memo)
+	assert.NoError(t, err)
+	cv, err = clusterValue(cl, memo)
+	assert.NoError(t, err)
+	assert.Nil(t, cv.(ast.Object).Get(ast.StringTerm("index")))
 }

@@ -669,6 +669,15 @@ type reported struct {
 
 // decodeResult reads the finding of one result of a built-in query.
 func decodeResult(r rego.Result) (finding.Finding, error) {
+	// A finding result.fail builds is read off the result's values (a
+	// cluster with many findings paid more for the JSON round trip than
+	// for finding them); anything else takes the round trip, which
+	// decodes it the same way and says what is wrong.
+	if rep, ok := reportedOf(r.Bindings["finding"]); ok && rep.Rule != "" && rep.Message != "" {
+		if f, err := fromReported(rep, nil); err == nil {
+			return f, nil
+		}
+	}
 	raw, err := json.Marshal(r.Bindings["finding"])
 	if err != nil {
 		return finding.Finding{}, err
@@ -688,6 +697,11 @@ func decode(raw []byte) (finding.Finding, error) {
 	if r.Rule == "" || r.Message == "" {
 		return finding.Finding{}, fmt.Errorf("a finding needs a rule id and a message (build it with data.d1lint.lib.result.fail): %s", raw)
 	}
+	return fromReported(r, raw)
+}
+
+// fromReported is the finding of r, decoded from raw.
+func fromReported(r reported, raw []byte) (finding.Finding, error) {
 	f := finding.Finding{Rule: r.Rule, Title: r.Title, Category: r.Category, Severity: r.Severity,
 		Object: r.Object, Message: r.Message, Chain: r.Chain, Cluster: r.Cluster}
 	if r.Location != nil {

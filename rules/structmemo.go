@@ -17,7 +17,8 @@ import (
 // same objects (manifest, file, line, Kustomization chain), reference the
 // same variables and have the same Kustomizations and HelmReleases, each
 // in structs of their own. Converting them once saves most of a cluster's
-// conversion, and the garbage it leaves.
+// conversion, and the garbage it leaves. Never model.Cluster: its value
+// is the cluster's own, clusterInput adds the index to it.
 var memoised = map[reflect.Type]bool{
 	reflect.TypeFor[model.Object]():        true,
 	reflect.TypeFor[model.VarRef]():        true,

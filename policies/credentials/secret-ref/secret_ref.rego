@@ -39,24 +39,22 @@ report contains result.fail(rego.metadata.chain(), result.object_field_details(o
 	])
 }
 
-# This rule runs over every object of every cluster, so it looks at each
-# object once (referring), and its bodies use lookups and builtins only:
-# in Rego a function call, or a whole object handed around, costs more
-# than the rest of the work.
+# This rule runs over a good part of every cluster's objects, so its
+# bodies use lookups and builtins only: in Rego a function call, or a
+# whole object handed around, costs more than the rest of the work. Each
+# field of ref_specs is read on the objects of its kind (the index finds
+# them without visiting the others), and only an object that names
+# something is checked further (referring).
 
-# referring are the indices of the objects that may name a Secret or a
-# ConfigMap: their kind and API group are in ref_specs (the index finds
-# the objects of those kinds without visiting the others). An object applied
-# to a remote cluster (remote: a Kustomization with spec.kubeConfig)
-# names objects of that cluster, which d1lint does not render: it is left
-# out, and provides nothing here either (present_in, copied_in).
-referring := [i |
-	some kind, spec in ref_specs
-	some i in index.of_kind(kind)
-	o := input.cluster.objects[i]
+# referring holds for an object that may name a Secret or a ConfigMap: its
+# API group is its kind's in ref_specs. An object applied to a remote
+# cluster (remote: a Kustomization with spec.kubeConfig) names objects of
+# that cluster, which d1lint does not render: it is left out, and provides
+# nothing here either (present_in, copied_in).
+referring(o, spec) if {
 	not o.remote
 	startswith(o.apiVersion, spec.group)
-]
+}
 
 # refs are the references to check, one per field that names a Secret or a
 # ConfigMap: index (the referencing object's index in objects), field (its
@@ -67,11 +65,13 @@ refs contains {
 	"index": i, "field": f.name_path, "shown": f.shown, "consequence": f.consequence,
 	"kind": "Secret", "namespace": ns, "name": name, "key": concat("/", ["Secret", ns, name]),
 } if {
-	some i in referring
+	some kind, spec in ref_specs
+	some f in spec.single
+	some i in index.of_kind(kind)
 	o := input.cluster.objects[i]
-	some f in ref_specs[o.kind].single
 	name := object.get(o.object, f.name_path, "")
 	name != ""
+	referring(o, spec)
 	ns := object.get(no_namespace, object.get(o, "namespace", ""), object.get(o, "namespace", ""))
 }
 
@@ -81,10 +81,12 @@ refs contains {
 	"index": i, "field": array.concat(f.path, [j]), "shown": sprintf("%s[%d]", [f.shown, j]), "consequence": f.consequence,
 	"kind": kind, "namespace": ns, "name": v.name, "key": concat("/", [kind, ns, v.name]),
 } if {
-	some i in referring
+	some referrer_kind, spec in ref_specs
+	some f in spec.lists
+	some i in index.of_kind(referrer_kind)
 	o := input.cluster.objects[i]
-	some f in ref_specs[o.kind].lists
 	some j, v in object.get(o.object, f.path, [])
+	referring(o, spec)
 	kind := object.get(v, "kind", "Secret")
 	kind in {"ConfigMap", "Secret"}
 	object.get(v, "name", "") != ""
@@ -156,7 +158,8 @@ present_in(objs) := {concat("/", [o.kind, ns, o.name]) |
 	o.kind in {"Secret", "ConfigMap"}
 	not o.remote
 	object.get(o.object, ["metadata", "annotations", copy_annotation], "") == ""
-	ns := object.get(no_namespace, object.get(o, "namespace", ""), object.get(o, "namespace", ""))
+	namespace := object.get(o, "namespace", "")
+	ns := object.get(no_namespace, namespace, namespace)
 }
 
 # copied are the Secrets and ConfigMaps annotated copyFrom: {key, kind,

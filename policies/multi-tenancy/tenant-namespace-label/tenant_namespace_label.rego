@@ -36,11 +36,12 @@ tenants := {ns: {sprintf("%s/%s", [o.namespace, o.name]) | some o in tenant_kust
 	some ns in {o.namespace | some o in tenant_kustomizations}
 }
 
+# tenant_kustomizations are the Flux Kustomizations in a namespace that is
+# not privileged: the Kustomizations among the tenant reconcilers, which
+# the library finds once for every multi-tenancy rule.
 tenant_kustomizations := [o |
-	some o in applied.of_kind("Kustomization")
-	startswith(o.apiVersion, "kustomize.toolkit.fluxcd.io/")
-	object.get(o, "namespace", "") != ""
-	not tenancy.privileged(o.namespace)
+	some o in tenancy.tenant_reconcilers
+	o.kind == "Kustomization"
 ]
 
 labels_field(obj) := ["metadata", "labels"] if {

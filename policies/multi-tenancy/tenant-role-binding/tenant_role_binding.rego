@@ -69,15 +69,12 @@ subject_account(s, _) := sprintf("%s/%s", [parts[2], parts[3]]) if {
 	parts[1] == "serviceaccount"
 }
 
-# tenant_accounts maps each service account tenants reconcile as to the
-# objects that use it (a complete rule: computed once per cluster).
-tenant_accounts := {account: {sprintf("%s %s/%s", [o.kind, o.namespace, o.name]) |
-	some o in tenant_users
-	sprintf("%s/%s", [o.namespace, o.object.spec.serviceAccountName]) == account
-} |
-	some o in tenant_users
-	account := sprintf("%s/%s", [o.namespace, o.object.spec.serviceAccountName])
-}
+# tenant_accounts are the service accounts tenants reconcile as (a
+# complete rule: computed once per cluster); users names, for a finding,
+# the objects that use one.
+tenant_accounts := {account | some [account, _] in account_users}
+
+account_users := [[sprintf("%s/%s", [o.namespace, o.object.spec.serviceAccountName]), o] | some o in tenant_users]
 
 # tenant_users are the tenant reconcilers that name a service account.
 tenant_users := [o |
@@ -85,7 +82,10 @@ tenant_users := [o |
 	object.get(o.object, ["spec", "serviceAccountName"], "") != ""
 ]
 
-users(account) := sprintf("used by %s", [concat(", ", sort(tenant_accounts[account]))])
+users(account) := sprintf("used by %s", [concat(", ", sort({sprintf("%s %s/%s", [o.kind, o.namespace, o.name]) |
+	some [a, o] in account_users
+	a == account
+}))])
 
 default tenant_cluster_roles := ["admin"]
 

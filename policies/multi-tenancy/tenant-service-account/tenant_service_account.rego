@@ -19,6 +19,7 @@
 package d1lint.rules.multi_tenancy.tenant_service_account
 
 import data.d1lint.lib.applied
+import data.d1lint.lib.index
 import data.d1lint.lib.result
 import data.d1lint.lib.tenancy
 
@@ -43,9 +44,12 @@ runs_as_tenant_default(o) if {
 	input.cluster.flux.multitenant
 	sa := object.get(input.cluster.flux, "defaultServiceAccount", "")
 	not sa in {"", "default"}
-	some a in applied.of_kind("ServiceAccount")
-	a.namespace == o.namespace
-	a.name == sa
+
+	# The ServiceAccount is looked up by name, among the applied objects.
+	some i in index.named("ServiceAccount", o.namespace, sa)
+	a := input.cluster.objects[i]
+	not a.notApplied
+	not a.remote
 	count(privileged_service_account(o.namespace, sa)) == 0
 }
 
