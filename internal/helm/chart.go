@@ -25,6 +25,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/d1lint/d1lint/internal/memo"
+	"github.com/d1lint/d1lint/internal/par"
 )
 
 // Limits on what LoadArchive expands, so that a hostile or broken package
@@ -328,16 +329,27 @@ func (c *Chart) UsesAPIVersions() bool {
 // not modify them. A file Helm cannot parse gives nothing here; a render
 // reports it.
 func (c *Chart) ShippedCRDs() []map[string]any {
-	var out []map[string]any
+	var files []File
 	for _, f := range c.Files {
-		if !inCRDsFolder(f.Name) {
-			continue
+		if inCRDsFolder(f.Name) {
+			files = append(files, f)
 		}
-		r, ok := once(&c.files, sha256.Sum256(f.Data), func() decodedFileResult {
-			docs, err := decodeDocs(f.Data)
+	}
+	// The files decode side by side: kube-prometheus-stack ships
+	// megabytes of CRDs, in a file each.
+	decoded := make([]decodedFileResult, len(files))
+	par.Each(len(files), func(i int) {
+		r, ok := once(&c.files, sha256.Sum256(files[i].Data), func() decodedFileResult {
+			docs, err := decodeDocs(files[i].Data)
 			return decodedFileResult{docs, err}
 		})
-		if !ok || r.err != nil {
+		if ok {
+			decoded[i] = r
+		}
+	})
+	var out []map[string]any
+	for _, r := range decoded {
+		if r.err != nil {
 			continue
 		}
 		for _, d := range r.docs {

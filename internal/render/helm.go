@@ -17,6 +17,8 @@ import (
 	"github.com/d1lint/d1lint/internal/charts"
 	"github.com/d1lint/d1lint/internal/helm"
 	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/par"
+	"github.com/d1lint/d1lint/internal/source"
 )
 
 // The HelmRelease stage. After the Kustomization walk, every HelmRelease
@@ -99,12 +101,22 @@ func (c *clusterRender) renderCharts(ctx context.Context) {
 		return
 	}
 	major := helmMajor(c.out.Flux.Version)
-	for _, rel := range rels {
-		rel.m.Helm = major
+	// Charts are found and loaded side by side: loading unpacks and parses
+	// a whole package (kube-prometheus-stack's is thousands of files), and
+	// a cluster's releases use different charts.
+	found := make([]foundChart, len(rels))
+	c.sourceKind(source.GitRepository) // set up before the releases share it
+	par.All(len(rels), func(i int) {
+		rels[i].m.Helm = major
+		if ctx.Err() == nil {
+			found[i].chart, found[i].kind, found[i].err = c.findChart(rels[i])
+		}
+	})
+	for i, rel := range rels {
 		if ctx.Err() != nil {
 			return
 		}
-		c.prepare(ctx, rel)
+		c.prepare(rel, found[i])
 	}
 	// Capabilities.APIVersions: what the cluster serves once every
 	// reconciler converged (helm-controller asks the API server; Helm
@@ -113,7 +125,7 @@ func (c *clusterRender) renderCharts(ctx context.Context) {
 	// added, and the charts whose templates ask for APIVersions render
 	// again with them.
 	shippedBy := make([][]*model.Object, len(rels))
-	parallel(len(rels), func(i int) {
+	par.All(len(rels), func(i int) {
 		if rels[i].chart != nil {
 			shippedBy[i] = c.r.shippedCRDs(rels[i].chart.chart)
 		}
@@ -233,10 +245,10 @@ func releaseName(set, targetNamespace, name string) string {
 	return n[:40] + "-" + sum[:12]
 }
 
-// prepare finds the release's chart and assembles its values and request;
+// prepare takes the chart findChart found for the release and assembles its values and request;
 // on failure the release carries its status and the problem is recorded.
-func (c *clusterRender) prepare(ctx context.Context, rel *release) {
-	ch, kind, err := c.findChart(rel)
+func (c *clusterRender) prepare(rel *release, found foundChart) {
+	ch, kind, err := found.chart, found.kind, found.err
 	if err != nil {
 		var field []string
 		if kind == model.ProblemMissingSource {
@@ -272,6 +284,13 @@ func (c *clusterRender) prepare(ctx context.Context, rel *release) {
 		Namespace: rel.m.ReleaseNamespace, KubeVersion: c.r.opts.KubeVersion, CRDs: crds, DisableHooks: disable,
 		PostRenderers: objectList(rel.spec["postRenderers"]), CommonMetadata: nestedMap(rel.spec, "commonMetadata"),
 		OwnerName: rel.obj.Name, OwnerNamespace: nsOrDefault(rel.obj.Namespace)}
+}
+
+// foundChart is what findChart returned for a release.
+type foundChart struct {
+	chart *loadedChart
+	kind  string
+	err   error
 }
 
 // chartProblem records why a release's chart was not rendered.
@@ -337,26 +356,12 @@ func (c *clusterRender) renderReleases(ctx context.Context, rels []*release) {
 		err error
 	}
 	out := make([]rendered, len(rels))
-	parallel(len(rels), func(i int) {
+	par.All(len(rels), func(i int) {
 		out[i].res, out[i].err = c.r.renderChart(ctx, rels[i].req)
 	})
 	for i, rel := range rels {
 		c.renderRelease(rel, out[i].res, out[i].err)
 	}
-}
-
-// parallel runs f(0) … f(n-1) side by side and waits for them all; the
-// renderer's helmSlots bound the work that runs at once.
-func parallel(n int, f func(i int)) {
-	if n == 1 {
-		f(0)
-		return
-	}
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() { f(i) })
-	}
-	wg.Wait()
 }
 
 // renderRelease turns the release's rendered chart into model objects.

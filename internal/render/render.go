@@ -105,7 +105,9 @@ type Options struct {
 	// configuration lists them (clusters: in .d1lint.yaml); otherwise they
 	// are discovered by content (fleet.Discover).
 	ClusterEntries []fleet.Entry
-	// Concurrency is how many clusters render at once (default GOMAXPROCS).
+	// Concurrency is how many clusters render at once (default twice
+	// GOMAXPROCS: a cluster often waits for work another cluster does
+	// for both, a chart loading or a build, and the next uses the core).
 	Concurrency int
 	// BuildTimeout bounds one kustomize build (default 60s).
 	BuildTimeout time.Duration
@@ -290,7 +292,7 @@ func newRenderer(opts Options) (*renderer, error) {
 		opts.BuildTimeout = 60 * time.Second
 	}
 	if opts.Concurrency <= 0 {
-		opts.Concurrency = runtime.GOMAXPROCS(0)
+		opts.Concurrency = 2 * runtime.GOMAXPROCS(0)
 	}
 	if err := checkFleetFolder(opts.FleetPath); err != nil {
 		return nil, err

@@ -39,6 +39,7 @@ import (
 	"github.com/d1lint/d1lint/internal/memo"
 	"github.com/d1lint/d1lint/internal/model"
 	"github.com/d1lint/d1lint/internal/openapi"
+	"github.com/d1lint/d1lint/internal/par"
 )
 
 // ErrUsage marks errors in the options (an unknown Kubernetes version, a
@@ -177,6 +178,7 @@ type compiled struct {
 }
 
 type renderCRD struct {
+	once    sync.Once
 	crd     *openapi.CRD
 	schemas map[string][]byte
 	err     error
@@ -402,13 +404,18 @@ func (v *Validator) forCluster(c *model.Cluster) *clusterSchemas {
 	}
 	var fromRender []*crdEntry
 	fluxInRender := false
+	var crdObjects []*model.Object
 	for _, o := range c.Objects {
 		if o.Kind != "CustomResourceDefinition" || o.APIVersion != "apiextensions.k8s.io/v1" || o.NotApplied != "" || o.Remote != "" {
 			// A CRD Flux never applies, or applies to a remote cluster
 			// (spec.kubeConfig), defines nothing on this cluster.
 			continue
 		}
-		rc := v.sharedCRD(o)
+		crdObjects = append(crdObjects, o)
+	}
+	parsed := make([]*renderCRD, len(crdObjects))
+	par.Each(len(crdObjects), func(i int) { parsed[i] = v.sharedCRD(crdObjects[i]) })
+	for _, rc := range parsed {
 		if rc.err != nil {
 			// The object itself is validated (and fails) as a
 			// CustomResourceDefinition; its custom resources find no schema.
@@ -510,16 +517,23 @@ func (v *Validator) renderCRD(obj map[string]any) *renderCRD {
 		return &renderCRD{err: err}
 	}
 	v.rmu.Lock()
-	defer v.rmu.Unlock()
-	if rc, ok := v.render[d]; ok {
-		return rc
+	rc, ok := v.render[d]
+	if !ok {
+		rc = &renderCRD{}
+		v.render[d] = rc
 	}
-	rc := &renderCRD{}
-	rc.crd, rc.schemas, rc.err = openapi.ParseCRD(obj)
-	v.render[d] = rc
-	for digest, raw := range rc.schemas {
-		v.renderDocs[digest] = raw
-	}
+	v.rmu.Unlock()
+	// Parsed outside the lock: a chart's CRDs (kube-prometheus-stack's
+	// run to megabytes) parse side by side, and clusters wait only for
+	// the CRD they need.
+	rc.once.Do(func() {
+		rc.crd, rc.schemas, rc.err = openapi.ParseCRD(obj)
+		v.rmu.Lock()
+		for digest, raw := range rc.schemas {
+			v.renderDocs[digest] = raw
+		}
+		v.rmu.Unlock()
+	})
 	return rc
 }
 
@@ -577,14 +591,23 @@ func abs(x int64) int64 {
 // in the model.
 func (v *Validator) Validate(c *model.Cluster) {
 	cs := v.forCluster(c)
-	for _, o := range c.Objects {
+	// Objects are independent: they are checked side by side (a chart's
+	// CRDs take long to validate), and counted in order.
+	results := make([]*model.SchemaResult, len(c.Objects))
+	par.Each(len(c.Objects), func(i int) {
+		// kustomize-controller skips an object Flux never applies before
+		// its dry-run: the API server never sees it, so its schema decides
+		// nothing.
+		if c.Objects[i].NotApplied == "" {
+			results[i] = v.check(cs, c.Objects[i])
+		}
+	})
+	for i, o := range c.Objects {
 		o.Schema = nil
-		if o.NotApplied != "" {
-			// kustomize-controller skips it before its dry-run: the API
-			// server never sees it, so its schema decides nothing.
+		r := results[i]
+		if r == nil {
 			continue
 		}
-		r := v.check(cs, o)
 		if r.Status == model.SchemaMissing {
 			cs.info.Missing++
 		} else if r.Status != model.SchemaRemoved {
