@@ -21,6 +21,7 @@ import (
 	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/d1lint/d1lint/internal/memo"
+	"github.com/d1lint/d1lint/internal/par"
 )
 
 // The fast path.
@@ -144,36 +145,51 @@ func fastSort(d *renderDocs, files map[string]string, split func(string) []strin
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
+	type fileDoc struct{ path, doc string }
+	var docs []fileDoc
+	var large []string
 	for _, p := range paths {
 		content := files[p]
 		if strings.HasPrefix(path.Base(p), "_") || strings.TrimSpace(content) == "" {
 			continue
 		}
 		for _, doc := range split(content) {
-			h, err := d.head(doc)
-			if err != nil {
-				return nil, nil, false
+			docs = append(docs, fileDoc{p, doc})
+			if len(doc) >= decodeCacheMin {
+				large = append(large, doc)
 			}
-			m := fastManifest{path: p, content: doc, kind: h.Kind}
-			if h.Metadata == nil || len(h.Metadata.Annotations) == 0 {
-				manifests = append(manifests, m)
-				continue
+		}
+	}
+	// The large documents (CRDs from templates: kyverno renders megabytes)
+	// are parsed side by side first; the loop finds them parsed.
+	if len(large) > 1 {
+		par.Each(len(large), func(i int) { d.parsed(large[i]) })
+	}
+	for _, fd := range docs {
+		p, doc := fd.path, fd.doc
+		h, err := d.head(doc)
+		if err != nil {
+			return nil, nil, false
+		}
+		m := fastManifest{path: p, content: doc, kind: h.Kind}
+		if h.Metadata == nil || len(h.Metadata.Annotations) == 0 {
+			manifests = append(manifests, m)
+			continue
+		}
+		types, isHook := h.Metadata.Annotations["helm.sh/hook"]
+		if !isHook {
+			manifests = append(manifests, m)
+			continue
+		}
+		known := true
+		for _, t := range strings.Split(types, ",") {
+			if !hookEvents[strings.ToLower(strings.TrimSpace(t))] {
+				known = false
+				break
 			}
-			types, isHook := h.Metadata.Annotations["helm.sh/hook"]
-			if !isHook {
-				manifests = append(manifests, m)
-				continue
-			}
-			known := true
-			for _, t := range strings.Split(types, ",") {
-				if !hookEvents[strings.ToLower(strings.TrimSpace(t))] {
-					known = false
-					break
-				}
-			}
-			if known {
-				hooks = append(hooks, m)
-			}
+		}
+		if known {
+			hooks = append(hooks, m)
 		}
 	}
 	sortByKind(hooks, order, func(m fastManifest) string { return m.kind })

@@ -1,10 +1,17 @@
 // Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
 
 // Package par runs independent pieces of work side by side.
+//
+// A call that panics does not end the process: the panic is raised again
+// on the caller's goroutine once every call has returned, so the guards
+// that turn a bug into a finding on one cluster (render's stage) keep
+// working when the work inside them runs side by side.
 package par
 
 import (
+	"fmt"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 )
@@ -21,9 +28,9 @@ func Each(n int, f func(i int)) {
 		return
 	}
 	var next atomic.Int64
-	var wg sync.WaitGroup
+	var g group
 	for range workers {
-		wg.Go(func() {
+		g.run(func() {
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= n {
@@ -33,7 +40,7 @@ func Each(n int, f func(i int)) {
 			}
 		})
 	}
-	wg.Wait()
+	g.wait()
 }
 
 // All calls f(i) for every i in [0, n), all at once, and returns when
@@ -45,9 +52,42 @@ func All(n int, f func(i int)) {
 		f(0)
 		return
 	}
-	var wg sync.WaitGroup
+	var g group
 	for i := range n {
-		wg.Go(func() { f(i) })
+		g.run(func() { f(i) })
 	}
-	wg.Wait()
+	g.wait()
+}
+
+// Panic is what a call that panicked raised, with its goroutine's stack.
+type Panic struct {
+	Value any
+	Stack []byte
+}
+
+func (p *Panic) Error() string { return fmt.Sprintf("%v\n%s", p.Value, p.Stack) }
+
+// group is a WaitGroup that keeps the first panic of its goroutines.
+type group struct {
+	wg    sync.WaitGroup
+	once  sync.Once
+	panic *Panic
+}
+
+func (g *group) run(f func()) {
+	g.wg.Go(func() {
+		defer func() {
+			if v := recover(); v != nil {
+				g.once.Do(func() { g.panic = &Panic{Value: v, Stack: debug.Stack()} })
+			}
+		}()
+		f()
+	})
+}
+
+func (g *group) wait() {
+	g.wg.Wait()
+	if g.panic != nil {
+		panic(g.panic)
+	}
 }

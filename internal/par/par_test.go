@@ -54,3 +54,27 @@ func TestAllRunsEveryCallAtOnce(t *testing.T) {
 	})
 	assert.Equal(t, int32(n), started.Load())
 }
+
+func TestAPanicReachesTheCaller(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4)) // side by side even on one core
+	for name, run := range map[string]func(int, func(int)){"Each": par.Each, "All": par.All} {
+		var calls atomic.Int32
+		got := func() (v any) {
+			defer func() { v = recover() }()
+			run(8, func(i int) {
+				calls.Add(1)
+				if i == 3 {
+					panic("boom")
+				}
+			})
+			return nil
+		}()
+		p, ok := got.(*par.Panic)
+		if assert.True(t, ok, "%s: %v", name, got) {
+			assert.Equal(t, "boom", p.Value, name)
+			assert.Contains(t, p.Error(), "boom", name)
+			assert.NotEmpty(t, p.Stack, name)
+		}
+		assert.Equal(t, int32(8), calls.Load(), "%s: the other calls still ran", name)
+	}
+}
