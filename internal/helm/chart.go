@@ -339,13 +339,7 @@ func (c *Chart) ShippedCRDs() []map[string]any {
 	// megabytes of CRDs, in a file each.
 	decoded := make([]decodedFileResult, len(files))
 	par.Each(len(files), func(i int) {
-		r, ok := once(&c.files, sha256.Sum256(files[i].Data), func() decodedFileResult {
-			docs, err := decodeDocs(files[i].Data)
-			return decodedFileResult{docs, err}
-		})
-		if ok {
-			decoded[i] = r
-		}
+		decoded[i] = c.decodedFile(files[i].Data)
 	})
 	var out []map[string]any
 	for _, r := range decoded {

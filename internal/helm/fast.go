@@ -512,23 +512,18 @@ func (d *renderDocs) decodedLine(doc string) (map[string]any, bool) {
 }
 
 // decodedFile is decodeDocs of a file of the chart (a crds/ file), kept
-// per chart: the files are the same in every render.
-func (c *Chart) decodedFile(data []byte) ([]map[string]any, error) {
+// per chart: the files are the same in every render. The documents are
+// shared by every caller: read only.
+func (c *Chart) decodedFile(data []byte) decodedFileResult {
 	r, ok := once(&c.files, sha256.Sum256(data), func() decodedFileResult {
 		docs, err := decodeDocs(data)
 		return decodedFileResult{docs, err}
 	})
 	if !ok {
-		return decodeDocs(data)
+		docs, err := decodeDocs(data)
+		return decodedFileResult{docs, err}
 	}
-	if r.err != nil {
-		return nil, r.err
-	}
-	docs := make([]map[string]any, len(r.docs))
-	for i, d := range r.docs {
-		docs[i] = deepCopy(d).(map[string]any)
-	}
-	return docs, nil
+	return r
 }
 
 // labelledFile is decodedFile with the origin labels set on each object,
@@ -545,11 +540,17 @@ func (c *Chart) labelledFile(data []byte, origin map[string]string) ([]map[strin
 	var key [sha256.Size]byte
 	h.Sum(key[:0])
 	r, _ := once(&c.posted, key, func() decodedFileResult {
-		docs, err := c.decodedFile(data)
-		for _, d := range docs {
-			setLabels(d, origin)
+		decoded := c.decodedFile(data)
+		if decoded.err != nil {
+			return decoded
 		}
-		return decodedFileResult{docs, err}
+		// The labels go on copies of each object's metadata; the rest (a
+		// CRD's schema runs to megabytes) is the decoded file's, read only.
+		docs := make([]map[string]any, len(decoded.docs))
+		for i, d := range decoded.docs {
+			docs[i] = withLabels(d, origin)
+		}
+		return decodedFileResult{docs, nil}
 	})
 	if r.err != nil {
 		return nil, r.err

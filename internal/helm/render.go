@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 
@@ -377,20 +378,28 @@ func isCRD(m map[string]any) bool {
 	return strings.HasPrefix(av, "apiextensions.k8s.io/") && k == "CustomResourceDefinition"
 }
 
-func setLabels(m map[string]any, labels map[string]string) {
-	meta, ok := m["metadata"].(map[string]any)
-	if !ok {
+// withLabels is m with labels set in its metadata.labels (helm-controller
+// labels crds/ objects with the release they come from), on copies of m,
+// its metadata and its labels; the rest is shared with m. A metadata or
+// labels that is not a map is replaced.
+func withLabels(m map[string]any, labels map[string]string) map[string]any {
+	out := maps.Clone(m)
+	meta, _ := m["metadata"].(map[string]any)
+	meta = maps.Clone(meta)
+	if meta == nil {
 		meta = map[string]any{}
-		m["metadata"] = meta
 	}
-	l, ok := meta["labels"].(map[string]any)
-	if !ok {
+	l, _ := meta["labels"].(map[string]any)
+	l = maps.Clone(l)
+	if l == nil {
 		l = map[string]any{}
-		meta["labels"] = l
 	}
 	for k, v := range labels {
 		l[k] = v
 	}
+	meta["labels"] = l
+	out["metadata"] = meta
+	return out
 }
 
 func hookAnnotation(m map[string]any) string {
