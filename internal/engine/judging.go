@@ -40,6 +40,12 @@ type Verdict struct {
 	// Repository is the repository of the cluster's root Kustomization
 	// (the fleet's, when the report is not told which it checks).
 	Repository string
+	// Inputs are the source revisions its render read, with their
+	// identities (a commit, a working tree's content): a cached verdict
+	// stands while they do, and merge checks that the shards of one check
+	// read each revision alike. Nil for a cluster whose render was cut
+	// short, or judged after the render (audit).
+	Inputs []render.Input
 }
 
 // judging judges the clusters of one render as each is rendered
@@ -100,8 +106,11 @@ func (j *judging) done(ctx context.Context) func(render.Rendered) {
 			return
 		}
 		v, err := j.e.judgeCluster(ev, c, r.Locate)
-		if err == nil && j.reuse != nil {
-			j.reuse.keep(r.Spec, c, r.Inputs, v)
+		if err == nil {
+			v.Inputs = r.Inputs
+			if j.reuse != nil {
+				j.reuse.keep(r.Spec, c, v)
+			}
 		}
 		j.mu.Lock()
 		defer j.mu.Unlock()

@@ -23,13 +23,12 @@ import (
 const verdictKind = "cluster-verdict"
 
 // keptVerdict is a cluster's verdict as the persistent cache keeps it:
-// the source revisions its render read with their identities, the URLs of
-// its sources (the report's mappings say which were used), and the
-// verdict.
+// the URLs of its sources (the report's mappings say which were used),
+// and the verdict, with the source revisions its render read and their
+// identities.
 type keptVerdict struct {
-	Inputs  []render.Input `json:"inputs"`
-	Sources []string       `json:"sources"`
-	Verdict *Verdict       `json:"verdict"`
+	Sources []string `json:"sources"`
+	Verdict *Verdict `json:"verdict"`
 }
 
 // reuse reuses the verdicts of clusters an earlier run judged whose
@@ -111,7 +110,11 @@ func (u *reuse) reuse(spec *fleet.Cluster, identify func(render.Input) string) *
 		u.j.e.compileRules()
 		return nil
 	}
-	for _, in := range kept.Inputs {
+	if kept.Verdict.Inputs == nil {
+		u.j.e.compileRules()
+		return nil
+	}
+	for _, in := range kept.Verdict.Inputs {
 		if identify(in) != in.Identity {
 			u.j.e.compileRules()
 			return nil
@@ -131,15 +134,15 @@ func (u *reuse) reuse(spec *fleet.Cluster, identify func(render.Input) string) *
 // keep stores a verdict the check reached on a rendered cluster, unless
 // the render was cut short (a bug, a build past its timeout): such a
 // verdict says nothing of the inputs.
-func (u *reuse) keep(spec *fleet.Cluster, c *model.Cluster, ins []render.Input, v *Verdict) {
-	if ins == nil || transient(c) {
+func (u *reuse) keep(spec *fleet.Cluster, c *model.Cluster, v *Verdict) {
+	if v.Inputs == nil || transient(c) {
 		return
 	}
 	k, ok := u.key(spec)
 	if !ok {
 		return
 	}
-	kept := keptVerdict{Inputs: ins, Sources: []string{}, Verdict: v}
+	kept := keptVerdict{Sources: []string{}, Verdict: v}
 	for _, s := range c.Sources {
 		kept.Sources = append(kept.Sources, s.URL)
 	}

@@ -388,6 +388,9 @@ func ReadShards(files []ShardFile) (*Shards, error) {
 	if err := s.cover(func(p *shardPart) (int, []shardCluster) { return p.FleetClusters, p.Clusters }, ""); err != nil {
 		return nil, err
 	}
+	if err := s.sameRevisions(); err != nil {
+		return nil, err
+	}
 	if s.parts[0].Baseline != nil {
 		err := s.cover(func(p *shardPart) (int, []shardCluster) { return p.Baseline.FleetClusters, p.Baseline.Clusters },
 			" at the baseline "+s.parts[0].Baseline.Revision)
@@ -396,6 +399,38 @@ func ReadShards(files []ShardFile) (*Shards, error) {
 		}
 	}
 	return s, nil
+}
+
+// sameRevisions checks that the shards read every source revision alike:
+// a branch at one commit, a working tree with the same content. Shards of
+// one CI run check out one commit; shards of two (a re-run job after a
+// push) agree on the options and the fleet, and would otherwise merge
+// into a report of no revision.
+func (s *Shards) sameRevisions() error {
+	type read struct {
+		in   render.Input
+		file string
+	}
+	first := map[string]read{}
+	for i, p := range s.parts {
+		for _, c := range p.Clusters {
+			for _, in := range c.Verdict.Inputs {
+				if in.Identity == "" {
+					continue
+				}
+				k := in.Key()
+				r, ok := first[k]
+				if !ok {
+					first[k] = read{in, s.names[i]}
+					continue
+				}
+				if r.in.Identity != in.Identity {
+					return usageError{fmt.Errorf("%s and %s are shards of different checks: they read %s (%s) with different contents (another commit, or a changed working tree); check every shard at the same commit", r.file, s.names[i], in.URL, in.Ref)}
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // readShard reads one shard's report: its shard member and its mappings.

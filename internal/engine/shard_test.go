@@ -247,6 +247,11 @@ func TestShardsRefused(t *testing.T) {
 	other, _ := shardFiles(t, Config{Today: shardToday, ToolVersion: "test", Disable: []string{"D1-0202"}}, opts, 3, nil)
 	two, _ := shardFiles(t, c, opts, 2, nil)
 	newer, _ := shardFiles(t, Config{Today: shardToday, ToolVersion: "test2"}, opts, 3, nil)
+	// The same check after a push: the fleet's files changed, not the
+	// fleet's clusters nor the options.
+	testutil.WriteFiles(t, opts.FleetPath, map[string]string{"README.md": "pushed since\n"})
+	pushed, _ := shardFiles(t, c, opts, 3, nil)
+	require.NoError(t, os.Remove(filepath.Join(opts.FleetPath, "README.md")))
 	edit := func(f ShardFile, old, new string) ShardFile {
 		require.Contains(t, string(f.Data), old)
 		return ShardFile{Name: f.Name, Data: []byte(strings.Replace(string(f.Data), old, new, 1))}
@@ -269,6 +274,7 @@ func TestShardsRefused(t *testing.T) {
 		{"other options", []ShardFile{files[0], named(other[1], "other.json"), files[2]}, "shard-1.json and other.json are shards of different checks: their options"},
 		{"another d1lint", []ShardFile{files[0], named(newer[1], "newer.json"), files[2]}, "their d1lint version (test and test2)"},
 		{"an index out of range", []ShardFile{files[0], edit(files[1], `"index": 2`, `"index": 7`), files[2]}, "shard-2.json: shard 7 of 3 makes no sense"},
+		{"another commit", []ShardFile{files[0], named(pushed[1], "pushed.json"), files[2]}, "shard-1.json and pushed.json are shards of different checks: they read https://github.com/acme/fleet.git"},
 		{"another fleet", []ShardFile{files[0], edit(files[1], `"fleetClusters": 5`, `"fleetClusters": 6`), files[2]}, "shard-1.json and shard-2.json are shards of different fleets: of 5 and 6 clusters"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"github.com/d1lint/d1lint/internal/finding"
 	"github.com/d1lint/d1lint/internal/model"
 	"github.com/d1lint/d1lint/internal/profile"
+	"github.com/d1lint/d1lint/internal/render"
 	"github.com/d1lint/d1lint/internal/report"
 	"github.com/d1lint/d1lint/internal/waiver"
 	"github.com/d1lint/d1lint/rules"
@@ -25,6 +26,7 @@ type verdictJSON struct {
 	Annotations waiver.Annotations         `json:"annotations,omitempty"`
 	Findings    []finding.Finding          `json:"findings"`
 	Repository  string                     `json:"repository,omitempty"`
+	Inputs      []render.Input             `json:"inputs,omitempty"`
 }
 
 // MarshalJSON writes the verdict for UnmarshalJSON: what a check keeps of
@@ -35,7 +37,7 @@ func (v Verdict) MarshalJSON() ([]byte, error) {
 		fs = []finding.Finding{}
 	}
 	return json.Marshal(verdictJSON{Digest: v.Digest, Defined: v.Cluster.Defined, Sync: v.Cluster.Sync, Evidence: v.Evidence,
-		Annotations: v.Annotations, Findings: fs, Repository: v.Repository})
+		Annotations: v.Annotations, Findings: fs, Repository: v.Repository, Inputs: v.Inputs})
 }
 
 // UnmarshalJSON reads a verdict MarshalJSON wrote.
@@ -55,6 +57,6 @@ func (v *Verdict) UnmarshalJSON(data []byte) error {
 		}
 	}
 	*v = Verdict{Cluster: report.Cluster{ClusterSummary: w.Digest.ClusterSummary, Defined: w.Defined, Sync: w.Sync},
-		Digest: w.Digest, Evidence: w.Evidence, Annotations: w.Annotations, Findings: w.Findings, Repository: w.Repository}
+		Digest: w.Digest, Evidence: w.Evidence, Annotations: w.Annotations, Findings: w.Findings, Repository: w.Repository, Inputs: w.Inputs}
 	return nil
 }

@@ -25,8 +25,9 @@ type Input struct {
 	Identity string     `json:"identity"`
 }
 
-// key identifies the revision asked for, as renderer.resolve does.
-func (in Input) key() string {
+// Key identifies the revision asked for, as renderer.resolve does: two
+// inputs of one key read the same files when their identities agree.
+func (in Input) Key() string {
 	return source.NormalizeURL(in.URL) + "\x00" + in.Ref.Branch + "\x00" + in.Ref.Tag + "\x00" + in.Ref.SemVer + "\x00" +
 		in.Ref.TagPrefix + "\x00" + in.Ref.Name + "\x00" + in.Ref.Commit + "\x00" + in.Ignore
 }
@@ -52,7 +53,7 @@ func (ins *inputs) add(in Input) {
 	if ins.seen == nil {
 		ins.seen = map[string]Input{}
 	}
-	ins.seen[in.key()] = in
+	ins.seen[in.Key()] = in
 }
 
 // list returns the inputs sorted by key: the same render, the same list.
@@ -75,7 +76,7 @@ type identityEntry struct {
 // revision that cannot be resolved has the error as its identity: it
 // matches a later run only if that fails alike.
 func (r *renderer) identifyInput(in Input) string {
-	v, _ := r.identities.LoadOrStore(in.key(), &identityEntry{})
+	v, _ := r.identities.LoadOrStore(in.Key(), &identityEntry{})
 	e := v.(*identityEntry)
 	e.once.Do(func() {
 		id, err := r.resolver.Identify(in.URL, in.Ref, in.Ignore)
