@@ -71,9 +71,9 @@ type fastManifest struct {
 // documents are CRDs, the same in every render of a chart.
 const headCacheMin = 4 << 10
 
-// renderDocs is what one render parses of its documents: the small ones
-// in the render (a document's head and object come from one parse), the
-// large ones in the chart (the same CRDs in every render).
+// renderDocs is what one render parses of its documents (a document's
+// head and object come from one parse): in the chart, which every render
+// of it shares, and the small ones in the render too.
 type renderDocs struct {
 	chart *Chart
 	small map[string]parsedDoc
@@ -457,18 +457,30 @@ type parsedDoc struct {
 	newlineSafe bool
 }
 
-// parsed is parseDoc of a document: kept in the render for small ones,
-// in the chart for large ones; false when the chart keeps no more text.
+// parsed is parseDoc of a document, kept in the chart (and in the render
+// for small ones); false when the chart keeps no more text of a large one.
 func (d *renderDocs) parsed(doc string) (parsedDoc, bool) {
+	c := d.chart
 	if len(doc) < decodeCacheMin {
-		p, ok := d.small[doc]
+		if p, ok := d.small[doc]; ok {
+			return p, true
+		}
+		// Most small documents are the same in every render of a release
+		// whatever its values (a ServiceAccount, a Service; only the
+		// Ingress holds the cluster's domain): the chart keeps their
+		// parse too while its budget lasts, and the render keeps it
+		// besides, for its head and object.
+		key := sha256.Sum256([]byte(doc))
+		p, ok := parsedDoc{}, false
+		if c.docs.Has(key) || c.docBytes.Add(int64(len(doc))) <= decodeCacheMax {
+			p, ok = once(&c.docs, key, func() parsedDoc { return parseDoc(doc) })
+		}
 		if !ok {
 			p = parseDoc(doc)
-			d.small[doc] = p
 		}
+		d.small[doc] = p
 		return p, true
 	}
-	c := d.chart
 	key := sha256.Sum256([]byte(doc))
 	if cached := c.docs.Has(key); !cached && c.docBytes.Add(int64(len(doc))) > decodeCacheMax {
 		return parsedDoc{}, false
