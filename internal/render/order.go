@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 
+	clobject "github.com/fluxcd/cli-utils/pkg/object"
 	"github.com/fluxcd/pkg/ssa"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
@@ -99,19 +100,32 @@ func applyOrder(nodes []*node) []*node {
 }
 
 // sortObjects orders one Kustomization's objects as kustomize-controller
-// applies them (fluxcd/pkg/ssa: CRDs and Namespaces first, webhooks last).
+// applies them (fluxcd/pkg/ssa's SortableUnstructureds: kinds in
+// ssa.ReconcileOrder, CRDs and Namespaces first and webhooks last, then by
+// namespace and name). Each object's metadata is read once, not at every
+// comparison; TestSortObjectsAsSSA holds it to ssa's own sort.
 func sortObjects(objs []*model.Object) []*model.Object {
-	us := make([]*unstructured.Unstructured, len(objs))
-	idx := make(map[*unstructured.Unstructured]*model.Object, len(objs))
-	for i, o := range objs {
-		u := &unstructured.Unstructured{Object: o.Object}
-		us[i] = u
-		idx[u] = o
+	type keyed struct {
+		meta clobject.ObjMetadata
+		o    *model.Object
 	}
-	sort.Stable(ssa.SortableUnstructureds(us))
-	out := make([]*model.Object, len(us))
-	for i, u := range us {
-		out[i] = idx[u]
+	ks := make([]keyed, len(objs))
+	for i, o := range objs {
+		ks[i] = keyed{clobject.UnstructuredToObjMetadata(&unstructured.Unstructured{Object: o.Object}), o}
+	}
+	sort.SliceStable(ks, func(i, j int) bool {
+		a, b := ks[i].meta, ks[j].meta
+		if !ssa.Equals(a.GroupKind, b.GroupKind) {
+			return ssa.IsLessThan(a.GroupKind, b.GroupKind)
+		}
+		if a.Namespace != b.Namespace {
+			return a.Namespace < b.Namespace
+		}
+		return a.Name < b.Name
+	})
+	out := make([]*model.Object, len(ks))
+	for i, k := range ks {
+		out[i] = k.o
 	}
 	return out
 }
