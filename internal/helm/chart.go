@@ -74,6 +74,10 @@ type Chart struct {
 	heads    memo.Map[[sha256.Size]byte, any]
 	docs     memo.Map[[sha256.Size]byte, any]
 	docBytes atomic.Int64
+	// smallDocs are the parses of small documents, a few hundred: those
+	// every render shares (a ServiceAccount, a Service) stay, those of one
+	// cluster (an Ingress with its domain) pass.
+	smallDocs memo.Map[[sha256.Size]byte, any]
 	files    memo.Map[[sha256.Size]byte, any]
 	// posted are the post-rendered objects of large documents and of
 	// crds/ files, by document and post-rendering (postedKey): renders of
@@ -84,6 +88,10 @@ type Chart struct {
 
 // postedLimit bounds a chart's post-rendered documents kept (Chart.posted).
 const postedLimit = 1 << 9
+
+// smallDocsLimit bounds a chart's small documents' parses kept
+// (Chart.smallDocs).
+const smallDocsLimit = 1 << 8
 
 // utf8BOM is dropped from the start of every file, as Helm's archive and
 // directory loaders do, so that a BOM-prefixed Chart.yaml still parses.
@@ -302,6 +310,7 @@ func newChart(files []File, digest string) (*Chart, error) {
 	// in a host) post-renders documents no other cluster shares: a
 	// thousand clusters' worth would stay in memory.
 	c.posted.SetLimit(postedLimit)
+	c.smallDocs.SetLimit(smallDocsLimit)
 	return c, nil
 }
 

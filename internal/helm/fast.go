@@ -467,14 +467,10 @@ func (d *renderDocs) parsed(doc string) (parsedDoc, bool) {
 		}
 		// Most small documents are the same in every render of a release
 		// whatever its values (a ServiceAccount, a Service; only the
-		// Ingress holds the cluster's domain): the chart keeps their
-		// parse too while its budget lasts, and the render keeps it
-		// besides, for its head and object.
-		key := sha256.Sum256([]byte(doc))
-		p, ok := parsedDoc{}, false
-		if c.docs.Has(key) || c.docBytes.Add(int64(len(doc))) <= decodeCacheMax {
-			p, ok = once(&c.docs, key, func() parsedDoc { return parseDoc(doc) })
-		}
+		// Ingress holds the cluster's domain): the chart keeps the parses
+		// it meets again (smallDocs), and the render keeps it besides,
+		// for its head and object.
+		p, ok := once(&c.smallDocs, sha256.Sum256([]byte(doc)), func() parsedDoc { return parseDoc(doc) })
 		if !ok {
 			p = parseDoc(doc)
 		}
