@@ -28,6 +28,8 @@
 #     fleet at most 30% of the whole check (interleaved, persistent cache
 #     off), the merge of its 4 shards, and the merged report the whole check's.
 # Usage: scripts/bench.sh [BENCHTIME]   (default 10x)
+#        D1LINT_BASELINE=BINARY scripts/bench.sh   (also times BINARY's check
+#        of the d1 corpus, interleaved with this one's with charts)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 benchtime=${1:-10x}
@@ -75,6 +77,17 @@ if [ -d ../shared/corpus/d1 ]; then
       timed "$work/d1lint" check "${srcs[@]}" --charts "$charts" --no-cache || true
       timed "$work/d1lint" check "${srcs[@]}" --charts "$charts" --cache "$work/cache" || true
     done)
+    if [ -n "${D1LINT_BASELINE:-}" ]; then
+      # "Today's check time" of the charts issue is the check's before charts
+      # were rendered: a binary built at that commit, e.g.
+      #   git worktree add /tmp/pre-charts 1213123 && (cd /tmp/pre-charts && go build -o /tmp/d1lint-pre ./cmd/d1lint)
+      #   D1LINT_BASELINE=/tmp/d1lint-pre scripts/bench.sh
+      echo "check on the d1 corpus by $D1LINT_BASELINE (no charts), then by this d1lint with the chart cache, persistent cache off (target: at most 3x):"
+      (cd "$work/d1/d1-fleet" && for _ in 1 2 3 4 5; do
+        timed "$D1LINT_BASELINE" check "${srcs[@]}" || true
+        timed "$work/d1lint" check "${srcs[@]}" --charts "$charts" --no-cache || true
+      done)
+    fi
   fi
 fi
 if [ -d ../shared/corpus/d2 ]; then
