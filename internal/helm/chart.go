@@ -21,6 +21,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	chart3 "helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/ignore"
 	"sigs.k8s.io/yaml"
 
@@ -68,6 +69,14 @@ type Chart struct {
 	apiVersionsOnce sync.Once
 	apiVersions     bool
 
+	// sdk3 is the chart as Helm 3's loader read it (loaded3).
+	sdk3 struct {
+		once   sync.Once
+		chart  *chart3.Chart
+		err    error
+		shared bool
+	}
+
 	// The caches of the fast path (fast.go): Helm's parse of large
 	// documents' heads (head), their objects (decoded) and the size of
 	// those documents, the objects of crds/ files (decodedFile).
@@ -78,7 +87,7 @@ type Chart struct {
 	// every render shares (a ServiceAccount, a Service) stay, those of one
 	// cluster (an Ingress with its domain) pass.
 	smallDocs memo.Map[[sha256.Size]byte, any]
-	files    memo.Map[[sha256.Size]byte, any]
+	files     memo.Map[[sha256.Size]byte, any]
 	// posted are the post-rendered objects of large documents and of
 	// crds/ files, by document and post-rendering (postedKey): renders of
 	// the chart with other values (staging's and production's) share

@@ -190,11 +190,7 @@ func renderFast3(req *Request, pl *plan) (out *sdkResult, ok bool) {
 	// What renderV3 does before the install, with the values it hands
 	// Helm (a copy of them: the kustomize path may run after this one).
 	vals := deepCopy(pl.values).(map[string]any)
-	files := make([]*loader3.BufferedFile, len(req.Chart.Files))
-	for i, f := range req.Chart.Files {
-		files[i] = &loader3.BufferedFile{Name: f.Name, Data: f.Data}
-	}
-	ch, err := loader3.LoadFiles(files)
+	ch, err := req.Chart.loaded3()
 	if err != nil {
 		return nil, false
 	}
@@ -262,4 +258,33 @@ func renderFast3(req *Request, pl *plan) (out *sdkResult, ok bool) {
 		return nil, false
 	}
 	return out, true
+}
+
+// loaded3 is the chart as Helm 3's loader reads it, for a render. A render
+// changes the chart only where ProcessDependencies drops what its
+// conditions disable, and a chart without dependencies (in Chart.yaml)
+// nor subcharts has nothing to drop: that chart is read once and shared
+// by every render (Engine.Render and the values only read it); another
+// is read afresh for each.
+func (c *Chart) loaded3() (*chart3.Chart, error) {
+	c.sdk3.once.Do(func() {
+		ch, err := c.load3()
+		c.sdk3.chart, c.sdk3.err = ch, err
+		c.sdk3.shared = err == nil && ch.Metadata.Dependencies == nil && len(ch.Dependencies()) == 0
+		if !c.sdk3.shared && err == nil {
+			c.sdk3.chart = nil // each render reads its own
+		}
+	})
+	if c.sdk3.shared || c.sdk3.err != nil {
+		return c.sdk3.chart, c.sdk3.err
+	}
+	return c.load3()
+}
+
+func (c *Chart) load3() (*chart3.Chart, error) {
+	files := make([]*loader3.BufferedFile, len(c.Files))
+	for i, f := range c.Files {
+		files[i] = &loader3.BufferedFile{Name: f.Name, Data: f.Data}
+	}
+	return loader3.LoadFiles(files)
 }
