@@ -363,6 +363,8 @@ func TestRenderDeterministicAndConcurrentFastPath(t *testing.T) {
 	ch, err := LoadFiles([]File{
 		{Name: "Chart.yaml", Data: []byte("apiVersion: v2\nname: big\nversion: 1.0.0\n")},
 		{Name: "templates/big.yaml", Data: []byte(big.String())},
+		// Two large documents: a render parses them side by side.
+		{Name: "templates/big2.yaml", Data: []byte(strings.Replace(big.String(), "name: big\n", "name: big2\n", 1))},
 		{Name: "templates/small.yaml", Data: []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: small-{{ .Release.Name }}\n")},
 		{Name: "crds/things.yaml", Data: []byte(crd)},
 	})
@@ -390,7 +392,7 @@ func TestRenderDeterministicAndConcurrentFastPath(t *testing.T) {
 		req := Request{Major: major, Chart: ch, ReleaseName: "r", Namespace: "n", OwnerName: "o", OwnerNamespace: "f"}
 		assert.True(t, takesFastPath(t, req))
 		want := renderBoth(t, req)
-		require.Len(t, want, 3)
+		require.Len(t, want, 4)
 		for i := range n {
 			require.NoError(t, errs[i])
 			if majors[i%2] == major {
@@ -401,16 +403,18 @@ func TestRenderDeterministicAndConcurrentFastPath(t *testing.T) {
 	same := func(a, b map[string]any) bool { return reflect.ValueOf(a).Pointer() == reflect.ValueOf(b).Pointer() }
 	for i := 2; i < n; i++ {
 		first := results[i%2]
-		require.Len(t, results[i], 3)
-		// crds/things.yaml, then the ConfigMaps in name order: big, small.
+		require.Len(t, results[i], 4)
+		// crds/things.yaml, then the ConfigMaps in name order: big, big2,
+		// small.
 		assert.True(t, same(first[0].Object, results[i][0].Object), "render %d shares the crds/ object", i)
 		assert.True(t, same(first[1].Object, results[i][1].Object), "render %d shares the large document's object", i)
-		assert.False(t, same(first[2].Object, results[i][2].Object), "render %d has a small document's object of its own", i)
+		assert.True(t, same(first[2].Object, results[i][2].Object), "render %d shares the other large document's object", i)
+		assert.False(t, same(first[3].Object, results[i][3].Object), "render %d has a small document's object of its own", i)
 	}
 	other, err := Render(context.Background(), Request{Major: majors[0], Chart: ch, ReleaseName: "r", Namespace: "n", OwnerName: "other", OwnerNamespace: "f"})
 	require.NoError(t, err)
-	require.Len(t, other.Objects, 3)
-	for j := range 2 {
+	require.Len(t, other.Objects, 4)
+	for j := range 3 {
 		assert.False(t, same(results[0][j].Object, other.Objects[j].Object), "another release's origin labels: object %d of its own", j)
 		assert.Equal(t, "other", nested(other.Objects[j].Object, "metadata", "labels", "helm.toolkit.fluxcd.io/name"))
 	}
