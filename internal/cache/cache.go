@@ -42,13 +42,13 @@ type Key [sha256.Size]byte
 
 // Cache is a cache folder. Its methods are safe for concurrent use.
 type Cache struct {
-	dir     string
-	maxSize int64
-	salt    []byte
+	dir  string
+	salt []byte
 
 	wrote        atomic.Bool
 	hits, misses atomic.Int64
 	closeOnce    sync.Once
+	folder       *folder
 }
 
 // DefaultDir is $XDG_CACHE_HOME/d1lint, else $HOME/.cache/d1lint (the XDG
@@ -75,7 +75,57 @@ func Open(dir string, maxSize int64) (*Cache, error) {
 	if err := os.MkdirAll(filepath.Join(dir, layout), 0o700); err != nil {
 		return nil, fmt.Errorf("cache: %w", err)
 	}
-	return &Cache{dir: dir, maxSize: maxSize, salt: buildSalt()}, nil
+	c := &Cache{dir: dir, salt: buildSalt()}
+	c.folder = openFolder(dir, maxSize)
+	return c, nil
+}
+
+// folder is a cache folder the process holds open, through one Cache or
+// several (the render's, the validator's, the check's): it is walked to
+// evict once, when the last of them closes, if any wrote.
+type folder struct {
+	key     string
+	open    int
+	wrote   bool
+	maxSize int64
+}
+
+// folders are the folders open in this process, by absolute path.
+var folders = struct {
+	sync.Mutex
+	m map[string]*folder
+}{m: map[string]*folder{}}
+
+func openFolder(dir string, maxSize int64) *folder {
+	key, err := filepath.Abs(dir)
+	if err != nil {
+		key = dir
+	}
+	folders.Lock()
+	defer folders.Unlock()
+	f := folders.m[key]
+	if f == nil {
+		f = &folder{key: key, maxSize: maxSize}
+		folders.m[key] = f
+	}
+	f.open++
+	f.maxSize = min(f.maxSize, maxSize)
+	return f
+}
+
+// closeFolder releases a Cache's hold on its folder; it reports whether
+// the folder is to be evicted now (the last hold, and a write), and to
+// which size.
+func closeFolder(f *folder, wrote bool) (evict bool, maxSize int64) {
+	folders.Lock()
+	defer folders.Unlock()
+	f.open--
+	f.wrote = f.wrote || wrote
+	if f.open > 0 {
+		return false, 0
+	}
+	delete(folders.m, f.key)
+	return f.wrote, f.maxSize
 }
 
 // Dir is the cache's folder.
@@ -170,15 +220,17 @@ func (c *Cache) Stats() (hits, misses int64) {
 // Close evicts, when this run wrote to the cache, the least recently used
 // entries until the cache is within its size limit again (to nine tenths
 // of it, so that the next runs do not evict at once). Entries another run
-// removes first, or is writing, are skipped.
+// removes first, or is writing, are skipped. When the process holds the
+// folder open through other Caches too, the last of them to close evicts,
+// once, to the smallest of their limits.
 func (c *Cache) Close() error {
 	if c == nil {
 		return nil
 	}
 	var err error
 	c.closeOnce.Do(func() {
-		if c.wrote.Load() {
-			err = c.evict()
+		if evict, maxSize := closeFolder(c.folder, c.wrote.Load()); evict {
+			err = c.evict(maxSize)
 		}
 	})
 	return err
@@ -190,7 +242,7 @@ type entry struct {
 	mod  time.Time
 }
 
-func (c *Cache) evict() error {
+func (c *Cache) evict(maxSize int64) error {
 	var entries []entry
 	var total int64
 	root := filepath.Join(c.dir, layout)
@@ -218,7 +270,7 @@ func (c *Cache) evict() error {
 	if err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
-	if total <= c.maxSize {
+	if total <= maxSize {
 		return nil
 	}
 	slices.SortFunc(entries, func(a, b entry) int {
@@ -227,7 +279,7 @@ func (c *Cache) evict() error {
 		}
 		return bytes.Compare([]byte(a.path), []byte(b.path))
 	})
-	target := c.maxSize / 10 * 9
+	target := maxSize / 10 * 9
 	for _, e := range entries {
 		if total <= target {
 			break

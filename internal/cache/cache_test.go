@@ -163,6 +163,39 @@ func TestEvictLeastRecentlyUsed(t *testing.T) {
 	assert.LessOrEqual(t, total, int64(9900))
 }
 
+// TestOneEvictionPerFolder: the Caches a process holds on one folder
+// evict once, when the last closes, if any wrote, to the smallest of their
+// limits; a closed folder is opened afresh.
+func TestOneEvictionPerFolder(t *testing.T) {
+	dir := t.TempDir()
+	writer, err := Open(dir, 1<<20)
+	require.NoError(t, err)
+	reader, err := Open(filepath.Join(dir, "."), 4000)
+	require.NoError(t, err)
+	keys := make([]Key, 4)
+	for i := range keys {
+		keys[i] = writer.Key("kind", []byte{byte(i)})
+		require.NoError(t, writer.Put("kind", keys[i], bytes.Repeat([]byte("x"), 1500)))
+		at := time.Now().Add(time.Duration(i-10) * time.Hour)
+		require.NoError(t, os.Chtimes(writer.path("kind", keys[i]), at, at))
+	}
+	require.NoError(t, writer.Close())
+	for _, k := range keys {
+		assert.FileExists(t, writer.path("kind", k), "the folder is still open: nothing evicted")
+	}
+	require.NoError(t, reader.Close())
+	// 4 entries of ~1550 bytes over the reader's 4000: the oldest go until
+	// at most 3600 remain.
+	assert.NoFileExists(t, writer.path("kind", keys[0]))
+	assert.NoFileExists(t, writer.path("kind", keys[1]))
+	assert.FileExists(t, writer.path("kind", keys[3]))
+
+	again, err := Open(dir, 1<<20)
+	require.NoError(t, err)
+	require.NoError(t, again.Close())
+	assert.FileExists(t, writer.path("kind", keys[3]), "a run that wrote nothing evicts nothing")
+}
+
 // TestReadOnlyRunDoesNotEvict: a run that only read leaves the cache
 // alone, even over its limit (the next run that writes evicts).
 func TestReadOnlyRunDoesNotEvict(t *testing.T) {
