@@ -3,12 +3,12 @@
 package revision
 
 import (
-	"crypto/sha256"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/d1lint/d1lint/internal/source"
 )
 
 // HashTrees writes to h the content of every folder in paths, once each,
@@ -27,44 +27,10 @@ func HashTrees(h io.Writer, root string, paths []string) error {
 			continue
 		}
 		seen[abs] = true
-		if err := hashTree(h, abs); err != nil {
-			return err
+		fmt.Fprintf(h, "%s\x00", abs)
+		if err := source.HashTree(h, abs, true); err != nil {
+			return fmt.Errorf("hashing %s: %w", p, err)
 		}
 	}
 	return nil
-}
-
-// hashTree hashes the content of every file under dir; in a git folder,
-// only HEAD and the refs (a commit or a branch move changes what other
-// branches read; objects are named by those).
-func hashTree(h io.Writer, dir string) error {
-	fmt.Fprintf(h, "%s\x00", dir)
-	return filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return nil
-		}
-		rel, _ := filepath.Rel(dir, p)
-		rel = filepath.ToSlash(rel)
-		if git, ok := strings.CutPrefix(rel, ".git/"); ok {
-			if d.IsDir() {
-				if git == "refs" || strings.HasPrefix(git, "refs/") {
-					return nil
-				}
-				return filepath.SkipDir
-			}
-			if git != "HEAD" && git != "packed-refs" && !strings.HasPrefix(git, "refs/") {
-				return nil
-			}
-		}
-		if d.IsDir() || !d.Type().IsRegular() {
-			return nil
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return nil
-		}
-		sum := sha256.Sum256(data)
-		fmt.Fprintf(h, "%s\x00%x\x00", rel, sum)
-		return nil
-	})
 }

@@ -17,7 +17,7 @@ import (
 func TestHashTrees(t *testing.T) {
 	base := t.TempDir()
 	other, pushed := filepath.Join(base, "other"), filepath.Join(base, "pushed")
-	for _, f := range []string{"other/a.yaml", "other/.git/HEAD", "other/.git/refs/heads/main", "other/.git/objects/ab/cd", "pushed/x.yaml"} {
+	for _, f := range []string{"other/a.yaml", "other/.git/HEAD", "other/.git/refs/heads/main", "other/.git/objects/ab/cd", "other/.git/config", "other/sub/.git/HEAD", "pushed/x.yaml"} {
 		p := filepath.Join(base, filepath.FromSlash(f))
 		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
 		require.NoError(t, os.WriteFile(p, []byte(f), 0o644))
@@ -33,8 +33,10 @@ func TestHashTrees(t *testing.T) {
 		require.NoError(t, os.WriteFile(filepath.Join(base, filepath.FromSlash(f)), []byte(content), 0o644))
 	}
 	write("other/.git/objects/ab/cd", "new object")
+	write("other/.git/config", "new remote")
+	write("other/sub/.git/HEAD", "a nested repository's")
 	write("pushed/x.yaml", "changed, but the pushed commit names it")
-	assert.Equal(t, first, sum(), "git objects and the pushed repository do not count")
+	assert.Equal(t, first, sum(), "git objects, config, a nested repository and the pushed repository do not count")
 	write("other/.git/refs/heads/main", "moved")
 	moved := sum()
 	assert.NotEqual(t, first, moved, "a ref moved")

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -77,50 +78,74 @@ func (r *Resolver) treeHash(dir string) (string, error) {
 // hashTree is treeHash without the memo.
 func hashTree(dir string) (string, error) {
 	h := sha256.New()
+	if err := HashTree(h, dir, false); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// HashTree writes to h every entry under dir, in path order: its path,
+// its kind, and a link's target or a file's size and content. Git folders
+// are left out (the files are what a check reads), except, with refs, the
+// refs of dir's own .git (HEAD, packed-refs, refs/): a commit or a branch
+// move there changes what another branch of it reads, and git names the
+// objects by those.
+func HashTree(h io.Writer, dir string, refs bool) error {
 	var paths []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() && d.Name() == ".git" && p != dir {
-			return filepath.SkipDir
+		if p == dir {
+			return nil
 		}
-		if p != dir {
-			paths = append(paths, p)
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		if git, ok := strings.CutPrefix(rel+"/", ".git/"); ok && d.IsDir() {
+			if !refs || git != "" && git != "refs/" && !strings.HasPrefix(git, "refs/") {
+				return filepath.SkipDir
+			}
+			return nil
+		} else if ok && git != "HEAD/" && git != "packed-refs/" && !strings.HasPrefix(git, "refs/") {
+			return nil // objects, config, index: named by the refs
 		}
+		if d.IsDir() && d.Name() == ".git" {
+			return filepath.SkipDir // a nested repository's
+		}
+		paths = append(paths, p)
 		return nil
 	})
 	if err != nil {
-		return "", err
+		return err
 	}
 	slices.Sort(paths)
 	for _, p := range paths {
 		rel, _ := filepath.Rel(dir, p)
 		st, err := os.Lstat(p)
 		if err != nil {
-			return "", err
+			return err
 		}
 		fmt.Fprintf(h, "%s\x00%o\x00", filepath.ToSlash(rel), st.Mode().Type())
 		switch {
 		case st.Mode()&fs.ModeSymlink != 0:
 			target, err := os.Readlink(p)
 			if err != nil {
-				return "", err
+				return err
 			}
-			h.Write([]byte(target))
+			_, _ = io.WriteString(h, target)
 		case st.Mode().IsRegular():
 			f, err := os.Open(p)
 			if err != nil {
-				return "", err
+				return err
 			}
 			fmt.Fprintf(h, "%d\x00", st.Size())
 			_, err = io.Copy(h, f)
 			_ = f.Close()
 			if err != nil {
-				return "", err
+				return err
 			}
 		}
-		h.Write([]byte{0})
+		_, _ = h.Write([]byte{0})
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return nil
 }
