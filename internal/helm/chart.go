@@ -67,7 +67,7 @@ type Chart struct {
 	Digest string
 
 	apiVersionsOnce sync.Once
-	apiVersions     bool
+	apiVersions     APIVersionUse
 
 	// sdk3 is the chart as Helm 3's loader read it (loaded3).
 	sdk3 struct {
@@ -323,22 +323,6 @@ func newChart(files []File, digest string) (*Chart, error) {
 	return c, nil
 }
 
-// UsesAPIVersions reports whether any template of the chart or of its
-// subcharts (folders or packages under charts/) mentions "APIVersions":
-// only then can a render depend on Capabilities.APIVersions. A template
-// that reaches it through tpl and a string from the values is not seen.
-func (c *Chart) UsesAPIVersions() bool {
-	c.apiVersionsOnce.Do(func() {
-		for _, f := range c.Files {
-			if mentionsAPIVersions(f.Name, f.Data, 0) {
-				c.apiVersions = true
-				return
-			}
-		}
-	})
-	return c.apiVersions
-}
-
 // ShippedCRDs are the CustomResourceDefinitions of the chart's crds/
 // folders (its own and its folder subcharts'), read without rendering:
 // Helm installs them before it renders the templates. Each file is parsed
@@ -391,58 +375,4 @@ func inSubchart(name string) []string {
 		parts = parts[2:]
 	}
 	return parts
-}
-
-var apiVersionsWord = []byte("APIVersions")
-
-// mentionsAPIVersions checks one file of a chart: a template, or a subchart
-// package whose templates it reads in turn (depth guards against a package
-// nested in itself).
-func mentionsAPIVersions(name string, data []byte, depth int) bool {
-	parts := inSubchart(name)
-	switch {
-	case len(parts) >= 2 && parts[0] == "templates":
-		return bytes.Contains(data, apiVersionsWord)
-	case len(parts) == 2 && parts[0] == "charts" && strings.HasSuffix(parts[1], ".tgz") && depth < 8:
-		return archiveMentionsAPIVersions(data, depth+1)
-	}
-	return false
-}
-
-// archiveMentionsAPIVersions reads a subchart package's templates, within
-// the same limits as LoadArchive; an unreadable package says nothing (Helm
-// reports it when it renders).
-func archiveMentionsAPIVersions(data []byte, depth int) bool {
-	zr, err := gzip.NewReader(bytes.NewReader(data))
-	if err != nil {
-		return false
-	}
-	defer zr.Close()
-	tr := tar.NewReader(zr)
-	var total int64
-	for {
-		hd, err := tr.Next()
-		if err != nil {
-			return false
-		}
-		if hd.Typeflag != tar.TypeReg && hd.Typeflag != tar.TypeRegA { //nolint:staticcheck // see LoadArchive
-			continue
-		}
-		_, rest, _ := strings.Cut(strings.ReplaceAll(hd.Name, `\`, "/"), "/")
-		rest = path.Clean(rest)
-		if !strings.HasPrefix(rest, "templates/") && !strings.HasPrefix(rest, "charts/") {
-			continue
-		}
-		if hd.Size < 0 || hd.Size > maxFileSize || total+hd.Size > maxArchiveSize {
-			return false
-		}
-		b := make([]byte, hd.Size)
-		if _, err := io.ReadFull(tr, b); err != nil {
-			return false
-		}
-		total += hd.Size
-		if mentionsAPIVersions(rest, b, depth) {
-			return true
-		}
-	}
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -142,6 +143,46 @@ func TestLoadFiles(t *testing.T) {
 	assert.ErrorContains(t, err, "over the 10 MiB limit")
 	_, err = LoadFiles(files[:0])
 	assert.ErrorContains(t, err, "Chart.yaml is missing")
+}
+
+// TestAPIVersionUse: a template's actions are parsed; Has with a string
+// literal is a query of one version, any other read of APIVersions makes
+// every version count, and text outside actions reads nothing.
+func TestAPIVersionUse(t *testing.T) {
+	plain := loadDir(t, "plain")
+	use := func(tpls ...string) APIVersionUse {
+		t.Helper()
+		files := slices.Clone(plain.Files)
+		for i, tpl := range tpls {
+			files = append(files, File{Name: fmt.Sprintf("templates/t%d.yaml", i), Data: []byte(tpl)})
+		}
+		c, err := LoadFiles(files)
+		require.NoError(t, err)
+		return c.APIVersionUse()
+	}
+	assert.Equal(t, APIVersionUse{}, use("description: APIVersions is the API versions the resources belong to"), "text, not an action")
+	assert.Equal(t, APIVersionUse{Queries: []string{"a.example/v1", "b.example/v1", "policy/v1"}}, use(
+		`{{ if .Capabilities.APIVersions.Has "policy/v1" }}x{{ end }}`,
+		`{{- define "t.has" -}}{{ $.Capabilities.APIVersions.Has "b.example/v1" }}{{- end -}}
+{{ with (.Capabilities).APIVersions.Has `+"`a.example/v1`"+` }}{{ . }}{{ end }}
+{{ if and (.Capabilities.APIVersions.Has "policy/v1") (not .Values.off) }}y{{ end }}`))
+	for name, tpl := range map[string]string{
+		"a variable":         `{{ $v := "policy/v1" }}{{ .Capabilities.APIVersions.Has $v }}`,
+		"a pipeline":         `{{ .Capabilities.APIVersions.Has (printf "%s/v1" "policy") }}`,
+		"ranging":            `{{ range .Capabilities.APIVersions }}{{ . }}{{ end }}`,
+		"printed":            `{{ .Capabilities.APIVersions | toString }}`,
+		"indexed by name":    `{{ get .Values "APIVersions" }}`,
+		"a broken template":  `{{ if .Capabilities.APIVersions.Has "policy/v1" }}`,
+		"a deeper reference": `{{ .Values.APIVersions.x.Has "policy/v1" }}{{ .context.Capabilities.APIVersions.Has .version }}`,
+	} {
+		assert.True(t, use(tpl).Any, name)
+	}
+
+	u := APIVersionUse{Queries: []string{"a.example/v1", "policy/v1"}}
+	assert.Equal(t, []string{"policy/v1"}, u.Seen([]string{"b.example/v1", "policy/v1"}))
+	assert.Empty(t, u.Seen([]string{"b.example/v1"}))
+	all := []string{"b.example/v1", "policy/v1"}
+	assert.Equal(t, all, APIVersionUse{Any: true}.Seen(all))
 }
 
 // TestUsesAPIVersions: templates of the chart, of subchart folders and of

@@ -145,15 +145,11 @@ func (c *clusterRender) renderCharts(ctx context.Context) {
 		extra = append(extra, rel.objects...)
 	}
 	if full := c.apiVersions(extra); !slices.Equal(full, base) {
-		// Only a chart that can see the new versions renders again: one
-		// whose templates ask for APIVersions and whose files or values
-		// name one of the new API groups (a template can only test for a
-		// version it spells, or builds from text it has).
+		// Only a chart that can see the new versions renders again.
 		groups := addedGroups(base, full)
 		var again []*release
 		for _, rel := range rels {
-			if rel.chart != nil && rel.m.Status == model.ChartRendered && rel.chart.chart.UsesAPIVersions() &&
-				c.r.mentions(rel.chart.chart, rel.req.Values, groups) {
+			if rel.chart != nil && rel.m.Status == model.ChartRendered && c.r.seesAdded(rel.chart.chart, rel.req.Values, base, full, groups) {
 				rel.req.APIVersions = full
 				again = append(again, rel)
 			}
@@ -632,8 +628,8 @@ func (r *renderer) renderChart(ctx context.Context, req helm.Request) (*helm.Res
 	return e.res, e.err
 }
 
-// renderKey identifies a render request; APIVersions count only for a
-// chart whose templates ask for them.
+// renderKey identifies a render request; of the APIVersions, only those
+// the chart's templates can tell apart count (helm.APIVersionUse.Seen).
 func renderKey(req helm.Request) (string, error) {
 	k := struct {
 		Major                           int
@@ -644,9 +640,7 @@ func renderKey(req helm.Request) (string, error) {
 		Owner, OwnerNS                  string
 	}{req.Major, req.Chart.Digest, req.ReleaseName, req.Namespace, req.KubeVersion, req.CRDs, req.DisableHooks,
 		nil, req.Values, req.PostRenderers, req.CommonMetadata, req.OwnerName, req.OwnerNamespace}
-	if req.Chart.UsesAPIVersions() {
-		k.APIVersions = req.APIVersions
-	}
+	k.APIVersions = seenVersions(req.Chart, req.Values, req.APIVersions)
 	b, err := json.Marshal(k)
 	if err != nil {
 		return "", fmt.Errorf("values: %w", err)

@@ -33,6 +33,42 @@ func addedGroups(base, full []string) []string {
 	return out
 }
 
+// seesAdded says whether a chart rendered with the API versions base can
+// render differently with full. A chart whose templates only ask Has for
+// literal versions sees the change exactly when one of those is added; one
+// that reads the set some other way, or whose values hold template text
+// that may (tpl), is judged by whether its files or values name one of the
+// added groups: a template can only test for a version it spells, or
+// builds from text it has.
+func (r *renderer) seesAdded(ch *helm.Chart, values map[string]any, base, full, groups []string) bool {
+	if use, exact := exactUse(ch, values); exact {
+		return !slices.Equal(use.Seen(base), use.Seen(full))
+	}
+	return r.mentions(ch, values, groups)
+}
+
+// exactUse is the chart's use of APIVersions, and whether it is all a
+// render with these values can do with them.
+func exactUse(ch *helm.Chart, values map[string]any) (helm.APIVersionUse, bool) {
+	use := ch.APIVersionUse()
+	return use, !use.Any && !valuesMention(values, "APIVersions")
+}
+
+// seenVersions are the API versions a render of the chart with these
+// values can tell apart (helm.APIVersionUse.Seen), or all of them.
+func seenVersions(ch *helm.Chart, values map[string]any, versions []string) []string {
+	if use, exact := exactUse(ch, values); exact {
+		return use.Seen(versions)
+	}
+	return versions
+}
+
+// valuesMention says whether the values, as JSON, hold word.
+func valuesMention(values map[string]any, word string) bool {
+	b, err := json.Marshal(values)
+	return err != nil || bytes.Contains(b, []byte(word))
+}
+
 // mentionsEntry is one memoised answer of mentions.
 type mentionsEntry struct {
 	once  sync.Once
