@@ -14,6 +14,7 @@ import (
 
 	"github.com/d1lint/d1lint/internal/memo"
 	"github.com/d1lint/d1lint/internal/model"
+	"github.com/d1lint/d1lint/internal/par"
 )
 
 // clusterValue converts a cluster's model to a Rego value: the value of its
@@ -28,6 +29,24 @@ import (
 // values (which evaluation only reads).
 func clusterValue(cl *model.Cluster, memo *valueMemo) (ast.Value, error) {
 	c := converter{memo: memo, strings: map[string]*ast.Term{}}
+	if memo != nil {
+		// The objects' manifests convert side by side first: a chart's
+		// CRDs run to megabytes, and clusters that share them would
+		// otherwise wait, one core busy, for the cluster converting them.
+		vals := make([]ast.Value, len(cl.Objects))
+		par.Each(len(cl.Objects), func(i int) {
+			if obj := cl.Objects[i].Object; obj != nil {
+				// An error comes back when the walk below meets the map.
+				vals[i], _ = memo.manifest(obj)
+			}
+		})
+		c.manifests = make(map[uintptr]ast.Value, len(vals))
+		for i, v := range vals {
+			if v != nil {
+				c.manifests[reflect.ValueOf(cl.Objects[i].Object).Pointer()] = v
+			}
+		}
+	}
 	t, err := c.term(reflect.ValueOf(cl))
 	if err != nil {
 		return nil, err
@@ -48,7 +67,7 @@ func clusterValue(cl *model.Cluster, memo *valueMemo) (ast.Value, error) {
 // per-cluster variable (on the synthetic fleet, 20 clusters hold 3,900
 // manifest maps of 1,500 contents). contents maps a manifest's content
 // hash to the first manifest converted with that hash: a manifest of the
-// same content, checked to be (sameContent), shares its value, and its
+// same content, checked to be (model.SameContent), shares its value, and its
 // conversion is saved. A different manifest of the same hash is converted
 // on its own.
 //
@@ -72,11 +91,11 @@ func (m *valueMemo) manifest(obj map[string]any) (ast.Value, error) {
 		return ast.InterfaceToValue(obj)
 	}
 	e, _ := m.values.Do(reflect.ValueOf(obj).Pointer(), func() memoEntry {
-		first, _ := m.contents.Do(contentHash(obj), func() memoEntry {
+		first, _ := m.contents.Do(model.ContentHash(obj), func() memoEntry {
 			v, err := ast.InterfaceToValue(obj)
 			return memoEntry{obj: obj, v: v, err: err}
 		})
-		if reflect.ValueOf(first.obj).Pointer() == reflect.ValueOf(obj).Pointer() || sameContent(first.obj, obj) {
+		if reflect.ValueOf(first.obj).Pointer() == reflect.ValueOf(obj).Pointer() || model.SameContent(first.obj, obj) {
 			return memoEntry{obj: obj, v: first.v, err: first.err}
 		}
 		v, err := ast.InterfaceToValue(obj)
@@ -93,6 +112,9 @@ type converter struct {
 	// Kustomization keys, kinds and API versions hundreds of times, and
 	// evaluation only reads terms, so they share one.
 	strings map[string]*ast.Term
+	// manifests are the cluster's object manifests converted up front,
+	// by address.
+	manifests map[uintptr]ast.Value
 }
 
 // term converts v as encoding/json would encode it: json tags (name,
@@ -189,6 +211,9 @@ func (c *converter) term(v reflect.Value) (*ast.Term, error) {
 
 // manifest converts one manifest (memoised).
 func (c *converter) manifest(obj map[string]any) (*ast.Term, error) {
+	if v, ok := c.manifests[reflect.ValueOf(obj).Pointer()]; ok {
+		return ast.NewTerm(v), nil
+	}
 	v, err := c.memo.manifest(obj)
 	if err != nil {
 		return nil, err

@@ -3,7 +3,6 @@
 package rules
 
 import (
-	"hash/maphash"
 	"math"
 	"reflect"
 
@@ -79,7 +78,7 @@ func (c *converter) hash(v reflect.Value) (uint64, error) {
 			if err != nil {
 				return 0, err
 			}
-			return mix(3, uint64(val.Hash())), nil
+			return model.Mix(3, uint64(val.Hash())), nil
 		}
 		return c.hash(v.Elem())
 	case reflect.Struct:
@@ -89,7 +88,7 @@ func (c *converter) hash(v reflect.Value) (uint64, error) {
 			if err != nil {
 				return 0, err
 			}
-			h = mix(h, fh)
+			h = model.Mix(h, fh)
 		}
 		return h, nil
 	case reflect.Slice, reflect.Array:
@@ -102,9 +101,9 @@ func (c *converter) hash(v reflect.Value) (uint64, error) {
 			if err != nil {
 				return 0, err
 			}
-			h = mix(h, eh)
+			h = model.Mix(h, eh)
 		}
-		return mix(h, uint64(v.Len())), nil
+		return model.Mix(h, uint64(v.Len())), nil
 	case reflect.Map:
 		if v.IsNil() {
 			return 7, nil
@@ -114,7 +113,7 @@ func (c *converter) hash(v reflect.Value) (uint64, error) {
 			if err != nil {
 				return 0, err
 			}
-			return mix(8, uint64(val.Hash())), nil
+			return model.Mix(8, uint64(val.Hash())), nil
 		}
 		var sum uint64
 		for it := v.MapRange(); it.Next(); {
@@ -122,22 +121,22 @@ func (c *converter) hash(v reflect.Value) (uint64, error) {
 			if err != nil {
 				return 0, err
 			}
-			sum += mix(maphash.String(contentSeed, it.Key().String()), eh)
+			sum += model.Mix(model.HashString(it.Key().String()), eh)
 		}
-		return mix(mix(9, uint64(v.Len())), sum), nil
+		return model.Mix(model.Mix(9, uint64(v.Len())), sum), nil
 	case reflect.String:
-		return mix(10, maphash.String(contentSeed, v.String())), nil
+		return model.Mix(10, model.HashString(v.String())), nil
 	case reflect.Bool:
 		if v.Bool() {
-			return mix(11, 1), nil
+			return model.Mix(11, 1), nil
 		}
-		return mix(11, 0), nil
+		return model.Mix(11, 0), nil
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return mix(12, uint64(v.Int())), nil
+		return model.Mix(12, uint64(v.Int())), nil
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return mix(13, v.Uint()), nil
+		return model.Mix(13, v.Uint()), nil
 	case reflect.Float32, reflect.Float64:
-		return mix(14, math.Float64bits(v.Float())), nil
+		return model.Mix(14, math.Float64bits(v.Float())), nil
 	}
 	return 15, nil
 }

@@ -1,6 +1,6 @@
 // Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
 
-package rules
+package model
 
 import (
 	"encoding/json"
@@ -12,49 +12,52 @@ import (
 // contentSeed seeds the content hashes of manifests, for this process.
 var contentSeed = maphash.MakeSeed()
 
-// contentHash hashes a manifest's content (maps, lists and scalars as
+// HashString hashes a string with the seed of ContentHash.
+func HashString(s string) uint64 { return maphash.String(contentSeed, s) }
+
+// ContentHash hashes a manifest's content (maps, lists and scalars as
 // decoded from YAML or JSON): equal content, equal hash, whichever map
 // holds it. A map's entries are combined in no particular order, as Go
-// ranges over them. Values of other types hash alike; sameContent tells
+// ranges over them. Values of other types hash alike; SameContent tells
 // them apart.
-func contentHash(v any) uint64 {
+func ContentHash(v any) uint64 {
 	switch x := v.(type) {
 	case nil:
 		return 1
 	case string:
-		return mix(2, maphash.String(contentSeed, x))
+		return Mix(2, maphash.String(contentSeed, x))
 	case bool:
 		if x {
-			return mix(3, 1)
+			return Mix(3, 1)
 		}
-		return mix(3, 0)
+		return Mix(3, 0)
 	case int:
-		return mix(4, uint64(x))
+		return Mix(4, uint64(x))
 	case int64:
-		return mix(5, uint64(x))
+		return Mix(5, uint64(x))
 	case float64:
-		return mix(6, math.Float64bits(x))
+		return Mix(6, math.Float64bits(x))
 	case json.Number:
-		return mix(7, maphash.String(contentSeed, string(x)))
+		return Mix(7, maphash.String(contentSeed, string(x)))
 	case []any:
 		h := uint64(8)
 		for _, e := range x {
-			h = mix(h, contentHash(e))
+			h = Mix(h, ContentHash(e))
 		}
-		return mix(h, uint64(len(x)))
+		return Mix(h, uint64(len(x)))
 	case map[string]any:
 		var sum uint64
 		for k, e := range x {
-			sum += mix(maphash.String(contentSeed, k), contentHash(e))
+			sum += Mix(maphash.String(contentSeed, k), ContentHash(e))
 		}
-		return mix(mix(9, uint64(len(x))), sum)
+		return Mix(Mix(9, uint64(len(x))), sum)
 	}
 	return 10
 }
 
-// mix combines two 64-bit values (the finalizer of splitmix64 over their
+// Mix combines two 64-bit values (the finalizer of splitmix64 over their
 // combination).
-func mix(a, b uint64) uint64 {
+func Mix(a, b uint64) uint64 {
 	h := a*0x9e3779b97f4a7c15 ^ b
 	h ^= h >> 30
 	h *= 0xbf58476d1ce4e5b9
@@ -63,9 +66,9 @@ func mix(a, b uint64) uint64 {
 	return h ^ h>>31
 }
 
-// sameContent reports whether a and b hold the same content, of the same
+// SameContent reports whether a and b hold the same content, of the same
 // Go types: their Rego values are then equal.
-func sameContent(a, b any) bool {
+func SameContent(a, b any) bool {
 	switch x := a.(type) {
 	case nil:
 		return b == nil
@@ -93,7 +96,7 @@ func sameContent(a, b any) bool {
 			return false
 		}
 		for i := range x {
-			if !sameContent(x[i], y[i]) {
+			if !SameContent(x[i], y[i]) {
 				return false
 			}
 		}
@@ -105,7 +108,7 @@ func sameContent(a, b any) bool {
 		}
 		for k, e := range x {
 			f, ok := y[k]
-			if !ok || !sameContent(e, f) {
+			if !ok || !SameContent(e, f) {
 				return false
 			}
 		}

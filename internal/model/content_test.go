@@ -1,6 +1,6 @@
 // Copyright 2026 The d1lint Authors. SPDX-License-Identifier: Apache-2.0
 
-package rules
+package model
 
 import (
 	"encoding/json"
@@ -18,8 +18,8 @@ func TestSameContent(t *testing.T) {
 		}
 	}
 	a, b := manifest(), manifest()
-	assert.True(t, sameContent(a, b), "equal content in maps of their own")
-	assert.Equal(t, contentHash(a), contentHash(b))
+	assert.True(t, SameContent(a, b), "equal content in maps of their own")
+	assert.Equal(t, ContentHash(a), ContentHash(b))
 	for name, change := range map[string]func(m map[string]any){
 		"a value":            func(m map[string]any) { m["kind"] = "StatefulSet" },
 		"a nested value":     func(m map[string]any) { m["spec"].(map[string]any)["list"].([]any)[1].(map[string]any)["b"] = "c" },
@@ -33,12 +33,12 @@ func TestSameContent(t *testing.T) {
 	} {
 		c := manifest()
 		change(c)
-		assert.False(t, sameContent(a, c), name)
-		assert.False(t, sameContent(c, a), name)
+		assert.False(t, SameContent(a, c), name)
+		assert.False(t, SameContent(c, a), name)
 		if name != "nil for empty" {
 			// A nil and an empty map hash alike (both convert to {});
-			// sameContent tells them apart all the same.
-			assert.NotEqual(t, contentHash(a), contentHash(c), name)
+			// SameContent tells them apart all the same.
+			assert.NotEqual(t, ContentHash(a), ContentHash(c), name)
 		}
 	}
 }
