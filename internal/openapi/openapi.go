@@ -181,6 +181,30 @@ func (c *CRD) Version(name string) *CRDVersion {
 // decoded object) and returns it with the strict schema of each version,
 // keyed by digest.
 func ParseCRD(obj map[string]any) (*CRD, map[string][]byte, error) {
+	crd, raws, err := ReadCRD(obj)
+	if err != nil {
+		return nil, nil, err
+	}
+	schemas := map[string][]byte{}
+	for i, raw := range raws {
+		if raw == nil {
+			continue
+		}
+		d, b, err := crd.VersionSchema(i, raw)
+		if err != nil {
+			return nil, nil, err
+		}
+		crd.Versions[i].Schema, schemas[d] = d, b
+	}
+	return crd, schemas, nil
+}
+
+// ReadCRD is ParseCRD without the versions' schemas: each version's Schema
+// is left empty, and its openAPIV3Schema is returned at its index (nil
+// when it declares none), for VersionSchema. Building a strict schema
+// costs far more than reading the CRD, and most versions of most CRDs
+// never meet an object.
+func ReadCRD(obj map[string]any) (*CRD, []map[string]any, error) {
 	if av, _ := obj["apiVersion"].(string); av != "apiextensions.k8s.io/v1" {
 		return nil, nil, fmt.Errorf("not an apiextensions.k8s.io/v1 CustomResourceDefinition (apiVersion %q)", av)
 	}
@@ -192,9 +216,8 @@ func ParseCRD(obj map[string]any) (*CRD, map[string][]byte, error) {
 	if crd.Group == "" || crd.Kind == "" {
 		return nil, nil, fmt.Errorf("CustomResourceDefinition has no spec.group or spec.names.kind")
 	}
-	scope, _ := spec["scope"].(string)
 	versions, _ := spec["versions"].([]any)
-	schemas := map[string][]byte{}
+	var raws []map[string]any
 	for _, e := range versions {
 		v, _ := e.(map[string]any)
 		name, _ := v["name"].(string)
@@ -206,22 +229,29 @@ func ParseCRD(obj map[string]any) (*CRD, map[string][]byte, error) {
 		cv.Storage, _ = v["storage"].(bool)
 		cv.Deprecated, _ = v["deprecated"].(bool)
 		cv.Warning, _ = v["deprecationWarning"].(string)
+		var raw map[string]any
 		if sch, ok := v["schema"].(map[string]any); ok {
-			if raw, ok := sch["openAPIV3Schema"].(map[string]any); ok {
-				doc := ObjectSchema(raw, crd.Group+"/"+name, crd.Kind, scope == "Namespaced")
-				d, b, err := Digest(doc)
-				if err != nil {
-					return nil, nil, fmt.Errorf("%s %s: %w", crd.Kind, name, err)
-				}
-				cv.Schema, schemas[d] = d, b
-			}
+			raw, _ = sch["openAPIV3Schema"].(map[string]any)
 		}
 		crd.Versions = append(crd.Versions, cv)
+		raws = append(raws, raw)
 	}
 	if len(crd.Versions) == 0 {
 		return nil, nil, fmt.Errorf("CustomResourceDefinition %s.%s has no versions", crd.Kind, crd.Group)
 	}
-	return crd, schemas, nil
+	return crd, raws, nil
+}
+
+// VersionSchema is the strict schema of the CRD's version i, built from
+// its openAPIV3Schema raw (as ReadCRD returned it, not modified), with its
+// digest.
+func (c *CRD) VersionSchema(i int, raw map[string]any) (string, []byte, error) {
+	name := c.Versions[i].Name
+	d, b, err := Digest(ObjectSchema(raw, c.Group+"/"+name, c.Kind, false))
+	if err != nil {
+		return "", nil, fmt.Errorf("%s %s: %w", c.Kind, name, err)
+	}
+	return d, b, nil
 }
 
 // MetadataRef is the $ref a custom resource schema uses for metadata: the

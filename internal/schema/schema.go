@@ -102,8 +102,8 @@ type Validator struct {
 	anyFluxCRDs map[string]*crdEntry
 
 	rmu        sync.Mutex
-	render     map[string]*renderCRD // CRD objects from renders, by digest
-	renderDocs map[string][]byte     // their version schemas, and bundled ones patched (operator.go), by digest
+	render     map[uint64][]*renderCRD // CRD objects from renders, by model.ContentHash
+	renderDocs map[string][]byte       // their version schemas, and bundled ones patched (operator.go), by digest
 
 	omu      sync.Mutex
 	operator map[*openapi.CRD]*openapi.CRD // bundled Flux CRDs as Flux Operator installs them
@@ -178,10 +178,23 @@ type compiled struct {
 }
 
 type renderCRD struct {
-	once    sync.Once
-	crd     *openapi.CRD
-	schemas map[string][]byte
-	err     error
+	// obj is the first object of this content (model.SameContent).
+	obj  map[string]any
+	once sync.Once
+	crd  *openapi.CRD
+	err  error
+	// raws are the versions' openAPIV3Schemas, by index in crd.Versions;
+	// each strict schema is built the first time an object needs it
+	// (schema).
+	raws    []map[string]any
+	schemas []versionSchema
+}
+
+// versionSchema is the digest of one version's strict schema, once built.
+type versionSchema struct {
+	once   sync.Once
+	digest string
+	err    error
 }
 
 // New returns a Validator over the built-in bundle.
@@ -191,7 +204,7 @@ func New(opts Options) (*Validator, error) {
 		return nil, err
 	}
 	v := &Validator{bundle: b, kube: kube, kubeKinds: map[string]openapi.Kind{}, kubeGK: map[string][]string{},
-		compiled: map[string]*compiled{}, render: map[string]*renderCRD{}, renderDocs: map[string][]byte{}, docIDs: map[string]string{}}
+		compiled: map[string]*compiled{}, render: map[uint64][]*renderCRD{}, renderDocs: map[string][]byte{}, docIDs: map[string]string{}}
 	for _, k := range kube.Kinds {
 		v.kubeKinds[k.APIVersion()+"/"+k.Kind] = k
 		v.kubeGK[k.Group+"/"+k.Kind] = append(v.kubeGK[k.Group+"/"+k.Kind], k.Version)
@@ -377,6 +390,10 @@ type crdEntry struct {
 	// version say something about the cluster. Other projects' bundled CRDs
 	// are of one release, which the cluster may not run.
 	current bool
+	// render is the parse of a CRD found in the render, whose versions'
+	// schemas are built when first needed (crd's Schema digests are
+	// empty); nil for a bundled CRD.
+	render *renderCRD
 }
 
 // clusterSchemas are the CRDs that apply to one cluster, by "group/Kind".
@@ -421,7 +438,7 @@ func (v *Validator) forCluster(c *model.Cluster) *clusterSchemas {
 			// CustomResourceDefinition; its custom resources find no schema.
 			continue
 		}
-		fromRender = append(fromRender, &crdEntry{crd: rc.crd, source: "render", current: true})
+		fromRender = append(fromRender, &crdEntry{crd: rc.crd, source: "render", current: true, render: rc})
 		if strings.HasSuffix(rc.crd.Group, ".toolkit.fluxcd.io") {
 			fluxInRender = true
 		}
@@ -512,29 +529,63 @@ func (v *Validator) sharedCRD(o *model.Object) *renderCRD {
 
 // renderCRD parses a CRD found in a render, once per distinct object.
 func (v *Validator) renderCRD(obj map[string]any) *renderCRD {
-	d, _, err := openapi.Digest(obj)
-	if err != nil {
-		return &renderCRD{err: err}
-	}
+	// A content hash, checked by comparing: clusters substitute their
+	// own copies of the same CRDs, and encoding megabytes of schema to
+	// digest them cost more than the comparison.
+	h := model.ContentHash(obj)
 	v.rmu.Lock()
-	rc, ok := v.render[d]
-	if !ok {
-		rc = &renderCRD{}
-		v.render[d] = rc
-	}
+	seen := v.render[h]
 	v.rmu.Unlock()
+	// Compared outside the lock; only entries added meanwhile are
+	// compared under it.
+	rc := sameCRD(seen, obj)
+	if rc == nil {
+		v.rmu.Lock()
+		if rc = sameCRD(v.render[h][len(seen):], obj); rc == nil {
+			rc = &renderCRD{obj: obj}
+			v.render[h] = append(v.render[h], rc)
+		}
+		v.rmu.Unlock()
+	}
 	// Parsed outside the lock: a chart's CRDs (kube-prometheus-stack's
 	// run to megabytes) parse side by side, and clusters wait only for
 	// the CRD they need.
 	rc.once.Do(func() {
-		rc.crd, rc.schemas, rc.err = openapi.ParseCRD(obj)
-		v.rmu.Lock()
-		for digest, raw := range rc.schemas {
-			v.renderDocs[digest] = raw
-		}
-		v.rmu.Unlock()
+		rc.crd, rc.raws, rc.err = openapi.ReadCRD(obj)
+		rc.schemas = make([]versionSchema, len(rc.raws))
 	})
 	return rc
+}
+
+// renderSchema is the digest of the strict schema of version i, which the
+// loader then serves; "" when the version declares none.
+func (v *Validator) renderSchema(rc *renderCRD, i int) (string, error) {
+	if rc.raws[i] == nil {
+		return "", nil
+	}
+	vs := &rc.schemas[i]
+	vs.once.Do(func() {
+		d, raw, err := rc.crd.VersionSchema(i, rc.raws[i])
+		if err != nil {
+			vs.err = err
+			return
+		}
+		v.rmu.Lock()
+		v.renderDocs[d] = raw
+		v.rmu.Unlock()
+		vs.digest = d
+	})
+	return vs.digest, vs.err
+}
+
+// sameCRD is the entry of crds for obj's content, or nil.
+func sameCRD(crds []*renderCRD, obj map[string]any) *renderCRD {
+	for _, c := range crds {
+		if objectKey(c.obj) == objectKey(obj) || model.SameContent(c.obj, obj) {
+			return c
+		}
+	}
+	return nil
 }
 
 // fluxRelease picks the bundled Flux release for a FluxInstance
@@ -657,19 +708,31 @@ func (v *Validator) checkCRD(e *crdEntry, o *model.Object, group, version string
 	if repl != "" && group != "" {
 		repl = group + "/" + repl
 	}
-	cv := e.crd.Version(version)
+	i := slices.IndexFunc(e.crd.Versions, func(cv openapi.CRDVersion) bool { return cv.Name == version })
+	var cv *openapi.CRDVersion
+	if i >= 0 {
+		cv = &e.crd.Versions[i]
+	}
 	if cv == nil || !cv.Served {
 		if !e.current {
 			return &model.SchemaResult{Status: model.SchemaMissing, Source: e.source}
 		}
 		return &model.SchemaResult{Status: model.SchemaRemoved, Source: e.source, Replacement: repl}
 	}
+	digest := cv.Schema
+	if e.render != nil {
+		d, err := v.renderSchema(e.render, i)
+		if err != nil {
+			return &model.SchemaResult{Status: model.SchemaMissing, Source: e.source + ": " + err.Error()}
+		}
+		digest = d
+	}
 	var r *model.SchemaResult
-	if cv.Schema == "" {
+	if digest == "" {
 		// A version without a schema accepts anything, as the API server does.
 		r = &model.SchemaResult{Status: model.SchemaValid, Source: e.source}
 	} else {
-		s, err := v.crdSchema(cv.Schema)
+		s, err := v.crdSchema(digest)
 		if err != nil {
 			return &model.SchemaResult{Status: model.SchemaMissing, Source: e.source + ": " + err.Error()}
 		}

@@ -3,6 +3,7 @@
 package schema
 
 import (
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -257,6 +258,64 @@ spec:
 	require.NotNil(t, gone.Schema)
 	assert.Equal(t, model.SchemaRemoved, gone.Schema.Status)
 	assert.Equal(t, &model.Schemas{KubernetesVersion: v.KubeVersion(), FluxVersion: "2.7.5", FluxFrom: "bundle", Validated: 4}, c.Schemas)
+}
+
+// TestRenderCRDsShared: a render's CRD is parsed once per content, however
+// many clusters hold a copy; a version's strict schema is built only for
+// the objects that need it, and a schema that cannot be built leaves those
+// objects without one, saying why.
+func TestRenderCRDsShared(t *testing.T) {
+	v := newValidator(t, Options{})
+	crdSrc := `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: gadgets.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {kind: Gadget, plural: gadgets}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema: {openAPIV3Schema: {type: object, properties: {spec: {type: object, properties: {size: {type: integer}}}}}}
+    - name: v2
+      served: true
+      storage: false
+      schema: {openAPIV3Schema: {type: object, properties: {spec: {type: object, properties: {size: {type: string}}}}}}
+    - name: v3
+      served: true
+      storage: false
+      schema: {openAPIV3Schema: {type: object, properties: {spec: {type: number, maximum: 1}}}}
+`
+	gadget := func(version, spec string) *model.Object {
+		return obj(t, "apiVersion: example.com/"+version+"\nkind: Gadget\nmetadata: {name: g, namespace: ns}\nspec: "+spec+"\n")
+	}
+	var clusters []*model.Object
+	for _, name := range []string{"a", "b"} {
+		g := gadget("v1", "{size: x}")
+		v.Validate(&model.Cluster{Name: name, Flux: model.Flux{Version: "2.7.x"}, Objects: []*model.Object{obj(t, crdSrc), g}})
+		clusters = append(clusters, g)
+	}
+	for _, g := range clusters {
+		require.NotNil(t, g.Schema)
+		assert.Equal(t, []string{"spec.size: got string, want integer"}, msgs(g.Schema.Errors))
+	}
+	entries := 0
+	for _, rcs := range v.render {
+		entries += len(rcs)
+	}
+	assert.Equal(t, 1, entries, "two copies of one CRD, parsed once")
+	assert.Len(t, v.renderDocs, 1, "only v1's schema is built")
+
+	// No YAML decodes to NaN, but a map may hold one; JSON has none.
+	nan := obj(t, crdSrc)
+	v3 := nan.Object["spec"].(map[string]any)["versions"].([]any)[2].(map[string]any)
+	v3["schema"].(map[string]any)["openAPIV3Schema"].(map[string]any)["properties"].(map[string]any)["spec"].(map[string]any)["maximum"] = math.NaN()
+	broken := gadget("v3", "1")
+	v.Validate(&model.Cluster{Name: "c", Flux: model.Flux{Version: "2.7.x"}, Objects: []*model.Object{nan, broken}})
+	require.NotNil(t, broken.Schema)
+	assert.Equal(t, model.SchemaMissing, broken.Schema.Status)
+	assert.Contains(t, broken.Schema.Source, "Gadget v3")
 }
 
 // TestNotAppliedSkipped: kustomize-controller skips an object its
