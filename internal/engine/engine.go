@@ -427,6 +427,7 @@ func (e *Engine) render(ctx context.Context, opts Options) (*render.Result, erro
 		// done; a cache that cannot be written costs the next run time.
 		defer func() { start := time.Now(); _ = v.Close(); e.cfg.Timings.Since(StageValidate, start) }()
 		validate = v.Validate
+		ropts.Prefetch = v.Prefetch
 		// Charts see the Kubernetes release the schemas validate against
 		// (Helm's Capabilities.KubeVersion).
 		ropts.KubeVersion = v.KubeVersion()

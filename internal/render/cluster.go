@@ -111,6 +111,13 @@ func (c *clusterRender) list(kind, ns string) []*stored {
 	return out
 }
 
+// handOn hands objects to Options.Prefetch, when set.
+func (c *clusterRender) handOn(objs []*model.Object) {
+	if c.r.opts.Prefetch != nil && len(objs) > 0 {
+		c.r.opts.Prefetch(c.out.Flux.Version, objs)
+	}
+}
+
 func (c *clusterRender) put(kind, ns, name string, s *stored) {
 	if prev := c.store[storeKey(kind, ns, name)]; prev != nil && prev.from == fromRender && s.from != fromRender {
 		return
@@ -607,6 +614,7 @@ func (c *clusterRender) process(ctx context.Context, n *node) ([]*node, bool) {
 	}
 	objects = append(objects, c.expandResourceSets(n, objects)...)
 	n.objects = objects
+	c.handOn(objects)
 
 	var children []*node
 	for _, o := range objects {

@@ -354,10 +354,32 @@ func (c *clusterRender) renderReleases(ctx context.Context, rels []*release) {
 	out := make([]rendered, len(rels))
 	par.All(len(rels), func(i int) {
 		out[i].res, out[i].err = c.r.renderChart(ctx, rels[i].req)
+		if out[i].err == nil {
+			// Handed on as each render ends, not once all have: the
+			// slowest chart keeps one core busy, and the other can
+			// prepare for what the first ones rendered.
+			c.handOnRendered(rels[i], out[i].res)
+		}
 	})
 	for i, rel := range rels {
 		c.renderRelease(rel, out[i].res, out[i].err)
 	}
+}
+
+// handOnRendered hands a chart render's objects to Options.Prefetch, as
+// far as it reads them (kind, chart and manifest).
+func (c *clusterRender) handOnRendered(rel *release, res *helm.Result) {
+	if c.r.opts.Prefetch == nil || len(res.Objects) == 0 {
+		return
+	}
+	chartName := rel.chart.chart.Name + "@" + rel.chart.chart.Version
+	objs := make([]*model.Object, len(res.Objects))
+	for i, ho := range res.Objects {
+		o := &model.Object{Object: ho.Object, Chart: chartName}
+		o.APIVersion, o.Kind = str(ho.Object["apiVersion"]), str(ho.Object["kind"])
+		objs[i] = o
+	}
+	c.r.opts.Prefetch(c.out.Flux.Version, objs)
 }
 
 // renderRelease turns the release's rendered chart into model objects.

@@ -139,6 +139,13 @@ type Options struct {
 	// rendering of the others. A panic in it costs that cluster a problem,
 	// not the run.
 	Then func(*model.Cluster)
+	// Prefetch, when set, is handed each build's and each chart release's
+	// objects as soon as the render has them, with the Flux version of the
+	// cluster they are for, so that the next stage can prepare while the
+	// render goes on (schema validation compiles the schemas they need).
+	// It runs on the render's goroutine and must return at once; it must
+	// not modify the objects.
+	Prefetch func(flux string, objs []*model.Object)
 	// Done, when set, is the last stage on each cluster: it runs once the
 	// cluster is rendered, through Then, and assessed (Cluster.Assess), on
 	// the cluster's goroutine. A panic in it costs that cluster a problem,

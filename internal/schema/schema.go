@@ -127,6 +127,8 @@ type Validator struct {
 	// Bounded (package memo): a release that one cluster alone renders
 	// is dropped in time.
 	shared memo.Map[sharedKey, *sharedEntry]
+
+	prefetch prefetcher
 }
 
 // sharedKey identifies a shared object's map by its address, with the
@@ -522,7 +524,11 @@ func (v *Validator) sharedCRD(o *model.Object) *renderCRD {
 		return v.renderCRD(o.Object)
 	}
 	e := v.sharedEntry(sharedKey{obj: objectKey(o.Object)}, o.Object, func(e *sharedEntry) {
-		e.crd = v.renderCRD(o.Object)
+		// Read as it is, not looked up by content: hashing a chart's
+		// megabytes of CRDs cost more than reading the few fields ReadCRD
+		// reads, and renders of one release share the maps already.
+		e.crd = &renderCRD{obj: o.Object}
+		e.crd.read()
 	})
 	return e.crd
 }
@@ -550,11 +556,16 @@ func (v *Validator) renderCRD(obj map[string]any) *renderCRD {
 	// Parsed outside the lock: a chart's CRDs (kube-prometheus-stack's
 	// run to megabytes) parse side by side, and clusters wait only for
 	// the CRD they need.
+	rc.read()
+	return rc
+}
+
+// read parses the CRD, once.
+func (rc *renderCRD) read() {
 	rc.once.Do(func() {
-		rc.crd, rc.raws, rc.err = openapi.ReadCRD(obj)
+		rc.crd, rc.raws, rc.err = openapi.ReadCRD(rc.obj)
 		rc.schemas = make([]versionSchema, len(rc.raws))
 	})
-	return rc
 }
 
 // renderSchema is the digest of the strict schema of version i, which the
