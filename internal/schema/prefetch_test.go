@@ -38,19 +38,7 @@ func prefetched(t *testing.T, v *Validator) []string {
 // later batch; Validate then reaches the verdicts it reaches without.
 func TestPrefetch(t *testing.T) {
 	objects := func() []*model.Object {
-		crd := obj(t, `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: gadgets.example.com}
-spec:
-  group: example.com
-  scope: Namespaced
-  names: {kind: Gadget, plural: gadgets}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema: {openAPIV3Schema: {type: object, properties: {spec: {type: object, properties: {size: {type: integer}}}}}}
-`)
+		crd := obj(t, gadgetsCRD)
 		crd.Chart = "gadgets@1.0.0" // a chart's: its map is shared
 		return []*model.Object{
 			obj(t, "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: k, namespace: flux-system}\nspec: {interval: 1m, path: ./x, prune: true, sourceRef: {kind: GitRepository, name: flux-system}}\n"),

@@ -264,9 +264,9 @@ spec:
 // many clusters hold a copy; a version's strict schema is built only for
 // the objects that need it, and a schema that cannot be built leaves those
 // objects without one, saying why.
-func TestRenderCRDsShared(t *testing.T) {
-	v := newValidator(t, Options{})
-	crdSrc := `apiVersion: apiextensions.k8s.io/v1
+// gadgetsCRD defines example.com/v1 Gadget, whose spec.size is an integer;
+// more versions may follow.
+const gadgetsCRD = `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
 metadata: {name: gadgets.example.com}
 spec:
@@ -278,7 +278,11 @@ spec:
       served: true
       storage: true
       schema: {openAPIV3Schema: {type: object, properties: {spec: {type: object, properties: {size: {type: integer}}}}}}
-    - name: v2
+`
+
+func TestRenderCRDsShared(t *testing.T) {
+	v := newValidator(t, Options{})
+	crdSrc := gadgetsCRD + `    - name: v2
       served: true
       storage: false
       schema: {openAPIV3Schema: {type: object, properties: {spec: {type: object, properties: {size: {type: string}}}}}}
