@@ -19,6 +19,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"sort"
@@ -825,6 +826,8 @@ func validate(s *jsonschema.Schema, o *model.Object, source string) *model.Schem
 	inst := prune(o.Object)
 	_, sops := inst["sops"].(map[string]any)
 	if sops {
+		// prune may return the object itself: the model keeps its sops.
+		inst = maps.Clone(inst)
 		delete(inst, "sops")
 	}
 	err := s.Validate(inst)
@@ -899,30 +902,53 @@ func sortErrors(es []model.SchemaError) {
 	})
 }
 
-// prune copies obj without null map values.
+// prune is obj without its null map values, at any depth. Maps and lists
+// are copied only on the way to a null: an object without one (most of
+// them) is returned as it is, and must then not be modified.
 func prune(obj map[string]any) map[string]any {
-	out := make(map[string]any, len(obj))
+	var out map[string]any
 	for k, v := range obj {
-		if v == nil {
+		p, changed := pruneValue(v)
+		if v != nil && !changed {
 			continue
 		}
-		out[k] = pruneValue(v)
+		if out == nil {
+			out = maps.Clone(obj)
+		}
+		if v == nil {
+			delete(out, k)
+		} else {
+			out[k] = p
+		}
+	}
+	if out == nil {
+		return obj
 	}
 	return out
 }
 
-func pruneValue(v any) any {
+// pruneValue is v pruned, and whether that differs from v.
+func pruneValue(v any) (any, bool) {
 	switch t := v.(type) {
 	case map[string]any:
-		return prune(t)
+		p := prune(t)
+		return p, objectKey(p) != objectKey(t)
 	case []any:
-		out := make([]any, len(t))
+		var out []any
 		for i, e := range t {
-			out[i] = pruneValue(e)
+			if p, changed := pruneValue(e); changed {
+				if out == nil {
+					out = slices.Clone(t)
+				}
+				out[i] = p
+			}
 		}
-		return out
+		if out == nil {
+			return t, false
+		}
+		return out, true
 	}
-	return v
+	return v, false
 }
 
 // encrypted reports whether the value at loc is a SOPS-encrypted string.

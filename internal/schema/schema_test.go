@@ -3,6 +3,7 @@
 package schema
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -488,4 +489,27 @@ func TestExtendEnumSharedSubschema(t *testing.T) {
 	_, b, err = extendEnum(raw, []string{"properties", "spec", "properties", "c", "properties", "kind"}, []any{"Z"})
 	require.NoError(t, err)
 	assert.Nil(t, b, "no enum at the path: nothing to extend")
+}
+
+// TestPrune: null map values go at any depth, on copies; an object
+// without one is the object itself, and the input never changes.
+func TestPrune(t *testing.T) {
+	clean := map[string]any{"a": 1, "l": []any{nil, map[string]any{"b": "x"}}, "m": map[string]any{"c": true}}
+	assert.Equal(t, objectKey(clean), objectKey(prune(clean)), "nothing to drop: no copy")
+
+	in := map[string]any{
+		"drop": nil,
+		"keep": map[string]any{"c": true},
+		"m":    map[string]any{"x": nil, "y": 1},
+		"l":    []any{nil, map[string]any{"z": nil, "w": 2}, "s"},
+	}
+	before := fmt.Sprint(in)
+	out := prune(in)
+	assert.Equal(t, map[string]any{
+		"keep": map[string]any{"c": true},
+		"m":    map[string]any{"y": 1},
+		"l":    []any{nil, map[string]any{"w": 2}, "s"},
+	}, out)
+	assert.Equal(t, before, fmt.Sprint(in), "the input is left as it was")
+	assert.Equal(t, objectKey(in["keep"].(map[string]any)), objectKey(out["keep"].(map[string]any)), "an unchanged branch is shared")
 }
