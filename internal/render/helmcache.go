@@ -35,13 +35,19 @@ func (r *renderer) storeRender(key string, res *helm.Result) {
 	if r.cache == nil {
 		return
 	}
-	b, err := encodeRender(res)
-	if err != nil {
-		return
-	}
-	// A cache that cannot be written costs the next run a render, not
-	// this run its result.
-	_ = r.cache.Put(chartKind, r.cache.Key(chartKind, []byte(key)), b)
+	// Encoded and written on the side: the objects are read only, and
+	// the largest render, often the last to end, would otherwise hold up
+	// its clusters by as long as encoding its megabytes takes. close
+	// waits for the writes.
+	r.stores.Go(func() {
+		b, err := encodeRender(res)
+		if err != nil {
+			return
+		}
+		// A cache that cannot be written costs the next run a render,
+		// not this run its result.
+		_ = r.cache.Put(chartKind, r.cache.Key(chartKind, []byte(key)), b)
+	})
 }
 
 // encodeRender encodes a render's objects: for each, its template, whether

@@ -200,8 +200,10 @@ type renderer struct {
 	rsLines sync.Map
 	// helmSlots bounds the chart renders that run at once (Concurrency).
 	helmSlots chan struct{}
-	// cache is the persistent cache (nil: none).
-	cache *pcache.Cache
+	// cache is the persistent cache (nil: none); stores are the chart
+	// renders being written to it (storeRender).
+	cache  *pcache.Cache
+	stores sync.WaitGroup
 	// charts is the chart cache (nil: none).
 	charts *charts.Cache
 	// artifacts map OCI artifacts to git (newArtifacts).
@@ -245,6 +247,7 @@ func (r *renderer) close() error {
 	if r.charts != nil {
 		err = errors.Join(err, r.charts.Close())
 	}
+	r.stores.Wait()
 	// Eviction's errors are the cache's business: the run is done.
 	_ = r.cache.Close()
 	return err
