@@ -3,11 +3,7 @@
 package helm
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
-	"io"
-	"path"
 	"slices"
 	"strings"
 	"text/template/parse"
@@ -93,44 +89,18 @@ func templateUses(name string, data []byte, depth int, queries map[string]bool) 
 
 var apiVersionsWord = []byte("APIVersions")
 
-// archiveUses reads a subchart package's templates, within the same
-// limits as LoadArchive.
+// archiveUses reads a subchart package's templates.
 func archiveUses(data []byte, depth int, queries map[string]bool) bool {
-	zr, err := gzip.NewReader(bytes.NewReader(data))
+	files, err := archiveFiles(data)
 	if err != nil {
 		return false
 	}
-	defer zr.Close()
-	tr := tar.NewReader(zr)
-	var total int64
-	for {
-		hd, err := tr.Next()
-		if err == io.EOF {
-			return true
-		}
-		if err != nil {
-			return false
-		}
-		if hd.Typeflag != tar.TypeReg && hd.Typeflag != tar.TypeRegA { //nolint:staticcheck // see LoadArchive
-			continue
-		}
-		_, rest, _ := strings.Cut(strings.ReplaceAll(hd.Name, `\`, "/"), "/")
-		rest = path.Clean(rest)
-		if !strings.HasPrefix(rest, "templates/") && !strings.HasPrefix(rest, "charts/") {
-			continue
-		}
-		if hd.Size < 0 || hd.Size > maxFileSize || total+hd.Size > maxArchiveSize {
-			return false
-		}
-		b := make([]byte, hd.Size)
-		if _, err := io.ReadFull(tr, b); err != nil {
-			return false
-		}
-		total += hd.Size
-		if !templateUses(rest, b, depth, queries) {
+	for _, f := range files {
+		if !templateUses(f.Name, f.Data, depth, queries) {
 			return false
 		}
 	}
+	return true
 }
 
 // parsedUses parses a template as Helm's engine would (function names are

@@ -114,6 +114,17 @@ var drivePath = regexp.MustCompile(`^[a-zA-Z]:/`)
 // chart. It refuses absolute paths and paths out of the top folder, links,
 // files over 10 MiB and archives expanding to more than 100 MiB.
 func LoadArchive(data []byte) (*Chart, error) {
+	files, err := archiveFiles(data)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(data)
+	return newChart(files, "sha256:"+hex.EncodeToString(sum[:]))
+}
+
+// archiveFiles reads a packaged chart's files, named within its top folder
+// and sorted, within LoadArchive's limits.
+func archiveFiles(data []byte) ([]File, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("reading chart archive: not a gzip-compressed tar archive: %w", err)
@@ -190,9 +201,26 @@ func LoadArchive(data []byte) (*Chart, error) {
 	// A tar may hold a name twice; the later entry wins, as when it is
 	// extracted. The stable sort keeps entries of one name in archive order.
 	slices.SortStableFunc(files, func(a, b File) int { return strings.Compare(a.Name, b.Name) })
-	files = dedupeLast(files)
-	sum := sha256.Sum256(data)
-	return newChart(files, "sha256:"+hex.EncodeToString(sum[:]))
+	return dedupeLast(files), nil
+}
+
+// FilesMention says whether any file of the chart holds one of words,
+// the files of its subchart packages (charts/*.tgz, at any depth)
+// included. A package that cannot be read counts as mentioning them: it is
+// not judged on a guess.
+func (c *Chart) FilesMention(words []string) bool {
+	return slices.ContainsFunc(c.Files, func(f File) bool { return fileMentions(f.Name, f.Data, words, 0) })
+}
+
+func fileMentions(name string, data []byte, words []string, depth int) bool {
+	if !strings.HasSuffix(name, ".tgz") {
+		return slices.ContainsFunc(words, func(w string) bool { return bytes.Contains(data, []byte(w)) })
+	}
+	files, err := archiveFiles(data)
+	if err != nil || depth >= 8 {
+		return true
+	}
+	return slices.ContainsFunc(files, func(f File) bool { return fileMentions(f.Name, f.Data, words, depth+1) })
 }
 
 // dedupeLast keeps the last of each run of files with the same name.

@@ -236,3 +236,28 @@ metadata:
 		assert.Equal(t, []string{"plain/charts/outer/charts/sub/templates/pdb.yaml", "plain/templates/configmap.yaml"}, tpls)
 	}
 }
+
+// TestFilesMention: any file of the chart counts, packaged subcharts' at
+// any depth; a package that cannot be read counts as mentioning.
+func TestFilesMention(t *testing.T) {
+	plain := loadDir(t, "plain")
+	with := func(extra ...File) *Chart {
+		c, err := LoadFiles(append(slices.Clone(plain.Files), extra...))
+		require.NoError(t, err)
+		return c
+	}
+	words := []string{"gadgets.acme.example"}
+	assert.False(t, plain.FilesMention(words))
+	assert.True(t, with(File{Name: "README.md", Data: []byte("see gadgets.acme.example")}).FilesMention(words))
+	sub := makeTgz(t, []tarEntry{
+		{name: "sub/Chart.yaml", data: []byte("apiVersion: v2\nname: sub\nversion: 1.0.0\n")},
+		{name: "sub/templates/cm.yaml", data: []byte("# gadgets.acme.example\n")},
+	})
+	outer := makeTgz(t, []tarEntry{
+		{name: "outer/Chart.yaml", data: []byte("apiVersion: v2\nname: outer\nversion: 1.0.0\n")},
+		{name: "outer/charts/sub-1.0.0.tgz", data: sub},
+	})
+	assert.True(t, with(File{Name: "charts/outer-1.0.0.tgz", Data: outer}).FilesMention(words), "a package in a package")
+	assert.False(t, with(File{Name: "charts/outer-1.0.0.tgz", Data: outer}).FilesMention([]string{"widgets"}))
+	assert.True(t, with(File{Name: "charts/broken-1.0.0.tgz", Data: []byte("not gzip")}).FilesMention([]string{"widgets"}), "unreadable: not judged on a guess")
+}

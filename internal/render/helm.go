@@ -653,16 +653,23 @@ func (r *renderer) renderChart(ctx context.Context, req helm.Request) (*helm.Res
 // renderKey identifies a render request; of the APIVersions, only those
 // the chart's templates can tell apart count (helm.APIVersionUse.Seen).
 func renderKey(req helm.Request) (string, error) {
+	// The values are encoded once: for the key, and to look in them for
+	// template text that reads the API versions (tpl).
+	values, err := json.Marshal(req.Values)
+	if err != nil {
+		return "", fmt.Errorf("values: %w", err)
+	}
 	k := struct {
 		Major                           int
 		Digest, Release, NS, Kube, CRDs string
 		Hooks                           bool
 		APIVersions                     []string
-		Values, Post, Common            any
+		Values                          json.RawMessage
+		Post, Common                    any
 		Owner, OwnerNS                  string
 	}{req.Major, req.Chart.Digest, req.ReleaseName, req.Namespace, req.KubeVersion, req.CRDs, req.DisableHooks,
-		nil, req.Values, req.PostRenderers, req.CommonMetadata, req.OwnerName, req.OwnerNamespace}
-	k.APIVersions = seenVersions(req.Chart, req.Values, req.APIVersions)
+		nil, values, req.PostRenderers, req.CommonMetadata, req.OwnerName, req.OwnerNamespace}
+	k.APIVersions = seenVersions(req.Chart, values, req.APIVersions)
 	b, err := json.Marshal(k)
 	if err != nil {
 		return "", fmt.Errorf("values: %w", err)

@@ -8,7 +8,6 @@ import (
 	"sync"
 
 	"github.com/d1lint/d1lint/internal/model"
-	"github.com/d1lint/d1lint/internal/openapi"
 )
 
 // prefetcher compiles, in the background, the schemas the objects handed
@@ -137,11 +136,7 @@ func (v *Validator) prefetchBatch(b prefetchBatch) {
 
 // prefetchCRD compiles the schema of one version of a render's CRD.
 func (v *Validator) prefetchCRD(rc *renderCRD, version string) {
-	i := slices.IndexFunc(rc.crd.Versions, func(cv openapi.CRDVersion) bool { return cv.Name == version })
-	if i < 0 {
-		return
-	}
-	if d, err := v.renderSchema(rc, i); err == nil && d != "" {
+	if d, err := v.renderSchema(rc, version); err == nil && d != "" {
 		_, _ = v.crdSchema(d)
 	}
 }

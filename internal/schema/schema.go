@@ -569,10 +569,12 @@ func (rc *renderCRD) read() {
 	})
 }
 
-// renderSchema is the digest of the strict schema of version i, which the
-// loader then serves; "" when the version declares none.
-func (v *Validator) renderSchema(rc *renderCRD, i int) (string, error) {
-	if rc.raws[i] == nil {
+// renderSchema is the digest of the strict schema of the render CRD's
+// version, which the loader then serves; "" when the CRD has no such
+// version or the version declares no schema.
+func (v *Validator) renderSchema(rc *renderCRD, version string) (string, error) {
+	i := slices.IndexFunc(rc.crd.Versions, func(cv openapi.CRDVersion) bool { return cv.Name == version })
+	if i < 0 || rc.raws[i] == nil {
 		return "", nil
 	}
 	vs := &rc.schemas[i]
@@ -720,11 +722,7 @@ func (v *Validator) checkCRD(e *crdEntry, o *model.Object, group, version string
 	if repl != "" && group != "" {
 		repl = group + "/" + repl
 	}
-	i := slices.IndexFunc(e.crd.Versions, func(cv openapi.CRDVersion) bool { return cv.Name == version })
-	var cv *openapi.CRDVersion
-	if i >= 0 {
-		cv = &e.crd.Versions[i]
-	}
+	cv := e.crd.Version(version)
 	if cv == nil || !cv.Served {
 		if !e.current {
 			return &model.SchemaResult{Status: model.SchemaMissing, Source: e.source}
@@ -733,7 +731,7 @@ func (v *Validator) checkCRD(e *crdEntry, o *model.Object, group, version string
 	}
 	digest := cv.Schema
 	if e.render != nil {
-		d, err := v.renderSchema(e.render, i)
+		d, err := v.renderSchema(e.render, version)
 		if err != nil {
 			return &model.SchemaResult{Status: model.SchemaMissing, Source: e.source + ": " + err.Error()}
 		}
