@@ -143,8 +143,8 @@ type Options struct {
 	// objects as soon as the render has them, with the Flux version of the
 	// cluster they are for, so that the next stage can prepare while the
 	// render goes on (schema validation compiles the schemas they need).
-	// It runs on the render's goroutine and must return at once; it must
-	// not modify the objects.
+	// It is called from the render's goroutines, several at once, and
+	// must return at once; it must not modify the objects.
 	Prefetch func(flux string, objs []*model.Object)
 	// Done, when set, is the last stage on each cluster: it runs once the
 	// cluster is rendered, through Then, and assessed (Cluster.Assess), on
